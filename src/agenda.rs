@@ -1,0 +1,830 @@
+//! Agendas: planned series of sessions, written as YAML, as Markdown whose
+//! front matter holds the agenda, or as CSV exported from a spreadsheet.
+//!
+//! Parsing only checks each entry on its own (dates, times, required
+//! columns). Turning entries into sessions and merging them with write-ups
+//! happens in the resolve stage, which sees the whole site.
+
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+use jiff::civil::Date;
+use serde::Deserialize;
+
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::front_matter::{self, Split};
+use crate::load::SourceFile;
+use crate::markdown::{self, Rendered};
+use crate::meta::{self, Status, StringList, TimeRange, ZoneName};
+use crate::parse::{ParseContext, file_stem};
+
+/// A parsed agenda file.
+#[derive(Debug, Clone)]
+pub struct AgendaDoc {
+    pub file: PathBuf,
+    pub content_path: PathBuf,
+    pub text: String,
+    /// Title from the file, or `None` when it should come from the file name.
+    pub title: Option<String>,
+    pub slug: String,
+    pub community: Option<String>,
+    pub timezone: Option<String>,
+    pub description: Option<String>,
+    pub entries: Vec<AgendaEntry>,
+    pub body: Option<Rendered>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub draft: bool,
+}
+
+/// One planned session of an agenda, checked but not yet resolved.
+#[derive(Debug, Clone, Default)]
+pub struct AgendaEntry {
+    pub number: Option<u32>,
+    pub date: Option<Date>,
+    pub time: Option<TimeRange>,
+    pub timezone: Option<String>,
+    pub facilitators: Vec<String>,
+    pub title: String,
+    pub objective: Option<String>,
+    pub format: Option<String>,
+    pub channel: Option<String>,
+    pub tools: Vec<String>,
+    pub tags: Vec<String>,
+    pub patterns: Vec<String>,
+    pub status: Option<Status>,
+    pub community: Option<String>,
+    /// Where the entry is written (1-based line), for later messages.
+    pub line: usize,
+}
+
+/// How to read all-numeric dates that are not ISO (`04/12/2024`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DateOrder {
+    Dmy,
+    Mdy,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AgendaMeta {
+    title: Option<String>,
+    community: Option<String>,
+    timezone: Option<ZoneName>,
+    description: Option<String>,
+    date_order: Option<DateOrder>,
+    #[serde(default)]
+    defaults: EntryMeta,
+    #[serde(default)]
+    sessions: Vec<EntryMeta>,
+    slug: Option<String>,
+    #[serde(default)]
+    draft: bool,
+    #[allow(dead_code)]
+    kind: Option<meta::Kind>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    extra: serde_json::Value,
+}
+
+const AGENDA_KEYS: &[&str] = &[
+    "title",
+    "community",
+    "timezone",
+    "description",
+    "date_order",
+    "defaults",
+    "sessions",
+    "slug",
+    "draft",
+    "kind",
+    "extra",
+];
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EntryMeta {
+    number: Option<u32>,
+    title: Option<String>,
+    date: Option<DateText>,
+    time: Option<TimeRange>,
+    timezone: Option<ZoneName>,
+    #[serde(default)]
+    facilitators: StringList,
+    facilitator: Option<String>,
+    objective: Option<String>,
+    format: Option<String>,
+    channel: Option<String>,
+    tools: Option<StringList>,
+    #[serde(default)]
+    tags: StringList,
+    #[serde(default)]
+    patterns: StringList,
+    status: Option<Status>,
+    community: Option<String>,
+}
+
+/// A date as written; YAML may also type it as a number in odd cases.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(transparent)]
+struct DateText(String);
+
+/// Parses a YAML or CSV agenda file.
+pub fn parse_agenda_file(
+    file: &SourceFile,
+    text: &str,
+    ext: &str,
+    _cx: &ParseContext<'_>,
+) -> Result<AgendaDoc, Vec<Diagnostic>> {
+    if text.trim().is_empty() {
+        return Err(vec![Diagnostic::error("agenda file is empty").in_file(&file.path).hint(
+            "a CSV agenda needs a header row (Session #, Day, Time, Facilitator, Title, ...) and one row per session",
+        )]);
+    }
+    if ext == "csv" {
+        parse_csv(file, text)
+    } else {
+        let meta: AgendaMeta = serde_yaml::from_str(text).map_err(|e| {
+            vec![front_matter::yaml_error(
+                &e,
+                text,
+                1,
+                text,
+                &file.path,
+                AGENDA_KEYS,
+            )]
+        })?;
+        from_meta(file, text, meta, 1, None)
+    }
+}
+
+/// Parses a Markdown agenda: the front matter is the agenda, the body introduces it.
+pub fn parse_agenda_markdown(
+    file: &SourceFile,
+    text: &str,
+    split: &Split<'_>,
+    cx: &ParseContext<'_>,
+) -> Result<AgendaDoc, Vec<Diagnostic>> {
+    let meta: AgendaMeta =
+        front_matter::parse_yaml(split, text, &file.path, AGENDA_KEYS).map_err(|d| vec![d])?;
+    let body = markdown::render(
+        split.body,
+        split.body_first_line,
+        &file.path,
+        cx.markdown,
+        cx.highlighter,
+    );
+    from_meta(file, text, meta, split.yaml_first_line, Some(body))
+}
+
+fn agenda_slug(content_path: &Path) -> String {
+    let without_ext = content_path.with_extension("");
+    let rel = without_ext.strip_prefix("agendas").unwrap_or(&without_ext);
+    crate::slug::slugify(&rel.to_string_lossy())
+}
+
+fn folder_community(content_path: &Path) -> Option<String> {
+    let parent = content_path.parent()?;
+    let rel = parent.strip_prefix("agendas").ok()?;
+    let first = rel.components().next()?;
+    Some(first.as_os_str().to_string_lossy().into_owned())
+}
+
+fn from_meta(
+    file: &SourceFile,
+    text: &str,
+    meta: AgendaMeta,
+    first_line: usize,
+    body: Option<Rendered>,
+) -> Result<AgendaDoc, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let mut entries = Vec::new();
+    let item_lines = session_item_lines(text);
+    for (i, e) in meta.sessions.iter().enumerate() {
+        let line = item_lines.get(i).copied().unwrap_or(first_line);
+        let merged = merge_defaults(&meta.defaults, e);
+        match entry_from_meta(merged, meta.date_order) {
+            Ok(entry) => entries.push(AgendaEntry { line, ..entry }),
+            Err((key, msg, hint)) => {
+                let (l, c) = locate_in_entry(text, line, key).unwrap_or((line, 1));
+                errors.push(
+                    Diagnostic::error(format!("session {} of the agenda: {msg}", i + 1))
+                        .in_file(&file.path)
+                        .at(text, l, c)
+                        .hint(hint),
+                );
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(AgendaDoc {
+        file: file.path.clone(),
+        content_path: file.content_path.clone(),
+        text: text.to_string(),
+        title: meta.title,
+        slug: meta
+            .slug
+            .map(|s| crate::slug::slugify(&s))
+            .unwrap_or_else(|| agenda_slug(&file.content_path)),
+        community: meta
+            .community
+            .or_else(|| folder_community(&file.content_path)),
+        timezone: meta.timezone.map(|z| z.0),
+        description: meta.description,
+        entries,
+        diagnostics: body
+            .as_ref()
+            .map(|b| b.diagnostics.clone())
+            .unwrap_or_default(),
+        body,
+        draft: meta.draft,
+    })
+}
+
+/// 1-based lines of the items of the top-level `sessions:` list.
+fn session_item_lines(text: &str) -> Vec<usize> {
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(start) = lines.iter().position(|l| l.starts_with("sessions:")) else {
+        return Vec::new();
+    };
+    let mut item_indent = None;
+    let mut out = Vec::new();
+    for (i, l) in lines.iter().enumerate().skip(start + 1) {
+        let trimmed = l.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let indent = l.len() - trimmed.len();
+        if indent == 0 && !trimmed.starts_with('-') {
+            break;
+        }
+        if trimmed.starts_with('-') && *item_indent.get_or_insert(indent) == indent {
+            out.push(i + 1);
+        }
+    }
+    out
+}
+
+fn locate_in_entry(text: &str, entry_line: usize, key: &str) -> Option<(usize, usize)> {
+    text.lines()
+        .enumerate()
+        .skip(entry_line - 1)
+        .take(40)
+        .find_map(|(i, l)| {
+            let t = l.trim_start().trim_start_matches("- ");
+            t.starts_with(&format!("{key}:"))
+                .then(|| (i + 1, l.len() - t.len() + 1))
+        })
+}
+
+fn merge_defaults(d: &EntryMeta, e: &EntryMeta) -> EntryMeta {
+    EntryMeta {
+        number: e.number,
+        title: e.title.clone(),
+        date: e.date.clone().or_else(|| d.date.clone()),
+        time: e.time.or(d.time),
+        timezone: e.timezone.clone().or_else(|| d.timezone.clone()),
+        facilitators: if e.facilitators.0.is_empty() {
+            d.facilitators.clone()
+        } else {
+            e.facilitators.clone()
+        },
+        facilitator: e.facilitator.clone().or_else(|| d.facilitator.clone()),
+        objective: e.objective.clone().or_else(|| d.objective.clone()),
+        format: e.format.clone().or_else(|| d.format.clone()),
+        channel: e.channel.clone().or_else(|| d.channel.clone()),
+        tools: e.tools.clone().or_else(|| d.tools.clone()),
+        tags: if e.tags.0.is_empty() {
+            d.tags.clone()
+        } else {
+            e.tags.clone()
+        },
+        patterns: if e.patterns.0.is_empty() {
+            d.patterns.clone()
+        } else {
+            e.patterns.clone()
+        },
+        status: e.status.or(d.status),
+        community: e.community.clone().or_else(|| d.community.clone()),
+    }
+}
+
+type EntryError = (&'static str, String, String);
+
+fn entry_from_meta(m: EntryMeta, order: Option<DateOrder>) -> Result<AgendaEntry, EntryError> {
+    let title = m.title.unwrap_or_default().trim().to_string();
+    if title.is_empty() {
+        return Err((
+            "title",
+            "missing title".into(),
+            "every session needs a `title:`".into(),
+        ));
+    }
+    let date = match &m.date {
+        Some(d) => Some(parse_flexible_date(&d.0, order).map_err(|e| ("date", e.0, e.1))?),
+        None => None,
+    };
+    let status = m.status;
+    if date.is_none() && status != Some(Status::Proposed) {
+        return Err((
+            "title",
+            format!("`{title}` has no date"),
+            "add `date: YYYY-MM-DD`, or `status: proposed` for an idea without a date".into(),
+        ));
+    }
+    let mut facilitators = m.facilitators.0;
+    if let Some(f) = m.facilitator {
+        for name in meta::split_list(&f) {
+            if !facilitators.contains(&name) {
+                facilitators.push(name);
+            }
+        }
+    }
+    Ok(AgendaEntry {
+        number: m.number,
+        date,
+        time: m.time,
+        timezone: m.timezone.map(|z| z.0),
+        facilitators,
+        title,
+        objective: m.objective,
+        format: m.format,
+        channel: m.channel,
+        tools: m.tools.map(|t| t.0).unwrap_or_default(),
+        tags: m.tags.0,
+        patterns: m.patterns.0,
+        status,
+        community: m.community,
+        line: 0,
+    })
+}
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// Reads a date as people write it in spreadsheets: ISO (`2024-12-04`), or
+/// with the month in words (`04, December 2024`, `4 Dec 2024`,
+/// `December 4, 2024`, `Wednesday 4 December 2024`). All-numeric dates other
+/// than ISO are ambiguous (`04/12/2024`) unless `order` says how to read them.
+/// Errors are (message, hint).
+pub fn parse_flexible_date(raw: &str, order: Option<DateOrder>) -> Result<Date, (String, String)> {
+    let s = raw.trim();
+    let bad = |why: String| {
+        (
+            why,
+            "write dates as 2024-12-04 or 4 December 2024".to_string(),
+        )
+    };
+    if s.len() == 10 && s.as_bytes()[4] == b'-' {
+        return meta::parse_iso_date(s).map_err(|e| (e, "use a date that exists".into()));
+    }
+    let tokens: Vec<&str> = s
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let mut month = None;
+    let mut numbers = Vec::new();
+    for t in &tokens {
+        if t.chars().all(|c| c.is_ascii_digit()) {
+            numbers.push(*t);
+        } else {
+            let lower = t.to_lowercase();
+            let trimmed = lower.trim_end_matches(['s', 't', 'n', 'd', 'r', 'h']);
+            if let Some(m) = MONTHS
+                .iter()
+                .position(|m| *m == lower || (lower.len() >= 3 && m.starts_with(&lower)))
+            {
+                month = Some(m as i8 + 1);
+            } else if !is_weekday(&lower)
+                && !(trimmed.chars().all(|c| c.is_ascii_digit()) && !trimmed.is_empty())
+            {
+                return Err(bad(format!(
+                    "cannot read the date `{s}`: `{t}` is not a month"
+                )));
+            } else if !is_weekday(&lower) {
+                numbers.push(t.trim_end_matches(|c: char| c.is_alphabetic()));
+            }
+        }
+    }
+    let (y, m, d) = match month {
+        Some(m) => {
+            let year = numbers.iter().find(|n| n.len() == 4);
+            let day = numbers.iter().find(|n| n.len() <= 2);
+            match (year, day) {
+                (Some(y), Some(d)) => (
+                    y.parse::<i16>().unwrap_or(0),
+                    m,
+                    d.parse::<i8>().unwrap_or(0),
+                ),
+                _ => {
+                    return Err(bad(format!(
+                        "cannot read the date `{s}`: it needs a day and a four-digit year"
+                    )));
+                }
+            }
+        }
+        None => {
+            if numbers.len() != 3 {
+                return Err(bad(format!("cannot read the date `{s}`")));
+            }
+            if numbers[0].len() == 4 {
+                (
+                    numbers[0].parse().unwrap_or(0),
+                    numbers[1].parse().unwrap_or(0),
+                    numbers[2].parse().unwrap_or(0),
+                )
+            } else {
+                let year = numbers[2].parse::<i16>().unwrap_or(0);
+                let (a, b) = (
+                    numbers[0].parse::<i8>().unwrap_or(0),
+                    numbers[1].parse::<i8>().unwrap_or(0),
+                );
+                match order {
+                    Some(DateOrder::Dmy) => (year, b, a),
+                    Some(DateOrder::Mdy) => (year, a, b),
+                    None => {
+                        return Err((
+                            format!("ambiguous date `{s}`: is it day/month or month/day?"),
+                            "write it as 2024-12-04 or 4 December 2024, or set `date_order: dmy` (or `mdy`) in the agenda".into(),
+                        ));
+                    }
+                }
+            }
+        }
+    };
+    Date::new(y, m, d).map_err(|_| bad(format!("the date `{s}` does not exist")))
+}
+
+fn is_weekday(w: &str) -> bool {
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ]
+    .iter()
+    .any(|d| *d == w || (w.len() >= 3 && d.starts_with(w)))
+}
+
+/// What a CSV column means, matched without regard to case, spaces and punctuation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Number,
+    Date,
+    Time,
+    Start,
+    End,
+    Timezone,
+    Facilitator,
+    Title,
+    Objective,
+    Format,
+    Channel,
+    Tools,
+    Tags,
+    Patterns,
+    Status,
+    Community,
+}
+
+fn column_of(header: &str) -> Option<Column> {
+    let key: String = header
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    Some(match key.as_str() {
+        "number" | "session" | "sessionno" | "sessionnumber" | "no" | "nr" | "" => Column::Number,
+        "date" | "day" => Column::Date,
+        "time" | "hours" => Column::Time,
+        "start" | "starttime" | "from" => Column::Start,
+        "end" | "endtime" | "to" | "until" => Column::End,
+        "timezone" | "zone" | "tz" => Column::Timezone,
+        "facilitator" | "facilitators" | "speaker" | "speakers" | "host" => Column::Facilitator,
+        "title" | "topic" | "session title" => Column::Title,
+        "objective" | "goal" | "objectives" => Column::Objective,
+        "format" | "type" => Column::Format,
+        "channel" | "where" | "location" => Column::Channel,
+        "tools" | "requiredtools" | "tool" => Column::Tools,
+        "tags" | "topics" => Column::Tags,
+        "patterns" => Column::Patterns,
+        "status" => Column::Status,
+        "community" | "cop" => Column::Community,
+        _ => return None,
+    })
+}
+
+const KNOWN_COLUMNS: &[&str] = &[
+    "Session #",
+    "Date",
+    "Day",
+    "Time",
+    "Start",
+    "End",
+    "Timezone",
+    "Facilitator",
+    "Title",
+    "Objective",
+    "Format",
+    "Channel",
+    "Required Tools",
+    "Tags",
+    "Patterns",
+    "Status",
+    "Community",
+];
+
+fn parse_csv(file: &SourceFile, text: &str) -> Result<AgendaDoc, Vec<Diagnostic>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| vec![csv_error(file, text, &e)])?
+        .clone();
+    let mut warnings = Vec::new();
+    let mut columns = Vec::new();
+    for (i, h) in headers.iter().enumerate() {
+        let col = column_of(h);
+        if col.is_none() {
+            let hint = match did_you_mean(h, KNOWN_COLUMNS.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`? The column is ignored"),
+                None => format!(
+                    "known columns: {}; the column is ignored",
+                    KNOWN_COLUMNS.join(", ")
+                ),
+            };
+            let mut d = Diagnostic::warning(format!("unknown column `{h}`")).in_file(&file.path);
+            d = d.at(text, 1, field_column(text.lines().next().unwrap_or(""), i));
+            warnings.push(d.hint(hint));
+        }
+        columns.push(col);
+    }
+    if !columns.contains(&Some(Column::Title)) || !columns.contains(&Some(Column::Date)) {
+        return Err(vec![
+            Diagnostic::error("the agenda has no `Title` or `Date` column")
+                .in_file(&file.path)
+                .at(text, 1, 1)
+                .hint("the first row must name the columns, e.g. `Session #,Day,Time,Facilitator,Title,Objective,Format,Channel,Required Tools`"),
+        ]);
+    }
+    let mut entries = Vec::new();
+    let mut errors = Vec::new();
+    for (row_index, record) in reader.records().enumerate() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(csv_error(file, text, &e));
+                continue;
+            }
+        };
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let line = record
+            .position()
+            .map_or(row_index + 2, |p| p.line() as usize);
+        let line_text = text.lines().nth(line - 1).unwrap_or("");
+        let mut m = EntryMeta::default();
+        let mut start = None;
+        let mut end = None;
+        let mut failed = false;
+        for (i, value) in record.iter().enumerate() {
+            let Some(Some(col)) = columns.get(i) else {
+                continue;
+            };
+            let value = value.trim();
+            if value.is_empty() {
+                continue;
+            }
+            let header = headers.get(i).unwrap_or("");
+            let mut err = |msg: String, hint: &str| {
+                errors.push(
+                    Diagnostic::error(format!("row {}, column `{header}`: {msg}", row_index + 1))
+                        .in_file(&file.path)
+                        .at(text, line, field_column(line_text, i))
+                        .underline(value.chars().count())
+                        .hint(hint.to_string()),
+                );
+                failed = true;
+            };
+            match col {
+                Column::Number => match value.trim_start_matches('#').parse() {
+                    Ok(n) => m.number = Some(n),
+                    Err(_) => err(
+                        format!("`{value}` is not a session number"),
+                        "use a whole number such as 3",
+                    ),
+                },
+                Column::Date => m.date = Some(DateText(value.to_string())),
+                Column::Time => match meta::parse_time_range(value) {
+                    Ok(t) => m.time = Some(t),
+                    Err(e) => err(e, "write times as 10:30 - 12:00"),
+                },
+                Column::Start => start = Some(value.to_string()),
+                Column::End => end = Some(value.to_string()),
+                Column::Timezone => match meta::check_zone(value) {
+                    Ok(z) => m.timezone = Some(ZoneName(z)),
+                    Err(e) => err(e, "use an IANA zone name such as Europe/Madrid"),
+                },
+                Column::Facilitator => m.facilitator = Some(value.to_string()),
+                Column::Title => m.title = Some(value.to_string()),
+                Column::Objective => m.objective = Some(value.to_string()),
+                Column::Format => m.format = Some(value.to_string()),
+                Column::Channel => m.channel = Some(value.to_string()),
+                Column::Tools => m.tools = Some(StringList(meta::split_list(value))),
+                Column::Tags => m.tags = StringList(meta::split_list(value)),
+                Column::Patterns => m.patterns = StringList(meta::split_list(value)),
+                Column::Status => match serde_yaml::from_str::<Status>(&value.to_lowercase()) {
+                    Ok(s) => m.status = Some(s),
+                    Err(_) => err(
+                        format!("unknown status `{value}`"),
+                        "use planned, held, cancelled or proposed",
+                    ),
+                },
+                Column::Community => m.community = Some(value.to_string()),
+            }
+        }
+        if let Some(s) = start {
+            let range = match end {
+                Some(e) => format!("{s}-{e}"),
+                None => s,
+            };
+            match meta::parse_time_range(&range) {
+                Ok(t) => m.time = Some(t),
+                Err(e) => {
+                    errors.push(
+                        Diagnostic::error(format!("row {}: {e}", row_index + 1))
+                            .in_file(&file.path)
+                            .at(text, line, 1),
+                    );
+                    failed = true;
+                }
+            }
+        }
+        if failed {
+            continue;
+        }
+        let date_col = columns
+            .iter()
+            .position(|c| *c == Some(Column::Date))
+            .unwrap_or(0);
+        let title_col = columns
+            .iter()
+            .position(|c| *c == Some(Column::Title))
+            .unwrap_or(0);
+        match entry_from_meta(m, None) {
+            Ok(entry) => entries.push(AgendaEntry { line, ..entry }),
+            Err((key, msg, hint)) => {
+                let col = if key == "date" { date_col } else { title_col };
+                errors.push(
+                    Diagnostic::error(format!(
+                        "row {}, column `{}`: {msg}",
+                        row_index + 1,
+                        headers.get(col).unwrap_or("")
+                    ))
+                    .in_file(&file.path)
+                    .at(text, line, field_column(line_text, col))
+                    .hint(hint),
+                );
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(AgendaDoc {
+        file: file.path.clone(),
+        content_path: file.content_path.clone(),
+        text: text.to_string(),
+        title: None,
+        slug: agenda_slug(&file.content_path),
+        community: folder_community(&file.content_path),
+        timezone: None,
+        description: None,
+        entries,
+        body: None,
+        diagnostics: warnings,
+        draft: false,
+    })
+}
+
+/// The 1-based character column where field `index` starts in a CSV line.
+fn field_column(line: &str, index: usize) -> usize {
+    let mut field = 0;
+    let mut in_quotes = false;
+    for (col, ch) in line.chars().enumerate() {
+        if field == index {
+            return col + 1;
+        }
+        match ch {
+            '"' => in_quotes = !in_quotes,
+            ',' if !in_quotes => field += 1,
+            _ => {}
+        }
+    }
+    line.chars().count() + 1
+}
+
+fn csv_error(file: &SourceFile, text: &str, e: &csv::Error) -> Diagnostic {
+    let line = e.position().map_or(1, |p| p.line() as usize);
+    Diagnostic::error(format!("cannot read CSV: {e}"))
+        .in_file(&file.path)
+        .at(text, line.max(1), 1)
+        .hint("save the sheet as CSV (comma-separated, UTF-8), with one header row")
+}
+
+/// Stems like `2024-25` become titles; the resolve stage prefixes the community.
+pub fn title_from_file(content_path: &Path) -> String {
+    let stem = file_stem(content_path);
+    let words: Vec<String> = stem
+        .split(['-', '_', ' '])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            match c.next() {
+                Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect();
+    if stem.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        stem
+    } else {
+        words.join(" ")
+    }
+}
+
+/// Resources of agenda entries are not supported; kept for a uniform session model.
+pub type Resources = IndexMap<String, String>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_spreadsheet_dates() {
+        let d = |s| parse_flexible_date(s, None).unwrap();
+        assert_eq!(d("04, December 2024"), jiff::civil::date(2024, 12, 4));
+        assert_eq!(d("4 December 2024"), jiff::civil::date(2024, 12, 4));
+        assert_eq!(d("December 4, 2024"), jiff::civil::date(2024, 12, 4));
+        assert_eq!(d("Wed 4 Dec 2024"), jiff::civil::date(2024, 12, 4));
+        assert_eq!(d("2024-12-04"), jiff::civil::date(2024, 12, 4));
+        assert_eq!(d("2024/12/04"), jiff::civil::date(2024, 12, 4));
+        assert!(
+            parse_flexible_date("04/12/2024", None)
+                .unwrap_err()
+                .0
+                .contains("ambiguous")
+        );
+        assert_eq!(
+            parse_flexible_date("04/12/2024", Some(DateOrder::Dmy)).unwrap(),
+            jiff::civil::date(2024, 12, 4)
+        );
+        assert_eq!(
+            parse_flexible_date("04/12/2024", Some(DateOrder::Mdy)).unwrap(),
+            jiff::civil::date(2024, 4, 12)
+        );
+        assert!(
+            parse_flexible_date("30 February 2025", None)
+                .unwrap_err()
+                .0
+                .contains("does not exist")
+        );
+        assert!(parse_flexible_date("2025-02-30", None).is_err());
+    }
+
+    #[test]
+    fn matches_spreadsheet_headers() {
+        assert_eq!(column_of("Session #"), Some(Column::Number));
+        assert_eq!(column_of("Required Tools"), Some(Column::Tools));
+        assert_eq!(column_of("DAY"), Some(Column::Date));
+        assert_eq!(column_of("Notes"), None);
+    }
+
+    #[test]
+    fn finds_csv_field_columns() {
+        let line = r#"1,"04, December 2024",10:30 - 12:00,Seb"#;
+        assert_eq!(field_column(line, 0), 1);
+        assert_eq!(field_column(line, 1), 3);
+        assert_eq!(field_column(line, 2), 23);
+    }
+}

@@ -1,0 +1,261 @@
+//! Site settings: `site.yaml`, merged with command-line overrides.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostic::Diagnostic;
+use crate::front_matter;
+use crate::meta::ZoneName;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SiteFile {
+    title: String,
+    base_url: Option<String>,
+    language: Option<String>,
+    timezone: Option<ZoneName>,
+    description: Option<String>,
+    theme: Option<String>,
+    #[serde(default)]
+    markdown: MarkdownConfig,
+    #[serde(default)]
+    calendar: CalendarConfig,
+    #[serde(default)]
+    search: SearchConfig,
+    #[serde(default)]
+    extra: serde_json::Value,
+}
+
+const SITE_KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "language",
+    "timezone",
+    "description",
+    "theme",
+    "markdown",
+    "calendar",
+    "search",
+    "extra",
+];
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    #[serde(default)]
+    pub raw_html: bool,
+    #[serde(default = "default_light_theme")]
+    pub highlight_theme: String,
+    #[serde(default = "default_dark_theme")]
+    pub highlight_theme_dark: String,
+    #[serde(default = "yes")]
+    pub smart_punctuation: bool,
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        MarkdownConfig {
+            raw_html: false,
+            highlight_theme: default_light_theme(),
+            highlight_theme_dark: default_dark_theme(),
+            smart_punctuation: true,
+        }
+    }
+}
+
+fn default_light_theme() -> String {
+    "InspiredGitHub".into()
+}
+fn default_dark_theme() -> String {
+    "base16-ocean.dark".into()
+}
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Weekday {
+    #[default]
+    Monday,
+    Sunday,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarConfig {
+    #[serde(default)]
+    pub first_weekday: Weekday,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig { enabled: true }
+    }
+}
+
+/// Where the theme comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ThemeSource {
+    /// The default theme, embedded in the binary.
+    Embedded,
+    /// A theme folder on disk (absolute path).
+    Folder(PathBuf),
+}
+
+/// The settings of one build.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    /// The full base URL as given, always ending in `/` (`https://x.org/cop/` or `/`).
+    pub base_url: String,
+    /// The path part of `base_url`, starting and ending with `/` (`/cop/`).
+    pub base_path: String,
+    pub language: String,
+    pub timezone: String,
+    pub description: String,
+    pub theme: ThemeSource,
+    pub markdown: MarkdownConfig,
+    pub calendar: CalendarConfig,
+    pub search: SearchConfig,
+    pub extra: serde_json::Value,
+}
+
+impl Config {
+    /// Reads `site.yaml` from `root`. `base_url_override` comes from `--base-url`.
+    pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Diagnostic> {
+        let path = root.join("site.yaml");
+        let rel = PathBuf::from("site.yaml");
+        let bytes = std::fs::read(&path).map_err(|e| {
+            Diagnostic::error(format!("cannot read site.yaml: {e}"))
+                .in_file(&rel)
+                .hint(format!(
+                    "is `{}` a Fireside site? Create one with `fireside init DIR`",
+                    root.display()
+                ))
+        })?;
+        let text = front_matter::decode(&bytes, &rel)?;
+        let file: SiteFile = if text.trim().is_empty() {
+            return Err(Diagnostic::error("site.yaml is empty")
+                .in_file(&rel)
+                .hint("add at least `title: My community`"));
+        } else {
+            serde_yaml::from_str(&text)
+                .map_err(|e| front_matter::yaml_error(&e, &text, 1, &text, &rel, SITE_KEYS))?
+        };
+        let base_url_raw = base_url_override
+            .map(str::to_string)
+            .or(file.base_url)
+            .unwrap_or_else(|| "/".into());
+        let (base_url, base_path) = parse_base_url(&base_url_raw).map_err(|msg| {
+            let d = Diagnostic::error(msg).in_file(&rel);
+            match front_matter::locate_key(&text, 1, "base_url") {
+                Some((line, col)) if base_url_override.is_none() => d.at(&text, line, col),
+                _ => d,
+            }
+        })?;
+        let theme = match file.theme.as_deref() {
+            None | Some("default") => ThemeSource::Embedded,
+            Some(p) => {
+                let dir = root.join(p);
+                if !dir.is_dir() {
+                    let d = Diagnostic::error(format!("theme folder `{p}` does not exist"))
+                        .in_file(&rel)
+                        .hint("use `theme: default` or a path to a theme folder, relative to site.yaml");
+                    return Err(match front_matter::locate_key(&text, 1, "theme") {
+                        Some((line, col)) => d.at(&text, line, col),
+                        None => d,
+                    });
+                }
+                ThemeSource::Folder(dir)
+            }
+        };
+        Ok(Config {
+            title: file.title,
+            base_url,
+            base_path,
+            language: file.language.unwrap_or_else(|| "en".into()),
+            timezone: file.timezone.map_or_else(|| "UTC".into(), |z| z.0),
+            description: file.description.unwrap_or_default(),
+            theme,
+            markdown: file.markdown,
+            calendar: file.calendar,
+            search: file.search,
+            extra: file.extra,
+        })
+    }
+
+    /// The site-absolute path of an output path (`sessions/x/` -> `/cop/sessions/x/`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_path, path.trim_start_matches('/'))
+    }
+
+    /// The full URL of an output path, for feeds, sitemaps and calendars.
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path.trim_start_matches('/'))
+    }
+}
+
+/// Splits a base URL into its normalised form and its path.
+/// `https://org.github.io/cop` -> (`https://org.github.io/cop/`, `/cop/`).
+fn parse_base_url(raw: &str) -> Result<(String, String), String> {
+    let raw = raw.trim();
+    let mut url = raw.to_string();
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    if url.starts_with('/') {
+        if url.starts_with("//") {
+            return Err(format!(
+                "base_url `{raw}` is not valid: write a full URL or a path starting with one `/`"
+            ));
+        }
+        return Ok((url.clone(), url));
+    }
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return Err(format!(
+            "base_url `{raw}` is not valid: write a full URL (`https://example.org/cop/`) or a path (`/cop/`)"
+        ));
+    };
+    if !matches!(scheme, "http" | "https") || rest.starts_with('/') || rest.is_empty() {
+        return Err(format!(
+            "base_url `{raw}` is not valid: it must start with http:// or https:// and name a host"
+        ));
+    }
+    let path = match rest.find('/') {
+        Some(i) => rest[i..].to_string(),
+        None => "/".to_string(),
+    };
+    if path.contains(['?', '#']) {
+        return Err(format!(
+            "base_url `{raw}` must not contain a query or fragment"
+        ));
+    }
+    Ok((url, path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls() {
+        assert_eq!(
+            parse_base_url("https://org.github.io/cop").unwrap(),
+            ("https://org.github.io/cop/".into(), "/cop/".into())
+        );
+        assert_eq!(parse_base_url("https://x.org").unwrap().1, "/");
+        assert_eq!(parse_base_url("/").unwrap().1, "/");
+        assert_eq!(parse_base_url("/docs").unwrap().1, "/docs/");
+        assert!(parse_base_url("ftp://x").is_err());
+        assert!(parse_base_url("example.org").is_err());
+    }
+}

@@ -1,0 +1,306 @@
+//! Reading a content file: decoding, splitting the YAML front matter from the
+//! Markdown body, and turning YAML errors into diagnostics that point at the
+//! right line of the *file* (not of the YAML snippet).
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+
+use crate::diagnostic::{Diagnostic, did_you_mean};
+
+/// Decodes a file's bytes: UTF-8 is required, a BOM is dropped and CRLF line
+/// endings become LF. Line numbers are unchanged by this, so positions found
+/// in the normalised text are positions in the original file.
+pub fn decode(bytes: &[u8], file: &Path) -> Result<String, Diagnostic> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => {
+            let mut text = if text.contains('\r') {
+                text.replace("\r\n", "\n")
+            } else {
+                text.to_string()
+            };
+            // U+001A is the marker Fireside uses for link placeholders in
+            // rendered HTML; it has no place in a text file.
+            if text.contains(crate::markdown::PLACEHOLDER) {
+                text = text.replace(crate::markdown::PLACEHOLDER, "");
+            }
+            Ok(text)
+        }
+        Err(e) => {
+            let valid = &bytes[..e.valid_up_to()];
+            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+            let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&valid[line_start..])
+                .chars()
+                .count()
+                + 1;
+            Err(Diagnostic::error("file is not valid UTF-8 text")
+                .in_file(file)
+                .at_line_only(line, column)
+                .hint(
+                    "save the file as UTF-8 (most editors offer this under \"Save with encoding\")",
+                ))
+        }
+    }
+}
+
+/// A file split into its front matter and its body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Split<'a> {
+    /// The YAML between the `---` lines, without them; `None` if the file has
+    /// no front matter.
+    pub yaml: Option<&'a str>,
+    /// Line number (1-based) of the first YAML line in the file.
+    pub yaml_first_line: usize,
+    pub body: &'a str,
+    /// Line number (1-based) of the first body line in the file.
+    pub body_first_line: usize,
+}
+
+fn is_fence(line: &str) -> bool {
+    line.trim_end() == "---"
+}
+
+/// Splits front matter from body. The opening `---` must be the very first
+/// line; the closing one is the next line that is exactly `---` (or `...`).
+pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
+    let first_line_end = text.find('\n').unwrap_or(text.len());
+    if !is_fence(&text[..first_line_end]) {
+        return Ok(Split {
+            yaml: None,
+            yaml_first_line: 1,
+            body: text,
+            body_first_line: 1,
+        });
+    }
+    let yaml_start = (first_line_end + 1).min(text.len());
+    let mut offset = yaml_start;
+    let mut line_no = 2;
+    while offset < text.len() {
+        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+        let line = &text[offset..end];
+        if is_fence(line) || line.trim_end() == "..." {
+            let body_start = (end + 1).min(text.len());
+            return Ok(Split {
+                yaml: Some(&text[yaml_start..offset]),
+                yaml_first_line: 2,
+                body: &text[body_start..],
+                body_first_line: line_no + 1,
+            });
+        }
+        offset = end + 1;
+        line_no += 1;
+    }
+    Err(Diagnostic::error("front matter is not closed")
+        .in_file(file)
+        .at(text, 1, 1)
+        .underline(3)
+        .hint("end the front matter with a line that holds only `---`"))
+}
+
+/// Deserializes front matter into `T`, mapping YAML and serde errors to a
+/// diagnostic with the file's line and column and a useful hint.
+///
+/// `known_keys` lists the keys `T` accepts, for "did you mean" suggestions.
+pub fn parse_yaml<T: DeserializeOwned>(
+    split: &Split<'_>,
+    text: &str,
+    file: &Path,
+    known_keys: &[&str],
+) -> Result<T, Diagnostic> {
+    let yaml = split.yaml.unwrap_or_default();
+    let yaml_for_parse = if yaml.trim().is_empty() { "{}" } else { yaml };
+    serde_yaml::from_str::<T>(yaml_for_parse)
+        .map_err(|err| yaml_error(&err, yaml, split.yaml_first_line, text, file, known_keys))
+}
+
+/// Converts a YAML error located inside a snippet that starts at line
+/// `first_line` of `text` into a diagnostic.
+pub fn yaml_error(
+    err: &serde_yaml::Error,
+    yaml: &str,
+    first_line: usize,
+    text: &str,
+    file: &Path,
+    known_keys: &[&str],
+) -> Diagnostic {
+    let raw = err.to_string();
+    // serde_yaml appends " at line L column C"; we show the location ourselves.
+    let message = match raw.find(" at line ") {
+        Some(i) => raw[..i].to_string(),
+        None => raw.clone(),
+    };
+    let (mut line, mut column) = match err.location() {
+        Some(loc) => (first_line + loc.line() - 1, loc.column()),
+        None => (first_line.saturating_sub(1).max(1), 1),
+    };
+    if yaml.trim().is_empty() {
+        line = 1;
+        column = 1;
+    }
+    let mut diag = Diagnostic::error(message.clone()).in_file(file);
+    if let Some(key) = between(&message, "unknown field `", "`") {
+        let hint = match did_you_mean(key, known_keys.iter().copied()) {
+            Some(best) => format!("did you mean `{best}`? (custom data goes under `extra:`)"),
+            None => format!(
+                "known keys are: {}; custom data goes under `extra:`",
+                known_keys.join(", ")
+            ),
+        };
+        let key_len = key.chars().count();
+        diag.message = format!("unknown key `{key}`");
+        return diag.at(text, line, column).underline(key_len).hint(hint);
+    }
+    if let Some(key) = between(&message, "missing field `", "`") {
+        diag.message = format!("missing required key `{key}`");
+        return diag
+            .at(text, 1, 1)
+            .underline(3)
+            .hint(format!("add `{key}: ...` to the front matter"));
+    }
+    if message.contains("duplicate") {
+        diag = diag.hint("each key may appear only once; remove or merge the repeated one");
+    } else if message.contains("invalid type") {
+        if let Some((key, _)) = message.split_once(": invalid type") {
+            diag = diag.hint(type_hint(key.rsplit('.').next().unwrap_or(key)));
+        }
+    } else if message.contains("unknown variant") {
+        diag = diag.hint("use one of the values listed above, in lowercase");
+    } else if message.contains("did not find expected")
+        || message.contains("mapping values are not allowed")
+        || message.contains("could not find expected")
+    {
+        diag = diag.hint(
+            "check the indentation and quoting on this line; values containing `: ` or starting with `[`, `{`, `*` or `&` need quotes",
+        );
+    } else if message.contains("found character that cannot start any token") {
+        diag = diag.hint("YAML does not allow tabs for indentation; indent with spaces");
+    }
+    diag.at(text, line, column)
+}
+
+fn type_hint(key: &str) -> String {
+    match key {
+        "tools" | "tags" | "patterns" | "facilitators" | "aliases" | "related" | "coordinators" => {
+            format!("`{key}` is a list: `{key}: [a, b]`, or one `- item` per line")
+        }
+        "resources" | "links" => {
+            format!("`{key}` maps labels to URLs: `{key}: {{ Slides: https://... }}`")
+        }
+        "draft" | "menu" | "raw_html" | "enabled" => format!("`{key}` is `true` or `false`"),
+        _ => format!("check the type of `{key}`; quote text values if in doubt"),
+    }
+}
+
+fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let i = s.find(start)? + start.len();
+    let j = s[i..].find(end)? + i;
+    Some(&s[i..j])
+}
+
+/// Finds the line and column of a top-level `key:` in a YAML snippet, for
+/// checks made after parsing (an unknown community, a missing pattern). Returns
+/// a 1-based line within the file, given the snippet starts at `first_line`.
+pub fn locate_key(yaml: &str, first_line: usize, key: &str) -> Option<(usize, usize)> {
+    yaml.lines().enumerate().find_map(|(i, line)| {
+        let rest = line.strip_prefix(key)?;
+        rest.trim_start()
+            .starts_with(':')
+            .then_some((first_line + i, 1))
+    })
+}
+
+/// Finds where `value` is written under top-level `key` (on the key's line or in
+/// the lines of its block), falling back to the key itself.
+pub fn locate_value(
+    yaml: &str,
+    first_line: usize,
+    key: &str,
+    value: &str,
+) -> Option<(usize, usize, usize)> {
+    let (key_line, _) = locate_key(yaml, first_line, key)?;
+    let start = key_line - first_line;
+    for (i, line) in yaml.lines().enumerate().skip(start) {
+        if i > start && !line.starts_with([' ', '\t', '-']) {
+            break;
+        }
+        let search_from = if i == start { key.len() + 1 } else { 0 };
+        if let Some(pos) = line.get(search_from..).and_then(|l| l.find(value)) {
+            let col = line[..search_from + pos].chars().count() + 1;
+            return Some((first_line + i, col, value.chars().count()));
+        }
+    }
+    Some((key_line, 1, key.chars().count()))
+}
+
+/// Reads a top-level `kind:` before the real parse, because the kind decides
+/// which struct the front matter is parsed into.
+pub fn peek_kind(yaml: &str) -> Option<&str> {
+    yaml.lines().find_map(|line| {
+        let rest = line.strip_prefix("kind")?.trim_start().strip_prefix(':')?;
+        Some(rest.trim().trim_matches(['"', '\'']))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    #[rstest]
+    #[case::plain("---\ntitle: A\n---\nBody\n", Some("title: A\n"), "Body\n", 4)]
+    #[case::no_front_matter("# Hello\n", None, "# Hello\n", 1)]
+    #[case::empty_front_matter("---\n---\nBody", Some(""), "Body", 3)]
+    #[case::no_trailing_newline("---\ntitle: A\n---", Some("title: A\n"), "", 4)]
+    #[case::dots_close("---\ntitle: A\n...\nBody", Some("title: A\n"), "Body", 4)]
+    #[case::four_dashes_is_not_a_fence("----\ntitle\n", None, "----\ntitle\n", 1)]
+    #[case::trailing_spaces("--- \ntitle: A\n---  \nB", Some("title: A\n"), "B", 4)]
+    fn splits(
+        #[case] text: &str,
+        #[case] yaml: Option<&str>,
+        #[case] body: &str,
+        #[case] body_line: usize,
+    ) {
+        let s = split(text, Path::new("a.md")).unwrap();
+        assert_eq!(s.yaml, yaml);
+        assert_eq!(s.body, body);
+        assert_eq!(s.body_first_line, body_line);
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error_at_line_one() {
+        let d = split("---\ntitle: A\nbody", Path::new("a.md")).unwrap_err();
+        assert_eq!((d.line, d.column), (1, 1));
+        assert!(d.message.contains("not closed"));
+    }
+
+    #[test]
+    fn decode_strips_bom_and_crlf() {
+        let text = decode(b"\xEF\xBB\xBF---\r\ntitle: A\r\n---\r\n", Path::new("a")).unwrap();
+        assert_eq!(text, "---\ntitle: A\n---\n");
+    }
+
+    #[test]
+    fn decode_reports_position_of_invalid_utf8() {
+        let d = decode(b"ok\nab\xFFc", Path::new("a.md")).unwrap_err();
+        assert_eq!((d.line, d.column), (2, 3));
+    }
+
+    #[test]
+    fn locates_keys_and_list_values() {
+        let yaml = "title: A\npatterns:\n  - tdd\n  - refactorin\ncommunity: x\n";
+        assert_eq!(locate_key(yaml, 2, "community"), Some((6, 1)));
+        assert_eq!(
+            locate_value(yaml, 2, "patterns", "refactorin"),
+            Some((5, 5, 10))
+        );
+        assert_eq!(locate_value(yaml, 2, "community", "x"), Some((6, 12, 1)));
+    }
+
+    #[test]
+    fn peeks_kind() {
+        assert_eq!(peek_kind("title: A\nkind: 'pattern'\n"), Some("pattern"));
+        assert_eq!(peek_kind("title: kind\n"), None);
+    }
+}

@@ -1,0 +1,26 @@
+//! Fireside turns a folder of Markdown files with YAML front matter into a
+//! static website for a community of practice: session write-ups, a pattern
+//! catalogue, communities, facilitators, agendas and calendars.
+//!
+//! The build is a pipeline of plain stages (see `ARCHITECTURE.md`):
+//! [`load`] -> [`parse`] -> [`resolve`] -> [`render`] (plan and render) ->
+//! [`output`], driven by [`pipeline`].
+
+pub mod agenda;
+pub mod config;
+pub mod diagnostic;
+pub mod front_matter;
+pub mod highlight;
+pub mod load;
+pub mod markdown;
+pub mod meta;
+pub mod output;
+pub mod parse;
+pub mod pipeline;
+pub mod render;
+pub mod resolve;
+pub mod scaffold;
+pub mod site;
+pub mod slug;
+pub mod templates;
+pub mod view;

@@ -1,0 +1,220 @@
+//! The `fireside` command line.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use fireside::diagnostic::Diagnostic;
+use fireside::pipeline::{self, BuildError, BuildOptions};
+use fireside::scaffold::{self, NewKind};
+
+/// Fireside: publish your communities of practice.
+///
+/// Turns a folder of Markdown files with YAML front matter (sessions,
+/// patterns, communities, people, agendas) into a fast static website with
+/// session calendars, a facilitator index and a pattern catalogue.
+#[derive(Parser, Debug)]
+#[command(
+    name = "fireside",
+    version,
+    about,
+    long_about,
+    propagate_version = true
+)]
+#[command(
+    after_help = "Exit codes: 0 success, 1 content errors, 2 usage errors.\nDocs: see README.md and the content model."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Build the site into an output folder (default: SITE/public).
+    Build {
+        /// The site folder (holds site.yaml); default: the current folder.
+        site: Option<PathBuf>,
+        /// Where to write the site. Fireside replaces only folders it created.
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Override site.yaml's base_url, e.g. https://org.github.io/cop/
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// The build's clock (RFC 3339), for reproducible builds; SOURCE_DATE_EPOCH also works.
+        #[arg(long, value_name = "RFC3339")]
+        now: Option<jiff::Timestamp>,
+        /// Include files marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Check everything (front matter, references, links, templates) and write nothing.
+    Check {
+        /// The site folder; default: the current folder.
+        site: Option<PathBuf>,
+        /// Include drafts in the check.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Create a small working site in DIR.
+    Init {
+        /// The folder to create (must be new or empty).
+        dir: PathBuf,
+    },
+    /// Create a content file with the right front matter, and print its path.
+    New {
+        /// What to create.
+        kind: NewWhat,
+        /// Its title.
+        title: String,
+        /// The session date (YYYY-MM-DD); required for sessions.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<jiff::civil::Date>,
+        /// The community's slug: files go in its sub-folder.
+        #[arg(long, value_name = "SLUG")]
+        community: Option<String>,
+        /// The site folder; default: the current folder.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        site: PathBuf,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum NewWhat {
+    Session,
+    Pattern,
+    Agenda,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build {
+            site,
+            output,
+            base_url,
+            now,
+            drafts,
+        } => {
+            let opts = BuildOptions {
+                output,
+                base_url,
+                now,
+                drafts,
+                progress: true,
+                ..BuildOptions::new(site.unwrap_or_else(|| PathBuf::from(".")))
+            };
+            run_build(&opts)
+        }
+        Command::Check { site, drafts } => {
+            let opts = BuildOptions {
+                drafts,
+                dry_run: true,
+                ..BuildOptions::new(site.unwrap_or_else(|| PathBuf::from(".")))
+            };
+            run_build(&opts)
+        }
+        Command::Init { dir } => match scaffold::init(&dir) {
+            Ok(files) => {
+                println!(
+                    "Created a new site in {} ({} files).",
+                    dir.display(),
+                    files.len()
+                );
+                println!("Build it with: fireside build {}", dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => usage_error(&e),
+        },
+        Command::New {
+            kind,
+            title,
+            date,
+            community,
+            site,
+        } => {
+            let kind = match kind {
+                NewWhat::Session => NewKind::Session,
+                NewWhat::Pattern => NewKind::Pattern,
+                NewWhat::Agenda => NewKind::Agenda,
+            };
+            match scaffold::new_file(&site, kind, &title, date, community.as_deref()) {
+                Ok(path) => {
+                    println!("{}", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => usage_error(&e),
+            }
+        }
+    }
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("{}", Diagnostic::error(message).render(color()));
+    ExitCode::from(2)
+}
+
+fn color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn report(diagnostics: &[Diagnostic]) {
+    let color = color();
+    let github = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
+    for d in diagnostics {
+        eprintln!("{}", d.render(color));
+        if github {
+            println!("{}", d.github_annotation());
+        }
+    }
+}
+
+fn run_build(opts: &BuildOptions) -> ExitCode {
+    match pipeline::build(opts) {
+        Ok(r) => {
+            report(&r.warnings);
+            let warnings = match r.warnings.len() {
+                0 => String::new(),
+                1 => ", 1 warning".into(),
+                n => format!(", {n} warnings"),
+            };
+            if opts.dry_run {
+                println!(
+                    "Checked {} pages: no errors{warnings} ({:.2?}).",
+                    r.pages, r.elapsed
+                );
+            } else {
+                println!(
+                    "Built {} pages ({} files) into {} in {:.2?}{warnings}.",
+                    r.pages,
+                    r.files,
+                    r.output.display(),
+                    r.elapsed
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            let diagnostics = e.diagnostics();
+            report(&diagnostics);
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            match e {
+                BuildError::Content(_) => {
+                    eprintln!(
+                        "Build failed: {errors} error{}. {}",
+                        if errors == 1 { "" } else { "s" },
+                        if opts.dry_run {
+                            ""
+                        } else {
+                            "The previous output was left untouched."
+                        }
+                    );
+                    ExitCode::from(1)
+                }
+                BuildError::Usage(_) => ExitCode::from(2),
+            }
+        }
+    }
+}

@@ -1,0 +1,707 @@
+//! Markdown to HTML: CommonMark plus tables, footnotes, strikethrough, task
+//! lists, smart punctuation and wikilinks, with stable heading ids, a table of
+//! contents and build-time highlighting.
+//!
+//! Rendering is a pure function of one file, so it runs in parallel and can
+//! be cached per file. Links to other files cannot be resolved here (their
+//! URLs and anchors are only known once every file is parsed), so each one is
+//! written as a placeholder (`\u{1A}N\u{1A}`, N indexing [`Rendered::links`])
+//! that the resolve stage replaces in one pass over the HTML.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+use std::path::Path;
+
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
+use serde::Serialize;
+
+use crate::diagnostic::Diagnostic;
+use crate::highlight::{Highlighted, Highlighter, escape};
+use crate::slug::slugify;
+
+/// Marks a link placeholder in rendered HTML. It cannot occur in user text:
+/// decoding strips it from every file.
+pub const PLACEHOLDER: char = '\u{1A}';
+
+#[derive(Debug, Clone, Copy)]
+pub struct MarkdownOptions {
+    pub raw_html: bool,
+    pub smart_punctuation: bool,
+}
+
+/// A Markdown body rendered to HTML, with what later stages need to know.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// HTML with link placeholders.
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    /// Every `id` in the HTML (headings, footnotes), for `#anchor` checks.
+    pub anchors: HashSet<String>,
+    pub links: Vec<LinkRef>,
+    /// The text without markup or code, for search and summaries.
+    pub plain_text: String,
+    /// The first paragraph as plain text.
+    pub first_paragraph: String,
+    /// Warnings found while rendering (an unknown code language).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// A link or image whose URL the resolve stage decides.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRef {
+    pub target: LinkTarget,
+    /// 1-based line and column in the source file.
+    pub line: usize,
+    pub column: usize,
+    /// The link as written, for messages.
+    pub written: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// `#anchor` in the same document.
+    Fragment(String),
+    /// A relative path to another file (`../patterns/tdd.md#when`).
+    Relative {
+        path: String,
+        fragment: Option<String>,
+    },
+    /// A path from the site root (`/guidelines/`): made relative to base_url.
+    SiteAbsolute(String),
+    /// `[[Target#Heading|text]]`.
+    Wiki {
+        target: String,
+        fragment: Option<String>,
+    },
+}
+
+/// Renders `body`, which starts at line `first_line` of `file` (for messages).
+pub fn render(
+    body: &str,
+    first_line: usize,
+    file: &Path,
+    options: MarkdownOptions,
+    highlighter: &Highlighter,
+) -> Rendered {
+    let mut opts = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_WIKILINKS;
+    if options.smart_punctuation {
+        opts |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    let lines = LineIndex::new(body, first_line);
+    let mut r = Renderer {
+        out: Rendered::default(),
+        options,
+        highlighter,
+        file,
+        lines: &lines,
+        events: Vec::new(),
+        heading: None,
+        code: None,
+        image: None,
+        footnote: None,
+        footnotes: Vec::new(),
+        footnote_numbers: HashMap::new(),
+        used_ids: HashMap::new(),
+        in_first_paragraph: Capture::NotYet,
+    };
+    for (event, range) in Parser::new_ext(body, opts).into_offset_iter() {
+        r.event(event, range.start);
+    }
+    r.finish()
+}
+
+/// Maps byte offsets in the body to lines and columns in the file.
+struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+    first_line: usize,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a str, first_line: usize) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex {
+            text,
+            starts,
+            first_line,
+        }
+    }
+
+    fn position(&self, offset: usize) -> (usize, usize) {
+        let i = self.starts.partition_point(|&s| s <= offset) - 1;
+        let col = self.text[self.starts[i]..offset.min(self.text.len())]
+            .chars()
+            .count()
+            + 1;
+        (self.first_line + i, col)
+    }
+}
+
+struct HeadingState<'a> {
+    level: HeadingLevel,
+    id: Option<String>,
+    classes: Vec<String>,
+    events: Vec<Event<'a>>,
+    text: String,
+}
+
+struct CodeState {
+    lang: String,
+    code: String,
+    offset: usize,
+}
+
+struct ImageState {
+    src: String,
+    title: String,
+    alt: String,
+}
+
+#[derive(PartialEq)]
+enum Capture {
+    NotYet,
+    Capturing,
+    Done,
+}
+
+struct Renderer<'a, 'h> {
+    out: Rendered,
+    options: MarkdownOptions,
+    highlighter: &'h Highlighter,
+    file: &'h Path,
+    lines: &'h LineIndex<'h>,
+    events: Vec<Event<'a>>,
+    heading: Option<HeadingState<'a>>,
+    code: Option<CodeState>,
+    image: Option<ImageState>,
+    /// The footnote definition being collected: (name, events).
+    footnote: Option<(String, Vec<Event<'a>>)>,
+    footnotes: Vec<(String, Vec<Event<'a>>)>,
+    footnote_numbers: HashMap<String, usize>,
+    used_ids: HashMap<String, usize>,
+    in_first_paragraph: Capture,
+}
+
+impl<'a> Renderer<'a, '_> {
+    fn event(&mut self, event: Event<'a>, offset: usize) {
+        if let Some(code) = &mut self.code {
+            match event {
+                Event::Text(t) => code.code.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => self.finish_code_block(),
+                _ => {}
+            }
+            return;
+        }
+        if let Some(image) = &mut self.image {
+            match event {
+                Event::Text(t) | Event::Code(t) => image.alt.push_str(&t),
+                Event::End(TagEnd::Image) => self.finish_image(),
+                _ => {}
+            }
+            return;
+        }
+        match event {
+            Event::Start(Tag::Heading {
+                level, id, classes, ..
+            }) => {
+                self.heading = Some(HeadingState {
+                    level,
+                    id: id.map(|s| s.to_string()),
+                    classes: classes.into_iter().map(|c| c.to_string()).collect(),
+                    events: Vec::new(),
+                    text: String::new(),
+                });
+            }
+            Event::End(TagEnd::Heading(_)) => self.finish_heading(),
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+                        .next()
+                        .unwrap_or("")
+                        .to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                self.code = Some(CodeState {
+                    lang,
+                    code: String::new(),
+                    offset,
+                });
+            }
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
+                let src = self.link_href(&dest_url, LinkType::Inline, offset);
+                self.image = Some(ImageState {
+                    src,
+                    title: title.to_string(),
+                    alt: String::new(),
+                });
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                ..
+            }) => {
+                let href = self.link_href(&dest_url, link_type, offset);
+                let mut html = format!("<a href=\"{href}\"");
+                if !title.is_empty() {
+                    let _ = write!(html, " title=\"{}\"", escape_attr(&title));
+                }
+                html.push('>');
+                self.emit(Event::Html(html.into()));
+            }
+            Event::Html(html) | Event::InlineHtml(html) if !self.options.raw_html => {
+                self.text(&html);
+                self.emit(Event::Text(html));
+            }
+            Event::Start(Tag::HtmlBlock) if !self.options.raw_html => {
+                self.emit(Event::Html("<p class=\"raw-html\">".into()));
+            }
+            Event::End(TagEnd::HtmlBlock) if !self.options.raw_html => {
+                self.emit(Event::Html("</p>\n".into()));
+            }
+            Event::TaskListMarker(done) => {
+                let html = if done {
+                    "<input type=\"checkbox\" disabled checked aria-label=\"done\"> "
+                } else {
+                    "<input type=\"checkbox\" disabled aria-label=\"not done\"> "
+                };
+                self.emit(Event::Html(html.into()));
+            }
+            Event::FootnoteReference(name) => {
+                let n = self.footnote_number(&name);
+                let id = slugify(&name);
+                let ref_id = self.unique_id(&format!("fnref-{id}"));
+                let html = format!(
+                    "<sup class=\"footnote-ref\"><a href=\"#fn-{id}\" id=\"{ref_id}\" aria-label=\"Footnote {n}\">{n}</a></sup>"
+                );
+                self.emit(Event::Html(html.into()));
+            }
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                self.footnote_number(&name);
+                self.footnote = Some((name.to_string(), Vec::new()));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                if let Some(def) = self.footnote.take() {
+                    self.footnotes.push(def);
+                }
+            }
+            Event::Start(Tag::Table(aligns)) => {
+                self.emit(Event::Html(
+                    "<div class=\"table-wrap\" role=\"region\" aria-label=\"Table\" tabindex=\"0\">"
+                        .into(),
+                ));
+                self.emit(Event::Start(Tag::Table(aligns)));
+            }
+            Event::End(TagEnd::Table) => {
+                self.emit(Event::End(TagEnd::Table));
+                self.emit(Event::Html("</div>\n".into()));
+            }
+            Event::Start(Tag::Paragraph) => {
+                if self.in_first_paragraph == Capture::NotYet && self.footnote.is_none() {
+                    self.in_first_paragraph = Capture::Capturing;
+                }
+                self.emit(Event::Start(Tag::Paragraph));
+            }
+            Event::End(TagEnd::Paragraph) => {
+                if self.in_first_paragraph == Capture::Capturing {
+                    self.in_first_paragraph = Capture::Done;
+                }
+                self.emit(Event::End(TagEnd::Paragraph));
+                self.out.plain_text.push('\n');
+            }
+            Event::Text(t) => {
+                self.text(&t);
+                self.emit(Event::Text(t));
+            }
+            Event::Code(t) => {
+                self.text(&t);
+                self.emit(Event::Code(t));
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                self.text(" ");
+                self.emit(event);
+            }
+            other => self.emit(other),
+        }
+    }
+
+    fn emit(&mut self, event: Event<'a>) {
+        if let Some(h) = &mut self.heading {
+            h.events.push(event);
+        } else if let Some((_, events)) = &mut self.footnote {
+            events.push(event);
+        } else {
+            self.events.push(event);
+        }
+    }
+
+    fn text(&mut self, t: &str) {
+        if let Some(h) = &mut self.heading {
+            h.text.push_str(t);
+        }
+        if let Some(img) = &mut self.image {
+            img.alt.push_str(t);
+        }
+        if self.in_first_paragraph == Capture::Capturing && self.footnote.is_none() {
+            self.out.first_paragraph.push_str(t);
+        }
+        self.out.plain_text.push_str(t);
+    }
+
+    fn footnote_number(&mut self, name: &str) -> usize {
+        let next = self.footnote_numbers.len() + 1;
+        *self
+            .footnote_numbers
+            .entry(name.to_string())
+            .or_insert(next)
+    }
+
+    /// Returns `base`, or `base-1`, `base-2`... if already used in this document.
+    fn unique_id(&mut self, base: &str) -> String {
+        let base = if base.is_empty() { "section" } else { base };
+        let mut id = base.to_string();
+        while self.out.anchors.contains(&id) {
+            let n = self.used_ids.entry(base.to_string()).or_insert(0);
+            *n += 1;
+            id = format!("{base}-{n}");
+        }
+        self.out.anchors.insert(id.clone());
+        id
+    }
+
+    fn finish_heading(&mut self) {
+        let Some(h) = self.heading.take() else { return };
+        let text = h.text.trim().to_string();
+        let id = match h.id {
+            Some(given) => self.unique_id(&given),
+            None => self.unique_id(&slugify(&text)),
+        };
+        let level = h.level as u8;
+        let mut inner = String::new();
+        pulldown_cmark::html::push_html(&mut inner, h.events.into_iter());
+        let class = if h.classes.is_empty() {
+            String::new()
+        } else {
+            format!(" class=\"{}\"", escape_attr(&h.classes.join(" ")))
+        };
+        let html = format!(
+            "<h{level} id=\"{id}\"{class}>{inner} <a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"Link to this section: {}\">#</a></h{level}>\n",
+            escape_attr(&text)
+        );
+        self.emit(Event::Html(html.into()));
+        self.out.toc.push(TocEntry {
+            level,
+            id,
+            title: text,
+        });
+        self.out.plain_text.push('\n');
+    }
+
+    fn finish_code_block(&mut self) {
+        let Some(code) = self.code.take() else { return };
+        let lang = code.lang.trim();
+        let plain = || {
+            format!(
+                "<pre class=\"code\"><code>{}</code></pre>\n",
+                escape(&code.code)
+            )
+        };
+        let html = if lang.is_empty() || matches!(lang, "text" | "plain" | "txt" | "plaintext") {
+            plain()
+        } else {
+            match self.highlighter.highlight(lang, &code.code) {
+                Highlighted::Html(spans) => {
+                    let lang_attr = escape_attr(lang);
+                    format!(
+                        "<pre class=\"code\" data-lang=\"{lang_attr}\"><code class=\"language-{lang_attr}\">{spans}</code></pre>\n"
+                    )
+                }
+                Highlighted::UnknownLanguage => {
+                    let (line, column) = self.lines.position(code.offset);
+                    let suggestion =
+                        crate::diagnostic::did_you_mean(lang, self.highlighter.language_names());
+                    let hint = match suggestion {
+                        Some(s) => format!("did you mean `{s}`? The block is shown as plain text"),
+                        None => "the block is shown as plain text; use a known language name (rust, python, java, js, go, bash, sql, yaml, ...) or `text`".to_string(),
+                    };
+                    self.out.diagnostics.push(
+                        Diagnostic::warning(format!("unknown code block language `{lang}`"))
+                            .in_file(self.file)
+                            .at(self.lines.text, line - self.lines.first_line + 1, column)
+                            .underline(3)
+                            .hint(hint),
+                    );
+                    // `at` quoted the body line; fix the line number to the file's.
+                    if let Some(d) = self.out.diagnostics.last_mut() {
+                        d.line = line;
+                    }
+                    plain()
+                }
+            }
+        };
+        self.emit(Event::Html(html.into()));
+    }
+
+    fn finish_image(&mut self) {
+        let Some(img) = self.image.take() else { return };
+        let mut html = format!(
+            "<img src=\"{}\" alt=\"{}\" loading=\"lazy\"",
+            img.src,
+            escape_attr(&img.alt)
+        );
+        if !img.title.is_empty() {
+            let _ = write!(html, " title=\"{}\"", escape_attr(&img.title));
+        }
+        html.push('>');
+        self.emit(Event::Html(html.into()));
+    }
+
+    /// The `href` to write for a link: external URLs as they are (escaped),
+    /// everything else as a placeholder recorded in `links`.
+    fn link_href(&mut self, dest: &CowStr<'_>, link_type: LinkType, offset: usize) -> String {
+        let dest = dest.trim();
+        let target = if let LinkType::WikiLink { .. } = link_type {
+            let (target, fragment) = split_fragment(dest);
+            LinkTarget::Wiki {
+                target: target.trim().to_string(),
+                fragment,
+            }
+        } else if dest.is_empty() || has_scheme(dest) || dest.starts_with("//") {
+            let mut out = String::new();
+            pulldown_cmark_escape::escape_href(&mut out, dest).expect("writing to a String");
+            return out.replace('"', "&quot;");
+        } else if let Some(fragment) = dest.strip_prefix('#') {
+            LinkTarget::Fragment(percent_decode(fragment))
+        } else if dest.starts_with('/') {
+            LinkTarget::SiteAbsolute(dest.to_string())
+        } else {
+            let (path, fragment) = split_fragment(dest);
+            LinkTarget::Relative {
+                path: percent_decode(&path),
+                fragment,
+            }
+        };
+        let (line, column) = self.lines.position(offset);
+        let index = self.out.links.len();
+        self.out.links.push(LinkRef {
+            target,
+            line,
+            column,
+            written: dest.to_string(),
+        });
+        format!("{PLACEHOLDER}{index}{PLACEHOLDER}")
+    }
+
+    fn finish(mut self) -> Rendered {
+        let mut html = String::with_capacity(self.lines.text.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, self.events.into_iter());
+        if !self.footnotes.is_empty() {
+            let mut defs = std::mem::take(&mut self.footnotes);
+            defs.sort_by_key(|(name, _)| self.footnote_numbers.get(name).copied().unwrap_or(0));
+            html.push_str("<section class=\"footnotes\" aria-label=\"Footnotes\">\n<ol>\n");
+            for (name, events) in defs {
+                let id = slugify(&name);
+                self.out.anchors.insert(format!("fn-{id}"));
+                let mut body = String::new();
+                pulldown_cmark::html::push_html(&mut body, events.into_iter());
+                let backref = format!(
+                    " <a href=\"#fnref-{id}\" class=\"footnote-backref\" aria-label=\"Back to reference\">↩</a>"
+                );
+                // Put the back-link inside the last paragraph, as GitHub does.
+                let body = match body.rfind("</p>") {
+                    Some(i) => format!("{}{backref}{}", &body[..i], &body[i..]),
+                    None => format!("{body}{backref}"),
+                };
+                let _ = writeln!(html, "<li id=\"fn-{id}\">{body}</li>");
+            }
+            html.push_str("</ol>\n</section>\n");
+        }
+        self.out.html = html;
+        self.out.first_paragraph = self.out.first_paragraph.trim().to_string();
+        self.out
+    }
+}
+
+fn has_scheme(dest: &str) -> bool {
+    match dest.find(':') {
+        Some(i) => {
+            let scheme = &dest[..i];
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && !dest[..i].contains('/')
+        }
+        None => false,
+    }
+}
+
+fn split_fragment(dest: &str) -> (String, Option<String>) {
+    match dest.split_once('#') {
+        Some((p, f)) => (p.to_string(), Some(percent_decode(f))),
+        None => (dest.to_string(), None),
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+/// Escapes text for an HTML attribute value in double quotes.
+pub fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    pulldown_cmark_escape::escape_html(&mut out, s).expect("writing to a String");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(body: &str) -> Rendered {
+        render(
+            body,
+            1,
+            Path::new("content/a.md"),
+            MarkdownOptions {
+                raw_html: false,
+                smart_punctuation: true,
+            },
+            &Highlighter::new(),
+        )
+    }
+
+    #[test]
+    fn headings_get_unique_ids_anchor_links_and_a_toc() {
+        let r = md("# Intro\n\n## When to use\n\n## When to use\n\n### Café & co {#custom}\n");
+        assert!(r.html.contains("<h2 id=\"when-to-use\">When to use <a class=\"heading-anchor\" href=\"#when-to-use\""), "{}", r.html);
+        assert!(r.html.contains("id=\"when-to-use-1\""));
+        assert!(r.html.contains("<h3 id=\"custom\">"));
+        let ids: Vec<&str> = r.toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["intro", "when-to-use", "when-to-use-1", "custom"]);
+        assert_eq!(r.toc[3].title, "Café & co");
+    }
+
+    #[test]
+    fn raw_html_is_escaped_by_default() {
+        let r = md("Hello <script>alert(1)</script>\n\n<div onclick=x>hi</div>\n");
+        assert!(!r.html.contains("<script>"), "{}", r.html);
+        assert!(r.html.contains("&lt;script&gt;"));
+        assert!(!r.html.contains("<div onclick"));
+    }
+
+    #[test]
+    fn raw_html_passes_when_enabled() {
+        let r = render(
+            "<kbd>Ctrl</kbd>\n",
+            1,
+            Path::new("a.md"),
+            MarkdownOptions {
+                raw_html: true,
+                smart_punctuation: false,
+            },
+            &Highlighter::new(),
+        );
+        assert!(r.html.contains("<kbd>Ctrl</kbd>"));
+    }
+
+    #[test]
+    fn links_become_placeholders_with_positions() {
+        let r = md(
+            "Intro\n\nSee [TDD](../patterns/tdd.md#when-to-use), [x](#intro),\n[[Refactoring|refactor]] and [site](https://example.org/?a=1&b=2).\n",
+        );
+        assert_eq!(r.links.len(), 3);
+        assert_eq!(
+            r.links[0].target,
+            LinkTarget::Relative {
+                path: "../patterns/tdd.md".into(),
+                fragment: Some("when-to-use".into())
+            }
+        );
+        assert_eq!((r.links[0].line, r.links[0].column), (3, 5));
+        assert_eq!(r.links[1].target, LinkTarget::Fragment("intro".into()));
+        assert_eq!(
+            r.links[2].target,
+            LinkTarget::Wiki {
+                target: "Refactoring".into(),
+                fragment: None
+            }
+        );
+        assert_eq!(r.links[2].line, 4);
+        assert!(r.html.contains("href=\"\u{1A}0\u{1A}\""));
+        assert!(r.html.contains(">refactor</a>"));
+        assert!(r.html.contains("href=\"https://example.org/?a=1&amp;b=2\""));
+    }
+
+    #[test]
+    fn code_is_highlighted_and_unknown_languages_warn() {
+        let r = md("Text\n\n```rust\nfn main() {}\n```\n\n```klingon\nqapla\n```\n");
+        assert!(r.html.contains("class=\"language-rust\""));
+        assert!(r.html.contains("hl-"));
+        assert!(
+            r.html
+                .contains("<pre class=\"code\"><code>qapla\n</code></pre>")
+        );
+        assert_eq!(r.diagnostics.len(), 1);
+        assert_eq!(r.diagnostics[0].line, 7);
+        assert!(!r.plain_text.contains("fn main"));
+    }
+
+    #[test]
+    fn footnotes_and_task_lists_are_accessible() {
+        let r = md("Claim[^src].\n\n- [x] done\n- [ ] todo\n\n[^src]: A source.\n");
+        assert!(
+            r.html.contains("href=\"#fn-src\" id=\"fnref-src\""),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<li id=\"fn-src\"><p>A source. <a href=\"#fnref-src\"")
+        );
+        assert!(r.html.contains("aria-label=\"done\""));
+        assert!(r.anchors.contains("fn-src"));
+        assert_eq!(r.first_paragraph, "Claim.");
+    }
+
+    #[test]
+    fn smart_punctuation_and_tables() {
+        let r = md("\"Quotes\" -- and...\n\n| a | b |\n|---|---|\n| 1 | 2 |\n");
+        assert!(r.html.contains("“Quotes” – and…"), "{}", r.html);
+        assert!(r.html.contains("<div class=\"table-wrap\""));
+    }
+}

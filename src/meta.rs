@@ -1,0 +1,592 @@
+//! Front matter, as typed data: one struct per kind of content file.
+//!
+//! Values that have a format (dates, times, zones, statuses) are validated
+//! while deserializing, so that serde_yaml attaches the exact line and column
+//! of the bad value to the error. Every struct denies unknown keys: a typo must
+//! never drop data silently.
+
+use std::fmt;
+
+use indexmap::IndexMap;
+use jiff::civil::{Date, Time};
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize};
+
+/// The kinds of content a site holds. The folder decides the kind of a file,
+/// and `kind:` in its front matter overrides it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Session,
+    Pattern,
+    Community,
+    Person,
+    Page,
+    Agenda,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 6] = [
+        Kind::Session,
+        Kind::Pattern,
+        Kind::Community,
+        Kind::Person,
+        Kind::Page,
+        Kind::Agenda,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Session => "session",
+            Kind::Pattern => "pattern",
+            Kind::Community => "community",
+            Kind::Person => "person",
+            Kind::Page => "page",
+            Kind::Agenda => "agenda",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+/// A session's lifecycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Planned,
+    Held,
+    Cancelled,
+    Proposed,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Planned => "planned",
+            Status::Held => "held",
+            Status::Cancelled => "cancelled",
+            Status::Proposed => "proposed",
+        }
+    }
+}
+
+/// How far a community recommends a pattern (a technology-radar ring).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Maturity {
+    Adopt,
+    Trial,
+    Assess,
+    Hold,
+}
+
+impl Maturity {
+    pub const ALL: [Maturity; 4] = [
+        Maturity::Adopt,
+        Maturity::Trial,
+        Maturity::Assess,
+        Maturity::Hold,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Maturity::Adopt => "adopt",
+            Maturity::Trial => "trial",
+            Maturity::Assess => "assess",
+            Maturity::Hold => "hold",
+        }
+    }
+}
+
+/// A calendar date written `YYYY-MM-DD`; impossible dates are refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct IsoDate(pub Date);
+
+impl<'de> Deserialize<'de> for IsoDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        parse_iso_date(&s).map(IsoDate).map_err(de::Error::custom)
+    }
+}
+
+pub fn parse_iso_date(s: &str) -> Result<Date, String> {
+    let s = s.trim();
+    let b = s.as_bytes();
+    let shape_ok = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape_ok {
+        return Err(format!(
+            "invalid date `{s}`: expected YYYY-MM-DD, e.g. 2025-03-12"
+        ));
+    }
+    let num = |r: std::ops::Range<usize>| s[r].parse::<i16>().unwrap_or(0);
+    let (y, m, d) = (num(0..4), num(5..7) as i8, num(8..10) as i8);
+    Date::new(y, m, d).map_err(|_| {
+        if (1..=12).contains(&m) {
+            let days = Date::new(y, m, 1).map(|f| f.days_in_month()).unwrap_or(31);
+            format!("invalid date `{s}`: {} has only {days} days", month_name(m))
+        } else {
+            format!("invalid date `{s}`: there is no month {m}")
+        }
+    })
+}
+
+pub fn month_name(m: i8) -> &'static str {
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    NAMES[(m.clamp(1, 12) - 1) as usize]
+}
+
+/// A local wall-clock time `HH:MM`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ClockTime(pub Time);
+
+impl<'de> Deserialize<'de> for ClockTime {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        parse_clock(&s).map(ClockTime).map_err(de::Error::custom)
+    }
+}
+
+pub fn parse_clock(s: &str) -> Result<Time, String> {
+    let t = s.trim();
+    let (h, m) = t
+        .split_once(':')
+        .or_else(|| t.split_once('.'))
+        .ok_or_else(|| format!("invalid time `{t}`: expected HH:MM, e.g. 10:30"))?;
+    let h: i8 = h
+        .trim()
+        .parse()
+        .map_err(|_| format!("invalid time `{t}`: expected HH:MM"))?;
+    let m: i8 = m
+        .trim()
+        .parse()
+        .map_err(|_| format!("invalid time `{t}`: expected HH:MM"))?;
+    Time::new(h, m, 0, 0).map_err(|_| format!("invalid time `{t}`: hours go 0-23 and minutes 0-59"))
+}
+
+/// `"HH:MM-HH:MM"` or `"HH:MM"`: a start and an optional end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TimeRange {
+    pub start: Time,
+    pub end: Option<Time>,
+}
+
+impl<'de> Deserialize<'de> for TimeRange {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        parse_time_range(&s).map_err(de::Error::custom)
+    }
+}
+
+pub fn parse_time_range(s: &str) -> Result<TimeRange, String> {
+    let s = s.trim();
+    let (start, end) = match s.split_once(['-', '–', '—']) {
+        Some((a, b)) => (a, Some(b)),
+        None => (s, None),
+    };
+    let start = parse_clock(start)?;
+    let end = end.map(parse_clock).transpose()?;
+    if let Some(end) = end
+        && end <= start
+    {
+        return Err(format!(
+            "invalid time range `{s}`: the end is not after the start"
+        ));
+    }
+    Ok(TimeRange { start, end })
+}
+
+/// An IANA time zone name, checked against the bundled tz database.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ZoneName(pub String);
+
+impl<'de> Deserialize<'de> for ZoneName {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        check_zone(&s).map(ZoneName).map_err(de::Error::custom)
+    }
+}
+
+/// The tz database every build uses: the one bundled in the binary, so output
+/// does not change with the host's tzdata.
+pub fn tzdb() -> &'static jiff::tz::TimeZoneDatabase {
+    static DB: std::sync::OnceLock<jiff::tz::TimeZoneDatabase> = std::sync::OnceLock::new();
+    DB.get_or_init(jiff::tz::TimeZoneDatabase::bundled)
+}
+
+pub fn check_zone(name: &str) -> Result<String, String> {
+    let name = name.trim();
+    if tzdb().get(name).is_ok() {
+        return Ok(name.to_string());
+    }
+    let names: Vec<String> = tzdb().available().map(|n| n.as_str().to_string()).collect();
+    let suggestion = crate::diagnostic::did_you_mean(name, names.iter().map(String::as_str));
+    Err(match suggestion {
+        Some(s) => format!("unknown time zone `{name}`; did you mean `{s}`?"),
+        None => {
+            format!("unknown time zone `{name}`: use an IANA name such as `Europe/Madrid` or `UTC`")
+        }
+    })
+}
+
+/// A list that may also be written as one string, comma-separated
+/// (`tools: Code editor, testing framework`), as spreadsheets do.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct StringList(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for StringList {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct ListVisitor;
+        impl<'de> Visitor<'de> for ListVisitor {
+            type Value = StringList;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of text, or text separated by commas")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<StringList, E> {
+                Ok(StringList(split_list(v)))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<StringList, E> {
+                Ok(StringList::default())
+            }
+            fn visit_none<E: de::Error>(self) -> Result<StringList, E> {
+                Ok(StringList::default())
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<StringList, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<ScalarText>()? {
+                    let item = item.0.trim().to_string();
+                    if !item.is_empty() {
+                        items.push(item);
+                    }
+                }
+                Ok(StringList(items))
+            }
+        }
+        d.deserialize_any(ListVisitor)
+    }
+}
+
+/// Splits a spreadsheet-style list; `None`, `-` and empty mean no items.
+pub fn split_list(v: &str) -> Vec<String> {
+    let v = v.trim();
+    if v.is_empty() || v.eq_ignore_ascii_case("none") || v == "-" {
+        return Vec::new();
+    }
+    v.split([',', ';'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Text that YAML may have typed as a number or boolean (`- 2024`), kept as written.
+struct ScalarText(String);
+
+impl<'de> Deserialize<'de> for ScalarText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = ScalarText;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("text")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ScalarText, E> {
+                Ok(ScalarText(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<ScalarText, E> {
+                Ok(ScalarText(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<ScalarText, E> {
+                Ok(ScalarText(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<ScalarText, E> {
+                Ok(ScalarText(v.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<ScalarText, E> {
+                Ok(ScalarText(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Session front matter (`content/sessions/`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionMeta {
+    pub title: String,
+    pub date: Option<IsoDate>,
+    pub time: Option<TimeRange>,
+    pub start: Option<ClockTime>,
+    pub end: Option<ClockTime>,
+    pub timezone: Option<ZoneName>,
+    #[serde(default)]
+    pub facilitators: StringList,
+    pub facilitator: Option<String>,
+    pub community: Option<String>,
+    pub format: Option<String>,
+    pub channel: Option<String>,
+    #[serde(default)]
+    pub tools: StringList,
+    pub objective: Option<String>,
+    #[serde(default)]
+    pub tags: StringList,
+    #[serde(default)]
+    pub patterns: StringList,
+    pub status: Option<Status>,
+    #[serde(default)]
+    pub resources: IndexMap<String, String>,
+    #[serde(default)]
+    pub draft: bool,
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub aliases: StringList,
+    pub kind: Option<Kind>,
+    #[serde(default)]
+    pub extra: serde_json::Value,
+}
+
+impl SessionMeta {
+    pub const KEYS: &[&str] = &[
+        "title",
+        "date",
+        "time",
+        "start",
+        "end",
+        "timezone",
+        "facilitators",
+        "facilitator",
+        "community",
+        "format",
+        "channel",
+        "tools",
+        "objective",
+        "tags",
+        "patterns",
+        "status",
+        "resources",
+        "draft",
+        "slug",
+        "aliases",
+        "kind",
+        "extra",
+    ];
+}
+
+/// Pattern front matter (`content/patterns/`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatternMeta {
+    pub title: String,
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub tags: StringList,
+    pub maturity: Option<Maturity>,
+    #[serde(default)]
+    pub aliases: StringList,
+    #[serde(default)]
+    pub related: StringList,
+    #[serde(default)]
+    pub draft: bool,
+    pub slug: Option<String>,
+    pub kind: Option<Kind>,
+    #[serde(default)]
+    pub extra: serde_json::Value,
+}
+
+impl PatternMeta {
+    pub const KEYS: &[&str] = &[
+        "title", "summary", "tags", "maturity", "aliases", "related", "draft", "slug", "kind",
+        "extra",
+    ];
+}
+
+/// Community front matter (`content/communities/`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommunityMeta {
+    pub title: String,
+    pub purpose: Option<String>,
+    #[serde(default)]
+    pub coordinators: StringList,
+    pub channel: Option<String>,
+    pub timezone: Option<ZoneName>,
+    pub color: Option<Color>,
+    #[serde(default)]
+    pub aliases: StringList,
+    #[serde(default)]
+    pub draft: bool,
+    pub slug: Option<String>,
+    pub kind: Option<Kind>,
+    #[serde(default)]
+    pub extra: serde_json::Value,
+}
+
+impl CommunityMeta {
+    pub const KEYS: &[&str] = &[
+        "title",
+        "purpose",
+        "coordinators",
+        "channel",
+        "timezone",
+        "color",
+        "aliases",
+        "draft",
+        "slug",
+        "kind",
+        "extra",
+    ];
+}
+
+/// Person front matter (`content/people/`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonMeta {
+    pub title: String,
+    pub role: Option<String>,
+    #[serde(default)]
+    pub aliases: StringList,
+    #[serde(default)]
+    pub links: IndexMap<String, String>,
+    #[serde(default)]
+    pub draft: bool,
+    pub slug: Option<String>,
+    pub kind: Option<Kind>,
+    #[serde(default)]
+    pub extra: serde_json::Value,
+}
+
+impl PersonMeta {
+    pub const KEYS: &[&str] = &[
+        "title", "role", "aliases", "links", "draft", "slug", "kind", "extra",
+    ];
+}
+
+/// Plain page front matter (anything else under `content/`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageMeta {
+    pub title: String,
+    pub description: Option<String>,
+    /// Show the page in the site's main navigation.
+    #[serde(default)]
+    pub menu: bool,
+    /// Order in the navigation and in lists; lower comes first.
+    #[serde(default)]
+    pub weight: i64,
+    #[serde(default)]
+    pub aliases: StringList,
+    #[serde(default)]
+    pub draft: bool,
+    pub slug: Option<String>,
+    pub kind: Option<Kind>,
+    #[serde(default)]
+    pub extra: serde_json::Value,
+}
+
+impl PageMeta {
+    pub const KEYS: &[&str] = &[
+        "title",
+        "description",
+        "menu",
+        "weight",
+        "aliases",
+        "draft",
+        "slug",
+        "kind",
+        "extra",
+    ];
+}
+
+/// A CSS colour: `#rgb`/`#rrggbb`. Anything else would be a way to inject CSS.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Color(pub String);
+
+impl<'de> Deserialize<'de> for Color {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        let hex = s.strip_prefix('#').unwrap_or("");
+        if matches!(hex.len(), 3 | 6) && hex.chars().all(|c| c.is_ascii_hexdigit()) {
+            Ok(Color(s.to_ascii_lowercase()))
+        } else {
+            Err(de::Error::custom(format!(
+                "invalid colour `{s}`: write it as `#rrggbb`, e.g. \"#b4451f\" (quoted, since # starts a YAML comment)"
+            )))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_checked() {
+        assert!(parse_iso_date("2024-12-04").is_ok());
+        assert_eq!(
+            parse_iso_date("2025-02-30").unwrap_err(),
+            "invalid date `2025-02-30`: February has only 28 days"
+        );
+        assert!(parse_iso_date("2024-02-29").is_ok());
+        assert!(
+            parse_iso_date("2024-13-01")
+                .unwrap_err()
+                .contains("no month 13")
+        );
+        assert!(
+            parse_iso_date("04/12/2024")
+                .unwrap_err()
+                .contains("YYYY-MM-DD")
+        );
+    }
+
+    #[test]
+    fn time_ranges() {
+        let r = parse_time_range("10:30 - 12:00").unwrap();
+        assert_eq!((r.start.hour(), r.end.unwrap().hour()), (10, 12));
+        assert!(
+            parse_time_range("12:00-10:30")
+                .unwrap_err()
+                .contains("end is not after")
+        );
+        assert!(parse_time_range("25:00").is_err());
+        assert_eq!(parse_time_range("9:05").unwrap().end, None);
+    }
+
+    #[test]
+    fn zones_suggest_the_nearest_name() {
+        assert!(check_zone("Europe/Madrid").is_ok());
+        let e = check_zone("Europe/Madird").unwrap_err();
+        assert!(e.contains("did you mean `Europe/Madrid`"), "{e}");
+    }
+
+    #[test]
+    fn lists_accept_spreadsheet_text() {
+        let m: SessionMeta = serde_yaml::from_str(
+            "title: A\ntools: Code editor, testing framework\ntags: [2024, tdd]",
+        )
+        .unwrap();
+        assert_eq!(m.tools.0, ["Code editor", "testing framework"]);
+        assert_eq!(m.tags.0, ["2024", "tdd"]);
+        assert!(split_list("None").is_empty());
+    }
+}

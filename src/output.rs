@@ -1,0 +1,214 @@
+//! The write stage: put a built site on disk without ever losing anything.
+//!
+//! A build is written into a fresh folder beside the output and swapped in
+//! only when complete, so a failed build leaves the previous output intact.
+//! Fireside replaces only folders it created itself (a marker file tells),
+//! and refuses output folders where a mistake would destroy sources.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diagnostic::Diagnostic;
+
+/// The marker file in every output folder Fireside writes.
+pub const MARKER: &str = ".fireside-output";
+
+/// What to write at one output path.
+#[derive(Debug, Clone)]
+pub enum Content {
+    Bytes(Vec<u8>),
+    Static(Cow<'static, [u8]>),
+    /// Copy this file (assets, static files).
+    Copy(PathBuf),
+}
+
+#[derive(Debug, Clone)]
+pub struct OutputFile {
+    /// Relative path with `/` separators: `sessions/x/index.html`.
+    pub path: String,
+    pub content: Content,
+}
+
+/// Refuses output folders where writing could destroy a user's files.
+pub fn check_output_dir(site_root: &Path, out: &Path) -> Result<(), Diagnostic> {
+    let root = absolute(site_root);
+    let out_abs = absolute(out);
+    let refuse = |why: &str, hint: &str| {
+        Err(Diagnostic::error(format!(
+            "refusing to write the site to `{}`: {why}",
+            out.display()
+        ))
+        .hint(hint.to_string()))
+    };
+    if out_abs == root || root.starts_with(&out_abs) {
+        return refuse(
+            "it is the site folder or contains it, and building would replace your sources",
+            "write to a folder of its own, such as the default `public/`",
+        );
+    }
+    for source_dir in ["content", "static", "templates"] {
+        if out_abs.starts_with(root.join(source_dir)) {
+            return refuse(
+                &format!("it lies inside the site's `{source_dir}/` folder"),
+                "write to a folder outside content/, static/ and templates/, such as `public/`",
+            );
+        }
+    }
+    if out_abs.join("content").is_dir() || out_abs.join("site.yaml").is_file() {
+        return refuse(
+            "it contains a `content/` folder or a site.yaml, so it looks like a site, not an output folder",
+            "choose an empty folder or one Fireside created",
+        );
+    }
+    if out_abs.is_file() {
+        return refuse("it is a file", "choose a folder");
+    }
+    if out_abs.is_dir() && !out_abs.join(MARKER).is_file() {
+        let empty = std::fs::read_dir(&out_abs)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
+        if !empty {
+            return refuse(
+                "the folder exists and was not created by Fireside, so replacing it could lose files",
+                "choose another folder, or empty this one first if you are sure",
+            );
+        }
+    }
+    Ok(())
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(p))
+            .unwrap_or_else(|_| p.to_path_buf())
+    };
+    // Canonicalise the longest existing prefix, so symlinks cannot hide a match.
+    let mut existing = abs.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (
+            existing.file_name().map(|n| n.to_os_string()),
+            existing.parent(),
+        ) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut out = existing.canonicalize().unwrap_or(existing);
+    for part in rest.into_iter().rev() {
+        out.push(part);
+    }
+    out
+}
+
+/// Writes `files` as the new content of `out`, atomically replacing it.
+pub fn write_site(out: &Path, files: &[OutputFile]) -> std::io::Result<()> {
+    let out = absolute(out);
+    let parent = out
+        .parent()
+        .ok_or_else(|| std::io::Error::other("output has no parent folder"))?;
+    std::fs::create_dir_all(parent)?;
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    let staging = tempfile::Builder::new()
+        .prefix(&format!(".{name}.fireside-new-"))
+        .tempdir_in(parent)?;
+    write_files(staging.path(), files)?;
+    std::fs::write(
+        staging.path().join(MARKER),
+        b"This folder is written by Fireside; it is replaced on every build.\n",
+    )?;
+    if out.exists() {
+        let old = tempfile::Builder::new()
+            .prefix(&format!(".{name}.fireside-old-"))
+            .tempdir_in(parent)?;
+        let old_path = old.path().join("previous");
+        std::fs::rename(&out, &old_path)?;
+        if let Err(e) = std::fs::rename(staging.path(), &out) {
+            // Put the previous output back: nothing is lost.
+            let _ = std::fs::rename(&old_path, &out);
+            return Err(e);
+        }
+        drop(old); // removes the previous output, which carried our marker
+    } else {
+        std::fs::rename(staging.path(), &out)?;
+    }
+    // The staging folder was renamed away; stop its guard from deleting anything.
+    let _ = staging.keep();
+    Ok(())
+}
+
+/// Writes files under `dir`, creating folders, in parallel.
+pub fn write_files(dir: &Path, files: &[OutputFile]) -> std::io::Result<()> {
+    let mut folders: Vec<PathBuf> = files
+        .iter()
+        .filter_map(|f| Path::new(&f.path).parent().map(|p| dir.join(p)))
+        .collect();
+    folders.sort();
+    folders.dedup();
+    for f in &folders {
+        std::fs::create_dir_all(f)?;
+    }
+    files.par_iter().try_for_each(|f| {
+        let target = dir.join(&f.path);
+        match &f.content {
+            Content::Bytes(b) => std::fs::write(&target, b),
+            Content::Static(b) => std::fs::write(&target, b),
+            Content::Copy(src) => std::fs::copy(src, &target).map(|_| ()),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_dangerous_output_folders() {
+        let site = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(site.path().join("content/sessions")).unwrap();
+        std::fs::write(site.path().join("site.yaml"), "title: x").unwrap();
+        let root = site.path();
+        assert!(check_output_dir(root, root).is_err());
+        assert!(check_output_dir(root, &root.join("content/out")).is_err());
+        assert!(check_output_dir(root, root.parent().unwrap()).is_err());
+        assert!(check_output_dir(root, &root.join("public")).is_ok());
+        let foreign = root.join("docs");
+        std::fs::create_dir_all(&foreign).unwrap();
+        std::fs::write(foreign.join("keep.txt"), "mine").unwrap();
+        assert!(check_output_dir(root, &foreign).is_err());
+    }
+
+    #[test]
+    fn replaces_previous_output_atomically() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let file = |p: &str, s: &str| OutputFile {
+            path: p.into(),
+            content: Content::Bytes(s.as_bytes().to_vec()),
+        };
+        write_site(&out, &[file("a/index.html", "one"), file("old.html", "x")]).unwrap();
+        write_site(&out, &[file("a/index.html", "two")]).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "two"
+        );
+        assert!(!out.join("old.html").exists());
+        assert!(out.join(MARKER).exists());
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(leftovers, ["public"]);
+    }
+}

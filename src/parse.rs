@@ -1,0 +1,301 @@
+//! The parse stage: one source file in, one typed document out (front matter
+//! deserialized, Markdown rendered). Files are independent of each other, so
+//! the stage runs on all cores and is the natural unit for caching.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+
+use crate::agenda::{self, AgendaDoc};
+use crate::diagnostic::Diagnostic;
+use crate::front_matter::{self, Split};
+use crate::highlight::Highlighter;
+use crate::load::SourceFile;
+use crate::markdown::{self, MarkdownOptions, Rendered};
+use crate::meta::{CommunityMeta, Kind, PageMeta, PatternMeta, PersonMeta, SessionMeta};
+
+/// What the parse stage needs besides the file itself.
+pub struct ParseContext<'a> {
+    pub markdown: MarkdownOptions,
+    pub highlighter: &'a Highlighter,
+    pub include_drafts: bool,
+}
+
+/// A parsed Markdown document of any kind.
+#[derive(Debug, Clone)]
+pub struct Doc<M> {
+    /// Relative to the site root, for messages.
+    pub file: PathBuf,
+    /// Relative to `content/`, for kinds, URLs and relative links.
+    pub content_path: PathBuf,
+    pub meta: M,
+    pub body: Rendered,
+    /// The whole file (normalised), to quote lines in later diagnostics.
+    pub text: String,
+    pub yaml: String,
+    pub yaml_first_line: usize,
+}
+
+impl<M> Doc<M> {
+    /// A diagnostic pointing at `value` under front-matter key `key`.
+    pub fn error_at_value(&self, key: &str, value: &str, message: impl Into<String>) -> Diagnostic {
+        let d = Diagnostic::error(message).in_file(&self.file);
+        match front_matter::locate_value(&self.yaml, self.yaml_first_line, key, value) {
+            Some((line, col, len)) => d.at(&self.text, line, col).underline(len),
+            None => d.at(&self.text, 1, 1).underline(3),
+        }
+    }
+
+    /// A diagnostic pointing at front-matter key `key` (or the top of the file).
+    pub fn error_at_key(&self, key: &str, message: impl Into<String>) -> Diagnostic {
+        let d = Diagnostic::error(message).in_file(&self.file);
+        match front_matter::locate_key(&self.yaml, self.yaml_first_line, key) {
+            Some((line, col)) => d.at(&self.text, line, col).underline(key.chars().count()),
+            None => d.at(&self.text, 1, 1).underline(3),
+        }
+    }
+
+    /// A diagnostic at a line and column of the file.
+    pub fn error_at(&self, line: usize, column: usize, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(message)
+            .in_file(&self.file)
+            .at(&self.text, line, column)
+    }
+
+    /// The file stem (`clean-code` for `sessions/sd/clean-code.md`).
+    pub fn stem(&self) -> String {
+        file_stem(&self.content_path)
+    }
+}
+
+pub fn file_stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+#[derive(Debug, Clone)]
+pub enum Parsed {
+    Session(Doc<SessionMeta>),
+    Pattern(Doc<PatternMeta>),
+    Community(Doc<CommunityMeta>),
+    Person(Doc<PersonMeta>),
+    Page(Doc<PageMeta>),
+    Agenda(AgendaDoc),
+    /// A draft left out of this build.
+    Draft,
+}
+
+/// The kind a file has by its folder under `content/`.
+pub fn kind_by_folder(content_path: &Path) -> Kind {
+    let first = content_path
+        .components()
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let nested = content_path.components().count() > 1;
+    match first.as_str() {
+        "sessions" if nested => Kind::Session,
+        "patterns" if nested => Kind::Pattern,
+        "communities" if nested => Kind::Community,
+        "people" if nested => Kind::Person,
+        "agendas" if nested => Kind::Agenda,
+        _ => Kind::Page,
+    }
+}
+
+/// Parses every file in parallel. Returns the documents (in input order) and
+/// every diagnostic, errors and warnings alike.
+pub fn parse_all(files: &[SourceFile], cx: &ParseContext<'_>) -> (Vec<Parsed>, Vec<Diagnostic>) {
+    let results: Vec<Result<Parsed, Vec<Diagnostic>>> =
+        files.par_iter().map(|f| parse_file(f, cx)).collect();
+    let mut docs = Vec::with_capacity(results.len());
+    let mut diagnostics = Vec::new();
+    for r in results {
+        match r {
+            Ok(doc) => {
+                diagnostics.extend(warnings_of(&doc));
+                docs.push(doc);
+            }
+            Err(mut d) => diagnostics.append(&mut d),
+        }
+    }
+    (docs, diagnostics)
+}
+
+fn warnings_of(doc: &Parsed) -> Vec<Diagnostic> {
+    match doc {
+        Parsed::Session(d) => d.body.diagnostics.clone(),
+        Parsed::Pattern(d) => d.body.diagnostics.clone(),
+        Parsed::Community(d) => d.body.diagnostics.clone(),
+        Parsed::Person(d) => d.body.diagnostics.clone(),
+        Parsed::Page(d) => d.body.diagnostics.clone(),
+        Parsed::Agenda(a) => a.diagnostics.clone(),
+        Parsed::Draft => Vec::new(),
+    }
+}
+
+/// Parses one file.
+pub fn parse_file(file: &SourceFile, cx: &ParseContext<'_>) -> Result<Parsed, Vec<Diagnostic>> {
+    let text = front_matter::decode(&file.bytes, &file.path).map_err(|d| vec![d])?;
+    let folder_kind = kind_by_folder(&file.content_path);
+    let ext = file
+        .content_path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if folder_kind == Kind::Agenda && ext != "md" {
+        return agenda::parse_agenda_file(file, &text, &ext, cx).map(Parsed::Agenda);
+    }
+    if text.trim().is_empty() {
+        return Err(vec![
+            Diagnostic::error("file is empty")
+                .in_file(&file.path)
+                .hint("start the file with front matter, e.g.\n---\ntitle: My title\n---"),
+        ]);
+    }
+    let split = front_matter::split(&text, &file.path).map_err(|d| vec![d])?;
+    let Some(yaml) = split.yaml else {
+        return Err(vec![
+            Diagnostic::error("missing front matter")
+                .in_file(&file.path)
+                .at(&text, 1, 1)
+                .hint("start the file with a front matter block:\n---\ntitle: My title\n---"),
+        ]);
+    };
+    let kind = match front_matter::peek_kind(yaml) {
+        None => folder_kind,
+        Some(name) => Kind::from_name(name).ok_or_else(|| {
+            let (line, col) =
+                front_matter::locate_key(yaml, split.yaml_first_line, "kind").unwrap_or((1, 1));
+            vec![
+                Diagnostic::error(format!("unknown kind `{name}`"))
+                    .in_file(&file.path)
+                    .at(&text, line, col)
+                    .underline(4)
+                    .hint("kind is one of: session, pattern, community, person, page, agenda"),
+            ]
+        })?,
+    };
+    let parsed = match kind {
+        Kind::Session => Parsed::Session(doc(
+            file,
+            &text,
+            &split,
+            cx,
+            SessionMeta::KEYS,
+            |m: &SessionMeta| m.draft,
+        )?),
+        Kind::Pattern => Parsed::Pattern(doc(
+            file,
+            &text,
+            &split,
+            cx,
+            PatternMeta::KEYS,
+            |m: &PatternMeta| m.draft,
+        )?),
+        Kind::Community => Parsed::Community(doc(
+            file,
+            &text,
+            &split,
+            cx,
+            CommunityMeta::KEYS,
+            |m: &CommunityMeta| m.draft,
+        )?),
+        Kind::Person => Parsed::Person(doc(
+            file,
+            &text,
+            &split,
+            cx,
+            PersonMeta::KEYS,
+            |m: &PersonMeta| m.draft,
+        )?),
+        Kind::Page => Parsed::Page(doc(
+            file,
+            &text,
+            &split,
+            cx,
+            PageMeta::KEYS,
+            |m: &PageMeta| m.draft,
+        )?),
+        Kind::Agenda => Parsed::Agenda(agenda::parse_agenda_markdown(file, &text, &split, cx)?),
+    };
+    Ok(match parsed {
+        Parsed::Session(d) if d.meta.draft && !cx.include_drafts => Parsed::Draft,
+        Parsed::Pattern(d) if d.meta.draft && !cx.include_drafts => Parsed::Draft,
+        Parsed::Community(d) if d.meta.draft && !cx.include_drafts => Parsed::Draft,
+        Parsed::Person(d) if d.meta.draft && !cx.include_drafts => Parsed::Draft,
+        Parsed::Page(d) if d.meta.draft && !cx.include_drafts => Parsed::Draft,
+        other => other,
+    })
+}
+
+fn doc<M: DeserializeOwned>(
+    file: &SourceFile,
+    text: &str,
+    split: &Split<'_>,
+    cx: &ParseContext<'_>,
+    keys: &[&str],
+    is_draft: impl Fn(&M) -> bool,
+) -> Result<Doc<M>, Vec<Diagnostic>> {
+    let meta: M = front_matter::parse_yaml(split, text, &file.path, keys).map_err(|d| vec![d])?;
+    if let Some(title_problem) = check_title(split, text, &file.path) {
+        return Err(vec![title_problem]);
+    }
+    // A draft that is left out is not worth rendering.
+    let body = if is_draft(&meta) && !cx.include_drafts {
+        Rendered::default()
+    } else {
+        markdown::render(
+            split.body,
+            split.body_first_line,
+            &file.path,
+            cx.markdown,
+            cx.highlighter,
+        )
+    };
+    Ok(Doc {
+        file: file.path.clone(),
+        content_path: file.content_path.clone(),
+        meta,
+        body,
+        text: text.to_string(),
+        yaml: split.yaml.unwrap_or_default().to_string(),
+        yaml_first_line: split.yaml_first_line,
+    })
+}
+
+/// A present but blank `title:` is as bad as a missing one.
+fn check_title(split: &Split<'_>, text: &str, file: &Path) -> Option<Diagnostic> {
+    let yaml = split.yaml?;
+    let (line, col) = front_matter::locate_key(yaml, split.yaml_first_line, "title")?;
+    let line_text = text.lines().nth(line - 1)?;
+    let value = line_text
+        .split_once(':')?
+        .1
+        .trim()
+        .trim_matches(['"', '\'']);
+    value.trim().is_empty().then(|| {
+        Diagnostic::error("`title` is empty")
+            .in_file(file)
+            .at(text, line, col)
+            .underline(5)
+            .hint("give the page a title: `title: Clean Code Principles`")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folders_decide_kinds() {
+        assert_eq!(kind_by_folder(Path::new("sessions/sd/a.md")), Kind::Session);
+        assert_eq!(kind_by_folder(Path::new("patterns/tdd.md")), Kind::Pattern);
+        assert_eq!(kind_by_folder(Path::new("guidelines.md")), Kind::Page);
+        assert_eq!(kind_by_folder(Path::new("sessions.md")), Kind::Page);
+        assert_eq!(kind_by_folder(Path::new("how-to/run.md")), Kind::Page);
+    }
+}

@@ -1,0 +1,292 @@
+//! The build pipeline: load -> parse -> resolve -> plan -> render -> write.
+//!
+//! I/O happens at the two ends (load and write); the stages between are
+//! pure functions over in-memory data, which is what makes them testable,
+//! parallel and ready for incremental rebuilds.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+
+use crate::config::Config;
+use crate::diagnostic::{self, Diagnostic};
+use crate::highlight::{self, Highlighter};
+use crate::markdown::MarkdownOptions;
+use crate::output::{self, Content, OutputFile};
+use crate::parse::{self, ParseContext};
+use crate::render;
+use crate::resolve::{self, ResolveInput};
+use crate::site::Site;
+use crate::templates::{self, Templates};
+use crate::view::Views;
+
+/// What to build and how.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Output folder; `None` means `<root>/public`.
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+    /// The build's clock. `None`: `SOURCE_DATE_EPOCH`, else the system clock.
+    pub now: Option<Timestamp>,
+    pub drafts: bool,
+    /// Render but write nothing (`fireside check`).
+    pub dry_run: bool,
+    /// Show a progress bar on a terminal.
+    pub progress: bool,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BuildOptions {
+            root: root.into(),
+            output: None,
+            base_url: None,
+            now: None,
+            drafts: false,
+            dry_run: false,
+            progress: false,
+        }
+    }
+
+    pub fn output_dir(&self) -> PathBuf {
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub files: usize,
+    pub elapsed: Duration,
+    pub warnings: Vec<Diagnostic>,
+    pub output: PathBuf,
+}
+
+/// Why a build failed. Content errors exit with 1, usage errors with 2.
+#[derive(Debug)]
+pub enum BuildError {
+    /// Problems in the site's files: all of them, plus the warnings.
+    Content(Vec<Diagnostic>),
+    /// A bad command line (an output folder in a forbidden place).
+    Usage(Diagnostic),
+}
+
+impl BuildError {
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        match self {
+            BuildError::Content(d) => d.clone(),
+            BuildError::Usage(d) => vec![d.clone()],
+        }
+    }
+}
+
+/// The build's "now": explicit, else `SOURCE_DATE_EPOCH`, else the clock.
+pub fn resolve_now(explicit: Option<Timestamp>) -> Result<Timestamp, Diagnostic> {
+    if let Some(t) = explicit {
+        return Ok(t);
+    }
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) if !v.trim().is_empty() => v
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|s| Timestamp::from_second(s).ok())
+            .ok_or_else(|| {
+                Diagnostic::error(format!(
+                    "SOURCE_DATE_EPOCH is `{v}`, not a number of seconds"
+                ))
+                .hint("set it to a Unix timestamp such as 1733306400, or unset it")
+            }),
+        _ => Ok(Timestamp::now()),
+    }
+}
+
+/// Loads, parses and resolves a site: everything but rendering.
+pub fn load_site(
+    opts: &BuildOptions,
+    highlighter: &Highlighter,
+) -> Result<(Site, Templates, Vec<Diagnostic>), BuildError> {
+    let now = resolve_now(opts.now).map_err(BuildError::Usage)?;
+    let config = Config::load(&opts.root, opts.base_url.as_deref())
+        .map_err(|d| BuildError::Content(vec![d]))?;
+    let inputs = crate::load::load(&opts.root).map_err(BuildError::Content)?;
+    let templates_result = Templates::new(&config, &inputs.templates);
+    let cx = ParseContext {
+        markdown: MarkdownOptions {
+            raw_html: config.markdown.raw_html,
+            smart_punctuation: config.markdown.smart_punctuation,
+        },
+        highlighter,
+        include_drafts: opts.drafts,
+    };
+    let (docs, mut diagnostics) = parse::parse_all(&inputs.sources, &cx);
+    let mut errors: Vec<Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
+    diagnostics.retain(|d| !d.is_error());
+    let warnings = diagnostics;
+    if let Err(e) = &templates_result {
+        errors.extend(e.iter().cloned());
+    }
+    let site = if errors.is_empty() {
+        match resolve::resolve(ResolveInput {
+            config,
+            now,
+            docs,
+            assets: inputs.assets,
+            static_files: inputs.static_files,
+        }) {
+            Ok(site) => Some(site),
+            Err(mut e) => {
+                errors.append(&mut e);
+                None
+            }
+        }
+    } else {
+        None
+    };
+    match (site, templates_result) {
+        (Some(site), Ok(templates)) if errors.is_empty() => Ok((site, templates, warnings)),
+        _ => {
+            diagnostic::sort(&mut errors);
+            errors.extend(warnings);
+            Err(BuildError::Content(errors))
+        }
+    }
+}
+
+/// Renders a resolved site into the list of output files.
+pub fn render_site(
+    site: &Site,
+    templates: &Templates,
+    progress: bool,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let views = Views::new(site);
+    let plan = render::plan(site);
+    let bar = (progress && plan.len() > 2000 && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(plan.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} rendering {pos}/{len} pages {wide_bar} {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let tick = || {
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    };
+    let rendered = render::render_all(site, &views, templates, &plan, &tick);
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let mut files: Vec<OutputFile> = rendered?
+        .into_iter()
+        .map(|(path, bytes)| OutputFile {
+            path,
+            content: Content::Bytes(bytes),
+        })
+        .collect();
+    let css = Highlighter::stylesheet(
+        &site.config.markdown.highlight_theme,
+        &site.config.markdown.highlight_theme_dark,
+    )
+    .map_err(|e| {
+        vec![Diagnostic::error(e).in_file("site.yaml").hint(
+            "set markdown.highlight_theme and markdown.highlight_theme_dark to available themes",
+        )]
+    })?;
+    files.push(OutputFile {
+        path: "assets/highlight.css".into(),
+        content: Content::Bytes(css.into_bytes()),
+    });
+    for (path, bytes) in templates::theme_static_files(&site.config).map_err(|d| vec![d])? {
+        files.push(OutputFile {
+            path: format!("assets/{path}"),
+            content: Content::Static(bytes),
+        });
+    }
+    // A site's static files may replace theme assets (`assets/site.css`),
+    // but never a generated page.
+    let generated: std::collections::HashSet<String> = files
+        .iter()
+        .filter(|f| !f.path.starts_with("assets/"))
+        .map(|f| f.path.clone())
+        .collect();
+    let mut conflicts = Vec::new();
+    for f in site.static_files.iter().chain(site.assets.iter()) {
+        if generated.contains(&f.output) {
+            conflicts.push(
+                Diagnostic::error(format!(
+                    "`{}` would overwrite a page Fireside generates",
+                    f.output
+                ))
+                .in_file(&f.source)
+                .hint("rename or move the file"),
+            );
+            continue;
+        }
+        files.retain(|x| x.path != f.output);
+        files.push(OutputFile {
+            path: f.output.clone(),
+            content: Content::Copy(f.source.clone()),
+        });
+    }
+    if !conflicts.is_empty() {
+        return Err(conflicts);
+    }
+    Ok(files)
+}
+
+/// Builds a site: the whole pipeline, writing atomically unless `dry_run`.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let started = Instant::now();
+    let out_dir = opts.output_dir();
+    if !opts.dry_run {
+        output::check_output_dir(&opts.root, &out_dir).map_err(BuildError::Usage)?;
+    }
+    let cache_file = highlight::cache_path(&opts.root);
+    let highlighter = Highlighter::with_cache_file(&cache_file);
+    let (site, templates, warnings) = load_site(opts, &highlighter)?;
+    let files = render_site(&site, &templates, opts.progress).map_err(|mut e| {
+        diagnostic::sort(&mut e);
+        e.extend(warnings.iter().cloned());
+        BuildError::Content(e)
+    })?;
+    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+    if !opts.dry_run {
+        output::write_site(&out_dir, &files).map_err(|e| {
+            BuildError::Usage(
+                Diagnostic::error(format!(
+                    "cannot write the site to `{}`: {e}",
+                    out_dir.display()
+                ))
+                .hint("check that the folder is writable and the disk has room"),
+            )
+        })?;
+        // The cache only speeds up the next build; failing to save it is not an error.
+        let _ = highlighter.save_cache(&cache_file);
+    }
+    Ok(BuildReport {
+        pages,
+        files: files.len(),
+        elapsed: started.elapsed(),
+        warnings,
+        output: out_dir,
+    })
+}
+
+/// True if `path` looks like a site root.
+pub fn is_site(path: &Path) -> bool {
+    path.join("site.yaml").is_file()
+}

@@ -1,0 +1,1505 @@
+//! The resolve stage: from independent parsed documents to one linked site.
+//!
+//! It links sessions to facilitators, communities, patterns and agendas,
+//! merges agenda entries with their write-ups, derives tags, formats and
+//! backlinks, and resolves every link and wikilink in Markdown. It is a pure
+//! function of its inputs and reports every problem it finds, not the first.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+
+use jiff::civil::{Date, DateTime, Time};
+use jiff::tz::AmbiguousOffset;
+use jiff::{Timestamp, ZonedDateTime};
+
+use crate::agenda::{AgendaDoc, AgendaEntry, title_from_file};
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::load::CopiedFile;
+use crate::markdown::{LinkTarget, PLACEHOLDER, Rendered};
+use crate::meta::{self, SessionMeta, Status, TimeRange};
+use crate::parse::{Doc, Parsed};
+use crate::site::*;
+use crate::slug::slugify;
+
+/// Everything the resolve stage needs.
+pub struct ResolveInput {
+    pub config: Config,
+    pub now: Timestamp,
+    pub docs: Vec<Parsed>,
+    pub assets: Vec<CopiedFile>,
+    pub static_files: Vec<CopiedFile>,
+}
+
+/// Builds the site, or returns every error found.
+pub fn resolve(input: ResolveInput) -> Result<Site, Vec<Diagnostic>> {
+    let mut r = Resolver::new(input.config, input.now);
+    let mut session_docs = Vec::new();
+    let mut pattern_docs = Vec::new();
+    let mut community_docs = Vec::new();
+    let mut person_docs = Vec::new();
+    let mut page_docs = Vec::new();
+    let mut agenda_docs = Vec::new();
+    for doc in input.docs {
+        match doc {
+            Parsed::Session(d) => session_docs.push(d),
+            Parsed::Pattern(d) => pattern_docs.push(d),
+            Parsed::Community(d) => community_docs.push(d),
+            Parsed::Person(d) => person_docs.push(d),
+            Parsed::Page(d) => page_docs.push(d),
+            Parsed::Agenda(a) if !a.draft => agenda_docs.push(a),
+            Parsed::Agenda(_) | Parsed::Draft => {}
+        }
+    }
+    r.assets = input.assets.iter().map(|a| a.output.clone()).collect();
+    r.add_communities(&community_docs);
+    r.add_people(&person_docs);
+    r.add_patterns(&pattern_docs);
+    r.add_pages(&page_docs);
+    r.add_agendas(&agenda_docs);
+    r.add_sessions(&session_docs, &agenda_docs);
+    r.link_community_coordinators(&community_docs);
+    r.link_pattern_relations(&pattern_docs);
+    r.derive_indexes();
+    r.resolve_bodies(
+        &session_docs,
+        &pattern_docs,
+        &community_docs,
+        &person_docs,
+        &page_docs,
+        &agenda_docs,
+    );
+    r.finish(input.assets, input.static_files)
+}
+
+struct Resolver {
+    site: Site,
+    errors: Vec<Diagnostic>,
+    /// Normalised name keys (slugs of names and aliases) to people.
+    people_by_key: HashMap<String, usize>,
+    communities_by_key: HashMap<String, usize>,
+    patterns_by_key: HashMap<String, usize>,
+    /// Content paths (`patterns/tdd.md`) to the item each file became.
+    by_content_path: HashMap<PathBuf, ItemRef>,
+    /// Anchors of each item's body, for `#fragment` checks.
+    anchors: HashMap<ItemRef, HashSet<String>>,
+    assets: HashSet<String>,
+    /// Sources of the session slugs taken so far, for duplicate reports.
+    session_slugs: HashMap<String, String>,
+    tag_ids: BTreeMap<String, usize>,
+    format_ids: BTreeMap<String, usize>,
+}
+
+fn new_body() -> Body {
+    Body::default()
+}
+
+impl Resolver {
+    fn new(config: Config, now: Timestamp) -> Self {
+        Resolver {
+            site: Site {
+                config,
+                now,
+                sessions: Vec::new(),
+                patterns: Vec::new(),
+                communities: Vec::new(),
+                people: Vec::new(),
+                pages: Vec::new(),
+                agendas: Vec::new(),
+                tags: Vec::new(),
+                formats: Vec::new(),
+                assets: Vec::new(),
+                static_files: Vec::new(),
+            },
+            errors: Vec::new(),
+            people_by_key: HashMap::new(),
+            communities_by_key: HashMap::new(),
+            patterns_by_key: HashMap::new(),
+            by_content_path: HashMap::new(),
+            anchors: HashMap::new(),
+            assets: HashSet::new(),
+            session_slugs: HashMap::new(),
+            tag_ids: BTreeMap::new(),
+            format_ids: BTreeMap::new(),
+        }
+    }
+
+    /// Reports a second item of one kind with the same slug, naming both files.
+    fn check_unique<'a>(
+        &mut self,
+        seen: &mut HashMap<String, &'a Path>,
+        slug: &str,
+        file: &'a Path,
+        kind: &str,
+    ) -> bool {
+        if let Some(first) = seen.get(slug) {
+            self.errors.push(
+                Diagnostic::error(format!(
+                    "duplicate {kind} slug `{slug}`: also used by {}",
+                    crate::diagnostic::display_path(first)
+                ))
+                .in_file(file)
+                .hint("rename one of the files, or set a different `slug:` in its front matter"),
+            );
+            return false;
+        }
+        seen.insert(slug.to_string(), file);
+        true
+    }
+
+    fn slug_for<M>(&mut self, doc: &Doc<M>, explicit: Option<&String>) -> String {
+        let slug = match explicit {
+            Some(s) => slugify(s),
+            None => slugify(&doc.stem()),
+        };
+        if slug.is_empty() {
+            self.errors.push(
+                doc.error_at_key("slug", "cannot make a URL slug from this name")
+                    .hint("use letters or digits in the file name, or set `slug:`"),
+            );
+            return "untitled".into();
+        }
+        slug
+    }
+
+    fn add_communities(&mut self, docs: &[Doc<meta::CommunityMeta>]) {
+        let mut seen = HashMap::new();
+        for doc in docs {
+            let slug = self.slug_for(doc, doc.meta.slug.as_ref());
+            if !self.check_unique(&mut seen, &slug, &doc.file, "community") {
+                continue;
+            }
+            let id = self.site.communities.len();
+            for key in std::iter::once(slug.clone())
+                .chain(std::iter::once(slugify(&doc.meta.title)))
+                .chain(doc.meta.aliases.0.iter().map(|a| slugify(a)))
+            {
+                self.communities_by_key.entry(key).or_insert(id);
+            }
+            self.by_content_path
+                .insert(doc.content_path.clone(), ItemRef::Community(id));
+            self.site.communities.push(Community {
+                path: format!("communities/{slug}/"),
+                slug,
+                title: doc.meta.title.clone(),
+                source: doc.file.clone(),
+                purpose: doc.meta.purpose.clone(),
+                coordinators: Vec::new(),
+                channel: doc.meta.channel.clone(),
+                timezone: doc.meta.timezone.as_ref().map(|z| z.0.clone()),
+                color: doc.meta.color.clone(),
+                aliases: doc.meta.aliases.0.clone(),
+                extra: doc.meta.extra.clone(),
+                body: new_body(),
+                sessions: Vec::new(),
+                referenced_by: Vec::new(),
+            });
+        }
+    }
+
+    fn add_people(&mut self, docs: &[Doc<meta::PersonMeta>]) {
+        let mut seen = HashMap::new();
+        for doc in docs {
+            let slug = self.slug_for(doc, doc.meta.slug.as_ref());
+            if !self.check_unique(&mut seen, &slug, &doc.file, "person") {
+                continue;
+            }
+            let id = self.site.people.len();
+            for key in std::iter::once(slug.clone())
+                .chain(std::iter::once(slugify(&doc.meta.title)))
+                .chain(doc.meta.aliases.0.iter().map(|a| slugify(a)))
+            {
+                if let Some(&other) = self.people_by_key.get(&key)
+                    && other != id
+                {
+                    let other_file = self.site.people[other].source.clone().unwrap_or_default();
+                    self.errors.push(
+                        doc.error_at_key(
+                            "aliases",
+                            format!(
+                                "the name `{key}` also belongs to {}",
+                                crate::diagnostic::display_path(&other_file)
+                            ),
+                        )
+                        .hint("a name or alias may belong to one person only"),
+                    );
+                    continue;
+                }
+                self.people_by_key.insert(key, id);
+            }
+            self.by_content_path
+                .insert(doc.content_path.clone(), ItemRef::Person(id));
+            self.site.people.push(Person {
+                path: format!("facilitators/{slug}/"),
+                slug,
+                name: doc.meta.title.clone(),
+                source: Some(doc.file.clone()),
+                role: doc.meta.role.clone(),
+                aliases: doc.meta.aliases.0.clone(),
+                links: doc
+                    .meta
+                    .links
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+                extra: doc.meta.extra.clone(),
+                body: Some(new_body()),
+                sessions: Vec::new(),
+                referenced_by: Vec::new(),
+            });
+        }
+    }
+
+    /// The person a name refers to, creating a profile-less person if needed.
+    fn person_named(&mut self, name: &str) -> Option<usize> {
+        let key = slugify(name);
+        if key.is_empty() {
+            return None;
+        }
+        if let Some(&id) = self.people_by_key.get(&key) {
+            return Some(id);
+        }
+        let id = self.site.people.len();
+        self.people_by_key.insert(key.clone(), id);
+        self.site.people.push(Person {
+            path: format!("facilitators/{key}/"),
+            slug: key,
+            name: name.trim().to_string(),
+            source: None,
+            role: None,
+            aliases: Vec::new(),
+            links: Vec::new(),
+            extra: serde_json::Value::Null,
+            body: None,
+            sessions: Vec::new(),
+            referenced_by: Vec::new(),
+        });
+        Some(id)
+    }
+
+    fn add_patterns(&mut self, docs: &[Doc<meta::PatternMeta>]) {
+        let mut seen = HashMap::new();
+        for doc in docs {
+            let slug = self.slug_for(doc, doc.meta.slug.as_ref());
+            if !self.check_unique(&mut seen, &slug, &doc.file, "pattern") {
+                continue;
+            }
+            let id = self.site.patterns.len();
+            for key in std::iter::once(slug.clone())
+                .chain(std::iter::once(slugify(&doc.meta.title)))
+                .chain(doc.meta.aliases.0.iter().map(|a| slugify(a)))
+            {
+                self.patterns_by_key.entry(key).or_insert(id);
+            }
+            self.by_content_path
+                .insert(doc.content_path.clone(), ItemRef::Pattern(id));
+            self.site.patterns.push(Pattern {
+                path: format!("patterns/{slug}/"),
+                slug,
+                title: doc.meta.title.clone(),
+                source: doc.file.clone(),
+                summary: doc.meta.summary.clone(),
+                tags: Vec::new(),
+                maturity: doc.meta.maturity,
+                aliases: doc.meta.aliases.0.clone(),
+                related: Vec::new(),
+                sessions: Vec::new(),
+                extra: doc.meta.extra.clone(),
+                body: new_body(),
+                referenced_by: Vec::new(),
+            });
+            let tags = doc.meta.tags.0.clone();
+            let tag_ids = tags.iter().filter_map(|t| self.term(t, true)).collect();
+            self.site.patterns[id].tags = tag_ids;
+        }
+    }
+
+    fn add_pages(&mut self, docs: &[Doc<meta::PageMeta>]) {
+        let mut seen = HashMap::new();
+        const RESERVED: &[&str] = &[
+            "sessions",
+            "patterns",
+            "communities",
+            "facilitators",
+            "calendar",
+            "backlog",
+            "tags",
+            "formats",
+            "agendas",
+            "search",
+            "assets",
+            "insights",
+        ];
+        for doc in docs {
+            let path = page_path(&doc.content_path, doc.meta.slug.as_deref());
+            let first = path.split('/').next().unwrap_or("");
+            if RESERVED.contains(&first) {
+                self.errors.push(
+                    Diagnostic::error(format!("the page would be published at `/{path}`, which Fireside uses for its own pages"))
+                        .in_file(&doc.file)
+                        .hint(format!("move or rename the file so its path does not start with `{first}/`")),
+                );
+                continue;
+            }
+            if !self.check_unique(&mut seen, &path, &doc.file, "page") {
+                continue;
+            }
+            let id = self.site.pages.len();
+            self.by_content_path
+                .insert(doc.content_path.clone(), ItemRef::Page(id));
+            self.site.pages.push(Page {
+                slug: path
+                    .trim_end_matches('/')
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("")
+                    .to_string(),
+                path,
+                title: doc.meta.title.clone(),
+                source: doc.file.clone(),
+                description: doc.meta.description.clone(),
+                menu: doc.meta.menu,
+                weight: doc.meta.weight,
+                aliases: doc.meta.aliases.0.clone(),
+                extra: doc.meta.extra.clone(),
+                body: new_body(),
+                referenced_by: Vec::new(),
+            });
+        }
+    }
+
+    fn community_named(&self, name: &str) -> Option<usize> {
+        self.communities_by_key.get(&slugify(name)).copied()
+    }
+
+    fn unknown_community_hint(&self, name: &str) -> String {
+        let slugs: Vec<&str> = self
+            .site
+            .communities
+            .iter()
+            .map(|c| c.slug.as_str())
+            .collect();
+        match did_you_mean(name, slugs.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None if slugs.is_empty() => "add a file under content/communities/ for it".into(),
+            None => format!("known communities: {}", slugs.join(", ")),
+        }
+    }
+
+    fn add_agendas(&mut self, docs: &[AgendaDoc]) {
+        let mut seen = HashMap::new();
+        for doc in docs {
+            if !self.check_unique(&mut seen, &doc.slug, &doc.file, "agenda") {
+                continue;
+            }
+            let community = match &doc.community {
+                Some(name) => match self.community_named(name) {
+                    Some(c) => Some(c),
+                    None => {
+                        let explicit = doc.title.is_some()
+                            || doc.content_path.extension().is_some_and(|e| e != "csv");
+                        if explicit || !self.site.communities.is_empty() {
+                            self.errors.push(
+                                Diagnostic::error(format!(
+                                    "unknown community `{name}` for this agenda"
+                                ))
+                                .in_file(&doc.file)
+                                .hint(self.unknown_community_hint(name)),
+                            );
+                        }
+                        None
+                    }
+                },
+                None => None,
+            };
+            let title = doc.title.clone().unwrap_or_else(|| {
+                let from_file = title_from_file(&doc.content_path);
+                match community {
+                    Some(c) => format!("{} {from_file}", self.site.communities[c].title),
+                    None => from_file,
+                }
+            });
+            let id = self.site.agendas.len();
+            self.by_content_path
+                .insert(doc.content_path.clone(), ItemRef::Agenda(id));
+            self.site.agendas.push(Agenda {
+                path: format!("agendas/{}/", doc.slug),
+                slug: doc.slug.clone(),
+                title,
+                source: doc.file.clone(),
+                community,
+                description: doc.description.clone(),
+                body: doc.body.as_ref().map(|_| new_body()),
+                sessions: Vec::new(),
+            });
+        }
+    }
+
+    /// Interns a tag (or a format, with `is_tag == false`) by its slug.
+    fn term(&mut self, name: &str, is_tag: bool) -> Option<usize> {
+        let slug = slugify(name);
+        if slug.is_empty() {
+            return None;
+        }
+        let (ids, terms, dir) = if is_tag {
+            (&mut self.tag_ids, &mut self.site.tags, "tags")
+        } else {
+            (&mut self.format_ids, &mut self.site.formats, "formats")
+        };
+        Some(*ids.entry(slug.clone()).or_insert_with(|| {
+            terms.push(Term {
+                path: format!("{dir}/{slug}/"),
+                slug,
+                name: name.trim().to_string(),
+                sessions: Vec::new(),
+                patterns: Vec::new(),
+            });
+            terms.len() - 1
+        }))
+    }
+
+    fn add_sessions(&mut self, docs: &[Doc<SessionMeta>], agendas: &[AgendaDoc]) {
+        // Agenda entries first, keyed by (date, title slug), so write-ups can merge.
+        let mut planned: HashMap<(Date, String), (usize, usize)> = HashMap::new();
+        let agenda_index: HashMap<PathBuf, usize> = self
+            .site
+            .agendas
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.source.clone(), i))
+            .collect();
+        for (agenda_pos, doc) in agendas.iter().enumerate() {
+            if !agenda_index.contains_key(&doc.file) {
+                continue;
+            }
+            for (entry_index, entry) in doc.entries.iter().enumerate() {
+                let Some(date) = entry.date else { continue };
+                let key = (date, slugify(&entry.title));
+                if let Some(&(other_agenda, other_entry)) = planned.get(&key) {
+                    let other = &agendas[other_agenda];
+                    self.errors.push(
+                        Diagnostic::error(format!(
+                            "`{}` on {date} is planned twice (also in {} at line {})",
+                            entry.title,
+                            crate::diagnostic::display_path(&other.file),
+                            other.entries[other_entry].line
+                        ))
+                        .in_file(&doc.file)
+                        .at(&doc.text, entry.line, 1)
+                        .hint("remove one of the two entries"),
+                    );
+                    continue;
+                }
+                planned.insert(key, (agenda_pos, entry_index));
+            }
+        }
+        let mut merged: HashSet<(usize, usize)> = HashSet::new();
+        for doc in docs {
+            let date = doc.meta.date.map(|d| d.0);
+            let entry = date
+                .and_then(|d| planned.get(&(d, slugify(&doc.meta.title))))
+                .copied();
+            if let Some(e) = entry {
+                merged.insert(e);
+            }
+            let entry_ref = entry.map(|(a, e)| (&agendas[a], &agendas[a].entries[e]));
+            self.add_session_from_doc(doc, entry_ref, &agenda_index);
+        }
+        for (a, doc) in agendas.iter().enumerate() {
+            for (e, entry) in doc.entries.iter().enumerate() {
+                if merged.contains(&(a, e)) {
+                    continue;
+                }
+                // A dated entry that lost to an earlier duplicate was reported above.
+                let is_canonical = entry
+                    .date
+                    .is_none_or(|d| planned.get(&(d, slugify(&entry.title))) == Some(&(a, e)));
+                if is_canonical {
+                    self.add_session_from_agenda(doc, entry, &agenda_index);
+                }
+            }
+        }
+        // Stable order: by date and time, undated (proposed) last, then slug.
+        let mut order: Vec<usize> = (0..self.site.sessions.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (sa, sb) = (&self.site.sessions[a], &self.site.sessions[b]);
+            (sa.date.is_none(), sa.sort_key()).cmp(&(sb.date.is_none(), sb.sort_key()))
+        });
+        let mut sessions: Vec<Option<Session>> = std::mem::take(&mut self.site.sessions)
+            .into_iter()
+            .map(Some)
+            .collect();
+        self.site.sessions = order
+            .iter()
+            .map(|&i| sessions[i].take().expect("each once"))
+            .collect();
+        let new_index: HashMap<usize, usize> = order
+            .iter()
+            .enumerate()
+            .map(|(new, &old)| (old, new))
+            .collect();
+        for r in self.by_content_path.values_mut() {
+            if let ItemRef::Session(i) = r {
+                *i = new_index[i];
+            }
+        }
+    }
+
+    fn session_slug(&mut self, doc: &Doc<SessionMeta>, date: Option<Date>) -> String {
+        if let Some(s) = &doc.meta.slug {
+            return slugify(s);
+        }
+        let stem = slugify(&doc.stem());
+        let starts_with_date = stem.len() >= 10 && meta::parse_iso_date(&stem[..10]).is_ok();
+        match date {
+            Some(d) if !starts_with_date => format!("{d}-{stem}"),
+            _ => stem,
+        }
+    }
+
+    fn zone_for(
+        &self,
+        own: Option<&str>,
+        agenda_zone: Option<&str>,
+        community: Option<usize>,
+    ) -> String {
+        own.or(agenda_zone)
+            .map(str::to_string)
+            .or_else(|| community.and_then(|c| self.site.communities[c].timezone.clone()))
+            .unwrap_or_else(|| self.site.config.timezone.clone())
+    }
+
+    fn add_session_from_doc(
+        &mut self,
+        doc: &Doc<SessionMeta>,
+        entry: Option<(&AgendaDoc, &AgendaEntry)>,
+        agenda_index: &HashMap<PathBuf, usize>,
+    ) {
+        let m = &doc.meta;
+        let date = m.date.map(|d| d.0);
+        let status_given = m.status;
+        if date.is_none() && status_given != Some(Status::Proposed) {
+            self.errors.push(
+                doc.error_at_key("title", "missing required key `date`")
+                    .hint("add `date: YYYY-MM-DD`, or `status: proposed` for a session idea without a date"),
+            );
+            return;
+        }
+        let slug = self.session_slug(doc, date);
+        if let Some(first) = self.session_slugs.get(&slug) {
+            self.errors.push(
+                Diagnostic::error(format!(
+                    "duplicate session slug `{slug}`: also used by {first}"
+                ))
+                .in_file(&doc.file)
+                .hint(
+                    "two sessions on one day need different titles or file names, or set `slug:`",
+                ),
+            );
+            return;
+        }
+        self.session_slugs
+            .insert(slug.clone(), crate::diagnostic::display_path(&doc.file));
+
+        // The community: front matter, else the agenda, else the folder.
+        let community = match &m.community {
+            Some(name) => match self.community_named(name) {
+                Some(c) => Some(c),
+                None => {
+                    let hint = self.unknown_community_hint(name);
+                    self.errors.push(
+                        doc.error_at_value(
+                            "community",
+                            name,
+                            format!("unknown community `{name}`"),
+                        )
+                        .hint(hint),
+                    );
+                    None
+                }
+            },
+            None => entry
+                .and_then(|(a, e)| e.community.as_deref().or(a.community.as_deref()))
+                .and_then(|n| self.community_named(n))
+                .or_else(|| {
+                    folder_community(&doc.content_path).and_then(|n| self.community_named(&n))
+                }),
+        };
+        let time = match (m.time, m.start, m.end) {
+            (Some(t), _, _) => Some(t),
+            (None, Some(s), end) => {
+                if let Some(e) = end
+                    && e.0 <= s.0
+                {
+                    self.errors.push(
+                        doc.error_at_key("end", "the session ends before it starts")
+                            .hint("check `start:` and `end:`"),
+                    );
+                }
+                Some(TimeRange {
+                    start: s.0,
+                    end: end.map(|e| e.0),
+                })
+            }
+            (None, None, _) => entry.and_then(|(_, e)| e.time),
+        };
+        let agenda_zone =
+            entry.and_then(|(a, e)| e.timezone.clone().or_else(|| a.timezone.clone()));
+        let zone = self.zone_for(
+            m.timezone.as_ref().map(|z| z.0.as_str()),
+            agenda_zone.as_deref(),
+            community,
+        );
+        let (start, end) = match self.instants(date, time, &zone) {
+            Ok(v) => v,
+            Err(msg) => {
+                let key = if m.time.is_some() {
+                    "time"
+                } else if m.start.is_some() {
+                    "start"
+                } else {
+                    "date"
+                };
+                self.errors.push(doc.error_at_key(key, msg).hint(
+                    "pick a time that exists on that day (clocks change for daylight saving)",
+                ));
+                (None, None)
+            }
+        };
+        let mut facilitators_names: Vec<String> = m.facilitators.0.clone();
+        if let Some(f) = &m.facilitator {
+            facilitators_names.extend(meta::split_list(f));
+        }
+        if facilitators_names.is_empty()
+            && let Some((_, e)) = entry
+        {
+            facilitators_names = e.facilitators.clone();
+        }
+        let facilitators = self.people_list(&facilitators_names);
+        let mut patterns = Vec::new();
+        for p in &m.patterns.0 {
+            match self.patterns_by_key.get(&slugify(p)) {
+                Some(&id) => {
+                    if !patterns.contains(&id) {
+                        patterns.push(id)
+                    }
+                }
+                None => {
+                    let hint = self.unknown_pattern_hint(p);
+                    self.errors.push(
+                        doc.error_at_value("patterns", p, format!("unknown pattern `{p}`"))
+                            .hint(hint),
+                    );
+                }
+            }
+        }
+        let format_name = m
+            .format
+            .clone()
+            .or_else(|| entry.and_then(|(_, e)| e.format.clone()));
+        let format = format_name.as_deref().and_then(|f| self.term(f, false));
+        let mut tag_names = m.tags.0.clone();
+        if tag_names.is_empty()
+            && let Some((_, e)) = entry
+        {
+            tag_names = e.tags.clone();
+        }
+        let tags = dedup(
+            tag_names
+                .iter()
+                .filter_map(|t| self.term(t, true))
+                .collect(),
+        );
+        let status = status_given
+            .or_else(|| entry.and_then(|(_, e)| e.status))
+            .unwrap_or_else(|| self.default_status(date, start.as_ref(), end.as_ref(), &zone));
+        let id = self.site.sessions.len();
+        self.by_content_path
+            .insert(doc.content_path.clone(), ItemRef::Session(id));
+        let agenda = entry.and_then(|(a, e)| agenda_index.get(&a.file).map(|&i| (i, e.number)));
+        let tools = if m.tools.0.is_empty() {
+            entry.map(|(_, e)| e.tools.clone()).unwrap_or_default()
+        } else {
+            m.tools.0.clone()
+        };
+        self.site.sessions.push(Session {
+            path: format!("sessions/{slug}/"),
+            slug,
+            title: m.title.clone(),
+            source: Some(doc.file.clone()),
+            date,
+            time,
+            zone,
+            start,
+            end,
+            facilitators,
+            community,
+            format,
+            channel: m
+                .channel
+                .clone()
+                .or_else(|| entry.and_then(|(_, e)| e.channel.clone()))
+                .or_else(|| community.and_then(|c| self.site.communities[c].channel.clone())),
+            tools,
+            objective: m
+                .objective
+                .clone()
+                .or_else(|| entry.and_then(|(_, e)| e.objective.clone())),
+            tags,
+            patterns,
+            status,
+            resources: m
+                .resources
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            aliases: m.aliases.0.clone(),
+            extra: m.extra.clone(),
+            body: Some(new_body()),
+            agenda,
+            referenced_by: Vec::new(),
+        });
+    }
+
+    fn add_session_from_agenda(
+        &mut self,
+        doc: &AgendaDoc,
+        e: &AgendaEntry,
+        agenda_index: &HashMap<PathBuf, usize>,
+    ) {
+        let Some(&agenda_id) = agenda_index.get(&doc.file) else {
+            return;
+        };
+        let slug = match e.date {
+            Some(d) => format!("{d}-{}", slugify(&e.title)),
+            None => slugify(&e.title),
+        };
+        if let Some(first) = self.session_slugs.get(&slug) {
+            self.errors.push(
+                Diagnostic::error(format!(
+                    "duplicate session slug `{slug}`: also used by {first}"
+                ))
+                .in_file(&doc.file)
+                .at(&doc.text, e.line, 1)
+                .hint("give one of the two sessions a different title"),
+            );
+            return;
+        }
+        self.session_slugs.insert(
+            slug.clone(),
+            format!(
+                "{} (line {})",
+                crate::diagnostic::display_path(&doc.file),
+                e.line
+            ),
+        );
+        let community = e
+            .community
+            .as_deref()
+            .and_then(|n| self.community_named(n))
+            .or(self.site.agendas[agenda_id].community);
+        if let Some(name) = &e.community
+            && self.community_named(name).is_none()
+        {
+            self.errors.push(
+                Diagnostic::error(format!("unknown community `{name}`"))
+                    .in_file(&doc.file)
+                    .at(&doc.text, e.line, 1)
+                    .hint(self.unknown_community_hint(name)),
+            );
+        }
+        let zone = self.zone_for(e.timezone.as_deref(), doc.timezone.as_deref(), community);
+        let (start, end) = match self.instants(e.date, e.time, &zone) {
+            Ok(v) => v,
+            Err(msg) => {
+                self.errors.push(
+                    Diagnostic::error(msg)
+                        .in_file(&doc.file)
+                        .at(&doc.text, e.line, 1)
+                        .hint("pick a time that exists on that day (clocks change for daylight saving)"),
+                );
+                (None, None)
+            }
+        };
+        let facilitators = self.people_list(&e.facilitators);
+        let mut patterns = Vec::new();
+        for p in &e.patterns {
+            match self.patterns_by_key.get(&slugify(p)) {
+                Some(&id) => patterns.push(id),
+                None => {
+                    let hint = self.unknown_pattern_hint(p);
+                    self.errors.push(
+                        Diagnostic::error(format!("unknown pattern `{p}`"))
+                            .in_file(&doc.file)
+                            .at(&doc.text, e.line, 1)
+                            .hint(hint),
+                    );
+                }
+            }
+        }
+        let format = e.format.as_deref().and_then(|f| self.term(f, false));
+        let tags = dedup(e.tags.iter().filter_map(|t| self.term(t, true)).collect());
+        let status = e
+            .status
+            .unwrap_or_else(|| self.default_status(e.date, start.as_ref(), end.as_ref(), &zone));
+        self.site.sessions.push(Session {
+            path: format!("sessions/{slug}/"),
+            slug,
+            title: e.title.clone(),
+            source: None,
+            date: e.date,
+            time: e.time,
+            zone,
+            start,
+            end,
+            facilitators,
+            community,
+            format,
+            channel: e
+                .channel
+                .clone()
+                .or_else(|| community.and_then(|c| self.site.communities[c].channel.clone())),
+            tools: e.tools.clone(),
+            objective: e.objective.clone(),
+            tags,
+            patterns,
+            status,
+            resources: Vec::new(),
+            aliases: Vec::new(),
+            extra: serde_json::Value::Null,
+            body: None,
+            agenda: Some((agenda_id, e.number)),
+            referenced_by: Vec::new(),
+        });
+    }
+
+    fn unknown_pattern_hint(&self, p: &str) -> String {
+        let slugs: Vec<&str> = self.site.patterns.iter().map(|p| p.slug.as_str()).collect();
+        match did_you_mean(p, slugs.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => "patterns are named by the slug of their file in content/patterns/".into(),
+        }
+    }
+
+    fn people_list(&mut self, names: &[String]) -> Vec<usize> {
+        let ids = names.iter().filter_map(|n| self.person_named(n)).collect();
+        dedup(ids)
+    }
+
+    /// Start and end instants of a session from its local date, times and zone.
+    fn instants(
+        &self,
+        date: Option<Date>,
+        time: Option<TimeRange>,
+        zone: &str,
+    ) -> Result<(Option<ZonedDateTime>, Option<ZonedDateTime>), String> {
+        let (Some(date), Some(time)) = (date, time) else {
+            return Ok((None, None));
+        };
+        let tz = meta::tzdb().get(zone).map_err(|e| e.to_string())?;
+        let at = |t: Time| -> Result<ZonedDateTime, String> {
+            let dt = DateTime::from_parts(date, t);
+            let ambiguous = tz.to_ambiguous_zoned_datetime(dt);
+            if let AmbiguousOffset::Gap { .. } = ambiguous.offset() {
+                return Err(format!(
+                    "{} on {date} does not exist in {zone}: the clocks skip that hour",
+                    t.strftime("%H:%M")
+                ));
+            }
+            // In a fold (the repeated hour), the first occurrence is meant.
+            ambiguous.earlier().map_err(|e| e.to_string())
+        };
+        let start = at(time.start)?;
+        let end = time.end.map(at).transpose()?;
+        Ok((Some(start), end))
+    }
+
+    fn default_status(
+        &self,
+        date: Option<Date>,
+        start: Option<&ZonedDateTime>,
+        end: Option<&ZonedDateTime>,
+        zone: &str,
+    ) -> Status {
+        let Some(date) = date else {
+            return Status::Proposed;
+        };
+        let over = match (end, start) {
+            (Some(e), _) => e.timestamp() <= self.site.now,
+            (None, Some(s)) => s.timestamp() <= self.site.now,
+            (None, None) => {
+                let tz = meta::tzdb().get(zone).unwrap_or(jiff::tz::TimeZone::UTC);
+                date.tomorrow()
+                    .ok()
+                    .and_then(|d| d.to_zoned_datetime(tz).ok())
+                    .is_some_and(|z| z.timestamp() <= self.site.now)
+            }
+        };
+        if over { Status::Held } else { Status::Planned }
+    }
+
+    fn link_community_coordinators(&mut self, docs: &[Doc<meta::CommunityMeta>]) {
+        for doc in docs {
+            let Some(ItemRef::Community(id)) = self.by_content_path.get(&doc.content_path).copied()
+            else {
+                continue;
+            };
+            let people = self.people_list(&doc.meta.coordinators.0);
+            self.site.communities[id].coordinators = people;
+        }
+    }
+
+    fn link_pattern_relations(&mut self, docs: &[Doc<meta::PatternMeta>]) {
+        for doc in docs {
+            let Some(ItemRef::Pattern(id)) = self.by_content_path.get(&doc.content_path).copied()
+            else {
+                continue;
+            };
+            for rel in &doc.meta.related.0 {
+                match self.patterns_by_key.get(&slugify(rel)) {
+                    Some(&other) if other != id => {
+                        push_unique(&mut self.site.patterns[id].related, other);
+                        push_unique(&mut self.site.patterns[other].related, id);
+                    }
+                    Some(_) => {}
+                    None => {
+                        let hint = self.unknown_pattern_hint(rel);
+                        self.errors.push(
+                            doc.error_at_value("related", rel, format!("unknown pattern `{rel}`"))
+                                .hint(hint),
+                        );
+                    }
+                }
+            }
+        }
+        let titles: Vec<String> = self
+            .site
+            .patterns
+            .iter()
+            .map(|p| p.title.to_lowercase())
+            .collect();
+        for p in &mut self.site.patterns {
+            p.related.sort_by(|&a, &b| titles[a].cmp(&titles[b]));
+        }
+    }
+
+    /// Back-references from sessions to people, communities, patterns, terms and agendas.
+    fn derive_indexes(&mut self) {
+        for (i, s) in self.site.sessions.iter().enumerate() {
+            for &p in &s.facilitators {
+                self.site.people[p].sessions.push(i);
+            }
+            if let Some(c) = s.community {
+                self.site.communities[c].sessions.push(i);
+            }
+            for &p in &s.patterns {
+                self.site.patterns[p].sessions.push(i);
+            }
+            for &t in &s.tags {
+                self.site.tags[t].sessions.push(i);
+            }
+            if let Some(f) = s.format {
+                self.site.formats[f].sessions.push(i);
+            }
+            if let Some((a, _)) = s.agenda {
+                self.site.agendas[a].sessions.push(i);
+            }
+        }
+        for (i, p) in self.site.patterns.iter().enumerate() {
+            for &t in &p.tags {
+                self.site.tags[t].patterns.push(i);
+            }
+        }
+        // Agenda order: by number where given, else by date.
+        let sessions = &self.site.sessions;
+        for a in &mut self.site.agendas {
+            a.sessions
+                .sort_by_key(|&s| (sessions[s].agenda.and_then(|x| x.1), sessions[s].sort_key()));
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn resolve_bodies(
+        &mut self,
+        sessions: &[Doc<SessionMeta>],
+        patterns: &[Doc<meta::PatternMeta>],
+        communities: &[Doc<meta::CommunityMeta>],
+        people: &[Doc<meta::PersonMeta>],
+        pages: &[Doc<meta::PageMeta>],
+        agendas: &[AgendaDoc],
+    ) {
+        // Anchors of every item first: links may point forward.
+        let mut bodies: Vec<(ItemRef, &Path, &Path, &Rendered, &str)> = Vec::new();
+        macro_rules! collect {
+            ($docs:expr) => {
+                for d in $docs {
+                    if let Some(&item) = self.by_content_path.get(&d.content_path) {
+                        bodies.push((item, &d.file, &d.content_path, &d.body, &d.text));
+                    }
+                }
+            };
+        }
+        collect!(sessions);
+        collect!(patterns);
+        collect!(communities);
+        collect!(people);
+        collect!(pages);
+        for a in agendas {
+            if let (Some(&item), Some(body)) = (self.by_content_path.get(&a.content_path), &a.body)
+            {
+                bodies.push((item, &a.file, &a.content_path, body, &a.text));
+            }
+        }
+        for (item, _, _, body, _) in &bodies {
+            self.anchors.insert(*item, body.anchors.clone());
+        }
+        let wiki = self.wiki_index();
+        for (item, file, content_path, rendered, text) in bodies {
+            let mut urls = Vec::with_capacity(rendered.links.len());
+            for link in &rendered.links {
+                let resolved = self.resolve_link(item, content_path, &link.target, &wiki);
+                match resolved {
+                    Ok((url, target)) => {
+                        if let Some(t) = target
+                            && t != item
+                        {
+                            self.add_backlink(t, item);
+                        }
+                        urls.push(url);
+                    }
+                    Err((message, hint)) => {
+                        self.errors.push(
+                            Diagnostic::error(message)
+                                .in_file(file)
+                                .at(text, link.line, link.column)
+                                .underline(link.written.chars().count().max(1))
+                                .hint(hint),
+                        );
+                        urls.push("#".into());
+                    }
+                }
+            }
+            let body = Body {
+                html: substitute_placeholders(&rendered.html, &urls),
+                toc: rendered.toc.clone(),
+                plain_text: rendered.plain_text.clone(),
+                first_paragraph: rendered.first_paragraph.clone(),
+            };
+            match item {
+                ItemRef::Session(i) => self.site.sessions[i].body = Some(body),
+                ItemRef::Pattern(i) => self.site.patterns[i].body = body,
+                ItemRef::Community(i) => self.site.communities[i].body = body,
+                ItemRef::Person(i) => self.site.people[i].body = Some(body),
+                ItemRef::Page(i) => self.site.pages[i].body = body,
+                ItemRef::Agenda(i) => self.site.agendas[i].body = Some(body),
+            }
+        }
+    }
+
+    fn add_backlink(&mut self, target: ItemRef, from: ItemRef) {
+        let list = match target {
+            ItemRef::Session(i) => &mut self.site.sessions[i].referenced_by,
+            ItemRef::Pattern(i) => &mut self.site.patterns[i].referenced_by,
+            ItemRef::Community(i) => &mut self.site.communities[i].referenced_by,
+            ItemRef::Person(i) => &mut self.site.people[i].referenced_by,
+            ItemRef::Page(i) => &mut self.site.pages[i].referenced_by,
+            ItemRef::Agenda(_) => return,
+        };
+        push_unique(list, from);
+    }
+
+    /// Keys a wikilink may use (slug of title, slug, aliases) to items.
+    fn wiki_index(&self) -> HashMap<String, Vec<ItemRef>> {
+        let mut index: HashMap<String, Vec<ItemRef>> = HashMap::new();
+        let mut add = |keys: Vec<String>, item: ItemRef| {
+            for k in keys {
+                if k.is_empty() {
+                    continue;
+                }
+                let v = index.entry(k).or_default();
+                if !v.contains(&item) {
+                    v.push(item);
+                }
+            }
+        };
+        let keys = |title: &str, slug: &str, aliases: &[String]| -> Vec<String> {
+            let mut k = vec![slugify(title), slug.to_string()];
+            k.extend(aliases.iter().map(|a| slugify(a)));
+            k
+        };
+        // Sessions repeat titles (every year has its "Lean Coffee"), so they
+        // are linked by slug or alias only; titles would make links ambiguous.
+        for (i, x) in self.site.sessions.iter().enumerate() {
+            let mut k = vec![x.slug.clone()];
+            k.extend(x.aliases.iter().map(|a| slugify(a)));
+            add(k, ItemRef::Session(i));
+        }
+        for (i, x) in self.site.patterns.iter().enumerate() {
+            add(keys(&x.title, &x.slug, &x.aliases), ItemRef::Pattern(i));
+        }
+        for (i, x) in self.site.communities.iter().enumerate() {
+            add(keys(&x.title, &x.slug, &x.aliases), ItemRef::Community(i));
+        }
+        for (i, x) in self.site.people.iter().enumerate() {
+            add(keys(&x.name, &x.slug, &x.aliases), ItemRef::Person(i));
+        }
+        for (i, x) in self.site.pages.iter().enumerate() {
+            add(keys(&x.title, &x.slug, &x.aliases), ItemRef::Page(i));
+        }
+        for (i, x) in self.site.agendas.iter().enumerate() {
+            add(keys(&x.title, &x.slug, &[]), ItemRef::Agenda(i));
+        }
+        index
+    }
+
+    /// The URL a link points to, and the item it points at (for backlinks).
+    fn resolve_link(
+        &self,
+        from: ItemRef,
+        from_path: &Path,
+        target: &LinkTarget,
+        wiki: &HashMap<String, Vec<ItemRef>>,
+    ) -> Result<(String, Option<ItemRef>), (String, String)> {
+        let config = &self.site.config;
+        match target {
+            LinkTarget::Fragment(f) => {
+                self.check_anchor(from, f)?;
+                Ok((format!("#{f}"), None))
+            }
+            LinkTarget::SiteAbsolute(p) => Ok((config.url(p), None)),
+            LinkTarget::Relative { path, fragment } => {
+                let joined = normalize(&from_path.parent().unwrap_or(Path::new("")).join(path))
+                    .ok_or_else(|| {
+                        (
+                            format!("link `{path}` points outside content/"),
+                            "link to files inside content/ only".to_string(),
+                        )
+                    })?;
+                if let Some(&item) = self.by_content_path.get(&joined) {
+                    let mut url = config.url(self.site.path_of(item));
+                    if let Some(f) = fragment {
+                        self.check_anchor(item, f)?;
+                        url.push('#');
+                        url.push_str(f);
+                    }
+                    return Ok((url, Some(item)));
+                }
+                let as_asset = joined.to_string_lossy().replace('\\', "/");
+                if self.assets.contains(&as_asset) {
+                    return Ok((config.url(&as_asset), None));
+                }
+                let known: Vec<String> = self
+                    .by_content_path
+                    .keys()
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .collect();
+                let hint = match did_you_mean(&as_asset, known.iter().map(String::as_str)) {
+                    Some(s) => format!("did you mean `{s}`? (paths are relative to this file's folder)"),
+                    None => "link to a Markdown file (`../patterns/tdd.md`) or a file next to it; paths are relative to this file's folder".into(),
+                };
+                Err((
+                    format!("link to a missing file `{path}` (resolved to content/{as_asset})"),
+                    hint,
+                ))
+            }
+            LinkTarget::Wiki { target, fragment } => {
+                let (kind_filter, name) = match target.split_once(':') {
+                    Some((k, n)) if crate::meta::Kind::from_name(k.trim()).is_some() => {
+                        (Some(k.trim()), n)
+                    }
+                    _ => (None, target.as_str()),
+                };
+                let candidates: Vec<ItemRef> = wiki
+                    .get(&slugify(name))
+                    .map(|v| {
+                        v.iter()
+                            .copied()
+                            .filter(|i| kind_filter.is_none_or(|k| kind_name(*i) == k))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                match candidates.as_slice() {
+                    [item] => {
+                        let mut url = config.url(self.site.path_of(*item));
+                        if let Some(f) = fragment {
+                            let f = if self
+                                .anchors
+                                .get(item)
+                                .is_some_and(|a| a.contains(f.as_str()))
+                            {
+                                f.clone()
+                            } else {
+                                slugify(f)
+                            };
+                            self.check_anchor(*item, &f)?;
+                            url.push('#');
+                            url.push_str(&f);
+                        }
+                        Ok((url, Some(*item)))
+                    }
+                    [] => {
+                        let wanted = slugify(name);
+                        let sessions: Vec<&Session> = self
+                            .site
+                            .sessions
+                            .iter()
+                            .filter(|s| slugify(&s.title) == wanted)
+                            .collect();
+                        if !sessions.is_empty() {
+                            let slugs: Vec<String> = sessions
+                                .iter()
+                                .map(|s| format!("`[[{}]]`", s.slug))
+                                .collect();
+                            return Err((
+                                format!(
+                                    "wikilink `[[{target}]]` matches no pattern, person, community or page"
+                                ),
+                                format!(
+                                    "sessions are linked by slug, because titles repeat: {}",
+                                    slugs.join(" or ")
+                                ),
+                            ));
+                        }
+                        let titles: Vec<&str> = wiki.keys().map(String::as_str).collect();
+                        let hint = match did_you_mean(&wanted, titles.iter().copied()) {
+                            Some(s) => format!("did you mean `[[{s}]]`? Wikilinks use a title, slug or alias"),
+                            None => "wikilinks use the title, slug or an alias of a session, pattern, person, community or page".into(),
+                        };
+                        Err((format!("wikilink `[[{target}]]` matches nothing"), hint))
+                    }
+                    many => {
+                        let list: Vec<String> = many
+                            .iter()
+                            .map(|i| format!("{} `{}`", kind_name(*i), self.site.title_of(*i)))
+                            .collect();
+                        Err((
+                            format!(
+                                "wikilink `[[{target}]]` is ambiguous: it matches {}",
+                                list.join(", ")
+                            ),
+                            format!(
+                                "name the kind to choose one: `[[{}:{name}]]`",
+                                kind_name(many[0])
+                            ),
+                        ))
+                    }
+                }
+            }
+        }
+    }
+
+    fn check_anchor(&self, item: ItemRef, fragment: &str) -> Result<(), (String, String)> {
+        let anchors = self.anchors.get(&item);
+        if fragment.is_empty() || anchors.is_some_and(|a| a.contains(fragment)) {
+            return Ok(());
+        }
+        let list: Vec<&str> = anchors
+            .map(|a| a.iter().map(String::as_str).collect())
+            .unwrap_or_default();
+        let hint = match did_you_mean(fragment, list.iter().copied()) {
+            Some(s) => format!("did you mean `#{s}`?"),
+            None if list.is_empty() => "that page has no headings to link to".into(),
+            None => {
+                let mut sorted = list.clone();
+                sorted.sort();
+                format!(
+                    "its anchors are: {}",
+                    sorted
+                        .iter()
+                        .map(|a| format!("#{a}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
+        };
+        Err((
+            format!(
+                "`#{fragment}` is not an anchor in {} `{}`",
+                kind_name(item),
+                self.site.title_of(item)
+            ),
+            hint,
+        ))
+    }
+
+    fn finish(
+        mut self,
+        assets: Vec<CopiedFile>,
+        static_files: Vec<CopiedFile>,
+    ) -> Result<Site, Vec<Diagnostic>> {
+        if !self.errors.is_empty() {
+            return Err(self.errors);
+        }
+        // Stable presentation orders.
+        self.sort_terms();
+        self.site.assets = assets;
+        self.site.static_files = static_files;
+        Ok(self.site)
+    }
+
+    fn sort_terms(&mut self) {
+        // Terms were numbered in order of appearance; sessions and patterns
+        // refer to them by index, so sort a permutation and remap.
+        for is_tag in [true, false] {
+            let terms = if is_tag {
+                &mut self.site.tags
+            } else {
+                &mut self.site.formats
+            };
+            let mut order: Vec<usize> = (0..terms.len()).collect();
+            order.sort_by(|&a, &b| terms[a].slug.cmp(&terms[b].slug));
+            let mut remap = vec![0; terms.len()];
+            for (new, &old) in order.iter().enumerate() {
+                remap[old] = new;
+            }
+            let mut taken: Vec<Option<Term>> =
+                std::mem::take(terms).into_iter().map(Some).collect();
+            *terms = order
+                .iter()
+                .map(|&i| taken[i].take().expect("each once"))
+                .collect();
+            for s in &mut self.site.sessions {
+                if is_tag {
+                    for t in &mut s.tags {
+                        *t = remap[*t];
+                    }
+                } else if let Some(f) = &mut s.format {
+                    *f = remap[*f];
+                }
+            }
+            if is_tag {
+                for p in &mut self.site.patterns {
+                    for t in &mut p.tags {
+                        *t = remap[*t];
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn dedup(v: Vec<usize>) -> Vec<usize> {
+    let mut out = Vec::with_capacity(v.len());
+    for x in v {
+        if !out.contains(&x) {
+            out.push(x);
+        }
+    }
+    out
+}
+
+fn push_unique<T: PartialEq>(v: &mut Vec<T>, x: T) {
+    if !v.contains(&x) {
+        v.push(x);
+    }
+}
+
+/// The community slug a session's folder names (`sessions/<community>/x.md`).
+fn folder_community(content_path: &Path) -> Option<String> {
+    let mut parts = content_path.components();
+    parts.next()?;
+    let folder = parts.next()?;
+    parts.next()?;
+    Some(folder.as_os_str().to_string_lossy().into_owned())
+}
+
+/// A page's output path: its path under content/ without `.md`
+/// (`how-to/run.md` -> `how-to/run/`; `index.md` -> its folder).
+fn page_path(content_path: &Path, slug: Option<&str>) -> String {
+    let mut parts: Vec<String> = content_path
+        .with_extension("")
+        .components()
+        .map(|c| slugify(&c.as_os_str().to_string_lossy()))
+        .collect();
+    if let Some(s) = slug
+        && let Some(last) = parts.last_mut()
+    {
+        *last = slugify(s);
+    }
+    if parts.last().is_some_and(|p| p == "index" || p == "readme") {
+        parts.pop();
+    }
+    if parts.is_empty() {
+        return String::new();
+    }
+    format!("{}/", parts.join("/"))
+}
+
+/// Resolves `.` and `..` without touching the file system; `None` if the
+/// path climbs above its root.
+fn normalize(path: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::Normal(p) => out.push(p),
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(out)
+}
+
+/// Replaces each `\u{1A}N\u{1A}` in `html` with `urls[N]`, escaped for an attribute.
+pub fn substitute_placeholders(html: &str, urls: &[String]) -> String {
+    if urls.is_empty() {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len() + urls.len() * 16);
+    let mut rest = html;
+    while let Some(start) = rest.find(PLACEHOLDER) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + PLACEHOLDER.len_utf8()..];
+        let Some(end) = after.find(PLACEHOLDER) else {
+            rest = &rest[start..];
+            break;
+        };
+        let url = after[..end].parse::<usize>().ok().and_then(|i| urls.get(i));
+        if let Some(url) = url {
+            out.push_str(&crate::markdown::escape_attr(url));
+        }
+        rest = &after[end + PLACEHOLDER.len_utf8()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_paths() {
+        assert_eq!(page_path(Path::new("guidelines.md"), None), "guidelines/");
+        assert_eq!(
+            page_path(Path::new("how-to/Run It.md"), None),
+            "how-to/run-it/"
+        );
+        assert_eq!(page_path(Path::new("how-to/index.md"), None), "how-to/");
+        assert_eq!(page_path(Path::new("index.md"), None), "");
+        assert_eq!(page_path(Path::new("a/b.md"), Some("Custom")), "a/custom/");
+    }
+
+    #[test]
+    fn normalizes_relative_paths() {
+        assert_eq!(
+            normalize(Path::new("sessions/sd/../../patterns/tdd.md")),
+            Some(PathBuf::from("patterns/tdd.md"))
+        );
+        assert_eq!(normalize(Path::new("../x.md")), None);
+    }
+
+    #[test]
+    fn substitutes_placeholders() {
+        let html = "<a href=\"\u{1A}0\u{1A}\">a</a> <a href=\"\u{1A}1\u{1A}\">b</a>";
+        let out = substitute_placeholders(html, &["/x/".into(), "/y/?a=1&b=2".into()]);
+        assert_eq!(
+            out,
+            "<a href=\"/x/\">a</a> <a href=\"/y/?a=1&amp;b=2\">b</a>"
+        );
+    }
+}

@@ -1,0 +1,237 @@
+//! The resolved site: the one model that templates, feeds and calendars read.
+//!
+//! Relations are plain indexes into the site's vectors (a session's
+//! `facilitators` index `Site::people`), so the model is cheap to build, to
+//! walk and to share between threads. Nothing here does I/O.
+
+use std::path::PathBuf;
+
+use jiff::Timestamp;
+use jiff::ZonedDateTime;
+use jiff::civil::Date;
+
+use crate::config::Config;
+use crate::load::CopiedFile;
+use crate::markdown::TocEntry;
+use crate::meta::{Color, Maturity, Status, TimeRange};
+
+/// A reference to any item of the site, for backlinks and wikilinks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ItemRef {
+    Session(usize),
+    Pattern(usize),
+    Community(usize),
+    Person(usize),
+    Page(usize),
+    Agenda(usize),
+}
+
+/// A rendered Markdown body with its links resolved.
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    pub plain_text: String,
+    pub first_paragraph: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub slug: String,
+    pub title: String,
+    /// Output path relative to the site root, ending in `/`.
+    pub path: String,
+    /// The write-up, if the session has one.
+    pub source: Option<PathBuf>,
+    pub date: Option<Date>,
+    pub time: Option<TimeRange>,
+    /// The IANA zone the session's wall-clock times are in.
+    pub zone: String,
+    pub start: Option<ZonedDateTime>,
+    pub end: Option<ZonedDateTime>,
+    pub facilitators: Vec<usize>,
+    pub community: Option<usize>,
+    pub format: Option<usize>,
+    pub channel: Option<String>,
+    pub tools: Vec<String>,
+    pub objective: Option<String>,
+    pub tags: Vec<usize>,
+    pub patterns: Vec<usize>,
+    pub status: Status,
+    pub resources: Vec<(String, String)>,
+    pub aliases: Vec<String>,
+    pub extra: serde_json::Value,
+    pub body: Option<Body>,
+    /// The agenda that planned it, and its number there.
+    pub agenda: Option<(usize, Option<u32>)>,
+    pub referenced_by: Vec<ItemRef>,
+}
+
+impl Session {
+    /// The instant the session starts, or its day's start for all-day sessions.
+    pub fn sort_key(&self) -> (Option<Date>, Option<jiff::civil::Time>, &str) {
+        (self.date, self.time.map(|t| t.start), &self.slug)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    pub slug: String,
+    pub title: String,
+    pub path: String,
+    pub source: PathBuf,
+    pub summary: Option<String>,
+    pub tags: Vec<usize>,
+    pub maturity: Option<Maturity>,
+    pub aliases: Vec<String>,
+    /// Related patterns, both ways.
+    pub related: Vec<usize>,
+    /// Sessions that practised it.
+    pub sessions: Vec<usize>,
+    pub extra: serde_json::Value,
+    pub body: Body,
+    pub referenced_by: Vec<ItemRef>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Community {
+    pub slug: String,
+    pub title: String,
+    pub path: String,
+    pub source: PathBuf,
+    pub purpose: Option<String>,
+    pub coordinators: Vec<usize>,
+    pub channel: Option<String>,
+    pub timezone: Option<String>,
+    pub color: Option<Color>,
+    pub aliases: Vec<String>,
+    pub extra: serde_json::Value,
+    pub body: Body,
+    pub sessions: Vec<usize>,
+    pub referenced_by: Vec<ItemRef>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub slug: String,
+    pub name: String,
+    pub path: String,
+    /// The profile file; `None` for people only named in sessions.
+    pub source: Option<PathBuf>,
+    pub role: Option<String>,
+    pub aliases: Vec<String>,
+    pub links: Vec<(String, String)>,
+    pub extra: serde_json::Value,
+    pub body: Option<Body>,
+    /// Sessions they facilitate or facilitated.
+    pub sessions: Vec<usize>,
+    pub referenced_by: Vec<ItemRef>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub slug: String,
+    pub title: String,
+    pub path: String,
+    pub source: PathBuf,
+    pub description: Option<String>,
+    pub menu: bool,
+    pub weight: i64,
+    pub aliases: Vec<String>,
+    pub extra: serde_json::Value,
+    pub body: Body,
+    pub referenced_by: Vec<ItemRef>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Agenda {
+    pub slug: String,
+    pub title: String,
+    pub path: String,
+    pub source: PathBuf,
+    pub community: Option<usize>,
+    pub description: Option<String>,
+    pub body: Option<Body>,
+    /// Its sessions, in agenda order.
+    pub sessions: Vec<usize>,
+}
+
+/// A tag or a format: a name, its page, and what carries it.
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub slug: String,
+    pub name: String,
+    pub path: String,
+    pub sessions: Vec<usize>,
+    pub patterns: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: Config,
+    /// The build's clock: splits upcoming from past.
+    pub now: Timestamp,
+    /// Sorted by date and time; sessions without a date (proposed) last.
+    pub sessions: Vec<Session>,
+    pub patterns: Vec<Pattern>,
+    pub communities: Vec<Community>,
+    pub people: Vec<Person>,
+    pub pages: Vec<Page>,
+    pub agendas: Vec<Agenda>,
+    pub tags: Vec<Term>,
+    pub formats: Vec<Term>,
+    pub assets: Vec<CopiedFile>,
+    pub static_files: Vec<CopiedFile>,
+}
+
+impl Site {
+    pub fn title_of(&self, item: ItemRef) -> &str {
+        match item {
+            ItemRef::Session(i) => &self.sessions[i].title,
+            ItemRef::Pattern(i) => &self.patterns[i].title,
+            ItemRef::Community(i) => &self.communities[i].title,
+            ItemRef::Person(i) => &self.people[i].name,
+            ItemRef::Page(i) => &self.pages[i].title,
+            ItemRef::Agenda(i) => &self.agendas[i].title,
+        }
+    }
+
+    pub fn path_of(&self, item: ItemRef) -> &str {
+        match item {
+            ItemRef::Session(i) => &self.sessions[i].path,
+            ItemRef::Pattern(i) => &self.patterns[i].path,
+            ItemRef::Community(i) => &self.communities[i].path,
+            ItemRef::Person(i) => &self.people[i].path,
+            ItemRef::Page(i) => &self.pages[i].path,
+            ItemRef::Agenda(i) => &self.agendas[i].path,
+        }
+    }
+
+    pub fn is_upcoming(&self, session: &Session) -> bool {
+        match (&session.end, &session.start, session.date) {
+            (Some(end), _, _) => end.timestamp() > self.now,
+            (None, Some(start), _) => start.timestamp() > self.now,
+            (None, None, Some(date)) => {
+                let zone = crate::meta::tzdb()
+                    .get(&session.zone)
+                    .unwrap_or(jiff::tz::TimeZone::UTC);
+                date.tomorrow()
+                    .ok()
+                    .and_then(|d| d.to_zoned_datetime(zone).ok())
+                    .is_some_and(|z| z.timestamp() > self.now)
+            }
+            (None, None, None) => false,
+        }
+    }
+}
+
+pub fn kind_name(item: ItemRef) -> &'static str {
+    match item {
+        ItemRef::Session(_) => "session",
+        ItemRef::Pattern(_) => "pattern",
+        ItemRef::Community(_) => "community",
+        ItemRef::Person(_) => "person",
+        ItemRef::Page(_) => "page",
+        ItemRef::Agenda(_) => "agenda",
+    }
+}

@@ -1,0 +1,192 @@
+//! The template engine: the default theme embedded in the binary, a theme
+//! folder layered over it, and the site's own `templates/` over both.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use rust_embed::RustEmbed;
+use tera::{Kwargs, State, Tera, TeraResult};
+
+use crate::config::{Config, ThemeSource};
+use crate::diagnostic::Diagnostic;
+
+#[derive(RustEmbed)]
+#[folder = "themes/default/"]
+struct DefaultTheme;
+
+/// Theme static files (CSS, JS), as (output path, bytes): `assets/...`.
+pub fn theme_static_files(
+    config: &Config,
+) -> Result<Vec<(String, Cow<'static, [u8]>)>, Diagnostic> {
+    let mut files: std::collections::BTreeMap<String, Cow<'static, [u8]>> = DefaultTheme::iter()
+        .filter_map(|name| {
+            let rest = name.strip_prefix("static/")?.to_string();
+            let file = DefaultTheme::get(&name)?;
+            Some((rest, file.data))
+        })
+        .collect();
+    if let ThemeSource::Folder(dir) = &config.theme {
+        let static_dir = dir.join("static");
+        if static_dir.is_dir() {
+            for entry in walkdir::WalkDir::new(&static_dir).sort_by_file_name() {
+                let entry =
+                    entry.map_err(|e| Diagnostic::error(format!("cannot read theme: {e}")))?;
+                if entry.file_type().is_file() {
+                    let rel = entry
+                        .path()
+                        .strip_prefix(&static_dir)
+                        .expect("under static")
+                        .to_string_lossy()
+                        .replace('\\', "/");
+                    let bytes = std::fs::read(entry.path()).map_err(|e| {
+                        Diagnostic::error(format!("cannot read theme file: {e}"))
+                            .in_file(entry.path())
+                    })?;
+                    files.insert(rel, Cow::Owned(bytes));
+                }
+            }
+        }
+    }
+    Ok(files.into_iter().collect())
+}
+
+/// Where each template came from, so errors name the file a user can open.
+pub struct Templates {
+    pub tera: Tera,
+    origins: std::collections::HashMap<String, PathBuf>,
+}
+
+impl Templates {
+    /// Loads the theme and the site's overrides. `site_templates` are
+    /// (name, text) pairs read from the site's `templates/` folder.
+    pub fn new(
+        config: &Config,
+        site_templates: &[(String, String)],
+    ) -> Result<Templates, Vec<Diagnostic>> {
+        let mut tera = Tera::new();
+        tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+        register_helpers(&mut tera, config);
+        let mut layers: std::collections::BTreeMap<String, (String, PathBuf)> =
+            std::collections::BTreeMap::new();
+        for name in DefaultTheme::iter() {
+            if let Some(rest) = name.strip_prefix("templates/") {
+                let file = DefaultTheme::get(&name).expect("listed");
+                let text = String::from_utf8_lossy(&file.data).into_owned();
+                layers.insert(
+                    rest.to_string(),
+                    (text, PathBuf::from("themes/default").join(name.as_ref())),
+                );
+            }
+        }
+        if let ThemeSource::Folder(dir) = &config.theme {
+            let tdir = dir.join("templates");
+            if tdir.is_dir() {
+                for entry in walkdir::WalkDir::new(&tdir)
+                    .sort_by_file_name()
+                    .into_iter()
+                    .flatten()
+                {
+                    if entry.file_type().is_file() {
+                        let rel = entry
+                            .path()
+                            .strip_prefix(&tdir)
+                            .expect("under")
+                            .to_string_lossy()
+                            .replace('\\', "/");
+                        let text = std::fs::read_to_string(entry.path()).map_err(|e| {
+                            vec![
+                                Diagnostic::error(format!("cannot read template: {e}"))
+                                    .in_file(entry.path()),
+                            ]
+                        })?;
+                        layers.insert(rel, (text, entry.path().to_path_buf()));
+                    }
+                }
+            }
+        }
+        for (name, text) in site_templates {
+            layers.insert(
+                name.clone(),
+                (text.clone(), Path::new("templates").join(name)),
+            );
+        }
+        let origins = layers
+            .iter()
+            .map(|(k, (_, p))| (k.clone(), p.clone()))
+            .collect();
+        let templates = Templates { tera, origins };
+        let mut t = templates;
+        if let Err(e) = t.tera.add_raw_templates(
+            layers
+                .iter()
+                .map(|(k, (text, _))| (k.as_str(), text.as_str())),
+        ) {
+            return Err(vec![t.error(&e, None)]);
+        }
+        Ok(t)
+    }
+
+    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
+        self.tera
+            .render(name, context)
+            .map_err(|e| self.error(&e, Some(name)))
+    }
+
+    /// A template error as a diagnostic naming the template file and line.
+    pub fn error(&self, e: &tera::Error, rendering: Option<&str>) -> Diagnostic {
+        let mut message = e.to_string();
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            message.push_str(&format!(": {s}"));
+            source = s.source();
+        }
+        let mut d = Diagnostic::error(format!("template error: {}", message.trim()));
+        let name = self
+            .origins
+            .keys()
+            .find(|n| message.contains(n.as_str()))
+            .cloned()
+            .or(rendering.map(str::to_string));
+        if let Some(n) = name
+            && let Some(path) = self.origins.get(&n)
+        {
+            d = d.in_file(path.clone());
+            if let Some(line) = line_in_message(&message, &n) {
+                d = d.at_line_only(line.0, line.1);
+            }
+        }
+        if let Some(page) = rendering {
+            d = d.hint(format!("while rendering with `{page}`; templates can override the theme by name in the site's templates/ folder"));
+        }
+        d
+    }
+}
+
+/// Finds `name:LINE:COL` in a tera message.
+fn line_in_message(message: &str, name: &str) -> Option<(usize, usize)> {
+    let pos = message.find(&format!("{name}:"))? + name.len() + 1;
+    let mut parts = message[pos..].split(|c: char| !c.is_ascii_digit());
+    let line = parts.next()?.parse().ok()?;
+    let col = parts.next().and_then(|c| c.parse().ok()).unwrap_or(0);
+    Some((line, col))
+}
+
+fn register_helpers(tera: &mut Tera, config: &Config) {
+    let base = config.base_path.clone();
+    // `url(path="assets/site.css")` -> `/cop/assets/site.css`
+    tera.register_function(
+        "url",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let path: String = kwargs.must_get("path")?;
+            Ok(format!("{base}{}", path.trim_start_matches('/')))
+        },
+    );
+    tera.register_filter(
+        "count_label",
+        |n: i64, kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let one: String = kwargs.must_get("one")?;
+            let many: String = kwargs.get("many")?.unwrap_or_else(|| format!("{one}s"));
+            Ok(format!("{n} {}", if n == 1 { one } else { many }))
+        },
+    );
+}

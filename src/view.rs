@@ -1,0 +1,324 @@
+//! The view model: the site as the values templates read.
+//!
+//! Each item is turned into a template value once (a "card" for lists, and the
+//! full item for its own page) and shared by every page that shows it: tera
+//! values are reference-counted, so a tag page listing 500 sessions clones
+//! 500 pointers, not 500 sessions.
+
+use jiff::ZonedDateTime;
+use serde_json::{Value as Json, json};
+use tera::Value;
+
+use crate::meta::{Maturity, Status};
+use crate::site::*;
+
+/// Precomputed template values for one site.
+pub struct Views {
+    pub site: Value,
+    pub sessions: Vec<Value>,
+    pub patterns: Vec<Value>,
+    pub communities: Vec<Value>,
+    pub people: Vec<Value>,
+    pub pages: Vec<Value>,
+    pub tags: Vec<Value>,
+    pub formats: Vec<Value>,
+    pub agendas: Vec<Value>,
+    /// Per session: is it still to come, by the build's clock.
+    pub upcoming: Vec<bool>,
+}
+
+fn v(json: Json) -> Value {
+    Value::from_serializable(&json)
+}
+
+fn link(title: &str, url: String) -> Json {
+    json!({ "title": title, "url": url })
+}
+
+/// "Wednesday 4 December 2024".
+pub fn long_date(d: jiff::civil::Date) -> String {
+    d.strftime("%A %-d %B %Y").to_string()
+}
+
+/// "10:30–12:00 CET" (the zone's abbreviation at the session's date).
+pub fn time_range_display(start: &ZonedDateTime, end: Option<&ZonedDateTime>) -> String {
+    let s = start.strftime("%H:%M").to_string();
+    match end {
+        Some(e) => format!("{s}–{} {}", e.strftime("%H:%M"), e.strftime("%Z")),
+        None => format!("{s} {}", start.strftime("%Z")),
+    }
+}
+
+impl Views {
+    pub fn new(site: &Site) -> Views {
+        let c = &site.config;
+        let upcoming: Vec<bool> = site.sessions.iter().map(|s| site.is_upcoming(s)).collect();
+        let mut nav = vec![
+            link("Sessions", c.url("sessions/")),
+            link("Patterns", c.url("patterns/")),
+            link("Communities", c.url("communities/")),
+            link("Facilitators", c.url("facilitators/")),
+        ];
+        let mut menu_pages: Vec<&Page> = site.pages.iter().filter(|p| p.menu).collect();
+        menu_pages.sort_by(|a, b| (a.weight, &a.title).cmp(&(b.weight, &b.title)));
+        nav.extend(menu_pages.iter().map(|p| link(&p.title, c.url(&p.path))));
+        let site_value = v(json!({
+            "title": c.title,
+            "description": c.description,
+            "language": c.language,
+            "base_url": c.base_url,
+            "base_path": c.base_path,
+            "timezone": c.timezone,
+            "nav": nav,
+            "search_enabled": c.search.enabled,
+            "now": site.now.to_string(),
+            "year": site.now.to_zoned_datetime(jiff::tz::TimeZone::UTC).year(),
+            "extra": c.extra,
+            "communities": site.communities.iter().map(|x| link(&x.title, c.url(&x.path))).collect::<Vec<_>>(),
+            "feed_url": c.url("feed.xml"),
+            "generator": concat!("Fireside ", env!("CARGO_PKG_VERSION")),
+        }));
+        let person_link = |i: usize| link(&site.people[i].name, c.url(&site.people[i].path));
+        let sessions = site
+            .sessions
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let when = s.start.as_ref().map(|st| time_range_display(st, s.end.as_ref()));
+                let community = s.community.map(|ci| {
+                    let x = &site.communities[ci];
+                    json!({ "title": x.title, "url": c.url(&x.path), "color": x.color.as_ref().map(|c| c.0.clone()), "slug": x.slug })
+                });
+                let channel = s.channel.as_ref().map(|ch| {
+                    let is_url = ch.starts_with("https://") || ch.starts_with("http://");
+                    json!({ "label": if is_url { channel_label(ch) } else { ch.clone() }, "url": if is_url { Some(ch.clone()) } else { None } })
+                });
+                let summary = s
+                    .objective
+                    .clone()
+                    .or_else(|| s.body.as_ref().map(|b| truncate(&b.first_paragraph, 220)))
+                    .unwrap_or_default();
+                v(json!({
+                    "kind": "session",
+                    "title": s.title,
+                    "slug": s.slug,
+                    "url": c.url(&s.path),
+                    "date": s.date.map(|d| d.to_string()),
+                    "date_display": s.date.map(long_date),
+                    "year": s.date.map(|d| d.year()),
+                    "time_display": when,
+                    "start_iso": s.start.as_ref().map(|z| z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()),
+                    "end_iso": s.end.as_ref().map(|z| z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()),
+                    "zone": s.zone,
+                    "facilitators": s.facilitators.iter().map(|&p| person_link(p)).collect::<Vec<_>>(),
+                    "community": community,
+                    "format": s.format.map(|f| link(&site.formats[f].name, c.url(&site.formats[f].path))),
+                    "channel": channel,
+                    "tools": s.tools,
+                    "objective": s.objective,
+                    "summary": summary,
+                    "tags": s.tags.iter().map(|&t| link(&site.tags[t].name, c.url(&site.tags[t].path))).collect::<Vec<_>>(),
+                    "patterns": s.patterns.iter().map(|&p| link(&site.patterns[p].title, c.url(&site.patterns[p].path))).collect::<Vec<_>>(),
+                    "status": s.status.name(),
+                    "status_label": status_label(s.status, upcoming[i]),
+                    "upcoming": upcoming[i],
+                    "has_writeup": s.body.as_ref().is_some_and(|b| !b.html.trim().is_empty()),
+                    "resources": s.resources.iter().map(|(k, u)| json!({"label": k, "url": u})).collect::<Vec<_>>(),
+                    "agenda": s.agenda.map(|(a, n)| json!({"title": site.agendas[a].title, "url": c.url(&site.agendas[a].path), "number": n})),
+                }))
+            })
+            .collect();
+        let patterns = site
+            .patterns
+            .iter()
+            .map(|p| {
+                v(json!({
+                    "kind": "pattern",
+                    "title": p.title,
+                    "slug": p.slug,
+                    "url": c.url(&p.path),
+                    "summary": p.summary.clone().unwrap_or_else(|| truncate(&p.body.first_paragraph, 220)),
+                    "maturity": p.maturity.map(Maturity::name),
+                    "tags": p.tags.iter().map(|&t| link(&site.tags[t].name, c.url(&site.tags[t].path))).collect::<Vec<_>>(),
+                    "aliases": p.aliases,
+                    "session_count": p.sessions.len(),
+                }))
+            })
+            .collect();
+        let communities = site
+            .communities
+            .iter()
+            .map(|x| {
+                let next = x.sessions.iter().copied().find(|&s| upcoming[s]);
+                v(json!({
+                    "kind": "community",
+                    "title": x.title,
+                    "slug": x.slug,
+                    "url": c.url(&x.path),
+                    "purpose": x.purpose,
+                    "color": x.color.as_ref().map(|c| c.0.clone()),
+                    "channel": x.channel,
+                    "session_count": x.sessions.len(),
+                    "coordinators": x.coordinators.iter().map(|&p| person_link(p)).collect::<Vec<_>>(),
+                    "next": next.map(|s| link(&site.sessions[s].title, c.url(&site.sessions[s].path))),
+                }))
+            })
+            .collect();
+        let people = site
+            .people
+            .iter()
+            .map(|p| {
+                let held = p
+                    .sessions
+                    .iter()
+                    .filter(|&&s| !upcoming[s] && site.sessions[s].status == Status::Held)
+                    .count();
+                let planned = p
+                    .sessions
+                    .iter()
+                    .filter(|&&s| upcoming[s] && site.sessions[s].status != Status::Cancelled)
+                    .count();
+                v(json!({
+                    "kind": "person",
+                    "title": p.name,
+                    "name": p.name,
+                    "slug": p.slug,
+                    "url": c.url(&p.path),
+                    "role": p.role,
+                    "has_profile": p.source.is_some(),
+                    "session_count": p.sessions.len(),
+                    "held_count": held,
+                    "planned_count": planned,
+                }))
+            })
+            .collect();
+        let pages = site
+            .pages
+            .iter()
+            .map(|p| {
+                v(json!({
+                    "kind": "page",
+                    "title": p.title,
+                    "url": c.url(&p.path),
+                    "description": p.description.clone().unwrap_or_else(|| truncate(&p.body.first_paragraph, 220)),
+                }))
+            })
+            .collect();
+        let term_value = |t: &Term, kind: &str| {
+            v(json!({
+                "kind": kind,
+                "name": t.name,
+                "title": t.name,
+                "slug": t.slug,
+                "url": c.url(&t.path),
+                "count": t.sessions.len() + t.patterns.len(),
+            }))
+        };
+        let tags = site.tags.iter().map(|t| term_value(t, "tag")).collect();
+        let formats = site
+            .formats
+            .iter()
+            .map(|t| term_value(t, "format"))
+            .collect();
+        let agendas = site
+            .agendas
+            .iter()
+            .map(|a| {
+                v(json!({
+                    "kind": "agenda",
+                    "title": a.title,
+                    "slug": a.slug,
+                    "url": c.url(&a.path),
+                    "session_count": a.sessions.len(),
+                    "community": a.community.map(|ci| link(&site.communities[ci].title, c.url(&site.communities[ci].path))),
+                }))
+            })
+            .collect();
+        Views {
+            site: site_value,
+            sessions,
+            patterns,
+            communities,
+            people,
+            pages,
+            tags,
+            formats,
+            agendas,
+            upcoming,
+        }
+    }
+
+    /// Cards of the given sessions.
+    pub fn session_list(&self, ids: &[usize]) -> Value {
+        Value::from(
+            ids.iter()
+                .map(|&i| self.sessions[i].clone())
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    pub fn list(values: &[Value], ids: &[usize]) -> Value {
+        Value::from(ids.iter().map(|&i| values[i].clone()).collect::<Vec<_>>())
+    }
+
+    /// Splits sessions into upcoming (soonest first) and past (newest first).
+    pub fn split_by_time(&self, ids: &[usize]) -> (Vec<usize>, Vec<usize>) {
+        let (mut up, mut past): (Vec<usize>, Vec<usize>) =
+            ids.iter().partition(|&&i| self.upcoming[i]);
+        up.sort();
+        past.sort_by(|a, b| b.cmp(a));
+        (up, past)
+    }
+}
+
+/// Backlinks as template values.
+pub fn referenced_by(site: &Site, refs: &[ItemRef]) -> Value {
+    let mut items: Vec<Json> = refs
+        .iter()
+        .map(|&r| json!({ "title": site.title_of(r), "url": site.config.url(site.path_of(r)), "kind": kind_name(r) }))
+        .collect();
+    items.sort_by(|a, b| a["title"].as_str().cmp(&b["title"].as_str()));
+    v(Json::Array(items))
+}
+
+pub fn body_value(body: Option<&Body>) -> (Value, Value) {
+    match body {
+        Some(b) => (
+            Value::safe_string(&b.html),
+            Value::from_serializable(&b.toc),
+        ),
+        None => (Value::safe_string(""), Value::from(Vec::<Value>::new())),
+    }
+}
+
+fn status_label(status: Status, upcoming: bool) -> &'static str {
+    match status {
+        Status::Planned if upcoming => "Upcoming",
+        Status::Planned => "Planned",
+        Status::Held => "Held",
+        Status::Cancelled => "Cancelled",
+        Status::Proposed => "Proposed",
+    }
+}
+
+/// A meeting URL shown by its host ("meet.example.com").
+fn channel_label(url: &str) -> String {
+    url.split("://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or(url)
+        .to_string()
+}
+
+pub fn truncate(text: &str, max_chars: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max_chars {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max_chars).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if i > max_chars / 2 => &cut[..i],
+        _ => &cut,
+    };
+    format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
+}
