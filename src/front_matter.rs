@@ -139,6 +139,30 @@ pub fn yaml_error(
         line = 1;
         column = 1;
     }
+    // Errors raised while validating a value (a bad date, an unknown zone)
+    // carry no position of their own; they quote the value, so find it.
+    if err
+        .location()
+        .is_none_or(|l| l.line() == 1 && l.column() == 1)
+        && !message.starts_with("missing field")
+        && !message.contains("unknown field")
+        && let Some(value) = between(&message, "`", "`")
+        && let Some((i, col)) = yaml.lines().enumerate().find_map(|(i, l)| {
+            let key_end = l.find(':').map_or(0, |k| k + 1);
+            l.get(key_end..)?
+                .find(value)
+                .map(|c| (i, l[..key_end + c].chars().count() + 1))
+        })
+    {
+        line = first_line + i;
+        column = col;
+        let len = value.chars().count();
+        return Diagnostic::error(message.clone())
+            .in_file(file)
+            .at(text, line, column)
+            .underline(len)
+            .hint(value_hint(&message));
+    }
     let mut diag = Diagnostic::error(message.clone()).in_file(file);
     if let Some(key) = between(&message, "unknown field `", "`") {
         let hint = match did_you_mean(key, known_keys.iter().copied()) {
@@ -178,6 +202,18 @@ pub fn yaml_error(
         diag = diag.hint("YAML does not allow tabs for indentation; indent with spaces");
     }
     diag.at(text, line, column)
+}
+
+fn value_hint(message: &str) -> String {
+    if message.contains("date") {
+        "write dates as YYYY-MM-DD, e.g. 2025-03-12".into()
+    } else if message.contains("time zone") {
+        "use an IANA zone name, as listed at https://en.wikipedia.org/wiki/List_of_tz_database_time_zones".into()
+    } else if message.contains("time") {
+        "write times as \"10:30-12:00\" (quoted) or \"10:30\"".into()
+    } else {
+        "fix the value on this line".into()
+    }
 }
 
 fn type_hint(key: &str) -> String {

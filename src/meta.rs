@@ -366,6 +366,8 @@ pub struct SessionMeta {
 }
 
 impl SessionMeta {
+    /// Keys offered as suggestions (`facilitator`, the singular shorthand, is
+    /// accepted but not suggested: `facilitators` is the one to learn).
     pub const KEYS: &[&str] = &[
         "title",
         "date",
@@ -374,7 +376,6 @@ impl SessionMeta {
         "end",
         "timezone",
         "facilitators",
-        "facilitator",
         "community",
         "format",
         "channel",

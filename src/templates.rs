@@ -141,11 +141,13 @@ impl Templates {
             source = s.source();
         }
         let mut d = Diagnostic::error(format!("template error: {}", message.trim()));
-        let name = self
-            .origins
-            .keys()
-            .find(|n| message.contains(n.as_str()))
-            .cloned()
+        // Tera points at the failing template as `--> name:line:col`.
+        let named = message.find("--> ").and_then(|i| {
+            let rest = &message[i + 4..];
+            rest.split(':').next().map(|n| n.trim().to_string())
+        });
+        let name = named
+            .filter(|n| self.origins.contains_key(n))
             .or(rendering.map(str::to_string));
         if let Some(n) = name
             && let Some(path) = self.origins.get(&n)

@@ -1,0 +1,303 @@
+//! Bad input: each case gives a clear message at the right place, the right
+//! exit code, and leaves the previous output untouched.
+
+mod common;
+
+use common::*;
+use rstest::rstest;
+
+/// (file, contents) written over a valid site; then the expected message,
+/// location (`file:line:col` as printed) and exit code.
+#[rstest]
+#[case::malformed_yaml(
+    "content/sessions/dev/a.md",
+    "---\ntitle: A\ndate: 2025-03-12\ntools: [unclosed\n---\n",
+    "did not find expected",
+    "content/sessions/dev/a.md:5:1"
+)]
+#[case::unknown_key(
+    "content/sessions/dev/a.md",
+    "---\ntitle: A\ndate: 2025-03-12\nfacilitater: Ana\n---\n",
+    "unknown key `facilitater`",
+    "content/sessions/dev/a.md:4:1"
+)]
+#[case::wrong_type(
+    "content/sessions/dev/a.md",
+    "---\ntitle: A\ndate: 2025-03-12\ndraft: maybe\n---\n",
+    "invalid type",
+    "content/sessions/dev/a.md:4:8"
+)]
+#[case::bad_date(
+    "content/sessions/dev/a.md",
+    "---\ntitle: A\ndate: 2025-02-30\n---\n",
+    "February has only 28 days",
+    "content/sessions/dev/a.md:3:7"
+)]
+#[case::missing_title(
+    "content/patterns/b.md",
+    "---\nsummary: no title\n---\nBody\n",
+    "missing required key `title`",
+    "content/patterns/b.md:1:1"
+)]
+#[case::empty_title(
+    "content/patterns/b.md",
+    "---\ntitle: \"\"\n---\nBody\n",
+    "`title` is empty",
+    "content/patterns/b.md:2:1"
+)]
+#[case::missing_date(
+    "content/sessions/dev/a.md",
+    "---\ntitle: A\n---\n",
+    "missing required key `date`",
+    "content/sessions/dev/a.md:2:1"
+)]
+#[case::duplicate_slug(
+    "content/patterns/TDD.md",
+    "---\ntitle: Another TDD\n---\n",
+    "duplicate pattern slug `tdd`",
+    "content/patterns/"
+)]
+#[case::empty_file("content/about.md", "", "file is empty", "content/about.md")]
+#[case::unclosed_front_matter(
+    "content/about.md",
+    "---\ntitle: About\n\nText\n",
+    "front matter is not closed",
+    "content/about.md:1:1"
+)]
+#[case::link_to_missing_page(
+    "content/about.md",
+    "---\ntitle: About\n---\nSee [x](patterns/nope.md).\n",
+    "link to a missing file `patterns/nope.md`",
+    "content/about.md:4:5"
+)]
+#[case::link_to_missing_anchor(
+    "content/about.md",
+    "---\ntitle: About\n---\n\nSee [x](patterns/tdd.md#pitfals).\n",
+    "`#pitfals` is not an anchor",
+    "content/about.md:5:5"
+)]
+#[case::unknown_wikilink(
+    "content/about.md",
+    "---\ntitle: About\n---\n[[Nobody Knows]]\n",
+    "wikilink `[[Nobody Knows]]` matches nothing",
+    "content/about.md:4:1"
+)]
+#[case::unknown_pattern(
+    "content/sessions/dev/a.md",
+    "---\ntitle: A\ndate: 2025-03-12\npatterns:\n  - tdd\n  - refactorin\n---\n",
+    "unknown pattern `refactorin`",
+    "content/sessions/dev/a.md:6:5"
+)]
+#[case::unknown_community(
+    "content/sessions/dev/a.md",
+    "---\ntitle: A\ndate: 2025-03-12\ncommunity: devs\n---\n",
+    "unknown community `devs`",
+    "content/sessions/dev/a.md:4:12"
+)]
+#[case::unknown_zone(
+    "content/sessions/dev/a.md",
+    "---\ntitle: A\ndate: 2025-03-12\ntimezone: Europe/Madird\n---\n",
+    "did you mean `Europe/Madrid`",
+    "content/sessions/dev/a.md:4:11"
+)]
+#[case::time_in_dst_gap(
+    "content/sessions/dev/a.md",
+    "---\ntitle: A\ndate: 2025-03-30\ntime: \"02:30-03:30\"\n---\n",
+    "does not exist in Europe/Madrid",
+    "content/sessions/dev/a.md:4:1"
+)]
+#[case::end_before_start(
+    "content/sessions/dev/a.md",
+    "---\ntitle: A\ndate: 2025-03-12\ntime: \"12:00-10:30\"\n---\n",
+    "the end is not after the start",
+    "content/sessions/dev/a.md:4:8"
+)]
+#[case::bad_status(
+    "content/sessions/dev/a.md",
+    "---\ntitle: A\ndate: 2025-03-12\nstatus: done\n---\n",
+    "unknown variant `done`",
+    "content/sessions/dev/a.md:4:9"
+)]
+#[case::non_utf8(
+    "content/about.md",
+    "---\ntitle: Caf\u{FFFD}\n---\n",
+    "not valid UTF-8",
+    "content/about.md:2:11"
+)]
+#[case::template_error(
+    "templates/page.html",
+    "{% extends \"base.html\" %}{% block content %}{{ page_title | nope }}{% endblock content %}",
+    "template error",
+    "templates/page.html"
+)]
+#[case::unknown_code_language_is_only_a_warning_but_bad_link_fails(
+    "content/about.md",
+    "---\ntitle: About\n---\n```klingon\nx\n```\n[[nope-nope]]\n",
+    "unknown code block language `klingon`",
+    "content/about.md:4:1"
+)]
+fn bad_input_is_reported_with_its_location(
+    #[case] file: &str,
+    #[case] contents: &str,
+    #[case] message: &str,
+    #[case] location: &str,
+) {
+    let site = Fixture::new();
+    site.write("content/about.md", "---\ntitle: About\n---\nHello.\n");
+    assert_success(&site.build(&[]));
+    let before = snapshot(&site.out());
+
+    if message == "not valid UTF-8" {
+        site.write_bytes(file, b"---\ntitle: Caf\xE9\n---\n");
+    } else {
+        site.write(file, contents);
+    }
+    let out = site.build(&[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "exit code; stderr:\n{err}");
+    assert!(err.contains(message), "expected `{message}` in:\n{err}");
+    assert!(
+        err.contains(location),
+        "expected location `{location}` in:\n{err}"
+    );
+    assert!(err.contains("error"), "{err}");
+    assert_eq!(
+        before,
+        snapshot(&site.out()),
+        "the previous output must be untouched"
+    );
+}
+
+#[test]
+fn every_error_of_a_build_is_reported_at_once() {
+    let site = Fixture::new();
+    site.write(
+        "content/sessions/dev/a.md",
+        "---\ntitle: A\ndate: 2025-13-01\n---\n",
+    );
+    site.write(
+        "content/sessions/dev/b.md",
+        "---\ntitle: B\ndate: 2025-03-12\nformatt: Kata\n---\n",
+    );
+    site.write(
+        "content/patterns/c.md",
+        "---\ntitle: C\nmaturity: sometimes\n---\n",
+    );
+    let out = site.build(&[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(err.contains("content/sessions/dev/a.md:3:7"), "{err}");
+    assert!(err.contains("content/sessions/dev/b.md:4:1"), "{err}");
+    assert!(err.contains("did you mean `format`"), "{err}");
+    assert!(err.contains("content/patterns/c.md:3:11"), "{err}");
+    assert!(err.contains("3 errors"), "{err}");
+}
+
+#[test]
+fn errors_quote_the_line_with_a_caret_and_a_hint() {
+    let site = Fixture::new();
+    site.write(
+        "content/sessions/dev/a.md",
+        "---\ntitle: A\ndate: 2025-03-12\nfacilitater: Ana\n---\n",
+    );
+    let err = stderr(&site.build(&[]));
+    assert!(err.contains("4 | facilitater: Ana"), "{err}");
+    assert!(err.contains("^^^^^^^^^^^"), "{err}");
+    assert!(err.contains("help: did you mean `facilitators`?"), "{err}");
+}
+
+#[test]
+fn github_actions_get_workflow_annotations() {
+    let site = Fixture::new();
+    site.write(
+        "content/sessions/dev/a.md",
+        "---\ntitle: A\ndate: 2025-03-12\nfacilitater: Ana\n---\n",
+    );
+    let out = assert_cmd::Command::cargo_bin("fireside")
+        .unwrap()
+        .args(["build", site.path().to_str().unwrap(), "--now", NOW])
+        .env("GITHUB_ACTIONS", "true")
+        .output()
+        .unwrap();
+    let annotations = stdout(&out);
+    assert!(
+        annotations.contains(
+            "::error file=content/sessions/dev/a.md,line=4,col=1::unknown key `facilitater`"
+        ),
+        "{annotations}"
+    );
+}
+
+#[test]
+fn warnings_do_not_fail_the_build() {
+    let site = Fixture::new();
+    site.write(
+        "content/about.md",
+        "---\ntitle: About\n---\n```klingon\nqapla\n```\n",
+    );
+    let out = site.build(&[]);
+    assert_success(&out);
+    assert!(stderr(&out).contains("warning: unknown code block language `klingon`"));
+    assert!(stdout(&out).contains("1 warning"));
+    assert!(
+        site.read_out("about/index.html")
+            .contains("<code>qapla\n</code>")
+    );
+}
+
+#[rstest]
+#[case::site_root(".")]
+#[case::inside_content("content/out")]
+#[case::inside_static("static/out")]
+#[case::parent_of_site("..")]
+fn forbidden_output_folders_are_refused(#[case] rel: &str) {
+    let site = Fixture::new();
+    site.write("static/keep.txt", "keep");
+    let target = site.path().join(rel);
+    let out = site.build(&["-o", target.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("refusing to write the site"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(site.path().join("content/patterns/tdd.md").is_file());
+    assert!(site.path().join("static/keep.txt").is_file());
+}
+
+#[test]
+fn a_folder_fireside_did_not_create_is_never_replaced() {
+    let site = Fixture::new();
+    site.write("docs/notes.txt", "precious");
+    let out = site.build(&["-o", site.path().join("docs").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("was not created by Fireside"));
+    assert_eq!(
+        std::fs::read_to_string(site.path().join("docs/notes.txt")).unwrap(),
+        "precious"
+    );
+}
+
+#[test]
+fn usage_errors_exit_with_two() {
+    assert_eq!(fireside(&["build", "--bogus"]).status.code(), Some(2));
+    assert_eq!(
+        fireside(&["new", "session", "No date"]).status.code(),
+        Some(2)
+    );
+    let missing = fireside(&["build", "/definitely/not/a/site"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(stderr(&missing).contains("cannot read site.yaml"));
+}
+
+#[test]
+fn an_invalid_site_yaml_names_its_line() {
+    let site = Fixture::new();
+    site.write(
+        "site.yaml",
+        "title: T\nbase_url: example.org\ntimezon: UTC\n",
+    );
+    let err = stderr(&site.build(&[]));
+    assert!(err.contains("site.yaml:3:1"), "{err}");
+    assert!(err.contains("did you mean `timezone`"), "{err}");
+}
