@@ -410,7 +410,7 @@ pub fn parse_flexible_date(raw: &str, order: Option<DateOrder>) -> Result<Date, 
             {
                 month = Some(m as i8 + 1);
             } else if !is_weekday(&lower)
-                && !(trimmed.chars().all(|c| c.is_ascii_digit()) && !trimmed.is_empty())
+                && (!trimmed.chars().all(|c| c.is_ascii_digit()) || trimmed.is_empty())
             {
                 return Err(bad(format!(
                     "cannot read the date `{s}`: `{t}` is not a month"

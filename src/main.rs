@@ -1,4 +1,5 @@
 //! The `fireside` command line.
+#![allow(clippy::result_large_err)]
 
 use std::io::IsTerminal;
 use std::path::PathBuf;

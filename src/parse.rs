@@ -75,6 +75,9 @@ pub fn file_stem(path: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// One per source file; all but `Draft` are large, so boxing would only add
+/// an allocation per file.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Parsed {
     Session(Doc<SessionMeta>),

@@ -14,10 +14,13 @@ use crate::diagnostic::Diagnostic;
 #[folder = "themes/default/"]
 struct DefaultTheme;
 
+/// A theme file to publish: its path under `assets/`, and its bytes.
+pub type ThemeFile = (String, Cow<'static, [u8]>);
+
 /// Theme static files (CSS, JS), as (output path, bytes): `assets/...`.
 pub fn theme_static_files(
     config: &Config,
-) -> Result<Vec<(String, Cow<'static, [u8]>)>, Diagnostic> {
+) -> Result<Vec<ThemeFile>, Diagnostic> {
     let mut files: std::collections::BTreeMap<String, Cow<'static, [u8]>> = DefaultTheme::iter()
         .filter_map(|name| {
             let rest = name.strip_prefix("static/")?.to_string();

@@ -181,10 +181,7 @@ Intro with [[TDD]], [[Test-Driven Development|the TDD page]], [[tdd#pitfalls]] a
     assert_eq!(select(&doc, "table").len(), 1);
     assert_eq!(select(&doc, "del").len(), 1);
     assert_eq!(select(&doc, ".footnotes li#fn-1").len(), 1);
-    assert_eq!(
-        select(&doc, "pre.code code.language-rust span").is_empty(),
-        false
-    );
+    assert!(!select(&doc, "pre.code code.language-rust span").is_empty());
     assert!(html.contains("“quoted”"));
     assert!(!html.contains("<script>alert"), "raw HTML must be escaped");
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
