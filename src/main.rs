@@ -188,9 +188,8 @@ fn run_build(opts: &BuildOptions) -> ExitCode {
                 );
             } else {
                 println!(
-                    "Built {} pages ({} files) into {} in {:.2?}{warnings}.",
+                    "Built {} pages into {} in {:.2?}{warnings}.",
                     r.pages,
-                    r.files,
                     r.output.display(),
                     r.elapsed
                 );

@@ -486,6 +486,19 @@ impl<'a> Renderer<'a, '_> {
                 fragment,
             }
         } else if dest.is_empty() || has_scheme(dest) || dest.starts_with("//") {
+            // Scripts in URLs are raw HTML by another name: refuse them
+            // unless the site allows raw HTML.
+            if !self.options.raw_html && !is_safe_scheme(dest) {
+                let (line, column) = self.lines.position(offset);
+                let scheme = dest.split(':').next().unwrap_or("").to_ascii_lowercase();
+                self.out.diagnostics.push(
+                    Diagnostic::error(format!("links with the `{scheme}:` scheme are not allowed"))
+                        .in_file(self.file)
+                        .at_line_only(line, column)
+                        .hint("use http, https, mailto, tel or webcal links; other schemes can run code in readers' browsers (allow them with `markdown.raw_html: true`)"),
+                );
+                return "#".into();
+            }
             let mut out = String::new();
             pulldown_cmark_escape::escape_href(&mut out, dest).expect("writing to a String");
             return out.replace('"', "&quot;");
@@ -539,6 +552,33 @@ impl<'a> Renderer<'a, '_> {
         self.out.first_paragraph = self.out.first_paragraph.trim().to_string();
         self.out
     }
+}
+
+/// Schemes that only navigate; anything else (`javascript:`, `data:`,
+/// `vbscript:`) could run code.
+fn is_safe_scheme(dest: &str) -> bool {
+    if !has_scheme(dest) {
+        return true;
+    }
+    let scheme = dest.split(':').next().unwrap_or("").to_ascii_lowercase();
+    matches!(
+        scheme.as_str(),
+        "http"
+            | "https"
+            | "mailto"
+            | "tel"
+            | "webcal"
+            | "ftp"
+            | "sftp"
+            | "ssh"
+            | "git"
+            | "irc"
+            | "ircs"
+            | "xmpp"
+            | "slack"
+            | "msteams"
+            | "zoommtg"
+    )
 }
 
 fn has_scheme(dest: &str) -> bool {
@@ -696,6 +736,17 @@ mod tests {
         assert!(r.html.contains("aria-label=\"done\""));
         assert!(r.anchors.contains("fn-src"));
         assert_eq!(r.first_paragraph, "Claim.");
+    }
+
+    #[test]
+    fn script_urls_are_refused() {
+        let r = md(
+            "[x](javascript:alert(1)) [y](JavaScript:void) [z](data:text/html,hi) [ok](mailto:a@b.c)\n",
+        );
+        assert!(!r.html.to_lowercase().contains("javascript:"), "{}", r.html);
+        assert!(!r.html.contains("data:"));
+        assert!(r.html.contains("mailto:a@b.c"));
+        assert_eq!(r.diagnostics.iter().filter(|d| d.is_error()).count(), 3);
     }
 
     #[test]

@@ -111,19 +111,51 @@ fn absolute(p: &Path) -> PathBuf {
 
 /// Writes `files` as the new content of `out`, atomically replacing it.
 pub fn write_site(out: &Path, files: &[OutputFile]) -> std::io::Result<()> {
+    write_site_with(out, |dir| write_files(dir, files)).map_err(|e| match e {
+        WriteError::Io(e) | WriteError::Fill(e) => e,
+    })
+}
+
+/// Why [`write_site_with`] failed: the filler's own error, or the swap's.
+#[derive(Debug)]
+pub enum WriteError<E> {
+    Fill(E),
+    Io(std::io::Error),
+}
+
+/// Creates a staging folder beside `out`, lets `fill` write the site into it,
+/// and swaps it in only if `fill` succeeds. On any failure the staging
+/// folder is removed and `out` is exactly as it was.
+pub fn write_site_with<T, E>(
+    out: &Path,
+    fill: impl FnOnce(&Path) -> Result<T, E>,
+) -> Result<T, WriteError<E>> {
     let out = absolute(out);
     let parent = out
         .parent()
-        .ok_or_else(|| std::io::Error::other("output has no parent folder"))?;
-    std::fs::create_dir_all(parent)?;
+        .ok_or_else(|| WriteError::Io(std::io::Error::other("output has no parent folder")))?;
+    std::fs::create_dir_all(parent).map_err(WriteError::Io)?;
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "public".into());
     let staging = tempfile::Builder::new()
         .prefix(&format!(".{name}.fireside-new-"))
-        .tempdir_in(parent)?;
-    write_files(staging.path(), files)?;
+        .tempdir_in(parent)
+        .map_err(WriteError::Io)?;
+    let value = fill(staging.path()).map_err(WriteError::Fill)?;
+    swap_in(&staging, &out, parent, &name).map_err(WriteError::Io)?;
+    // The staging folder now is `out`; stop its guard from deleting it.
+    let _ = staging.keep();
+    Ok(value)
+}
+
+fn swap_in(
+    staging: &tempfile::TempDir,
+    out: &Path,
+    parent: &Path,
+    name: &str,
+) -> std::io::Result<()> {
     std::fs::write(
         staging.path().join(MARKER),
         b"This folder is written by Fireside; it is replaced on every build.\n",
@@ -133,19 +165,26 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> std::io::Result<()> {
             .prefix(&format!(".{name}.fireside-old-"))
             .tempdir_in(parent)?;
         let old_path = old.path().join("previous");
-        std::fs::rename(&out, &old_path)?;
-        if let Err(e) = std::fs::rename(staging.path(), &out) {
+        std::fs::rename(out, &old_path)?;
+        if let Err(e) = std::fs::rename(staging.path(), out) {
             // Put the previous output back: nothing is lost.
-            let _ = std::fs::rename(&old_path, &out);
+            let _ = std::fs::rename(&old_path, out);
             return Err(e);
         }
         drop(old); // removes the previous output, which carried our marker
     } else {
-        std::fs::rename(staging.path(), &out)?;
+        std::fs::rename(staging.path(), out)?;
     }
-    // The staging folder was renamed away; stop its guard from deleting anything.
-    let _ = staging.keep();
     Ok(())
+}
+
+/// Writes one file under `dir`, creating its folder.
+pub fn write_file(dir: &Path, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let target = dir.join(rel);
+    if let Some(parent) = target.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(target, bytes)
 }
 
 /// Writes files under `dir`, creating folders, in parallel.

@@ -118,7 +118,7 @@ pub fn parse_all(files: &[SourceFile], cx: &ParseContext<'_>) -> (Vec<Parsed>, V
     for r in results {
         match r {
             Ok(doc) => {
-                diagnostics.extend(warnings_of(&doc));
+                diagnostics.extend(body_diagnostics(&doc));
                 docs.push(doc);
             }
             Err(mut d) => diagnostics.append(&mut d),
@@ -127,7 +127,7 @@ pub fn parse_all(files: &[SourceFile], cx: &ParseContext<'_>) -> (Vec<Parsed>, V
     (docs, diagnostics)
 }
 
-fn warnings_of(doc: &Parsed) -> Vec<Diagnostic> {
+fn body_diagnostics(doc: &Parsed) -> Vec<Diagnostic> {
     match doc {
         Parsed::Session(d) => d.body.diagnostics.clone(),
         Parsed::Pattern(d) => d.body.diagnostics.clone(),

@@ -62,7 +62,6 @@ impl BuildOptions {
 #[derive(Debug)]
 pub struct BuildReport {
     pub pages: usize,
-    pub files: usize,
     pub elapsed: Duration,
     pub warnings: Vec<Diagnostic>,
     pub output: PathBuf,
@@ -163,12 +162,15 @@ pub fn load_site(
     }
 }
 
-/// Renders a resolved site into the list of output files.
+/// Renders a resolved site and writes it into `dir` (a staging folder), or
+/// only renders it when `dir` is `None` (`fireside check`). Pages go to disk
+/// as soon as each is rendered. Returns the number of HTML pages.
 pub fn render_site(
     site: &Site,
     templates: &Templates,
     progress: bool,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    dir: Option<&Path>,
+) -> Result<usize, Vec<Diagnostic>> {
     let views = Views::new(site);
     let plan = render::plan(site);
     let bar = (progress && plan.len() > 2000 && std::io::stderr().is_terminal()).then(|| {
@@ -186,17 +188,33 @@ pub fn render_site(
             b.inc(1);
         }
     };
-    let rendered = render::render_all(site, &views, templates, &plan, &tick);
+    let sink = |path: &str, bytes: &[u8]| match dir {
+        Some(d) => output::write_file(d, path, bytes),
+        None => Ok(()),
+    };
+    let rendered = render::render_all(site, &views, templates, &plan, &sink, &tick);
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let mut files: Vec<OutputFile> = rendered?
-        .into_iter()
-        .map(|(path, bytes)| OutputFile {
-            path,
-            content: Content::Bytes(bytes),
-        })
-        .collect();
+    rendered?;
+    let files = supporting_files(site, &plan)?;
+    if let Some(d) = dir {
+        output::write_files(d, &files).map_err(|e| {
+            vec![
+                Diagnostic::error(format!("cannot write the site: {e}"))
+                    .hint("check that the output folder is writable and the disk has room"),
+            ]
+        })?;
+    }
+    Ok(plan.iter().filter(|p| p.output.ends_with(".html")).count())
+}
+
+/// Everything besides rendered pages: the highlighting stylesheet, theme
+/// assets, the site's static files and the files next to its content.
+fn supporting_files(
+    site: &Site,
+    plan: &[render::PlannedPage],
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let css = Highlighter::stylesheet(
         &site.config.markdown.highlight_theme,
         &site.config.markdown.highlight_theme_dark,
@@ -206,26 +224,23 @@ pub fn render_site(
             "set markdown.highlight_theme and markdown.highlight_theme_dark to available themes",
         )]
     })?;
-    files.push(OutputFile {
+    let mut files = vec![OutputFile {
         path: "assets/highlight.css".into(),
         content: Content::Bytes(css.into_bytes()),
-    });
+    }];
     for (path, bytes) in templates::theme_static_files(&site.config).map_err(|d| vec![d])? {
         files.push(OutputFile {
             path: format!("assets/{path}"),
             content: Content::Static(bytes),
         });
     }
-    // A site's static files may replace theme assets (`assets/site.css`),
+    // A site's static files may replace theme assets (`assets/fireside.css`),
     // but never a generated page.
-    let generated: std::collections::HashSet<String> = files
-        .iter()
-        .filter(|f| !f.path.starts_with("assets/"))
-        .map(|f| f.path.clone())
-        .collect();
+    let generated: std::collections::HashSet<&str> =
+        plan.iter().map(|p| p.output.as_str()).collect();
     let mut conflicts = Vec::new();
     for f in site.static_files.iter().chain(site.assets.iter()) {
-        if generated.contains(&f.output) {
+        if generated.contains(f.output.as_str()) {
             conflicts.push(
                 Diagnostic::error(format!(
                     "`{}` would overwrite a page Fireside generates",
@@ -242,10 +257,11 @@ pub fn render_site(
             content: Content::Copy(f.source.clone()),
         });
     }
-    if !conflicts.is_empty() {
-        return Err(conflicts);
+    if conflicts.is_empty() {
+        Ok(files)
+    } else {
+        Err(conflicts)
     }
-    Ok(files)
 }
 
 /// Builds a site: the whole pipeline, writing atomically unless `dry_run`.
@@ -258,28 +274,36 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let cache_file = highlight::cache_path(&opts.root);
     let highlighter = Highlighter::with_cache_file(&cache_file);
     let (site, templates, warnings) = load_site(opts, &highlighter)?;
-    let files = render_site(&site, &templates, opts.progress).map_err(|mut e| {
+    let content_error = |mut e: Vec<Diagnostic>| {
         diagnostic::sort(&mut e);
         e.extend(warnings.iter().cloned());
         BuildError::Content(e)
-    })?;
-    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
-    if !opts.dry_run {
-        output::write_site(&out_dir, &files).map_err(|e| {
-            BuildError::Usage(
-                Diagnostic::error(format!(
-                    "cannot write the site to `{}`: {e}",
-                    out_dir.display()
-                ))
-                .hint("check that the folder is writable and the disk has room"),
-            )
-        })?;
+    };
+    let pages = if opts.dry_run {
+        render_site(&site, &templates, opts.progress, None).map_err(content_error)?
+    } else {
+        let written = output::write_site_with(&out_dir, |staging| {
+            render_site(&site, &templates, opts.progress, Some(staging))
+        });
+        let pages = match written {
+            Ok(pages) => pages,
+            Err(output::WriteError::Fill(e)) => return Err(content_error(e)),
+            Err(output::WriteError::Io(e)) => {
+                return Err(BuildError::Usage(
+                    Diagnostic::error(format!(
+                        "cannot write the site to `{}`: {e}",
+                        out_dir.display()
+                    ))
+                    .hint("check that the folder is writable and the disk has room"),
+                ));
+            }
+        };
         // The cache only speeds up the next build; failing to save it is not an error.
         let _ = highlighter.save_cache(&cache_file);
-    }
+        pages
+    };
     Ok(BuildReport {
         pages,
-        files: files.len(),
         elapsed: started.elapsed(),
         warnings,
         output: out_dir,

@@ -132,40 +132,44 @@ pub fn plan(site: &Site) -> Vec<PlannedPage> {
     pages
 }
 
-/// Renders all pages in parallel; returns (output path, bytes) in plan order,
-/// or every template error.
+/// Receives each rendered page as soon as it is ready, so a build never holds
+/// every page in memory. Called from many threads at once.
+pub type PageSink<'a> = dyn Fn(&str, &[u8]) -> std::io::Result<()> + Sync + 'a;
+
+/// Renders all pages in parallel and hands each to `sink`. Returns the number
+/// of pages, or every error (template errors and failed writes).
 pub fn render_all(
     site: &Site,
     views: &Views,
     templates: &Templates,
     pages: &[PlannedPage],
+    sink: &PageSink<'_>,
     progress: &(dyn Fn() + Sync),
-) -> Result<Vec<(String, Vec<u8>)>, Vec<Diagnostic>> {
-    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = pages
+) -> Result<usize, Vec<Diagnostic>> {
+    let errors: Vec<Diagnostic> = pages
         .par_iter()
-        .map(|page| {
-            let out = render_page(site, views, templates, page, pages)
-                .map(|html| (page.output.clone(), html.into_bytes()));
+        .filter_map(|page| {
+            let result = render_page(site, views, templates, page, pages).and_then(|html| {
+                sink(&page.output, html.as_bytes()).map_err(|e| {
+                    Diagnostic::error(format!("cannot write `{}`: {e}", page.output))
+                        .hint("check that the output folder is writable and the disk has room")
+                })
+            });
             progress();
-            out
+            result.err()
         })
         .collect();
-    let mut errors = Vec::new();
-    let mut out = Vec::with_capacity(results.len());
-    for r in results {
-        match r {
-            Ok(x) => out.push(x),
-            Err(e) => {
-                if !errors.contains(&e) {
-                    errors.push(e)
-                }
-            }
+    // One broken template fails every page that uses it: report it once.
+    let mut unique: Vec<Diagnostic> = Vec::new();
+    for e in errors {
+        if !unique.contains(&e) {
+            unique.push(e);
         }
     }
-    if errors.is_empty() {
-        Ok(out)
+    if unique.is_empty() {
+        Ok(pages.len())
     } else {
-        Err(errors)
+        Err(unique)
     }
 }
 

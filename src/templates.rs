@@ -18,9 +18,7 @@ struct DefaultTheme;
 pub type ThemeFile = (String, Cow<'static, [u8]>);
 
 /// Theme static files (CSS, JS), as (output path, bytes): `assets/...`.
-pub fn theme_static_files(
-    config: &Config,
-) -> Result<Vec<ThemeFile>, Diagnostic> {
+pub fn theme_static_files(config: &Config) -> Result<Vec<ThemeFile>, Diagnostic> {
     let mut files: std::collections::BTreeMap<String, Cow<'static, [u8]>> = DefaultTheme::iter()
         .filter_map(|name| {
             let rest = name.strip_prefix("static/")?.to_string();

@@ -13,9 +13,11 @@ use std::process::Command;
 use common::*;
 
 fn vnu_jar() -> Option<PathBuf> {
-    let path = std::env::var_os("FIRESIDE_VNU_JAR").map(PathBuf::from).unwrap_or_else(|| {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules/vnu-jar/build/dist/vnu.jar")
-    });
+    let path = std::env::var_os("FIRESIDE_VNU_JAR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules/vnu-jar/build/dist/vnu.jar")
+        });
     path.is_file().then_some(path)
 }
 
@@ -24,18 +26,31 @@ fn validate(dir: &Path) -> Vec<String> {
         if std::env::var_os("CI").is_some() {
             panic!("the Nu HTML Checker is missing: run `npm ci` (vnu-jar) before the tests");
         }
-        eprintln!("skipped: the Nu HTML Checker is not installed; run `npm ci` to enable this test");
+        eprintln!(
+            "skipped: the Nu HTML Checker is not installed; run `npm ci` to enable this test"
+        );
         return Vec::new();
     };
     let out = Command::new("java")
         .arg("-jar")
         .arg(&jar)
-        .args(["--errors-only", "--skip-non-html", "--also-check-css", "--format", "gnu"])
+        .args([
+            "--errors-only",
+            "--skip-non-html",
+            "--also-check-css",
+            "--format",
+            "gnu",
+        ])
         .arg(dir)
         .output()
         .expect("java runs");
-    let report = String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
-    report.lines().filter(|l| !l.trim().is_empty()).map(str::to_string).collect()
+    let report =
+        String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
+    report
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 #[test]
@@ -43,7 +58,12 @@ fn example_site_pages_are_valid_html() {
     let site = Fixture::copy_of(&Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site"));
     assert_success(&site.build(&["--base-url", "https://example.org/cop/"]));
     let errors = validate(&site.out());
-    assert!(errors.is_empty(), "{} Nu HTML Checker errors:\n{}", errors.len(), errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "{} Nu HTML Checker errors:\n{}",
+        errors.len(),
+        errors.join("\n")
+    );
 }
 
 #[test]
