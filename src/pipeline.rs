@@ -85,6 +85,29 @@ impl BuildError {
     }
 }
 
+/// Prints how long each stage took when `FIRESIDE_TIMINGS` is set: the
+/// first thing to look at when a build is slow.
+struct StageClock {
+    enabled: bool,
+    last: Instant,
+}
+
+impl StageClock {
+    fn new() -> Self {
+        StageClock {
+            enabled: std::env::var_os("FIRESIDE_TIMINGS").is_some(),
+            last: Instant::now(),
+        }
+    }
+
+    fn lap(&mut self, stage: &str) {
+        if self.enabled {
+            eprintln!("[timings] {stage:<8} {:>8.1?}", self.last.elapsed());
+        }
+        self.last = Instant::now();
+    }
+}
+
 /// The build's "now": explicit, else `SOURCE_DATE_EPOCH`, else the clock.
 pub fn resolve_now(explicit: Option<Timestamp>) -> Result<Timestamp, Diagnostic> {
     if let Some(t) = explicit {
@@ -114,7 +137,9 @@ pub fn load_site(
     let now = resolve_now(opts.now).map_err(BuildError::Usage)?;
     let config = Config::load(&opts.root, opts.base_url.as_deref())
         .map_err(|d| BuildError::Content(vec![d]))?;
+    let mut clock = StageClock::new();
     let inputs = crate::load::load(&opts.root).map_err(BuildError::Content)?;
+    clock.lap("load");
     let templates_result = Templates::new(&config, &inputs.templates);
     let cx = ParseContext {
         markdown: MarkdownOptions {
@@ -125,6 +150,8 @@ pub fn load_site(
         include_drafts: opts.drafts,
     };
     let (docs, mut diagnostics) = parse::parse_all(&inputs.sources, &cx);
+    drop(inputs.sources); // the text now lives in the parsed documents
+    clock.lap("parse");
     let mut errors: Vec<Diagnostic> = diagnostics
         .iter()
         .filter(|d| d.is_error())
@@ -143,7 +170,10 @@ pub fn load_site(
             assets: inputs.assets,
             static_files: inputs.static_files,
         }) {
-            Ok(site) => Some(site),
+            Ok(site) => {
+                clock.lap("resolve");
+                Some(site)
+            }
             Err(mut e) => {
                 errors.append(&mut e);
                 None
@@ -171,8 +201,10 @@ pub fn render_site(
     progress: bool,
     dir: Option<&Path>,
 ) -> Result<usize, Vec<Diagnostic>> {
+    let mut clock = StageClock::new();
     let views = Views::new(site);
     let plan = render::plan(site);
+    clock.lap("plan");
     let bar = (progress && plan.len() > 2000 && std::io::stderr().is_terminal()).then(|| {
         let bar = indicatif::ProgressBar::new(plan.len() as u64);
         bar.set_style(
@@ -197,6 +229,7 @@ pub fn render_site(
         b.finish_and_clear();
     }
     rendered?;
+    clock.lap("render");
     let files = supporting_files(site, &plan)?;
     if let Some(d) = dir {
         output::write_files(d, &files).map_err(|e| {
@@ -206,6 +239,7 @@ pub fn render_site(
             ]
         })?;
     }
+    clock.lap("copy");
     Ok(plan.iter().filter(|p| p.output.ends_with(".html")).count())
 }
 
@@ -272,7 +306,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         output::check_output_dir(&opts.root, &out_dir).map_err(BuildError::Usage)?;
     }
     let cache_file = highlight::cache_path(&opts.root);
+    let mut clock = StageClock::new();
     let highlighter = Highlighter::with_cache_file(&cache_file);
+    clock.lap("cache");
     let (site, templates, warnings) = load_site(opts, &highlighter)?;
     let content_error = |mut e: Vec<Diagnostic>| {
         diagnostic::sort(&mut e);
@@ -298,8 +334,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
                 ));
             }
         };
+        clock.lap("write");
         // The cache only speeds up the next build; failing to save it is not an error.
         let _ = highlighter.save_cache(&cache_file);
+        clock.lap("save");
         pages
     };
     Ok(BuildReport {

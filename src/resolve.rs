@@ -11,6 +11,7 @@ use std::path::{Component, Path, PathBuf};
 use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::AmbiguousOffset;
 use jiff::{Timestamp, ZonedDateTime};
+use rayon::prelude::*;
 
 use crate::agenda::{AgendaDoc, AgendaEntry, title_from_file};
 use crate::config::Config;
@@ -1054,37 +1055,51 @@ impl Resolver {
             self.anchors.insert(*item, body.anchors.clone());
         }
         let wiki = self.wiki_index();
-        for (item, file, content_path, rendered, text) in bodies {
-            let mut urls = Vec::with_capacity(rendered.links.len());
-            for link in &rendered.links {
-                let resolved = self.resolve_link(item, content_path, &link.target, &wiki);
-                match resolved {
-                    Ok((url, target)) => {
-                        if let Some(t) = target
-                            && t != item
-                        {
-                            self.add_backlink(t, item);
+        // Each body is resolved on its own against the (now immutable)
+        // indexes, in parallel; backlinks and errors are applied afterwards.
+        let this = &*self;
+        let resolved: Vec<(ItemRef, Body, Vec<ItemRef>, Vec<Diagnostic>)> = bodies
+            .into_par_iter()
+            .map(|(item, file, content_path, rendered, text)| {
+                let mut urls = Vec::with_capacity(rendered.links.len());
+                let mut targets = Vec::new();
+                let mut errors = Vec::new();
+                for link in &rendered.links {
+                    match this.resolve_link(item, content_path, &link.target, &wiki) {
+                        Ok((url, target)) => {
+                            if let Some(t) = target
+                                && t != item
+                            {
+                                targets.push(t);
+                            }
+                            urls.push(url);
                         }
-                        urls.push(url);
-                    }
-                    Err((message, hint)) => {
-                        self.errors.push(
-                            Diagnostic::error(message)
-                                .in_file(file)
-                                .at(text, link.line, link.column)
-                                .underline(link.written.chars().count().max(1))
-                                .hint(hint),
-                        );
-                        urls.push("#".into());
+                        Err((message, hint)) => {
+                            errors.push(
+                                Diagnostic::error(message)
+                                    .in_file(file)
+                                    .at(text, link.line, link.column)
+                                    .underline(link.written.chars().count().max(1))
+                                    .hint(hint),
+                            );
+                            urls.push("#".into());
+                        }
                     }
                 }
+                let body = Body {
+                    html: substitute_placeholders(&rendered.html, &urls),
+                    toc: rendered.toc.clone(),
+                    plain_text: rendered.plain_text.clone(),
+                    first_paragraph: rendered.first_paragraph.clone(),
+                };
+                (item, body, targets, errors)
+            })
+            .collect();
+        for (item, body, targets, mut errors) in resolved {
+            self.errors.append(&mut errors);
+            for t in targets {
+                self.add_backlink(t, item);
             }
-            let body = Body {
-                html: substitute_placeholders(&rendered.html, &urls),
-                toc: rendered.toc.clone(),
-                plain_text: rendered.plain_text.clone(),
-                first_paragraph: rendered.first_paragraph.clone(),
-            };
             match item {
                 ItemRef::Session(i) => self.site.sessions[i].body = Some(body),
                 ItemRef::Pattern(i) => self.site.patterns[i].body = body,

@@ -6,6 +6,7 @@
 //! 500 pointers, not 500 sessions.
 
 use jiff::ZonedDateTime;
+use rayon::prelude::*;
 use serde_json::{Value as Json, json};
 use tera::Value;
 
@@ -81,7 +82,7 @@ impl Views {
         let person_link = |i: usize| link(&site.people[i].name, c.url(&site.people[i].path));
         let sessions = site
             .sessions
-            .iter()
+            .par_iter()
             .enumerate()
             .map(|(i, s)| {
                 let when = s.start.as_ref().map(|st| time_range_display(st, s.end.as_ref()));
@@ -130,7 +131,7 @@ impl Views {
             .collect();
         let patterns = site
             .patterns
-            .iter()
+            .par_iter()
             .map(|p| {
                 v(json!({
                     "kind": "pattern",
@@ -166,7 +167,7 @@ impl Views {
             .collect();
         let people = site
             .people
-            .iter()
+            .par_iter()
             .map(|p| {
                 let held = p
                     .sessions
