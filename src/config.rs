@@ -65,10 +65,10 @@ impl Default for MarkdownConfig {
 }
 
 fn default_light_theme() -> String {
-    "InspiredGitHub".into()
+    crate::highlight::DEFAULT_LIGHT_THEME.into()
 }
 fn default_dark_theme() -> String {
-    "base16-ocean.dark".into()
+    crate::highlight::DEFAULT_DARK_THEME.into()
 }
 fn yes() -> bool {
     true

@@ -1,6 +1,15 @@
 //! Build-time syntax highlighting with syntect, emitting CSS classes (never
 //! inline styles) so one stylesheet serves a light and a dark theme.
 //!
+//! syntect's own classed output names every token by its whole scope stack
+//! (`<span class="hl-meta hl-function-call hl-python">`, about 1 KB per line
+//! of code), which made highlighted code most of a site's bytes. Instead each
+//! line is parsed once and styled by both themes, and a token carries short
+//! classes named for its colours: `hl-l183691` (light) and `hl-d8fa1b3`
+//! (dark). The stylesheet defines each palette under its own
+//! `prefers-color-scheme` query, so the two can never mix, and nudges
+//! colours that fail WCAG AA contrast against their background.
+//!
 //! Highlighting dominates build time, so results are cached by a hash of the
 //! language and the code: in memory for the build, and on disk between builds
 //! (`.fireside-cache/highlight.bin` in the site). The cache file holds only
@@ -11,19 +20,28 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use syntect::highlighting::ThemeSet;
-use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
-use syntect::parsing::{SyntaxReference, SyntaxSet};
+use std::fmt::Write as _;
+
+use syntect::highlighting::{
+    Color, FontStyle, HighlightState, Highlighter as StyleResolver, RangedHighlightIterator, Style,
+    Theme, ThemeSet,
+};
+use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
-const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
-const CACHE_MAGIC: &[u8; 8] = b"FSHL0001";
+/// Bumped whenever the HTML the highlighter writes changes, so stale cache
+/// files are ignored rather than reused.
+const CACHE_MAGIC: &[u8; 8] = b"FSHL0002";
 
 type Key = [u8; 32];
 
 /// Highlights code blocks; shared by all rayon workers of a build.
 pub struct Highlighter {
     syntaxes: SyntaxSet,
+    light: Theme,
+    dark: Theme,
+    /// Part of every cache key: the same code looks different in other themes.
+    theme_names: String,
     /// Blocks highlighted in an earlier build, read from disk.
     previous: HashMap<Key, Arc<str>>,
     /// Blocks used in this build (hits and new ones), written back to disk.
@@ -36,23 +54,48 @@ pub enum Highlighted {
     UnknownLanguage,
 }
 
+pub const DEFAULT_LIGHT_THEME: &str = "InspiredGitHub";
+pub const DEFAULT_DARK_THEME: &str = "base16-ocean.dark";
+
 impl Highlighter {
+    /// A highlighter with the default light and dark themes.
     pub fn new() -> Self {
-        Highlighter {
-            syntaxes: SyntaxSet::load_defaults_newlines(),
-            previous: HashMap::new(),
-            current: Mutex::new(HashMap::new()),
-        }
+        Highlighter::with_themes(DEFAULT_LIGHT_THEME, DEFAULT_DARK_THEME)
+            .expect("the default themes are bundled")
     }
 
-    /// A highlighter primed with the cache file at `path` (missing or corrupt
-    /// files are ignored: the cache is only an accelerator).
-    pub fn with_cache_file(path: &Path) -> Self {
-        let mut h = Highlighter::new();
+    /// A highlighter for two of syntect's bundled themes; an unknown name is
+    /// an error listing the available ones.
+    pub fn with_themes(light: &str, dark: &str) -> Result<Self, String> {
+        let themes = ThemeSet::load_defaults().themes;
+        let take = |name: &str| {
+            themes.get(name).cloned().ok_or_else(|| {
+                let mut names: Vec<&str> = themes.keys().map(String::as_str).collect();
+                names.sort();
+                format!(
+                    "unknown highlight theme `{name}`; available: {}",
+                    names.join(", ")
+                )
+            })
+        };
+        let light_theme = take(light)?;
+        let dark_theme = take(dark)?;
+        Ok(Highlighter {
+            syntaxes: SyntaxSet::load_defaults_newlines(),
+            light: light_theme,
+            dark: dark_theme,
+            theme_names: format!("{light}\0{dark}"),
+            previous: HashMap::new(),
+            current: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Primes the highlighter with the cache file at `path` (a missing or
+    /// corrupt file is ignored: the cache is only an accelerator).
+    pub fn load_cache(&mut self, path: &Path) {
         if let Ok(entries) = read_cache(path) {
-            h.previous = entries;
+            self.previous = entries;
         }
-        h
     }
 
     /// Names of languages that highlight, for error hints.
@@ -85,7 +128,7 @@ impl Highlighter {
         let Some(syntax) = self.find_syntax(lang) else {
             return Highlighted::UnknownLanguage;
         };
-        let key = cache_key(&syntax.name, code);
+        let key = cache_key(&self.theme_names, &syntax.name, code);
         if let Some(hit) = self.previous.get(&key) {
             self.remember(key, hit.clone());
             return Highlighted::Html(hit.clone());
@@ -93,22 +136,66 @@ impl Highlighter {
         if let Some(hit) = self.current.lock().expect("cache lock").get(&key) {
             return Highlighted::Html(hit.clone());
         }
-        let mut generator =
-            ClassedHTMLGenerator::new_with_class_style(syntax, &self.syntaxes, CLASS_STYLE);
-        for line in LinesWithEndings::from(code) {
-            if generator
-                .parse_html_for_line_which_includes_newline(line)
-                .is_err()
-            {
-                // syntect fails only on pathological input; plain text is a safe fallback.
-                return Highlighted::Html(escape(code).into());
-            }
-        }
-        let html: Arc<str> = generator.finalize().into();
+        let html: Arc<str> = match self.render(syntax, code) {
+            Some(html) => html.into(),
+            // syntect fails only on pathological input; plain text is a safe fallback.
+            None => escape(code).into(),
+        };
         self.remember(key, html.clone());
         Highlighted::Html(html)
     }
 
+    /// Parses each line once and styles it with both themes, writing one
+    /// span per run of text that shares its light and dark style.
+    fn render(&self, syntax: &SyntaxReference, code: &str) -> Option<String> {
+        let light = StyleResolver::new(&self.light);
+        let dark = StyleResolver::new(&self.dark);
+        let light_default = default_style(&self.light);
+        let dark_default = default_style(&self.dark);
+        let mut parser = ParseState::new(syntax);
+        let mut light_state = HighlightState::new(&light, ScopeStack::new());
+        let mut dark_state = HighlightState::new(&dark, ScopeStack::new());
+        let mut html = String::with_capacity(code.len() * 3);
+        let mut run = Run::default();
+        for line in LinesWithEndings::from(code) {
+            let ops = parser.parse_line(line, &self.syntaxes).ok()?;
+            let light_tokens: Vec<(Style, std::ops::Range<usize>)> =
+                RangedHighlightIterator::new(&mut light_state, &ops, line, &light)
+                    .map(|(style, _, range)| (style, range))
+                    .collect();
+            let dark_tokens: Vec<(Style, std::ops::Range<usize>)> =
+                RangedHighlightIterator::new(&mut dark_state, &ops, line, &dark)
+                    .map(|(style, _, range)| (style, range))
+                    .collect();
+            // Both themes cut the line at the same scope changes, but a theme
+            // may merge neighbours; walk the union of their boundaries.
+            let (mut i, mut j, mut pos) = (0, 0, 0);
+            while pos < line.len() {
+                while i + 1 < light_tokens.len() && light_tokens[i].1.end <= pos {
+                    i += 1;
+                }
+                while j + 1 < dark_tokens.len() && dark_tokens[j].1.end <= pos {
+                    j += 1;
+                }
+                let end = light_tokens
+                    .get(i)
+                    .map_or(line.len(), |t| t.1.end)
+                    .min(dark_tokens.get(j).map_or(line.len(), |t| t.1.end))
+                    .max(pos + 1);
+                let end = (pos + 1..=end.min(line.len()))
+                    .rev()
+                    .find(|&e| line.is_char_boundary(e))
+                    .unwrap_or(line.len());
+                let l = light_tokens.get(i).map_or(light_default, |t| t.0);
+                let d = dark_tokens.get(j).map_or(dark_default, |t| t.0);
+                let classes = token_classes(l, light_default, d, dark_default);
+                run.push(&mut html, classes, &line[pos..end]);
+                pos = end;
+            }
+        }
+        run.flush(&mut html);
+        Some(html)
+    }
     fn remember(&self, key: Key, html: Arc<str>) {
         self.current.lock().expect("cache lock").insert(key, html);
     }
@@ -136,28 +223,160 @@ impl Highlighter {
         Ok(())
     }
 
-    /// The stylesheet: the light theme, and the dark one under
-    /// `prefers-color-scheme: dark`.
-    pub fn stylesheet(light: &str, dark: &str) -> Result<String, String> {
-        let themes = ThemeSet::load_defaults();
-        let get = |name: &str| {
-            themes.themes.get(name).ok_or_else(|| {
-                let mut names: Vec<&str> = themes.themes.keys().map(String::as_str).collect();
-                names.sort();
-                format!(
-                    "unknown highlight theme `{name}`; available: {}",
-                    names.join(", ")
-                )
-            })
-        };
-        let light_css =
-            css_for_theme_with_class_style(get(light)?, CLASS_STYLE).map_err(|e| e.to_string())?;
-        let dark_css =
-            css_for_theme_with_class_style(get(dark)?, CLASS_STYLE).map_err(|e| e.to_string())?;
-        Ok(format!(
-            "/* Syntax highlighting: {light} (light) and {dark} (dark). Generated by Fireside. */\n{light_css}\n@media (prefers-color-scheme: dark) {{\n{dark_css}\n}}\n"
-        ))
+    /// The stylesheet for this highlighter's themes: every colour either
+    /// theme can give a token, each palette under its own colour-scheme query.
+    pub fn stylesheet(&self) -> String {
+        let mut css = format!(
+            "/* Syntax highlighting, generated by Fireside from the {} (light) and {} (dark) themes.\n   Colours below WCAG AA contrast against the code background are adjusted. */\n",
+            self.theme_names.split('\0').next().unwrap_or(""),
+            self.theme_names.split('\0').nth(1).unwrap_or("")
+        );
+        css.push_str("@media not all and (prefers-color-scheme: dark) {\n");
+        palette_css(&mut css, &self.light, 'l');
+        css.push_str("}\n@media (prefers-color-scheme: dark) {\n");
+        palette_css(&mut css, &self.dark, 'd');
+        css.push_str("}\n");
+        css
     }
+}
+
+/// A run of text sharing one set of classes, so neighbours merge into one span.
+#[derive(Default)]
+struct Run {
+    classes: String,
+    text: String,
+}
+
+impl Run {
+    fn push(&mut self, html: &mut String, classes: String, text: &str) {
+        if classes != self.classes {
+            self.flush(html);
+            self.classes = classes;
+        }
+        self.text.push_str(text);
+    }
+
+    fn flush(&mut self, html: &mut String) {
+        if self.text.is_empty() {
+            return;
+        }
+        if self.classes.is_empty() {
+            html.push_str(&escape(&self.text));
+        } else {
+            let _ = write!(
+                html,
+                "<span class=\"{}\">{}</span>",
+                self.classes,
+                escape(&self.text)
+            );
+        }
+        self.text.clear();
+    }
+}
+
+fn default_style(theme: &Theme) -> Style {
+    Style {
+        foreground: theme.settings.foreground.unwrap_or(Color::BLACK),
+        background: theme.settings.background.unwrap_or(Color::WHITE),
+        font_style: FontStyle::empty(),
+    }
+}
+
+fn hex(c: Color) -> String {
+    format!("{:02x}{:02x}{:02x}", c.r, c.g, c.b)
+}
+
+/// The classes of a token: its colour and font style in each theme, left out
+/// where they are the theme's defaults (most text needs no span at all).
+fn token_classes(light: Style, light_default: Style, dark: Style, dark_default: Style) -> String {
+    let mut classes = String::new();
+    for (style, default, mode) in [(light, light_default, 'l'), (dark, dark_default, 'd')] {
+        if style.foreground != default.foreground {
+            let _ = write!(classes, " hl-{mode}{}", hex(style.foreground));
+        }
+        for (flag, letter) in [
+            (FontStyle::BOLD, 'b'),
+            (FontStyle::ITALIC, 'i'),
+            (FontStyle::UNDERLINE, 'u'),
+        ] {
+            if style.font_style.contains(flag) {
+                let _ = write!(classes, " hl-{mode}{letter}");
+            }
+        }
+    }
+    classes.trim_start().to_string()
+}
+
+/// CSS rules for every colour a theme can give, nudged to AA contrast.
+fn palette_css(css: &mut String, theme: &Theme, mode: char) {
+    let default = default_style(theme);
+    let background = default.background;
+    let _ = writeln!(
+        css,
+        "pre.code {{ color: #{}; background: #{}; }}",
+        hex(readable(default.foreground, background)),
+        hex(background)
+    );
+    let mut colours: Vec<Color> = theme
+        .scopes
+        .iter()
+        .filter_map(|item| item.style.foreground)
+        .filter(|c| *c != default.foreground)
+        .collect();
+    colours.sort_by_key(|c| (c.r, c.g, c.b, c.a));
+    colours.dedup();
+    for c in colours {
+        let _ = writeln!(
+            css,
+            ".hl-{mode}{} {{ color: #{}; }}",
+            hex(c),
+            hex(readable(c, background))
+        );
+    }
+    let _ = writeln!(
+        css,
+        ".hl-{mode}b {{ font-weight: bold; }}\n.hl-{mode}i {{ font-style: italic; }}\n.hl-{mode}u {{ text-decoration: underline; }}"
+    );
+}
+
+fn luminance(c: Color) -> f64 {
+    let channel = |v: u8| {
+        let v = f64::from(v) / 255.0;
+        if v <= 0.03928 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b)
+}
+
+/// WCAG 2 contrast ratio of two colours.
+pub fn contrast(a: Color, b: Color) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// `fg`, moved toward black or white (away from the background) just far
+/// enough to reach 4.5:1 against `bg`.
+fn readable(fg: Color, bg: Color) -> Color {
+    let target = if luminance(bg) > 0.5 { 0u8 } else { 255u8 };
+    let mix = |v: u8, t: f64| (f64::from(v) + (f64::from(target) - f64::from(v)) * t).round() as u8;
+    (0..=20)
+        .map(|step| f64::from(step) / 20.0)
+        .map(|t| Color {
+            r: mix(fg.r, t),
+            g: mix(fg.g, t),
+            b: mix(fg.b, t),
+            a: 0xff,
+        })
+        .find(|c| contrast(*c, bg) >= 4.5)
+        .unwrap_or(Color {
+            r: target,
+            g: target,
+            b: target,
+            a: 0xff,
+        })
 }
 
 impl Default for Highlighter {
@@ -166,8 +385,10 @@ impl Default for Highlighter {
     }
 }
 
-fn cache_key(syntax: &str, code: &str) -> Key {
+fn cache_key(themes: &str, syntax: &str, code: &str) -> Key {
     let mut h = blake3::Hasher::new();
+    h.update(themes.as_bytes());
+    h.update(&[0]);
     h.update(syntax.as_bytes());
     h.update(&[0]);
     h.update(code.as_bytes());
@@ -209,27 +430,80 @@ pub fn escape(text: &str) -> String {
 mod tests {
     use super::*;
 
+    fn html(h: &Highlighter, lang: &str, code: &str) -> Arc<str> {
+        match h.highlight(lang, code) {
+            Highlighted::Html(html) => html,
+            Highlighted::UnknownLanguage => panic!("{lang} should be known"),
+        }
+    }
+
     #[test]
-    fn highlights_with_classes_and_caches_across_builds() {
+    fn highlights_with_short_colour_classes_and_no_inline_styles() {
+        let h = Highlighter::new();
+        let out = html(&h, "rust", "fn main() { let s = \"<x>\"; }\n");
+        assert!(out.contains("<span class=\"hl-l"), "{out}");
+        assert!(out.contains(" hl-d"), "{out}");
+        assert!(out.contains("&lt;x&gt;"), "{out}");
+        assert!(!out.contains("style="), "{out}");
+        // The text survives intact once the markup is stripped.
+        let text: String = out
+            .split('<')
+            .map(|p| p.split_once('>').map_or(p, |x| x.1))
+            .collect();
+        assert_eq!(
+            text.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\""),
+            "fn main() { let s = \"<x>\"; }\n"
+        );
+    }
+
+    #[test]
+    fn every_class_used_is_defined_in_the_stylesheet() {
+        let h = Highlighter::new();
+        let css = h.stylesheet();
+        let samples = [
+            ("python", "def f(x):\n    return x  # c\n"),
+            ("java", "public class A { int x = 1; }\n"),
+            ("js", "const a = `t${1}`; // c\n"),
+            ("bash", "for f in *; do echo \"$f\"; done\n"),
+        ];
+        for (lang, code) in samples {
+            let out = html(&h, lang, code);
+            for class in out
+                .split("class=\"")
+                .skip(1)
+                .flat_map(|c| c.split('"').next().unwrap_or("").split(' '))
+            {
+                assert!(
+                    css.contains(&format!(".{class} ")),
+                    "{class} from {lang} has no rule"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn cache_round_trips_and_is_keyed_by_theme() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c/highlight.bin");
-        let h = Highlighter::with_cache_file(&path);
-        let Highlighted::Html(html) = h.highlight("rust", "fn main() { let s = \"<x>\"; }\n")
-        else {
-            panic!("rust should be known");
-        };
-        assert!(html.contains("class=\"hl-"), "{html}");
-        assert!(html.contains("&lt;x&gt;"), "{html}");
-        assert!(!html.contains("style="), "{html}");
+        let h = Highlighter::new();
+        let first = html(&h, "rust", "fn main() {}\n");
         h.save_cache(&path).unwrap();
 
-        let again = Highlighter::with_cache_file(&path);
+        let mut again = Highlighter::new();
+        again.load_cache(&path);
         assert_eq!(again.previous.len(), 1);
-        let Highlighted::Html(cached) = again.highlight("rs", "fn main() { let s = \"<x>\"; }\n")
-        else {
-            panic!()
-        };
-        assert_eq!(cached, html);
+        assert_eq!(html(&again, "rs", "fn main() {}\n"), first);
+
+        let mut other = Highlighter::with_themes("Solarized (light)", "base16-mocha.dark").unwrap();
+        other.load_cache(&path);
+        assert!(other.previous.len() == 1 && other.current.lock().unwrap().is_empty());
+        let themed = html(&other, "rust", "fn main() {}\n");
+        assert_ne!(
+            themed, first,
+            "another theme must not reuse the cached HTML"
+        );
     }
 
     #[test]
@@ -248,18 +522,51 @@ mod tests {
     }
 
     #[test]
-    fn stylesheet_has_both_schemes() {
-        let css = Highlighter::stylesheet("InspiredGitHub", "base16-ocean.dark").unwrap();
-        assert!(css.contains(".hl-"));
-        assert!(css.contains("prefers-color-scheme: dark"));
-        assert!(Highlighter::stylesheet("Nope", "base16-ocean.dark").is_err());
+    fn stylesheet_separates_the_schemes_and_meets_aa_contrast() {
+        let h = Highlighter::new();
+        let css = h.stylesheet();
+        let dark_at = css.find("@media (prefers-color-scheme: dark)").unwrap();
+        assert!(css[..dark_at].contains("@media not all and (prefers-color-scheme: dark)"));
+        assert!(
+            !css[..dark_at].contains(".hl-d"),
+            "dark rules outside the dark query"
+        );
+        assert!(
+            !css[dark_at..].contains(".hl-l"),
+            "light rules inside the dark query"
+        );
+        for (block, theme) in [(&css[..dark_at], &h.light), (&css[dark_at..], &h.dark)] {
+            let bg = default_style(theme).background;
+            for rule in block
+                .lines()
+                .filter(|l| l.contains("color: #") && !l.starts_with("pre.code"))
+            {
+                let hex = rule
+                    .split("color: #")
+                    .nth(1)
+                    .unwrap()
+                    .trim_end_matches("; }");
+                let c = Color {
+                    r: u8::from_str_radix(&hex[0..2], 16).unwrap(),
+                    g: u8::from_str_radix(&hex[2..4], 16).unwrap(),
+                    b: u8::from_str_radix(&hex[4..6], 16).unwrap(),
+                    a: 255,
+                };
+                assert!(contrast(c, bg) >= 4.5, "{rule}");
+            }
+        }
+        assert!(Highlighter::with_themes("Nope", "base16-ocean.dark").is_err());
     }
 
     #[test]
-    fn corrupt_cache_is_ignored() {
+    fn corrupt_or_old_caches_are_ignored() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("highlight.bin");
-        std::fs::write(&path, b"FSHL0001garbage").unwrap();
-        assert!(Highlighter::with_cache_file(&path).previous.is_empty());
+        for bytes in [&b"FSHL0002garbage"[..], b"FSHL0001"] {
+            std::fs::write(&path, bytes).unwrap();
+            let mut h = Highlighter::new();
+            h.load_cache(&path);
+            assert!(h.previous.is_empty());
+        }
     }
 }

@@ -129,14 +129,31 @@ pub fn resolve_now(explicit: Option<Timestamp>) -> Result<Timestamp, Diagnostic>
     }
 }
 
+/// Reads `site.yaml`, and makes the highlighter for the themes it names,
+/// primed with the site's highlight cache.
+pub fn load_config(opts: &BuildOptions) -> Result<(Config, Highlighter), BuildError> {
+    let config = Config::load(&opts.root, opts.base_url.as_deref())
+        .map_err(|d| BuildError::Content(vec![d]))?;
+    let mut highlighter = Highlighter::with_themes(
+        &config.markdown.highlight_theme,
+        &config.markdown.highlight_theme_dark,
+    )
+    .map_err(|e| {
+        BuildError::Content(vec![Diagnostic::error(e).in_file("site.yaml").hint(
+            "set markdown.highlight_theme and markdown.highlight_theme_dark to bundled themes",
+        )])
+    })?;
+    highlighter.load_cache(&highlight::cache_path(&opts.root));
+    Ok((config, highlighter))
+}
+
 /// Loads, parses and resolves a site: everything but rendering.
 pub fn load_site(
     opts: &BuildOptions,
+    config: Config,
     highlighter: &Highlighter,
 ) -> Result<(Site, Templates, Vec<Diagnostic>), BuildError> {
     let now = resolve_now(opts.now).map_err(BuildError::Usage)?;
-    let config = Config::load(&opts.root, opts.base_url.as_deref())
-        .map_err(|d| BuildError::Content(vec![d]))?;
     let mut clock = StageClock::new();
     let inputs = crate::load::load(&opts.root).map_err(BuildError::Content)?;
     clock.lap("load");
@@ -198,6 +215,7 @@ pub fn load_site(
 pub fn render_site(
     site: &Site,
     templates: &Templates,
+    highlighter: &Highlighter,
     progress: bool,
     dir: Option<&Path>,
 ) -> Result<usize, Vec<Diagnostic>> {
@@ -230,7 +248,7 @@ pub fn render_site(
     }
     rendered?;
     clock.lap("render");
-    let files = supporting_files(site, &plan)?;
+    let files = supporting_files(site, &plan, highlighter)?;
     if let Some(d) = dir {
         output::write_files(d, &files).map_err(|e| {
             vec![
@@ -248,16 +266,9 @@ pub fn render_site(
 fn supporting_files(
     site: &Site,
     plan: &[render::PlannedPage],
+    highlighter: &Highlighter,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let css = Highlighter::stylesheet(
-        &site.config.markdown.highlight_theme,
-        &site.config.markdown.highlight_theme_dark,
-    )
-    .map_err(|e| {
-        vec![Diagnostic::error(e).in_file("site.yaml").hint(
-            "set markdown.highlight_theme and markdown.highlight_theme_dark to available themes",
-        )]
-    })?;
+    let css = highlighter.stylesheet();
     let mut files = vec![OutputFile {
         path: "assets/highlight.css".into(),
         content: Content::Bytes(css.into_bytes()),
@@ -307,19 +318,25 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     }
     let cache_file = highlight::cache_path(&opts.root);
     let mut clock = StageClock::new();
-    let highlighter = Highlighter::with_cache_file(&cache_file);
+    let (config, highlighter) = load_config(opts)?;
     clock.lap("cache");
-    let (site, templates, warnings) = load_site(opts, &highlighter)?;
+    let (site, templates, warnings) = load_site(opts, config, &highlighter)?;
     let content_error = |mut e: Vec<Diagnostic>| {
         diagnostic::sort(&mut e);
         e.extend(warnings.iter().cloned());
         BuildError::Content(e)
     };
     let pages = if opts.dry_run {
-        render_site(&site, &templates, opts.progress, None).map_err(content_error)?
+        render_site(&site, &templates, &highlighter, opts.progress, None).map_err(content_error)?
     } else {
         let written = output::write_site_with(&out_dir, |staging| {
-            render_site(&site, &templates, opts.progress, Some(staging))
+            render_site(
+                &site,
+                &templates,
+                &highlighter,
+                opts.progress,
+                Some(staging),
+            )
         });
         let pages = match written {
             Ok(pages) => pages,
