@@ -117,6 +117,7 @@ pub fn render(
         footnote_numbers: HashMap::new(),
         used_ids: HashMap::new(),
         in_first_paragraph: Capture::NotYet,
+        tables: 0,
     };
     for (event, range) in Parser::new_ext(body, opts).into_offset_iter() {
         r.event(event, range.start);
@@ -196,6 +197,7 @@ struct Renderer<'a, 'h> {
     footnote_numbers: HashMap<String, usize>,
     used_ids: HashMap<String, usize>,
     in_first_paragraph: Capture,
+    tables: usize,
 }
 
 impl<'a> Renderer<'a, '_> {
@@ -279,10 +281,11 @@ impl<'a> Renderer<'a, '_> {
                 self.emit(Event::Html("</p>\n".into()));
             }
             Event::TaskListMarker(done) => {
+                // The box is decoration; the state is said in words, next to the item.
                 let html = if done {
-                    "<input type=\"checkbox\" disabled checked aria-label=\"done\"> "
+                    "<input type=\"checkbox\" disabled checked aria-hidden=\"true\" tabindex=\"-1\"><span class=\"visually-hidden\">Done: </span> "
                 } else {
-                    "<input type=\"checkbox\" disabled aria-label=\"not done\"> "
+                    "<input type=\"checkbox\" disabled aria-hidden=\"true\" tabindex=\"-1\"><span class=\"visually-hidden\">To do: </span> "
                 };
                 self.emit(Event::Html(html.into()));
             }
@@ -305,10 +308,14 @@ impl<'a> Renderer<'a, '_> {
                 }
             }
             Event::Start(Tag::Table(aligns)) => {
-                self.emit(Event::Html(
-                    "<div class=\"table-wrap\" role=\"region\" aria-label=\"Table\" tabindex=\"0\">"
-                        .into(),
-                ));
+                // A scrollable region must be focusable and named; number
+                // the tables so a page's regions are told apart.
+                self.tables += 1;
+                let html = format!(
+                    "<div class=\"table-wrap\" role=\"region\" aria-label=\"Table {}\" tabindex=\"0\">",
+                    self.tables
+                );
+                self.emit(Event::Html(html.into()));
                 self.emit(Event::Start(Tag::Table(aligns)));
             }
             Event::End(TagEnd::Table) => {
@@ -404,8 +411,7 @@ impl<'a> Renderer<'a, '_> {
             format!(" class=\"{}\"", escape_attr(&h.classes.join(" ")))
         };
         let html = format!(
-            "<h{level} id=\"{id}\"{class}>{inner} <a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"Link to this section: {}\">#</a></h{level}>\n",
-            escape_attr(&text)
+            "<h{level} id=\"{id}\"{class}>{inner} <a class=\"heading-anchor\" href=\"#{id}\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{level}>\n"
         );
         self.emit(Event::Html(html.into()));
         self.out.toc.push(TocEntry {
@@ -648,7 +654,7 @@ mod tests {
     #[test]
     fn headings_get_unique_ids_anchor_links_and_a_toc() {
         let r = md("# Intro\n\n## When to use\n\n## When to use\n\n### Café & co {#custom}\n");
-        assert!(r.html.contains("<h2 id=\"when-to-use\">When to use <a class=\"heading-anchor\" href=\"#when-to-use\""), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"when-to-use\">When to use <a class=\"heading-anchor\" href=\"#when-to-use\" aria-hidden=\"true\""), "{}", r.html);
         assert!(r.html.contains("id=\"when-to-use-1\""));
         assert!(r.html.contains("<h3 id=\"custom\">"));
         let ids: Vec<&str> = r.toc.iter().map(|t| t.id.as_str()).collect();
@@ -733,7 +739,7 @@ mod tests {
             r.html
                 .contains("<li id=\"fn-src\"><p>A source. <a href=\"#fnref-src\"")
         );
-        assert!(r.html.contains("aria-label=\"done\""));
+        assert!(r.html.contains("Done: </span>"));
         assert!(r.anchors.contains("fn-src"));
         assert_eq!(r.first_paragraph, "Claim.");
     }

@@ -69,6 +69,8 @@ impl Views {
             "language": c.language,
             "base_url": c.base_url,
             "base_path": c.base_path,
+            // Canonical links, feeds and subscriptions need absolute URLs.
+            "absolute_urls": c.base_url.starts_with("http"),
             "timezone": c.timezone,
             "nav": nav,
             "search_enabled": c.search.enabled,
