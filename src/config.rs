@@ -114,6 +114,8 @@ pub enum ThemeSource {
 /// The settings of one build.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// The site folder (holds site.yaml).
+    pub root: PathBuf,
     pub title: String,
     /// The full base URL as given, always ending in `/` (`https://x.org/cop/` or `/`).
     pub base_url: String,
@@ -179,6 +181,7 @@ impl Config {
             }
         };
         Ok(Config {
+            root: root.to_path_buf(),
             title: file.title,
             base_url,
             base_path,

@@ -15,6 +15,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod front_matter;
 pub mod highlight;
+pub mod linkcheck;
 pub mod load;
 pub mod markdown;
 pub mod meta;

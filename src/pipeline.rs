@@ -246,9 +246,19 @@ pub fn render_site(
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    rendered?;
+    let links = rendered?;
     clock.lap("render");
     let files = supporting_files(site, &plan, highlighter)?;
+    let mut known: std::collections::HashSet<String> =
+        files.iter().map(|f| f.path.clone()).collect();
+    known.extend(plan.iter().map(|p| p.output.clone()));
+    let mut broken =
+        crate::linkcheck::check(&links, &known, &site.config.base_path, &site.config.root);
+    if !broken.is_empty() {
+        diagnostic::sort(&mut broken);
+        return Err(broken);
+    }
+    clock.lap("links");
     if let Some(d) = dir {
         output::write_files(d, &files).map_err(|e| {
             vec![

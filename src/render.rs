@@ -136,8 +136,9 @@ pub fn plan(site: &Site) -> Vec<PlannedPage> {
 /// every page in memory. Called from many threads at once.
 pub type PageSink<'a> = dyn Fn(&str, &[u8]) -> std::io::Result<()> + Sync + 'a;
 
-/// Renders all pages in parallel and hands each to `sink`. Returns the number
-/// of pages, or every error (template errors and failed writes).
+/// Renders all pages in parallel and hands each to `sink`. Returns the
+/// links and ids of every HTML page (for the link checker), or every error
+/// (template errors and failed writes).
 pub fn render_all(
     site: &Site,
     views: &Views,
@@ -145,31 +146,60 @@ pub fn render_all(
     pages: &[PlannedPage],
     sink: &PageSink<'_>,
     progress: &(dyn Fn() + Sync),
-) -> Result<usize, Vec<Diagnostic>> {
-    let errors: Vec<Diagnostic> = pages
+) -> Result<Vec<crate::linkcheck::PageLinks>, Vec<Diagnostic>> {
+    let results: Vec<Result<Option<crate::linkcheck::PageLinks>, Diagnostic>> = pages
         .par_iter()
-        .filter_map(|page| {
-            let result = render_page(site, views, templates, page, pages).and_then(|html| {
-                sink(&page.output, html.as_bytes()).map_err(|e| {
-                    Diagnostic::error(format!("cannot write `{}`: {e}", page.output))
-                        .hint("check that the output folder is writable and the disk has room")
-                })
-            });
+        .map(|page| {
+            let result =
+                render_page(site, views, templates, page, pages).and_then(|(template, html)| {
+                    sink(&page.output, html.as_bytes()).map_err(|e| {
+                        Diagnostic::error(format!("cannot write `{}`: {e}", page.output))
+                            .hint("check that the output folder is writable and the disk has room")
+                    })?;
+                    Ok(page.output.ends_with(".html").then(|| {
+                        crate::linkcheck::scan(
+                            &page.output,
+                            template,
+                            source_of(site, page.kind),
+                            &html,
+                        )
+                    }))
+                });
             progress();
-            result.err()
+            result
         })
         .collect();
+    let mut links = Vec::with_capacity(results.len());
     // One broken template fails every page that uses it: report it once.
-    let mut unique: Vec<Diagnostic> = Vec::new();
-    for e in errors {
-        if !unique.contains(&e) {
-            unique.push(e);
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    for r in results {
+        match r {
+            Ok(Some(l)) => links.push(l),
+            Ok(None) => {}
+            Err(e) => {
+                if !errors.contains(&e) {
+                    errors.push(e);
+                }
+            }
         }
     }
-    if unique.is_empty() {
-        Ok(pages.len())
+    if errors.is_empty() {
+        Ok(links)
     } else {
-        Err(unique)
+        Err(errors)
+    }
+}
+
+/// The Markdown file a page is rendered from, if any.
+fn source_of(site: &Site, kind: PageKind) -> Option<std::path::PathBuf> {
+    match kind {
+        PageKind::Session(i) => site.sessions[i].source.clone(),
+        PageKind::Pattern(i) => Some(site.patterns[i].source.clone()),
+        PageKind::Community(i) => Some(site.communities[i].source.clone()),
+        PageKind::Person(i) => site.people[i].source.clone(),
+        PageKind::Page(i) => Some(site.pages[i].source.clone()),
+        PageKind::Agenda(i) => Some(site.agendas[i].source.clone()),
+        _ => None,
     }
 }
 
@@ -183,7 +213,7 @@ fn render_page(
     templates: &Templates,
     page: &PlannedPage,
     all_pages: &[PlannedPage],
-) -> Result<String, Diagnostic> {
+) -> Result<(&'static str, String), Diagnostic> {
     let c = &site.config;
     let mut cx = Context::new();
     cx.insert_value("site", views.site.clone());
@@ -528,7 +558,7 @@ fn render_page(
             "robots.txt"
         }
     };
-    templates.render(template, &cx)
+    templates.render(template, &cx).map(|html| (template, html))
 }
 
 /// An RFC 3339 instant for a feed entry: the session's start, or its date at midnight UTC.

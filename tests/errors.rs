@@ -301,3 +301,37 @@ fn an_invalid_site_yaml_names_its_line() {
     assert!(err.contains("site.yaml:3:1"), "{err}");
     assert!(err.contains("did you mean `timezone`"), "{err}");
 }
+
+#[test]
+fn broken_links_in_generated_html_are_errors_at_their_source() {
+    // A site-absolute link in Markdown: reported at its Markdown line.
+    let site = Fixture::new();
+    site.write(
+        "content/about.md",
+        "---\ntitle: About\n---\nIntro.\n\nSee [the rules](/rules/) first.\n",
+    );
+    let out = site.build(&[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("broken link `/rules/`"), "{err}");
+    assert!(err.contains("content/about.md:6:17"), "{err}");
+
+    // A template that links nowhere: reported at the template.
+    let site = Fixture::new();
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}<a href=\"{{ url(path='nowhere/') }}\">x</a><a href=\"#missing\">y</a>{% endblock content %}",
+    );
+    site.write("content/about.md", "---\ntitle: About\n---\nText.\n");
+    let err = stderr(&site.build(&[]));
+    assert!(
+        err.contains("broken link `/nowhere/` in the page about/index.html"),
+        "{err}"
+    );
+    assert!(err.contains("templates/page.html"), "{err}");
+    assert!(err.contains("broken link `#missing`"), "{err}");
+    // `check` reports the same and exits 1.
+    let check = fireside(&["check", site.path().to_str().unwrap()]);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(stderr(&check).contains("`/nowhere/`"));
+}

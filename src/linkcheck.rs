@@ -1,0 +1,251 @@
+//! Checks every internal link and `#anchor` in the generated HTML: links
+//! written by templates and site-absolute links from Markdown, which the
+//! resolve stage cannot see. Relative Markdown links were already checked,
+//! with their file and line, when the site was resolved.
+//!
+//! Pages are scanned as they are rendered (a cheap pass over attribute text,
+//! not a full HTML parse), so checking adds no second read of the output.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Diagnostic;
+
+/// The ids and outgoing links of one rendered page.
+#[derive(Debug, Clone, Default)]
+pub struct PageLinks {
+    /// Output path: `sessions/x/index.html`.
+    pub page: String,
+    /// The template that rendered it and the Markdown file it came from.
+    pub template: &'static str,
+    pub source: Option<PathBuf>,
+    pub ids: Vec<String>,
+    /// (1-based line in the output, href as written).
+    pub links: Vec<(usize, String)>,
+}
+
+/// Collects `id`, `href` and `src` attribute values from HTML.
+pub fn scan(page: &str, template: &'static str, source: Option<PathBuf>, html: &str) -> PageLinks {
+    let mut out = PageLinks {
+        page: page.to_string(),
+        template,
+        source,
+        ..PageLinks::default()
+    };
+    // (offset, is_id, value) for every attribute, in document order.
+    let mut found: Vec<(usize, bool, &str)> = Vec::new();
+    for attr in [" id=\"", " href=\"", " src=\""] {
+        let mut from = 0;
+        while let Some(i) = html[from..].find(attr) {
+            let start = from + i + attr.len();
+            let Some(len) = html[start..].find('"') else {
+                break;
+            };
+            found.push((start, attr == " id=\"", &html[start..start + len]));
+            from = start + len;
+        }
+    }
+    found.sort_by_key(|f| f.0);
+    let (mut line, mut counted) = (1, 0);
+    for (offset, is_id, value) in found {
+        if is_id {
+            out.ids.push(unescape(value));
+        } else {
+            line += html.as_bytes()[counted..offset]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            counted = offset;
+            out.links.push((line, unescape(value)));
+        }
+    }
+    out
+}
+
+fn unescape(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    s.replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+}
+
+/// True for links that leave the site (`https:`, `mailto:`, `//host`).
+pub fn is_external(href: &str) -> bool {
+    href.starts_with("//")
+        || href.split_once(':').is_some_and(|(scheme, _)| {
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        })
+}
+
+/// Checks every internal link of `pages` against the pages themselves and
+/// the other files of the output (`files`, output paths).
+///
+/// `root` is the site folder: a broken link that appears in a page's
+/// Markdown source is reported at that line of that file (re-reading it only
+/// on this error path); any other is a template's.
+pub fn check(
+    pages: &[PageLinks],
+    files: &HashSet<String>,
+    base_path: &str,
+    root: &Path,
+) -> Vec<Diagnostic> {
+    let ids: HashMap<&str, HashSet<&str>> = pages
+        .iter()
+        .map(|p| (p.page.as_str(), p.ids.iter().map(String::as_str).collect()))
+        .collect();
+    let mut errors = Vec::new();
+    for page in pages {
+        for (line, href) in &page.links {
+            if href.is_empty() || is_external(href) {
+                continue;
+            }
+            let (path, fragment) = match href.split_once('#') {
+                Some((p, f)) => (p, Some(f)),
+                None => (href.as_str(), None),
+            };
+            let path = path.split('?').next().unwrap_or("");
+            let target = if path.is_empty() {
+                page.page.clone()
+            } else if let Some(rest) = path.strip_prefix(base_path) {
+                if rest.is_empty() || rest.ends_with('/') {
+                    format!("{rest}index.html")
+                } else {
+                    rest.to_string()
+                }
+            } else {
+                errors.push(broken(
+                    root,
+                    page,
+                    *line,
+                    href,
+                    &format!("it is outside the site's base path `{base_path}`"),
+                ));
+                continue;
+            };
+            let exists = ids.contains_key(target.as_str()) || files.contains(&target);
+            if !exists {
+                let hint = if files.contains(&format!("{target}/index.html"))
+                    || ids.contains_key(format!("{target}/index.html").as_str())
+                {
+                    format!("there is a page at `{href}/`: add the trailing slash")
+                } else {
+                    "no page or file has that address".to_string()
+                };
+                errors.push(broken(root, page, *line, href, &hint));
+                continue;
+            }
+            if let Some(f) = fragment
+                && !f.is_empty()
+                && let Some(target_ids) = ids.get(target.as_str())
+                && !target_ids.contains(f)
+            {
+                errors.push(broken(
+                    root,
+                    page,
+                    *line,
+                    href,
+                    &format!("`{target}` has no element with id `{f}`"),
+                ));
+            }
+        }
+    }
+    errors
+}
+
+fn broken(root: &Path, page: &PageLinks, line: usize, href: &str, why: &str) -> Diagnostic {
+    let hint = format!("{why}; fix the link where it is written");
+    if let Some(src) = &page.source
+        && let Ok(text) = std::fs::read_to_string(root.join(src))
+        && let Some((i, col)) = text
+            .lines()
+            .enumerate()
+            .find_map(|(i, l)| l.find(&format!("({href}")).map(|c| (i, c + 2)))
+    {
+        return Diagnostic::error(format!("broken link `{href}`"))
+            .in_file(src.clone())
+            .at(&text, i + 1, col)
+            .underline(href.chars().count())
+            .hint(hint);
+    }
+    let file = PathBuf::from("templates").join(page.template);
+    Diagnostic::error(format!(
+        "broken link `{href}` in the page {} (line {line}), written by template `{}`",
+        page.page, page.template
+    ))
+    .in_file(file)
+    .hint(hint)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(list: &[&str]) -> HashSet<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn scans_ids_and_links_with_lines() {
+        let p = scan(
+            "a/index.html",
+            "page.html",
+            None,
+            "<h1 id=\"top\">x</h1>\n<a href=\"/b/?x=1&amp;y=2#s\">b</a>\n<img src=\"/i.png\">",
+        );
+        assert_eq!(p.ids, ["top"]);
+        assert_eq!(
+            p.links,
+            [(2, "/b/?x=1&y=2#s".to_string()), (3, "/i.png".to_string())]
+        );
+    }
+
+    #[test]
+    fn finds_missing_pages_files_and_anchors() {
+        let a = scan(
+            "index.html",
+            "index.html",
+            None,
+            "<a href=\"/b/#s\"></a><a href=\"/b/#nope\"></a><a href=\"/missing/\"></a><a href=\"/b\"></a><a href=\"https://x.org/\"></a><a href=\"#top\"></a><p id=\"top\"></p><img src=\"/i.png\"><img src=\"/gone.png\">",
+        );
+        let b = scan(
+            "b/index.html",
+            "page.html",
+            Some(PathBuf::from("content/b.md")),
+            "<h2 id=\"s\">S</h2>",
+        );
+        let errors = check(&[a, b], &files(&["i.png"]), "/", Path::new("."));
+        let messages: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
+        assert_eq!(messages.len(), 4, "{messages:#?}");
+        assert!(messages[0].contains("`/b/#nope`"));
+        assert!(messages[1].contains("`/missing/`"));
+        assert!(messages[2].contains("`/b`"));
+        assert!(
+            errors[2]
+                .hint
+                .as_deref()
+                .unwrap()
+                .contains("trailing slash")
+        );
+        assert!(messages[3].contains("`/gone.png`"));
+    }
+
+    #[test]
+    fn links_must_stay_under_the_base_path() {
+        let a = scan(
+            "index.html",
+            "index.html",
+            None,
+            "<a href=\"/other/\"></a><a href=\"/cop/\"></a>",
+        );
+        let errors = check(&[a], &files(&[]), "/cop/", Path::new("."));
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].message.contains("`/other/`"));
+    }
+}
