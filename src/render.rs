@@ -394,14 +394,47 @@ fn render_page(
         }
         PageKind::Facilitators => {
             cx.insert("page_title", "Facilitators");
-            let mut ids: Vec<usize> = (0..site.people.len()).collect();
-            ids.sort_by(|&a, &b| {
-                site.people[a]
-                    .name
-                    .to_lowercase()
-                    .cmp(&site.people[b].name.to_lowercase())
-            });
+            // Everyone who facilitates, or has a profile; by name.
+            let mut ids: Vec<usize> = (0..site.people.len())
+                .filter(|&i| !site.people[i].sessions.is_empty() || site.people[i].source.is_some())
+                .collect();
+            ids.sort_by_key(|&i| site.people[i].name.to_lowercase());
             cx.insert_value("people", Views::list(&views.people, &ids));
+            // Plain grouped lists narrow the index without JavaScript.
+            let group = |title: &str, url: String, members: Vec<usize>| {
+                let mut map = tera::Map::new();
+                map.insert("title".into(), Value::from(title));
+                map.insert("url".into(), Value::from(url));
+                map.insert("people".into(), Views::list(&views.people, &members));
+                Value::from(map)
+            };
+            let members_of = |pred: &dyn Fn(&Session) -> bool| -> Vec<usize> {
+                ids.iter()
+                    .copied()
+                    .filter(|&p| {
+                        site.people[p]
+                            .sessions
+                            .iter()
+                            .any(|&s| pred(&site.sessions[s]))
+                    })
+                    .collect()
+            };
+            let mut by_community = Vec::new();
+            for (ci, x) in site.communities.iter().enumerate() {
+                let members = members_of(&|s: &Session| s.community == Some(ci));
+                if !members.is_empty() {
+                    by_community.push(group(&x.title, c.url(&x.path), members));
+                }
+            }
+            let mut by_format = Vec::new();
+            for (fi, f) in site.formats.iter().enumerate() {
+                let members = members_of(&|s: &Session| s.format == Some(fi));
+                if !members.is_empty() {
+                    by_format.push(group(&f.name, c.url(&f.path), members));
+                }
+            }
+            cx.insert_value("by_community", Value::from(by_community));
+            cx.insert_value("by_format", Value::from(by_format));
             "facilitators.html"
         }
         PageKind::Person(i) => {

@@ -171,16 +171,27 @@ impl Views {
             .people
             .par_iter()
             .map(|p| {
-                let held = p
-                    .sessions
-                    .iter()
-                    .filter(|&&s| !upcoming[s] && site.sessions[s].status == Status::Held)
-                    .count();
-                let planned = p
-                    .sessions
-                    .iter()
-                    .filter(|&&s| upcoming[s] && site.sessions[s].status != Status::Cancelled)
-                    .count();
+                let counts = |pred: &dyn Fn(usize) -> bool| p.sessions.iter().filter(|&&s| pred(s)).count();
+                let held = counts(&|s| !upcoming[s] && site.sessions[s].status == Status::Held);
+                let planned = counts(&|s| upcoming[s] && !matches!(site.sessions[s].status, Status::Cancelled | Status::Proposed));
+                // Distinct values in first-seen order, then sorted by name.
+                let distinct = |ids: Vec<usize>, name: &dyn Fn(usize) -> String| {
+                    let mut ids = ids;
+                    ids.sort_by_key(|&i| name(i).to_lowercase());
+                    ids.dedup();
+                    ids
+                };
+                let formats = distinct(p.sessions.iter().filter_map(|&s| site.sessions[s].format).collect(), &|f| site.formats[f].name.clone());
+                let communities = distinct(p.sessions.iter().filter_map(|&s| site.sessions[s].community).collect(), &|c| site.communities[c].title.clone());
+                let topics = distinct(p.sessions.iter().flat_map(|&s| site.sessions[s].tags.iter().copied()).collect(), &|t| site.tags[t].name.clone());
+                let dated: Vec<usize> = p.sessions.iter().copied().filter(|&s| site.sessions[s].date.is_some() && site.sessions[s].status != Status::Cancelled).collect();
+                let past: Vec<usize> = dated.iter().copied().filter(|&s| !upcoming[s]).collect();
+                let next = dated.iter().copied().filter(|&s| upcoming[s]).min();
+                let session_link = |s: usize| json!({
+                    "title": site.sessions[s].title,
+                    "url": c.url(&site.sessions[s].path),
+                    "date": site.sessions[s].date.map(|d| d.to_string()),
+                });
                 v(json!({
                     "kind": "person",
                     "title": p.name,
@@ -192,6 +203,13 @@ impl Views {
                     "session_count": p.sessions.len(),
                     "held_count": held,
                     "planned_count": planned,
+                    "activity": held + planned,
+                    "formats": formats.iter().map(|&f| json!({"title": site.formats[f].name, "url": c.url(&site.formats[f].path), "slug": site.formats[f].slug})).collect::<Vec<_>>(),
+                    "communities": communities.iter().map(|&x| json!({"title": site.communities[x].title, "url": c.url(&site.communities[x].path), "slug": site.communities[x].slug})).collect::<Vec<_>>(),
+                    "topics": topics.iter().map(|&t| link(&site.tags[t].name, c.url(&site.tags[t].path))).collect::<Vec<_>>(),
+                    "first": past.iter().copied().min().map(session_link),
+                    "last": past.iter().copied().max().map(session_link),
+                    "next": next.map(session_link),
                 }))
             })
             .collect();

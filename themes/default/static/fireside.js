@@ -79,3 +79,42 @@
     });
   });
 })();
+
+/* Filterable, sortable tables (the facilitator index). Without JavaScript
+   the page offers the same narrowing as plain grouped lists. */
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-filters-for]").forEach(function (panel) {
+    var table = document.getElementById(panel.getAttribute("data-filters-for"));
+    if (!table) return;
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    var count = panel.querySelector(".filter-count");
+    var filters = panel.querySelectorAll("select[data-filter]");
+    var sort = panel.querySelector("select[data-sort]");
+    function apply() {
+      var shown = 0;
+      rows.forEach(function (row) {
+        var ok = Array.prototype.every.call(filters, function (select) {
+          var want = select.value;
+          var have = (row.getAttribute("data-" + select.getAttribute("data-filter")) || "").split(" ");
+          return !want || have.indexOf(want) >= 0;
+        });
+        row.hidden = !ok;
+        if (ok) shown++;
+      });
+      if (sort) {
+        var byActivity = sort.value === "activity";
+        rows.slice().sort(function (a, b) {
+          var d = byActivity ? b.getAttribute("data-activity") - a.getAttribute("data-activity") : 0;
+          return d || a.getAttribute("data-name").localeCompare(b.getAttribute("data-name"));
+        }).forEach(function (row) { body.appendChild(row); });
+        if (table.caption) table.caption.textContent = "Facilitators, by " + (byActivity ? "activity" : "name");
+      }
+      if (count) count.textContent = shown + " of " + rows.length + " shown";
+    }
+    panel.addEventListener("change", apply);
+    panel.hidden = false;
+    apply();
+  });
+})();
