@@ -13,6 +13,7 @@
 pub mod agenda;
 pub mod config;
 pub mod diagnostic;
+pub mod fingerprint;
 pub mod front_matter;
 pub mod highlight;
 pub mod linkcheck;

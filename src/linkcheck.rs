@@ -96,67 +96,162 @@ pub fn check(
     base_path: &str,
     root: &Path,
 ) -> Vec<Diagnostic> {
-    let ids: HashMap<&str, HashSet<&str>> = pages
-        .iter()
-        .map(|p| (p.page.as_str(), p.ids.iter().map(String::as_str).collect()))
-        .collect();
-    let mut errors = Vec::new();
-    for page in pages {
-        for (line, href) in &page.links {
-            if href.is_empty() || is_external(href) {
-                continue;
-            }
-            let (path, fragment) = match href.split_once('#') {
-                Some((p, f)) => (p, Some(f)),
-                None => (href.as_str(), None),
-            };
-            let path = path.split('?').next().unwrap_or("");
-            let target = if path.is_empty() {
-                page.page.clone()
-            } else if let Some(rest) = path.strip_prefix(base_path) {
-                if rest.is_empty() || rest.ends_with('/') {
-                    format!("{rest}index.html")
-                } else {
-                    rest.to_string()
-                }
-            } else {
-                errors.push(broken(
-                    root,
-                    page,
-                    *line,
-                    href,
-                    &format!("it is outside the site's base path `{base_path}`"),
-                ));
-                continue;
-            };
-            let exists = ids.contains_key(target.as_str()) || files.contains(&target);
-            if !exists {
-                let hint = if files.contains(&format!("{target}/index.html"))
-                    || ids.contains_key(format!("{target}/index.html").as_str())
-                {
-                    format!("there is a page at `{href}/`: add the trailing slash")
-                } else {
-                    "no page or file has that address".to_string()
-                };
-                errors.push(broken(root, page, *line, href, &hint));
-                continue;
-            }
-            if let Some(f) = fragment
-                && !f.is_empty()
-                && let Some(target_ids) = ids.get(target.as_str())
-                && !target_ids.contains(f)
-            {
-                errors.push(broken(
-                    root,
-                    page,
-                    *line,
-                    href,
-                    &format!("`{target}` has no element with id `{f}`"),
-                ));
-            }
+    let changes = Changes {
+        pages: pages
+            .iter()
+            .map(|p| (p.page.clone(), IndexedPage::new(p.clone())))
+            .collect(),
+        ..Changes::default()
+    };
+    LinkIndex::default().check(&changes, true, files, base_path, root)
+}
+
+/// A page's ids, ready for lookups, and its links.
+#[derive(Debug, Clone)]
+pub struct IndexedPage {
+    ids: HashSet<String>,
+    links: PageLinks,
+}
+
+impl IndexedPage {
+    pub fn new(links: PageLinks) -> IndexedPage {
+        IndexedPage {
+            ids: links.ids.iter().cloned().collect(),
+            links,
         }
     }
-    errors
+}
+
+/// Pages a build re-rendered or removed, against a [`LinkIndex`].
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// Re-rendered pages, by output path.
+    pub pages: HashMap<String, IndexedPage>,
+    pub removed: HashSet<String>,
+}
+
+/// The ids and links of every page of the last good build, kept by an
+/// incremental build so that it checks only what a change can break.
+#[derive(Debug, Default)]
+pub struct LinkIndex {
+    pages: HashMap<String, IndexedPage>,
+}
+
+impl LinkIndex {
+    /// True if `changes` can break a link of a page it did not re-render:
+    /// a page went away, or a page's ids changed (a link's `#fragment`).
+    /// Otherwise only the re-rendered pages' own links need checking.
+    pub fn breaks_others(&self, changes: &Changes) -> bool {
+        !changes.removed.is_empty()
+            || changes
+                .pages
+                .iter()
+                .any(|(path, new)| self.pages.get(path).is_some_and(|old| old.ids != new.ids))
+    }
+
+    /// Checks links as if `changes` were applied: the re-rendered pages'
+    /// links, or with `all` every page's.
+    pub fn check(
+        &self,
+        changes: &Changes,
+        all: bool,
+        files: &HashSet<String>,
+        base_path: &str,
+        root: &Path,
+    ) -> Vec<Diagnostic> {
+        let ids = |page: &str| -> Option<&HashSet<String>> {
+            match changes.pages.get(page) {
+                Some(p) => Some(&p.ids),
+                None if changes.removed.contains(page) => None,
+                None => self.pages.get(page).map(|p| &p.ids),
+            }
+        };
+        let unchanged = self
+            .pages
+            .iter()
+            .filter(|(path, _)| {
+                all && !changes.pages.contains_key(*path) && !changes.removed.contains(*path)
+            })
+            .map(|(_, p)| p);
+        // In page order, so that messages come out the same every time.
+        let mut pages: Vec<&IndexedPage> = changes.pages.values().chain(unchanged).collect();
+        pages.sort_by(|a, b| a.links.page.cmp(&b.links.page));
+        let mut errors = Vec::new();
+        for page in pages {
+            check_page(&page.links, &ids, files, base_path, root, &mut errors);
+        }
+        errors
+    }
+
+    /// Makes `changes` part of the index (after a good build).
+    pub fn apply(&mut self, changes: Changes) {
+        for path in changes.removed {
+            self.pages.remove(&path);
+        }
+        self.pages.extend(changes.pages);
+    }
+}
+
+fn check_page<'a>(
+    page: &PageLinks,
+    ids: &dyn Fn(&str) -> Option<&'a HashSet<String>>,
+    files: &HashSet<String>,
+    base_path: &str,
+    root: &Path,
+    errors: &mut Vec<Diagnostic>,
+) {
+    for (line, href) in &page.links {
+        if href.is_empty() || is_external(href) {
+            continue;
+        }
+        let (path, fragment) = match href.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (href.as_str(), None),
+        };
+        let path = path.split('?').next().unwrap_or("");
+        let target = if path.is_empty() {
+            page.page.clone()
+        } else if let Some(rest) = path.strip_prefix(base_path) {
+            if rest.is_empty() || rest.ends_with('/') {
+                format!("{rest}index.html")
+            } else {
+                rest.to_string()
+            }
+        } else {
+            errors.push(broken(
+                root,
+                page,
+                *line,
+                href,
+                &format!("it is outside the site's base path `{base_path}`"),
+            ));
+            continue;
+        };
+        let target_ids = ids(&target);
+        if target_ids.is_none() && !files.contains(&target) {
+            let slashed = format!("{target}/index.html");
+            let hint = if files.contains(&slashed) || ids(&slashed).is_some() {
+                format!("there is a page at `{href}/`: add the trailing slash")
+            } else {
+                "no page or file has that address".to_string()
+            };
+            errors.push(broken(root, page, *line, href, &hint));
+            continue;
+        }
+        if let Some(f) = fragment
+            && !f.is_empty()
+            && let Some(target_ids) = target_ids
+            && !target_ids.contains(f)
+        {
+            errors.push(broken(
+                root,
+                page,
+                *line,
+                href,
+                &format!("`{target}` has no element with id `{f}`"),
+            ));
+        }
+    }
 }
 
 fn broken(root: &Path, page: &PageLinks, line: usize, href: &str, why: &str) -> Diagnostic {

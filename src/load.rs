@@ -48,6 +48,9 @@ pub fn is_ignored(name: &str) -> bool {
         || name.ends_with(".swo")
         || name.ends_with(".tmp")
         || name.ends_with(".bak")
+        || name.ends_with(".crswap") // Chrome's File System Access saves
+        || name.ends_with("___jb_tmp___") // JetBrains' save-by-rename
+        || name.ends_with("___jb_old___")
         || name == "4913" // vim's write-permission probe
         || name == "Thumbs.db"
 }
@@ -63,19 +66,41 @@ fn is_source(content_path: &Path) -> bool {
     ext == "md" || (in_agendas && matches!(ext.as_str(), "yaml" | "yml" | "csv"))
 }
 
-fn walk(dir: &Path) -> impl Iterator<Item = Result<PathBuf, Diagnostic>> + '_ {
+/// Files under `dir` in sorted order, with their stamps, skipping editor droppings.
+fn walk(dir: &Path) -> impl Iterator<Item = Result<(PathBuf, FileStamp), Diagnostic>> + '_ {
+    let error = move |path: Option<&Path>, err: &dyn std::fmt::Display| {
+        Diagnostic::error(format!(
+            "cannot read {}: {err}",
+            path.unwrap_or(dir).display()
+        ))
+    };
     WalkDir::new(dir)
         .sort_by_file_name()
         .follow_links(true)
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()))
         .filter_map(move |entry| match entry {
-            Ok(e) if e.file_type().is_file() => Some(Ok(e.into_path())),
+            Ok(e) if e.file_type().is_file() => Some(match e.metadata() {
+                Ok(meta) => Ok((e.into_path(), FileStamp::of(&meta))),
+                // Deleted between listing and stat: it is simply gone.
+                Err(err)
+                    if err
+                        .io_error()
+                        .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound) =>
+                {
+                    return None;
+                }
+                Err(err) => Err(error(Some(e.path()), &err)),
+            }),
             Ok(_) => None,
-            Err(err) => Some(Err(Diagnostic::error(format!(
-                "cannot read {}: {err}",
-                err.path().unwrap_or(dir).display()
-            )))),
+            Err(err)
+                if err
+                    .io_error()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound) =>
+            {
+                None
+            }
+            Err(err) => Some(Err(error(err.path(), &err))),
         })
 }
 
@@ -86,25 +111,88 @@ fn rel_string(path: &Path) -> String {
         .join("/")
 }
 
-/// Walks `root` and reads every source file, in parallel. Files come back in
-/// a stable (sorted) order so that everything downstream is deterministic.
-pub fn load(root: &Path) -> Result<Inputs, Vec<Diagnostic>> {
+/// What a file looked like on disk when it was listed: if any of these
+/// differ at the next scan, the file is read again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileStamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    /// Editors that save by renaming a new file over the old one change it.
+    inode: u64,
+}
+
+impl FileStamp {
+    pub fn of(meta: &std::fs::Metadata) -> FileStamp {
+        #[cfg(unix)]
+        let inode = std::os::unix::fs::MetadataExt::ino(meta);
+        #[cfg(not(unix))]
+        let inode = 0;
+        FileStamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            inode,
+        }
+    }
+}
+
+/// A source file found by [`scan`], not read yet.
+#[derive(Debug, Clone)]
+pub struct SourceEntry {
+    /// Where to read it.
+    pub abs: PathBuf,
+    /// Relative to the site root: `content/sessions/x.md`.
+    pub path: PathBuf,
+    /// Relative to `content/`: `sessions/x.md`.
+    pub content_path: PathBuf,
+    pub stamp: FileStamp,
+}
+
+impl SourceEntry {
+    pub fn read(&self) -> Result<SourceFile, Diagnostic> {
+        std::fs::read(&self.abs)
+            .map(|bytes| SourceFile {
+                path: self.path.clone(),
+                content_path: self.content_path.clone(),
+                bytes,
+            })
+            .map_err(|e| Diagnostic::error(format!("cannot read file: {e}")).in_file(&self.path))
+    }
+}
+
+/// Everything in a site folder, with sources listed but not read.
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// In a stable (sorted) order, so that everything downstream is deterministic.
+    pub sources: Vec<SourceEntry>,
+    pub assets: Vec<CopiedFile>,
+    pub static_files: Vec<CopiedFile>,
+    pub templates: Vec<(String, String)>,
+}
+
+/// Walks `root`: lists sources with their stamps, assets and static files,
+/// and reads the site's templates (few and small). Sources are read by the
+/// caller, which may skip those it has already read.
+pub fn scan(root: &Path) -> Result<Listing, Vec<Diagnostic>> {
     let mut errors = Vec::new();
-    let mut inputs = Inputs::default();
+    let mut listing = Listing::default();
     let content = root.join("content");
-    let mut source_paths = Vec::new();
     if content.is_dir() {
         for entry in walk(&content) {
             match entry {
-                Ok(path) => {
+                Ok((path, stamp)) => {
                     let content_path = path
                         .strip_prefix(&content)
                         .expect("under content")
                         .to_path_buf();
                     if is_source(&content_path) {
-                        source_paths.push((path, content_path));
+                        listing.sources.push(SourceEntry {
+                            path: Path::new("content").join(&content_path),
+                            content_path,
+                            abs: path,
+                            stamp,
+                        });
                     } else {
-                        inputs.assets.push(CopiedFile {
+                        listing.assets.push(CopiedFile {
                             output: rel_string(&content_path),
                             source: path,
                         });
@@ -120,30 +208,11 @@ pub fn load(root: &Path) -> Result<Inputs, Vec<Diagnostic>> {
                 .hint("put sessions, patterns and pages under content/ (see `fireside init`)"),
         );
     }
-    let read: Vec<Result<SourceFile, Diagnostic>> = source_paths
-        .into_par_iter()
-        .map(|(abs, content_path)| {
-            let path = Path::new("content").join(&content_path);
-            std::fs::read(&abs)
-                .map(|bytes| SourceFile {
-                    path: path.clone(),
-                    content_path,
-                    bytes,
-                })
-                .map_err(|e| Diagnostic::error(format!("cannot read file: {e}")).in_file(path))
-        })
-        .collect();
-    for r in read {
-        match r {
-            Ok(f) => inputs.sources.push(f),
-            Err(d) => errors.push(d),
-        }
-    }
     let static_dir = root.join("static");
     if static_dir.is_dir() {
         for entry in walk(&static_dir) {
             match entry {
-                Ok(path) => inputs.static_files.push(CopiedFile {
+                Ok((path, _)) => listing.static_files.push(CopiedFile {
                     output: rel_string(path.strip_prefix(&static_dir).expect("under static")),
                     source: path,
                 }),
@@ -155,10 +224,10 @@ pub fn load(root: &Path) -> Result<Inputs, Vec<Diagnostic>> {
     if templates.is_dir() {
         for entry in walk(&templates) {
             match entry {
-                Ok(path) => {
+                Ok((path, _)) => {
                     let name = rel_string(path.strip_prefix(&templates).expect("under templates"));
                     match std::fs::read_to_string(&path) {
-                        Ok(text) => inputs.templates.push((name, text)),
+                        Ok(text) => listing.templates.push((name, text)),
                         Err(e) => errors.push(
                             Diagnostic::error(format!("cannot read template: {e}"))
                                 .in_file(Path::new("templates").join(&name)),
@@ -170,10 +239,35 @@ pub fn load(root: &Path) -> Result<Inputs, Vec<Diagnostic>> {
         }
     }
     if errors.is_empty() {
-        Ok(inputs)
+        Ok(listing)
     } else {
         Err(errors)
     }
+}
+
+/// Walks `root` and reads every source file, in parallel. Files come back in
+/// a stable (sorted) order so that everything downstream is deterministic.
+pub fn load(root: &Path) -> Result<Inputs, Vec<Diagnostic>> {
+    let listing = scan(root)?;
+    let read: Vec<Result<SourceFile, Diagnostic>> =
+        listing.sources.par_iter().map(SourceEntry::read).collect();
+    let mut errors = Vec::new();
+    let mut sources = Vec::with_capacity(read.len());
+    for r in read {
+        match r {
+            Ok(f) => sources.push(f),
+            Err(d) => errors.push(d),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Inputs {
+        sources,
+        assets: listing.assets,
+        static_files: listing.static_files,
+        templates: listing.templates,
+    })
 }
 
 #[cfg(test)]
@@ -182,7 +276,15 @@ mod tests {
 
     #[test]
     fn ignores_editor_droppings() {
-        for name in [".x.md.swp", "x.md~", "#x.md#", "4913", ".DS_Store", "x.tmp"] {
+        for name in [
+            ".x.md.swp",
+            "x.md~",
+            "#x.md#",
+            "4913",
+            ".DS_Store",
+            "x.tmp",
+            "x.md___jb_tmp___",
+        ] {
             assert!(is_ignored(name), "{name}");
         }
         assert!(!is_ignored("x.md"));

@@ -187,6 +187,45 @@ pub fn write_file(dir: &Path, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::write(target, bytes)
 }
 
+/// Replaces one file under `dir` atomically: readers (the preview server)
+/// see the old bytes or the new, never half a file. The temporary file is a
+/// dot-file next to the target, so it is never served.
+pub fn replace_file(dir: &Path, rel: &str, content: &Content) -> std::io::Result<()> {
+    let target = dir.join(rel);
+    let parent = target.parent().unwrap_or(dir);
+    std::fs::create_dir_all(parent)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".fireside-")
+        .tempfile_in(parent)?;
+    match content {
+        Content::Bytes(b) => std::io::Write::write_all(tmp.as_file_mut(), b)?,
+        Content::Static(b) => std::io::Write::write_all(tmp.as_file_mut(), b)?,
+        Content::Copy(src) => {
+            std::io::copy(&mut std::fs::File::open(src)?, tmp.as_file_mut())?;
+        }
+    }
+    tmp.persist(&target).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Removes one file under `dir`, and the folders it leaves empty.
+pub fn remove_file(dir: &Path, rel: &str) -> std::io::Result<()> {
+    let target = dir.join(rel);
+    match std::fs::remove_file(&target) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    let mut folder = target.parent();
+    while let Some(f) = folder {
+        if f == dir || std::fs::remove_dir(f).is_err() {
+            break; // not empty, or the output root
+        }
+        folder = f.parent();
+    }
+    Ok(())
+}
+
 /// Writes files under `dir`, creating folders, in parallel.
 pub fn write_files(dir: &Path, files: &[OutputFile]) -> std::io::Result<()> {
     let mut folders: Vec<PathBuf> = files

@@ -111,20 +111,27 @@ pub fn kind_by_folder(content_path: &Path) -> Kind {
 /// Parses every file in parallel. Returns the documents (in input order) and
 /// every diagnostic, errors and warnings alike.
 pub fn parse_all(files: &[SourceFile], cx: &ParseContext<'_>) -> (Vec<Parsed>, Vec<Diagnostic>) {
-    let results: Vec<Result<Parsed, Vec<Diagnostic>>> =
-        files.par_iter().map(|f| parse_file(f, cx)).collect();
+    let results: Vec<(Option<Parsed>, Vec<Diagnostic>)> =
+        files.par_iter().map(|f| parse_source(f, cx)).collect();
     let mut docs = Vec::with_capacity(results.len());
     let mut diagnostics = Vec::new();
-    for r in results {
-        match r {
-            Ok(doc) => {
-                diagnostics.extend(body_diagnostics(&doc));
-                docs.push(doc);
-            }
-            Err(mut d) => diagnostics.append(&mut d),
-        }
+    for (doc, mut d) in results {
+        docs.extend(doc);
+        diagnostics.append(&mut d);
     }
     (docs, diagnostics)
+}
+
+/// Parses one file: its document if it parsed, and every diagnostic about
+/// it (errors, and warnings from its body).
+pub fn parse_source(file: &SourceFile, cx: &ParseContext<'_>) -> (Option<Parsed>, Vec<Diagnostic>) {
+    match parse_file(file, cx) {
+        Ok(doc) => {
+            let diagnostics = body_diagnostics(&doc);
+            (Some(doc), diagnostics)
+        }
+        Err(d) => (None, d),
+    }
 }
 
 fn body_diagnostics(doc: &Parsed) -> Vec<Diagnostic> {

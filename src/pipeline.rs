@@ -2,21 +2,34 @@
 //!
 //! I/O happens at the two ends (load and write); the stages between are
 //! pure functions over in-memory data, which is what makes them testable,
-//! parallel and ready for incremental rebuilds.
+//! parallel and incremental.
+//!
+//! A [`Builder`] runs the stages and keeps what it can between builds:
+//! parsed documents (by path and content hash) and, per output file, what
+//! it was made from. `fireside build` runs one build with a new builder;
+//! `fireside serve` keeps one builder and runs a build per change, which
+//! re-parses only changed files, renders only pages whose input changed,
+//! and rewrites only files whose bytes changed.
 
+use std::collections::{HashMap, HashSet};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
+use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostic::{self, Diagnostic};
+use crate::fingerprint::{self, Fingerprint, ValueHasher};
 use crate::highlight::{self, Highlighter};
+use crate::linkcheck::{self, IndexedPage, LinkIndex};
+use crate::load::{FileStamp, SourceEntry};
 use crate::markdown::MarkdownOptions;
 use crate::output::{self, Content, OutputFile};
-use crate::parse::{self, ParseContext};
-use crate::render;
+use crate::parse::{self, ParseContext, Parsed};
+use crate::render::{self, PlannedPage};
 use crate::resolve::{self, ResolveInput};
 use crate::site::Site;
 use crate::templates::{self, Templates};
@@ -61,10 +74,17 @@ impl BuildOptions {
 /// What a successful build did.
 #[derive(Debug)]
 pub struct BuildReport {
+    /// HTML pages in the site.
     pub pages: usize,
+    /// Pages rendered by this build (the others' inputs did not change).
+    pub rendered: usize,
     pub elapsed: Duration,
     pub warnings: Vec<Diagnostic>,
     pub output: PathBuf,
+    /// Output files this build wrote (new or changed bytes), sorted.
+    pub written: Vec<String>,
+    /// Output files this build removed (their page or file is gone), sorted.
+    pub removed: Vec<String>,
 }
 
 /// Why a build failed. Content errors exit with 1, usage errors with 2.
@@ -129,146 +149,516 @@ pub fn resolve_now(explicit: Option<Timestamp>) -> Result<Timestamp, Diagnostic>
     }
 }
 
-/// Reads `site.yaml`, and makes the highlighter for the themes it names,
-/// primed with the site's highlight cache.
-pub fn load_config(opts: &BuildOptions) -> Result<(Config, Highlighter), BuildError> {
-    let config = Config::load(&opts.root, opts.base_url.as_deref())
-        .map_err(|d| BuildError::Content(vec![d]))?;
-    let mut highlighter = Highlighter::with_themes(
-        &config.markdown.highlight_theme,
-        &config.markdown.highlight_theme_dark,
-    )
-    .map_err(|e| {
-        BuildError::Content(vec![Diagnostic::error(e).in_file("site.yaml").hint(
-            "set markdown.highlight_theme and markdown.highlight_theme_dark to bundled themes",
-        )])
-    })?;
-    highlighter.load_cache(&highlight::cache_path(&opts.root));
-    Ok((config, highlighter))
+/// Where a build's output goes.
+#[derive(Debug, Clone, Copy)]
+pub enum Target<'a> {
+    /// Nowhere: render and check everything, write nothing (`fireside check`).
+    Check,
+    /// Into this folder. A builder's first build expects it empty and writes
+    /// pages as they are rendered; later builds into the same folder write
+    /// only what changed, and only once the whole build has succeeded, so a
+    /// failed build leaves the folder as the last good build left it.
+    Folder(&'a Path),
 }
 
-/// Loads, parses and resolves a site: everything but rendering.
-pub fn load_site(
-    opts: &BuildOptions,
+/// Runs builds of one site, keeping between them what did not change.
+pub struct Builder {
+    opts: BuildOptions,
+    /// The clock of every build of this builder: fixed, so that a rebuild
+    /// changes only what the sources changed.
+    now: Option<Timestamp>,
+    setup: Option<Setup>,
+    sources: HashMap<PathBuf, SourceState>,
+    output: OutputState,
+}
+
+/// What follows from one version of `site.yaml`; a new version resets
+/// everything parsed with the old one.
+struct Setup {
+    site_yaml: Vec<u8>,
     config: Config,
-    highlighter: &Highlighter,
-) -> Result<(Site, Templates, Vec<Diagnostic>), BuildError> {
-    let now = resolve_now(opts.now).map_err(BuildError::Usage)?;
-    let mut clock = StageClock::new();
-    let inputs = crate::load::load(&opts.root).map_err(BuildError::Content)?;
-    clock.lap("load");
-    let templates_result = Templates::new(&config, &inputs.templates);
-    let cx = ParseContext {
-        markdown: MarkdownOptions {
-            raw_html: config.markdown.raw_html,
-            smart_punctuation: config.markdown.smart_punctuation,
-        },
-        highlighter,
-        include_drafts: opts.drafts,
-    };
-    let (docs, mut diagnostics) = parse::parse_all(&inputs.sources, &cx);
-    drop(inputs.sources); // the text now lives in the parsed documents
-    clock.lap("parse");
-    let mut errors: Vec<Diagnostic> = diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .cloned()
-        .collect();
-    diagnostics.retain(|d| !d.is_error());
-    let warnings = diagnostics;
-    if let Err(e) = &templates_result {
-        errors.extend(e.iter().cloned());
+    highlighter: Highlighter,
+}
+
+/// A source file as last read, and what parsing it gave.
+struct SourceState {
+    stamp: FileStamp,
+    hash: blake3::Hash,
+    doc: Option<Parsed>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// What the output folder holds after the last good build.
+#[derive(Default)]
+struct OutputState {
+    /// Page output path -> fingerprint of the input it was rendered from.
+    pages: HashMap<String, Fingerprint>,
+    /// Every output file (pages too) -> fingerprint of its bytes (or, for
+    /// copied files, of the source's path and stamp).
+    files: HashMap<String, Fingerprint>,
+    links: LinkIndex,
+}
+
+/// A page rendered by the current build, kept until the build succeeds.
+struct Rendered {
+    output: String,
+    input: Fingerprint,
+    bytes: Fingerprint,
+    /// The page's bytes, when they must be written later.
+    html: Option<Vec<u8>>,
+    links: Option<linkcheck::PageLinks>,
+}
+
+impl Builder {
+    pub fn new(opts: BuildOptions) -> Builder {
+        Builder {
+            opts,
+            now: None,
+            setup: None,
+            sources: HashMap::new(),
+            output: OutputState::default(),
+        }
     }
-    let site = if errors.is_empty() {
-        match resolve::resolve(ResolveInput {
-            config,
+
+    pub fn options(&self) -> &BuildOptions {
+        &self.opts
+    }
+
+    /// The configuration of the last build that read a valid `site.yaml`.
+    pub fn config(&self) -> Option<&Config> {
+        self.setup.as_ref().map(|s| &s.config)
+    }
+
+    /// Forgets what the output folder holds: the next build writes everything.
+    pub fn forget_output(&mut self) {
+        self.output = OutputState::default();
+    }
+
+    /// Saves the highlight cache for the next process; failing is not an error.
+    pub fn save_cache(&self) {
+        if let Some(setup) = &self.setup {
+            let _ = setup
+                .highlighter
+                .save_cache(&highlight::cache_path(&self.opts.root));
+        }
+    }
+
+    /// Runs one build. `changed` names files known to have changed (from a
+    /// file watcher): they are read again even if their size and time look
+    /// the same. Everything else is compared by stamp, then by content.
+    pub fn build(
+        &mut self,
+        target: Target<'_>,
+        changed: &[PathBuf],
+    ) -> Result<BuildReport, BuildError> {
+        let started = Instant::now();
+        let mut clock = StageClock::new();
+        let now = match self.now {
+            Some(t) => t,
+            None => *self
+                .now
+                .insert(resolve_now(self.opts.now).map_err(BuildError::Usage)?),
+        };
+        self.refresh_setup()?;
+        clock.lap("config");
+        let listing = crate::load::scan(&self.opts.root).map_err(BuildError::Content)?;
+        clock.lap("scan");
+        self.refresh_sources(&listing.sources, changed)?;
+        clock.lap("parse");
+        let setup = self.setup.as_ref().expect("set up above");
+        let mut errors = Vec::new();
+        let mut warnings = Vec::new();
+        let mut docs = Vec::with_capacity(listing.sources.len());
+        for entry in &listing.sources {
+            if let Some(state) = self.sources.get(&entry.path) {
+                for d in &state.diagnostics {
+                    if d.is_error() {
+                        errors.push(d.clone());
+                    } else {
+                        warnings.push(d.clone());
+                    }
+                }
+                docs.extend(state.doc.as_ref());
+            }
+        }
+        let templates = Templates::new(&setup.config, &listing.templates);
+        if let Err(e) = &templates {
+            errors.extend(e.iter().cloned());
+        }
+        let fail = |mut errors: Vec<Diagnostic>, warnings: &[Diagnostic]| {
+            diagnostic::sort(&mut errors);
+            errors.extend(warnings.iter().cloned());
+            BuildError::Content(errors)
+        };
+        if !errors.is_empty() {
+            return Err(fail(errors, &warnings));
+        }
+        let templates = templates.expect("no errors");
+        let site = resolve::resolve(ResolveInput {
+            config: setup.config.clone(),
             now,
             docs,
-            assets: inputs.assets,
-            static_files: inputs.static_files,
-        }) {
-            Ok(site) => {
-                clock.lap("resolve");
-                Some(site)
-            }
-            Err(mut e) => {
-                errors.append(&mut e);
-                None
+            assets: listing.assets,
+            static_files: listing.static_files,
+        })
+        .map_err(|e| fail(e, &warnings))?;
+        clock.lap("resolve");
+        let priority: HashSet<&Path> = changed
+            .iter()
+            .filter_map(|p| p.strip_prefix(&self.opts.root).ok())
+            .collect();
+        let written = self
+            .render_and_write(&site, &templates, target, &priority, &mut clock)
+            .map_err(|e| match e {
+                WriteFailure::Content(e) => fail(e, &warnings),
+                WriteFailure::Io(d) => BuildError::Usage(d),
+            })?;
+        Ok(BuildReport {
+            pages: written.pages,
+            rendered: written.rendered,
+            elapsed: started.elapsed(),
+            warnings,
+            output: match target {
+                Target::Folder(dir) => dir.to_path_buf(),
+                Target::Check => self.opts.output_dir(),
+            },
+            written: written.written,
+            removed: written.removed,
+        })
+    }
+
+    /// Reads `site.yaml`; a new version makes a new configuration and
+    /// highlighter and drops everything parsed with the old ones.
+    fn refresh_setup(&mut self) -> Result<(), BuildError> {
+        let site_yaml = std::fs::read(self.opts.root.join("site.yaml")).unwrap_or_default();
+        if self
+            .setup
+            .as_ref()
+            .is_some_and(|s| s.site_yaml == site_yaml)
+        {
+            return Ok(());
+        }
+        self.setup = None;
+        self.sources.clear();
+        let config = Config::load(&self.opts.root, self.opts.base_url.as_deref())
+            .map_err(|d| BuildError::Content(vec![d]))?;
+        let mut highlighter = Highlighter::with_themes(
+            &config.markdown.highlight_theme,
+            &config.markdown.highlight_theme_dark,
+        )
+        .map_err(|e| {
+            BuildError::Content(vec![Diagnostic::error(e).in_file("site.yaml").hint(
+                "set markdown.highlight_theme and markdown.highlight_theme_dark to bundled themes",
+            )])
+        })?;
+        highlighter.load_cache(&highlight::cache_path(&self.opts.root));
+        self.setup = Some(Setup {
+            site_yaml,
+            config,
+            highlighter,
+        });
+        Ok(())
+    }
+
+    /// Brings the parsed documents up to date with the listed sources:
+    /// reads files whose stamp changed (or that `changed` names), and
+    /// parses those whose content changed, in parallel.
+    fn refresh_sources(
+        &mut self,
+        listed: &[SourceEntry],
+        changed: &[PathBuf],
+    ) -> Result<(), BuildError> {
+        let setup = self.setup.as_ref().expect("set up first");
+        let changed: HashSet<&Path> = changed.iter().map(PathBuf::as_path).collect();
+        let stale: Vec<&SourceEntry> = listed
+            .iter()
+            .filter(|e| {
+                changed.contains(e.abs.as_path())
+                    || self.sources.get(&e.path).is_none_or(|s| s.stamp != e.stamp)
+            })
+            .collect();
+        let read: Vec<(&SourceEntry, Result<crate::load::SourceFile, Diagnostic>)> =
+            stale.par_iter().map(|e| (*e, e.read())).collect();
+        let mut to_parse = Vec::new();
+        let mut errors = Vec::new();
+        for (entry, file) in read {
+            match file {
+                Ok(file) => {
+                    let hash = blake3::hash(&file.bytes);
+                    match self.sources.get_mut(&entry.path) {
+                        Some(state) if state.hash == hash => state.stamp = entry.stamp,
+                        _ => to_parse.push((entry.stamp, hash, file)),
+                    }
+                }
+                // Deleted since it was listed: the next build will not list it.
+                Err(_) if !entry.abs.exists() => {
+                    self.sources.remove(&entry.path);
+                }
+                Err(d) => errors.push(d),
             }
         }
-    } else {
-        None
-    };
-    match (site, templates_result) {
-        (Some(site), Ok(templates)) if errors.is_empty() => Ok((site, templates, warnings)),
-        _ => {
-            diagnostic::sort(&mut errors);
-            errors.extend(warnings);
-            Err(BuildError::Content(errors))
+        if !errors.is_empty() {
+            return Err(BuildError::Content(errors));
         }
+        let cx = ParseContext {
+            markdown: MarkdownOptions {
+                raw_html: setup.config.markdown.raw_html,
+                smart_punctuation: setup.config.markdown.smart_punctuation,
+            },
+            highlighter: &setup.highlighter,
+            include_drafts: self.opts.drafts,
+        };
+        let parsed: Vec<(PathBuf, SourceState)> = to_parse
+            .into_par_iter()
+            .map(|(stamp, hash, file)| {
+                let (doc, diagnostics) = parse::parse_source(&file, &cx);
+                let state = SourceState {
+                    stamp,
+                    hash,
+                    doc,
+                    diagnostics,
+                };
+                (file.path, state)
+            })
+            .collect();
+        self.sources.extend(parsed);
+        let listed: HashSet<&Path> = listed.iter().map(|e| e.path.as_path()).collect();
+        self.sources
+            .retain(|path, _| listed.contains(path.as_path()));
+        Ok(())
+    }
+
+    /// Plans the site, renders the pages whose input changed (those from
+    /// `priority` files first), checks links and writes what changed.
+    fn render_and_write(
+        &mut self,
+        site: &Site,
+        templates: &Templates,
+        target: Target<'_>,
+        priority: &HashSet<&Path>,
+        clock: &mut StageClock,
+    ) -> Result<Written, WriteFailure> {
+        let views = Views::new(site);
+        let plan = render::plan(site);
+        clock.lap("views");
+        let hasher = ValueHasher::with_shared(&views.shared());
+        let dir = match target {
+            Target::Folder(d) => Some(d),
+            Target::Check => None,
+        };
+        // A first build streams pages into its (empty) folder; later ones
+        // hold changed pages until everything succeeded.
+        let streaming = self.output.files.is_empty();
+        let bar = (self.opts.progress && plan.len() > 2000 && std::io::stderr().is_terminal())
+            .then(|| {
+                let bar = indicatif::ProgressBar::new(plan.len() as u64);
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{spinner} rendering {pos}/{len} pages {wide_bar} {eta}",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                bar
+            });
+        let previous = &self.output;
+        let render_one = |page: &PlannedPage| -> Result<Option<Rendered>, Diagnostic> {
+            let input = render::page_input(site, &views, page, &plan);
+            let input_print = hasher.page(&templates.fingerprint, &input);
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
+            if previous.pages.get(&page.output) == Some(&input_print) {
+                return Ok(None);
+            }
+            let page_out = render::render_page(site, templates, page, &input)?;
+            let bytes = page_out.html.into_bytes();
+            let bytes_print = fingerprint::of_bytes(&bytes);
+            let unchanged = previous.files.get(&page.output) == Some(&bytes_print);
+            let html = match dir {
+                Some(d) if streaming => {
+                    output::write_file(d, &page.output, &bytes).map_err(|e| {
+                        Diagnostic::error(format!("cannot write `{}`: {e}", page.output))
+                            .hint("check that the output folder is writable and the disk has room")
+                    })?;
+                    None
+                }
+                Some(_) if !unchanged => Some(bytes),
+                _ => None,
+            };
+            Ok(Some(Rendered {
+                output: page.output.clone(),
+                input: input_print,
+                bytes: bytes_print,
+                html,
+                links: page_out.links,
+            }))
+        };
+        let (first, rest): (Vec<&PlannedPage>, Vec<&PlannedPage>) = plan.iter().partition(|p| {
+            render::source_of(site, p.kind).is_some_and(|s| priority.contains(s.as_path()))
+        });
+        let errors = Mutex::new(Vec::new());
+        let mut rendered: Vec<Rendered> = Vec::new();
+        for group in [first, rest] {
+            let results: Vec<Rendered> = group
+                .par_iter()
+                .filter_map(|p| match render_one(p) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        let mut errors = errors.lock().expect("errors lock");
+                        // One broken template fails every page that uses it: report it once.
+                        if !errors.contains(&e) {
+                            errors.push(e);
+                        }
+                        None
+                    }
+                })
+                .collect();
+            rendered.extend(results);
+        }
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        let errors = errors.into_inner().expect("errors lock");
+        if !errors.is_empty() {
+            return Err(WriteFailure::Content(errors));
+        }
+        clock.lap("render");
+
+        let supporting = supporting_files(
+            site,
+            &plan,
+            &self.setup.as_ref().expect("set up first").highlighter,
+        )
+        .map_err(WriteFailure::Content)?;
+        let planned: HashSet<&str> = plan.iter().map(|p| p.output.as_str()).collect();
+        let mut known: HashSet<String> = supporting.iter().map(|f| f.path.clone()).collect();
+        known.extend(planned.iter().map(|p| p.to_string()));
+        let changes = linkcheck::Changes {
+            pages: rendered
+                .iter_mut()
+                .filter_map(|r| Some((r.output.clone(), IndexedPage::new(r.links.take()?))))
+                .collect(),
+            removed: previous
+                .pages
+                .keys()
+                .filter(|p| !planned.contains(p.as_str()))
+                .cloned()
+                .collect(),
+        };
+        let files_removed = previous.files.keys().any(|f| !known.contains(f));
+        let check_all =
+            previous.pages.is_empty() || files_removed || previous.links.breaks_others(&changes);
+        let mut broken = previous.links.check(
+            &changes,
+            check_all,
+            &known,
+            &site.config.base_path,
+            &site.config.root,
+        );
+        if !broken.is_empty() {
+            diagnostic::sort(&mut broken);
+            return Err(WriteFailure::Content(broken));
+        }
+        clock.lap("links");
+
+        // Supporting files: written when their content (or source) changed.
+        let mut files: HashMap<String, Fingerprint> = previous
+            .files
+            .iter()
+            .filter(|(path, _)| planned.contains(path.as_str()))
+            .map(|(k, v)| (k.clone(), *v))
+            .collect();
+        let mut to_write: Vec<(String, Content)> = Vec::new();
+        for f in supporting {
+            let print = match &f.content {
+                Content::Bytes(b) => fingerprint::of_bytes(b),
+                Content::Static(b) => fingerprint::of_bytes(b),
+                Content::Copy(src) => {
+                    let stamp = std::fs::metadata(src).map(|m| FileStamp::of(&m)).ok();
+                    fingerprint::of_bytes(format!("{}\0{stamp:?}", src.display()).as_bytes())
+                }
+            };
+            if streaming || previous.files.get(&f.path) != Some(&print) {
+                to_write.push((f.path.clone(), f.content));
+            }
+            files.insert(f.path, print);
+        }
+        let mut written: Vec<String> = to_write.iter().map(|(p, _)| p.clone()).collect();
+        let mut pages = previous.pages.clone();
+        for r in &mut rendered {
+            pages.insert(r.output.clone(), r.input);
+            if previous.files.get(&r.output) != Some(&r.bytes) || streaming {
+                written.push(r.output.clone());
+            }
+            if let Some(html) = r.html.take() {
+                to_write.push((r.output.clone(), Content::Bytes(html)));
+            }
+            files.insert(r.output.clone(), r.bytes);
+        }
+        pages.retain(|p, _| planned.contains(p.as_str()));
+        let mut removed: Vec<String> = previous
+            .files
+            .keys()
+            .filter(|f| !files.contains_key(*f))
+            .cloned()
+            .collect();
+        if let Some(d) = dir {
+            let io = |e: std::io::Error| {
+                WriteFailure::Io(
+                    Diagnostic::error(format!("cannot write the site to `{}`: {e}", d.display()))
+                        .hint("check that the folder is writable and the disk has room"),
+                )
+            };
+            if streaming {
+                let files: Vec<OutputFile> = to_write
+                    .into_iter()
+                    .map(|(path, content)| OutputFile { path, content })
+                    .collect();
+                output::write_files(d, &files).map_err(io)?;
+            } else {
+                to_write
+                    .par_iter()
+                    .try_for_each(|(path, content)| output::replace_file(d, path, content))
+                    .map_err(io)?;
+                for f in &removed {
+                    output::remove_file(d, f).map_err(io)?;
+                }
+            }
+        }
+        clock.lap("write");
+        let rendered_count = rendered.len();
+        if dir.is_some() {
+            let mut links = std::mem::take(&mut self.output.links);
+            links.apply(changes);
+            self.output = OutputState {
+                pages,
+                files,
+                links,
+            };
+        }
+        written.sort();
+        written.dedup();
+        removed.sort();
+        Ok(Written {
+            pages: plan.iter().filter(|p| p.output.ends_with(".html")).count(),
+            rendered: rendered_count,
+            written,
+            removed,
+        })
     }
 }
 
-/// Renders a resolved site and writes it into `dir` (a staging folder), or
-/// only renders it when `dir` is `None` (`fireside check`). Pages go to disk
-/// as soon as each is rendered. Returns the number of HTML pages.
-pub fn render_site(
-    site: &Site,
-    templates: &Templates,
-    highlighter: &Highlighter,
-    progress: bool,
-    dir: Option<&Path>,
-) -> Result<usize, Vec<Diagnostic>> {
-    let mut clock = StageClock::new();
-    let views = Views::new(site);
-    let plan = render::plan(site);
-    clock.lap("plan");
-    let bar = (progress && plan.len() > 2000 && std::io::stderr().is_terminal()).then(|| {
-        let bar = indicatif::ProgressBar::new(plan.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} rendering {pos}/{len} pages {wide_bar} {eta}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    });
-    let tick = || {
-        if let Some(b) = &bar {
-            b.inc(1);
-        }
-    };
-    let sink = |path: &str, bytes: &[u8]| match dir {
-        Some(d) => output::write_file(d, path, bytes),
-        None => Ok(()),
-    };
-    let rendered = render::render_all(site, &views, templates, &plan, &sink, &tick);
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
-    let links = rendered?;
-    clock.lap("render");
-    let files = supporting_files(site, &plan, highlighter)?;
-    let mut known: std::collections::HashSet<String> =
-        files.iter().map(|f| f.path.clone()).collect();
-    known.extend(plan.iter().map(|p| p.output.clone()));
-    let mut broken =
-        crate::linkcheck::check(&links, &known, &site.config.base_path, &site.config.root);
-    if !broken.is_empty() {
-        diagnostic::sort(&mut broken);
-        return Err(broken);
-    }
-    clock.lap("links");
-    if let Some(d) = dir {
-        output::write_files(d, &files).map_err(|e| {
-            vec![
-                Diagnostic::error(format!("cannot write the site: {e}"))
-                    .hint("check that the output folder is writable and the disk has room"),
-            ]
-        })?;
-    }
-    clock.lap("copy");
-    Ok(plan.iter().filter(|p| p.output.ends_with(".html")).count())
+/// What [`Builder::render_and_write`] did.
+struct Written {
+    pages: usize,
+    rendered: usize,
+    written: Vec<String>,
+    removed: Vec<String>,
+}
+
+enum WriteFailure {
+    Content(Vec<Diagnostic>),
+    Io(Diagnostic),
 }
 
 /// Everything besides rendered pages: the highlighting stylesheet, theme
@@ -321,58 +711,31 @@ fn supporting_files(
 
 /// Builds a site: the whole pipeline, writing atomically unless `dry_run`.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
-    let started = Instant::now();
     let out_dir = opts.output_dir();
-    if !opts.dry_run {
-        output::check_output_dir(&opts.root, &out_dir).map_err(BuildError::Usage)?;
+    let mut builder = Builder::new(opts.clone());
+    if opts.dry_run {
+        return builder.build(Target::Check, &[]);
     }
-    let cache_file = highlight::cache_path(&opts.root);
-    let mut clock = StageClock::new();
-    let (config, highlighter) = load_config(opts)?;
-    clock.lap("cache");
-    let (site, templates, warnings) = load_site(opts, config, &highlighter)?;
-    let content_error = |mut e: Vec<Diagnostic>| {
-        diagnostic::sort(&mut e);
-        e.extend(warnings.iter().cloned());
-        BuildError::Content(e)
+    output::check_output_dir(&opts.root, &out_dir).map_err(BuildError::Usage)?;
+    let written = output::write_site_with(&out_dir, |staging| {
+        builder.build(Target::Folder(staging), &[])
+    });
+    let mut report = match written {
+        Ok(report) => report,
+        Err(output::WriteError::Fill(e)) => return Err(e),
+        Err(output::WriteError::Io(e)) => {
+            return Err(BuildError::Usage(
+                Diagnostic::error(format!(
+                    "cannot write the site to `{}`: {e}",
+                    out_dir.display()
+                ))
+                .hint("check that the folder is writable and the disk has room"),
+            ));
+        }
     };
-    let pages = if opts.dry_run {
-        render_site(&site, &templates, &highlighter, opts.progress, None).map_err(content_error)?
-    } else {
-        let written = output::write_site_with(&out_dir, |staging| {
-            render_site(
-                &site,
-                &templates,
-                &highlighter,
-                opts.progress,
-                Some(staging),
-            )
-        });
-        let pages = match written {
-            Ok(pages) => pages,
-            Err(output::WriteError::Fill(e)) => return Err(content_error(e)),
-            Err(output::WriteError::Io(e)) => {
-                return Err(BuildError::Usage(
-                    Diagnostic::error(format!(
-                        "cannot write the site to `{}`: {e}",
-                        out_dir.display()
-                    ))
-                    .hint("check that the folder is writable and the disk has room"),
-                ));
-            }
-        };
-        clock.lap("write");
-        // The cache only speeds up the next build; failing to save it is not an error.
-        let _ = highlighter.save_cache(&cache_file);
-        clock.lap("save");
-        pages
-    };
-    Ok(BuildReport {
-        pages,
-        elapsed: started.elapsed(),
-        warnings,
-        output: out_dir,
-    })
+    report.output = out_dir;
+    builder.save_cache();
+    Ok(report)
 }
 
 /// True if `path` looks like a site root.

@@ -1,11 +1,11 @@
 //! The plan and render stages: decide every output page, then render them
 //! with tera, in parallel, from the precomputed view model.
 
-use rayon::prelude::*;
 use serde_json::json;
 use tera::{Context, Value};
 
 use crate::diagnostic::Diagnostic;
+use crate::linkcheck::PageLinks;
 use crate::meta::{Maturity, Status};
 use crate::site::*;
 use crate::templates::Templates;
@@ -132,66 +132,66 @@ pub fn plan(site: &Site) -> Vec<PlannedPage> {
     pages
 }
 
-/// Receives each rendered page as soon as it is ready, so a build never holds
-/// every page in memory. Called from many threads at once.
-pub type PageSink<'a> = dyn Fn(&str, &[u8]) -> std::io::Result<()> + Sync + 'a;
+/// What one page is rendered from: a template and the values it reads.
+///
+/// Rendering is a pure function of this input and the templates, so an
+/// incremental build compares fingerprints of inputs (see `fingerprint.rs`)
+/// and renders only pages whose input changed.
+#[derive(Debug, Default)]
+pub struct PageInput {
+    pub template: &'static str,
+    /// The template context, in insertion order.
+    pub values: Vec<(&'static str, Value)>,
+}
 
-/// Renders all pages in parallel and hands each to `sink`. Returns the
-/// links and ids of every HTML page (for the link checker), or every error
-/// (template errors and failed writes).
-pub fn render_all(
-    site: &Site,
-    views: &Views,
-    templates: &Templates,
-    pages: &[PlannedPage],
-    sink: &PageSink<'_>,
-    progress: &(dyn Fn() + Sync),
-) -> Result<Vec<crate::linkcheck::PageLinks>, Vec<Diagnostic>> {
-    let results: Vec<Result<Option<crate::linkcheck::PageLinks>, Diagnostic>> = pages
-        .par_iter()
-        .map(|page| {
-            let result =
-                render_page(site, views, templates, page, pages).and_then(|(template, html)| {
-                    sink(&page.output, html.as_bytes()).map_err(|e| {
-                        Diagnostic::error(format!("cannot write `{}`: {e}", page.output))
-                            .hint("check that the output folder is writable and the disk has room")
-                    })?;
-                    Ok(page.output.ends_with(".html").then(|| {
-                        crate::linkcheck::scan(
-                            &page.output,
-                            template,
-                            source_of(site, page.kind),
-                            &html,
-                        )
-                    }))
-                });
-            progress();
-            result
-        })
-        .collect();
-    let mut links = Vec::with_capacity(results.len());
-    // One broken template fails every page that uses it: report it once.
-    let mut errors: Vec<Diagnostic> = Vec::new();
-    for r in results {
-        match r {
-            Ok(Some(l)) => links.push(l),
-            Ok(None) => {}
-            Err(e) => {
-                if !errors.contains(&e) {
-                    errors.push(e);
-                }
-            }
+impl PageInput {
+    fn insert<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        self.insert_value(key, Value::from_serializable(value));
+    }
+
+    fn insert_value(&mut self, key: &'static str, value: Value) {
+        match self.values.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = value,
+            None => self.values.push((key, value)),
         }
     }
-    if errors.is_empty() {
-        Ok(links)
-    } else {
-        Err(errors)
+
+    fn context(&self) -> Context {
+        let mut cx = Context::new();
+        for (k, v) in &self.values {
+            cx.insert_value(*k, v.clone());
+        }
+        cx
     }
 }
 
+/// A rendered page: its bytes, and for HTML its ids and links (for the link checker).
+pub struct RenderedPage {
+    pub html: String,
+    pub links: Option<PageLinks>,
+}
+
+/// Renders one page from its input.
+pub fn render_page(
+    site: &Site,
+    templates: &Templates,
+    page: &PlannedPage,
+    input: &PageInput,
+) -> Result<RenderedPage, Diagnostic> {
+    let html = templates.render(input.template, &input.context())?;
+    let links = page.output.ends_with(".html").then(|| {
+        crate::linkcheck::scan(
+            &page.output,
+            input.template,
+            source_of(site, page.kind),
+            &html,
+        )
+    });
+    Ok(RenderedPage { html, links })
+}
+
 /// The Markdown file a page is rendered from, if any.
-fn source_of(site: &Site, kind: PageKind) -> Option<std::path::PathBuf> {
+pub fn source_of(site: &Site, kind: PageKind) -> Option<std::path::PathBuf> {
     match kind {
         PageKind::Session(i) => site.sessions[i].source.clone(),
         PageKind::Pattern(i) => Some(site.patterns[i].source.clone()),
@@ -207,15 +207,16 @@ fn val(json: serde_json::Value) -> Value {
     Value::from_serializable(&json)
 }
 
-fn render_page(
+/// The template and values of one page. Cheap next to rendering: values
+/// are mostly shared, reference-counted views.
+pub fn page_input(
     site: &Site,
     views: &Views,
-    templates: &Templates,
     page: &PlannedPage,
     all_pages: &[PlannedPage],
-) -> Result<(&'static str, String), Diagnostic> {
+) -> PageInput {
     let c = &site.config;
-    let mut cx = Context::new();
+    let mut cx = PageInput::default();
     cx.insert_value("site", views.site.clone());
     cx.insert("current_path", &c.url(&page.path));
     cx.insert("permalink", &c.permalink(&page.path));
@@ -591,7 +592,8 @@ fn render_page(
             "robots.txt"
         }
     };
-    templates.render(template, &cx).map(|html| (template, html))
+    cx.template = template;
+    cx
 }
 
 /// An RFC 3339 instant for a feed entry: the session's start, or its date at midnight UTC.

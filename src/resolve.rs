@@ -23,17 +23,18 @@ use crate::parse::{Doc, Parsed};
 use crate::site::*;
 use crate::slug::slugify;
 
-/// Everything the resolve stage needs.
-pub struct ResolveInput {
+/// Everything the resolve stage needs. Documents are borrowed: a long-lived
+/// build (`fireside serve`) keeps them between builds and resolves again.
+pub struct ResolveInput<'a> {
     pub config: Config,
     pub now: Timestamp,
-    pub docs: Vec<Parsed>,
+    pub docs: Vec<&'a Parsed>,
     pub assets: Vec<CopiedFile>,
     pub static_files: Vec<CopiedFile>,
 }
 
 /// Builds the site, or returns every error found.
-pub fn resolve(input: ResolveInput) -> Result<Site, Vec<Diagnostic>> {
+pub fn resolve(input: ResolveInput<'_>) -> Result<Site, Vec<Diagnostic>> {
     let mut r = Resolver::new(input.config, input.now);
     let mut session_docs = Vec::new();
     let mut pattern_docs = Vec::new();
@@ -163,7 +164,7 @@ impl Resolver {
         slug
     }
 
-    fn add_communities(&mut self, docs: &[Doc<meta::CommunityMeta>]) {
+    fn add_communities(&mut self, docs: &[&Doc<meta::CommunityMeta>]) {
         let mut seen = HashMap::new();
         for doc in docs {
             let slug = self.slug_for(doc, doc.meta.slug.as_ref());
@@ -198,7 +199,7 @@ impl Resolver {
         }
     }
 
-    fn add_people(&mut self, docs: &[Doc<meta::PersonMeta>]) {
+    fn add_people(&mut self, docs: &[&Doc<meta::PersonMeta>]) {
         let mut seen = HashMap::new();
         for doc in docs {
             let slug = self.slug_for(doc, doc.meta.slug.as_ref());
@@ -278,7 +279,7 @@ impl Resolver {
         Some(id)
     }
 
-    fn add_patterns(&mut self, docs: &[Doc<meta::PatternMeta>]) {
+    fn add_patterns(&mut self, docs: &[&Doc<meta::PatternMeta>]) {
         let mut seen = HashMap::new();
         for doc in docs {
             let slug = self.slug_for(doc, doc.meta.slug.as_ref());
@@ -315,7 +316,7 @@ impl Resolver {
         }
     }
 
-    fn add_pages(&mut self, docs: &[Doc<meta::PageMeta>]) {
+    fn add_pages(&mut self, docs: &[&Doc<meta::PageMeta>]) {
         let mut seen = HashMap::new();
         const RESERVED: &[&str] = &[
             "sessions",
@@ -387,7 +388,7 @@ impl Resolver {
         }
     }
 
-    fn add_agendas(&mut self, docs: &[AgendaDoc]) {
+    fn add_agendas(&mut self, docs: &[&AgendaDoc]) {
         let mut seen = HashMap::new();
         for doc in docs {
             if !self.check_unique(&mut seen, &doc.slug, &doc.file, "agenda") {
@@ -459,7 +460,7 @@ impl Resolver {
         }))
     }
 
-    fn add_sessions(&mut self, docs: &[Doc<SessionMeta>], agendas: &[AgendaDoc]) {
+    fn add_sessions(&mut self, docs: &[&Doc<SessionMeta>], agendas: &[&AgendaDoc]) {
         // Agenda entries first, keyed by (date, title slug), so write-ups can merge.
         let mut planned: HashMap<(Date, String), (usize, usize)> = HashMap::new();
         let agenda_index: HashMap<PathBuf, usize> = self
@@ -503,7 +504,7 @@ impl Resolver {
             if let Some(e) = entry {
                 merged.insert(e);
             }
-            let entry_ref = entry.map(|(a, e)| (&agendas[a], &agendas[a].entries[e]));
+            let entry_ref = entry.map(|(a, e)| (agendas[a], &agendas[a].entries[e]));
             self.add_session_from_doc(doc, entry_ref, &agenda_index);
         }
         for (a, doc) in agendas.iter().enumerate() {
@@ -939,7 +940,7 @@ impl Resolver {
         if over { Status::Held } else { Status::Planned }
     }
 
-    fn link_community_coordinators(&mut self, docs: &[Doc<meta::CommunityMeta>]) {
+    fn link_community_coordinators(&mut self, docs: &[&Doc<meta::CommunityMeta>]) {
         for doc in docs {
             let Some(ItemRef::Community(id)) = self.by_content_path.get(&doc.content_path).copied()
             else {
@@ -950,7 +951,7 @@ impl Resolver {
         }
     }
 
-    fn link_pattern_relations(&mut self, docs: &[Doc<meta::PatternMeta>]) {
+    fn link_pattern_relations(&mut self, docs: &[&Doc<meta::PatternMeta>]) {
         for doc in docs {
             let Some(ItemRef::Pattern(id)) = self.by_content_path.get(&doc.content_path).copied()
             else {
@@ -1022,12 +1023,12 @@ impl Resolver {
     #[allow(clippy::too_many_arguments)]
     fn resolve_bodies(
         &mut self,
-        sessions: &[Doc<SessionMeta>],
-        patterns: &[Doc<meta::PatternMeta>],
-        communities: &[Doc<meta::CommunityMeta>],
-        people: &[Doc<meta::PersonMeta>],
-        pages: &[Doc<meta::PageMeta>],
-        agendas: &[AgendaDoc],
+        sessions: &[&Doc<SessionMeta>],
+        patterns: &[&Doc<meta::PatternMeta>],
+        communities: &[&Doc<meta::CommunityMeta>],
+        people: &[&Doc<meta::PersonMeta>],
+        pages: &[&Doc<meta::PageMeta>],
+        agendas: &[&AgendaDoc],
     ) {
         // Anchors of every item first: links may point forward.
         let mut bodies: Vec<(ItemRef, &Path, &Path, &Rendered, &str)> = Vec::new();

@@ -55,6 +55,9 @@ pub fn theme_static_files(config: &Config) -> Result<Vec<ThemeFile>, Diagnostic>
 pub struct Templates {
     pub tera: Tera,
     origins: std::collections::HashMap<String, PathBuf>,
+    /// A hash of every template's name and text and of what the helpers
+    /// read: equal fingerprints render equal pages from equal contexts.
+    pub fingerprint: crate::fingerprint::Fingerprint,
 }
 
 impl Templates {
@@ -115,8 +118,16 @@ impl Templates {
             .iter()
             .map(|(k, (_, p))| (k.clone(), p.clone()))
             .collect();
-        let templates = Templates { tera, origins };
-        let mut t = templates;
+        let mut text = config.base_path.clone();
+        for (name, (body, _)) in &layers {
+            text.push_str(&format!("\0{name}\0{}\0{body}", body.len()));
+        }
+        let fingerprint = crate::fingerprint::of_bytes(text.as_bytes());
+        let mut t = Templates {
+            tera,
+            origins,
+            fingerprint,
+        };
         if let Err(e) = t.tera.add_raw_templates(
             layers
                 .iter()

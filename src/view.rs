@@ -269,6 +269,23 @@ impl Views {
         }
     }
 
+    /// Every value shared between pages, for fingerprinting.
+    pub fn shared(&self) -> Vec<&Value> {
+        let lists = [
+            &self.sessions,
+            &self.patterns,
+            &self.communities,
+            &self.people,
+            &self.pages,
+            &self.tags,
+            &self.formats,
+            &self.agendas,
+        ];
+        std::iter::once(&self.site)
+            .chain(lists.into_iter().flatten())
+            .collect()
+    }
+
     /// Cards of the given sessions.
     pub fn session_list(&self, ids: &[usize]) -> Value {
         Value::from(
