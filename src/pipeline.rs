@@ -312,7 +312,10 @@ impl Builder {
             .map_err(|e| match e {
                 WriteFailure::Content(e) => fail(e, &warnings),
                 WriteFailure::Io(d) => BuildError::Usage(d),
-            })?;
+            });
+        // Freeing a large site takes a while: do it off the path to the reload.
+        std::thread::spawn(move || drop((site, templates)));
+        let written = written?;
         Ok(BuildReport {
             pages: written.pages,
             rendered: written.rendered,
@@ -442,6 +445,7 @@ impl Builder {
         let plan = render::plan(site);
         clock.lap("views");
         let hasher = ValueHasher::with_shared(&views.shared());
+
         let dir = match target {
             Target::Folder(d) => Some(d),
             Target::Check => None,

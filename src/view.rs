@@ -177,8 +177,9 @@ impl Views {
                 // Distinct values in first-seen order, then sorted by name.
                 let distinct = |ids: Vec<usize>, name: &dyn Fn(usize) -> String| {
                     let mut ids = ids;
-                    ids.sort_by_key(|&i| name(i).to_lowercase());
+                    ids.sort_unstable();
                     ids.dedup();
+                    ids.sort_by_cached_key(|&i| name(i).to_lowercase());
                     ids
                 };
                 let formats = distinct(p.sessions.iter().filter_map(|&s| site.sessions[s].format).collect(), &|f| site.formats[f].name.clone());
