@@ -26,6 +26,7 @@ pub mod pipeline;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;
+pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod templates;

@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use fireside::diagnostic::Diagnostic;
 use fireside::pipeline::{self, BuildError, BuildOptions};
 use fireside::scaffold::{self, NewKind};
+use fireside::serve::{self, ServeOptions};
 
 /// Fireside: publish your communities of practice.
 ///
@@ -58,6 +59,32 @@ enum Command {
         /// Include drafts in the check.
         #[arg(long)]
         drafts: bool,
+    },
+    /// Preview the site: build it, serve it, rebuild and reload on every change.
+    ///
+    /// Pages are served from a private temporary folder (never public/) that
+    /// is removed on Ctrl-C. Open tabs reload after each good build; a build
+    /// with errors shows them over the page and keeps the last good site.
+    Serve {
+        /// The site folder; default: the current folder.
+        site: Option<PathBuf>,
+        /// The port to listen on (0: any free port).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on. Anything but a loopback address makes
+        /// the preview readable from the network.
+        #[arg(long, default_value = "127.0.0.1", value_name = "IP")]
+        bind: std::net::IpAddr,
+        /// Open the preview in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Include files marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Look for changes by polling, for file systems without change
+        /// events (network drives, some containers and VMs).
+        #[arg(long)]
+        poll: bool,
     },
     /// Create a small working site in DIR.
     Init {
@@ -116,6 +143,33 @@ fn main() -> ExitCode {
                 ..BuildOptions::new(site.unwrap_or_else(|| PathBuf::from(".")))
             };
             run_build(&opts)
+        }
+        Command::Serve {
+            site,
+            port,
+            bind,
+            open,
+            drafts,
+            poll,
+        } => {
+            let opts = ServeOptions {
+                build: BuildOptions {
+                    drafts,
+                    ..BuildOptions::new(site.unwrap_or_else(|| PathBuf::from(".")))
+                },
+                bind,
+                port,
+                open,
+                poll,
+                color: color(),
+            };
+            match serve::run(opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(d) => {
+                    eprintln!("{}", d.render(color()));
+                    ExitCode::from(2)
+                }
+            }
         }
         Command::Init { dir } => match scaffold::init(&dir) {
             Ok(files) => {
