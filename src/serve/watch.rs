@@ -23,7 +23,7 @@ use crate::load::is_ignored;
 /// enough to feel instant, long enough to span an editor's save-by-rename.
 const DEBOUNCE: Duration = Duration::from_millis(30);
 /// How often `--poll` looks at every file.
-const POLL_INTERVAL: Duration = Duration::from_millis(250);
+const POLL_INTERVAL: Duration = Duration::from_millis(300);
 
 /// The folders under the site root whose contents are sources.
 const SOURCE_FOLDERS: [&str; 3] = ["content", "static", "templates"];
@@ -104,7 +104,12 @@ impl Watcher {
             }
         };
         let backend = if poll {
-            let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
+            // notify's poller compares modification times in whole seconds,
+            // so two saves within a second would look like one: compare
+            // contents too. Costlier, but polling is the fallback.
+            let config = notify::Config::default()
+                .with_poll_interval(POLL_INTERVAL)
+                .with_compare_contents(true);
             Backend::Poll(
                 new_debouncer_opt(DEBOUNCE, None, handler, NoCache, config)
                     .map_err(|e| e.to_string())?,
