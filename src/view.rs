@@ -32,6 +32,15 @@ fn v(json: Json) -> Value {
     Value::from_serializable(&json)
 }
 
+/// A template map from (key, value) pairs, in order.
+fn map<const N: usize>(fields: [(&'static str, Value); N]) -> Value {
+    let mut m = tera::Map::default();
+    for (k, v) in fields {
+        m.insert(tera::value::Key::Str(k), v);
+    }
+    Value::from(m)
+}
+
 fn link(title: &str, url: String) -> Json {
     json!({ "title": title, "url": url })
 }
@@ -82,53 +91,148 @@ impl Views {
             "generator": concat!("Fireside ", env!("CARGO_PKG_VERSION")),
         }));
         let person_link = |i: usize| link(&site.people[i].name, c.url(&site.people[i].path));
+        // Session cards are the bulk of the view model (one per session,
+        // rebuilt on every build of `fireside serve`), so they are made as
+        // template values directly, without a detour through JSON.
+        let link_value = |title: &str, url: String| {
+            map([("title", Value::from(title)), ("url", Value::from(url))])
+        };
+        let person_value = |i: usize| link_value(&site.people[i].name, c.url(&site.people[i].path));
         let sessions = site
             .sessions
             .par_iter()
             .enumerate()
             .map(|(i, s)| {
-                let when = s.start.as_ref().map(|st| time_range_display(st, s.end.as_ref()));
+                let when = s
+                    .start
+                    .as_ref()
+                    .map(|st| time_range_display(st, s.end.as_ref()));
                 let community = s.community.map(|ci| {
                     let x = &site.communities[ci];
-                    json!({ "title": x.title, "url": c.url(&x.path), "color": x.color.as_ref().map(|c| c.0.clone()), "slug": x.slug })
+                    map([
+                        ("title", Value::from(x.title.as_str())),
+                        ("url", Value::from(c.url(&x.path))),
+                        ("color", Value::from(x.color.as_ref().map(|c| c.0.as_str()))),
+                        ("slug", Value::from(x.slug.as_str())),
+                    ])
                 });
                 let channel = s.channel.as_ref().map(|ch| {
                     let is_url = ch.starts_with("https://") || ch.starts_with("http://");
-                    json!({ "label": if is_url { channel_label(ch) } else { ch.clone() }, "url": if is_url { Some(ch.clone()) } else { None } })
+                    map([
+                        (
+                            "label",
+                            Value::from(if is_url {
+                                channel_label(ch)
+                            } else {
+                                ch.clone()
+                            }),
+                        ),
+                        ("url", Value::from(is_url.then_some(ch.as_str()))),
+                    ])
                 });
                 let summary = s
                     .objective
                     .clone()
                     .or_else(|| s.body.as_ref().map(|b| truncate(&b.first_paragraph, 220)))
                     .unwrap_or_default();
-                v(json!({
-                    "kind": "session",
-                    "title": s.title,
-                    "slug": s.slug,
-                    "url": c.url(&s.path),
-                    "date": s.date.map(|d| d.to_string()),
-                    "date_display": s.date.map(long_date),
-                    "year": s.date.map(|d| d.year()),
-                    "time_display": when,
-                    "start_iso": s.start.as_ref().map(|z| z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()),
-                    "end_iso": s.end.as_ref().map(|z| z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()),
-                    "zone": s.zone,
-                    "facilitators": s.facilitators.iter().map(|&p| person_link(p)).collect::<Vec<_>>(),
-                    "community": community,
-                    "format": s.format.map(|f| link(&site.formats[f].name, c.url(&site.formats[f].path))),
-                    "channel": channel,
-                    "tools": s.tools,
-                    "objective": s.objective,
-                    "summary": summary,
-                    "tags": s.tags.iter().map(|&t| link(&site.tags[t].name, c.url(&site.tags[t].path))).collect::<Vec<_>>(),
-                    "patterns": s.patterns.iter().map(|&p| link(&site.patterns[p].title, c.url(&site.patterns[p].path))).collect::<Vec<_>>(),
-                    "status": s.status.name(),
-                    "status_label": status_label(s.status, upcoming[i]),
-                    "upcoming": upcoming[i],
-                    "has_writeup": s.body.as_ref().is_some_and(|b| !b.html.trim().is_empty()),
-                    "resources": s.resources.iter().map(|(k, u)| json!({"label": k, "url": u})).collect::<Vec<_>>(),
-                    "agenda": s.agenda.map(|(a, n)| json!({"title": site.agendas[a].title, "url": c.url(&site.agendas[a].path), "number": n})),
-                }))
+                let iso = |z: &ZonedDateTime| z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string();
+                let terms = |ids: &[usize], terms: &[Term]| {
+                    Value::from(
+                        ids.iter()
+                            .map(|&t| link_value(&terms[t].name, c.url(&terms[t].path)))
+                            .collect::<Vec<_>>(),
+                    )
+                };
+                map([
+                    ("kind", Value::from("session")),
+                    ("title", Value::from(s.title.as_str())),
+                    ("slug", Value::from(s.slug.as_str())),
+                    ("url", Value::from(c.url(&s.path))),
+                    ("date", Value::from(s.date.map(|d| d.to_string()))),
+                    ("date_display", Value::from(s.date.map(long_date))),
+                    ("year", Value::from(s.date.map(|d| d.year()))),
+                    ("time_display", Value::from(when)),
+                    ("start_iso", Value::from(s.start.as_ref().map(iso))),
+                    ("end_iso", Value::from(s.end.as_ref().map(iso))),
+                    ("zone", Value::from(s.zone.as_str())),
+                    (
+                        "facilitators",
+                        Value::from(
+                            s.facilitators
+                                .iter()
+                                .map(|&p| person_value(p))
+                                .collect::<Vec<_>>(),
+                        ),
+                    ),
+                    ("community", Value::from(community)),
+                    (
+                        "format",
+                        Value::from(s.format.map(|f| {
+                            link_value(&site.formats[f].name, c.url(&site.formats[f].path))
+                        })),
+                    ),
+                    ("channel", Value::from(channel)),
+                    (
+                        "tools",
+                        Value::from(
+                            s.tools
+                                .iter()
+                                .map(|t| Value::from(t.as_str()))
+                                .collect::<Vec<_>>(),
+                        ),
+                    ),
+                    ("objective", Value::from(s.objective.as_deref())),
+                    ("summary", Value::from(summary)),
+                    ("tags", terms(&s.tags, &site.tags)),
+                    (
+                        "patterns",
+                        Value::from(
+                            s.patterns
+                                .iter()
+                                .map(|&p| {
+                                    link_value(
+                                        &site.patterns[p].title,
+                                        c.url(&site.patterns[p].path),
+                                    )
+                                })
+                                .collect::<Vec<_>>(),
+                        ),
+                    ),
+                    ("status", Value::from(s.status.name())),
+                    (
+                        "status_label",
+                        Value::from(status_label(s.status, upcoming[i])),
+                    ),
+                    ("upcoming", Value::from(upcoming[i])),
+                    (
+                        "has_writeup",
+                        Value::from(s.body.as_ref().is_some_and(|b| !b.html.trim().is_empty())),
+                    ),
+                    (
+                        "resources",
+                        Value::from(
+                            s.resources
+                                .iter()
+                                .map(|(k, u)| {
+                                    map([
+                                        ("label", Value::from(k.as_str())),
+                                        ("url", Value::from(u.as_str())),
+                                    ])
+                                })
+                                .collect::<Vec<_>>(),
+                        ),
+                    ),
+                    (
+                        "agenda",
+                        Value::from(s.agenda.map(|(a, n)| {
+                            map([
+                                ("title", Value::from(site.agendas[a].title.as_str())),
+                                ("url", Value::from(c.url(&site.agendas[a].path))),
+                                ("number", Value::from(n)),
+                            ])
+                        })),
+                    ),
+                ])
             })
             .collect();
         let patterns = site

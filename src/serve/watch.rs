@@ -21,7 +21,7 @@ use crate::load::is_ignored;
 
 /// Quiet time after the last event of a burst before it is reported. Short
 /// enough to feel instant, long enough to span an editor's save-by-rename.
-const DEBOUNCE: Duration = Duration::from_millis(30);
+const DEBOUNCE: Duration = Duration::from_millis(20);
 /// How often `--poll` looks at every file.
 const POLL_INTERVAL: Duration = Duration::from_millis(300);
 
