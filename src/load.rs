@@ -67,7 +67,10 @@ fn is_source(content_path: &Path) -> bool {
 }
 
 /// Files under `dir` in sorted order, with their stamps, skipping editor droppings.
-fn walk(dir: &Path) -> impl Iterator<Item = Result<(PathBuf, FileStamp), Diagnostic>> + '_ {
+fn walk<'a>(
+    dir: &'a Path,
+    known: &'a KnownStamp<'_>,
+) -> impl Iterator<Item = Result<(PathBuf, FileStamp), Diagnostic>> + 'a {
     let error = move |path: Option<&Path>, err: &dyn std::fmt::Display| {
         Diagnostic::error(format!(
             "cannot read {}: {err}",
@@ -80,18 +83,23 @@ fn walk(dir: &Path) -> impl Iterator<Item = Result<(PathBuf, FileStamp), Diagnos
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()))
         .filter_map(move |entry| match entry {
-            Ok(e) if e.file_type().is_file() => Some(match e.metadata() {
-                Ok(meta) => Ok((e.into_path(), FileStamp::of(&meta))),
-                // Deleted between listing and stat: it is simply gone.
-                Err(err)
-                    if err
-                        .io_error()
-                        .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound) =>
+            Ok(e) if e.file_type().is_file() => Some(
+                match known(e.path())
+                    .map(Ok)
+                    .unwrap_or_else(|| e.metadata().map(|m| FileStamp::of(&m)))
                 {
-                    return None;
-                }
-                Err(err) => Err(error(Some(e.path()), &err)),
-            }),
+                    Ok(stamp) => Ok((e.into_path(), stamp)),
+                    // Deleted between listing and stat: it is simply gone.
+                    Err(err)
+                        if err
+                            .io_error()
+                            .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound) =>
+                    {
+                        return None;
+                    }
+                    Err(err) => Err(error(Some(e.path()), &err)),
+                },
+            ),
             Ok(_) => None,
             Err(err)
                 if err
@@ -159,6 +167,9 @@ impl SourceEntry {
     }
 }
 
+/// The stamp a caller already knows for a file (by the path the walk built).
+pub type KnownStamp<'a> = dyn Fn(&Path) -> Option<FileStamp> + 'a;
+
 /// Everything in a site folder, with sources listed but not read.
 #[derive(Debug, Default)]
 pub struct Listing {
@@ -173,11 +184,17 @@ pub struct Listing {
 /// and reads the site's templates (few and small). Sources are read by the
 /// caller, which may skip those it has already read.
 pub fn scan(root: &Path) -> Result<Listing, Vec<Diagnostic>> {
+    scan_with(root, &|_| None)
+}
+
+/// [`scan`], taking a file's stamp from `known` when it has one instead of
+/// asking the file system (a file watcher knows which files changed).
+pub fn scan_with(root: &Path, known: &KnownStamp<'_>) -> Result<Listing, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut listing = Listing::default();
     let content = root.join("content");
     if content.is_dir() {
-        for entry in walk(&content) {
+        for entry in walk(&content, known) {
             match entry {
                 Ok((path, stamp)) => {
                     let content_path = path
@@ -210,7 +227,7 @@ pub fn scan(root: &Path) -> Result<Listing, Vec<Diagnostic>> {
     }
     let static_dir = root.join("static");
     if static_dir.is_dir() {
-        for entry in walk(&static_dir) {
+        for entry in walk(&static_dir, &|_| None) {
             match entry {
                 Ok((path, _)) => listing.static_files.push(CopiedFile {
                     output: rel_string(path.strip_prefix(&static_dir).expect("under static")),
@@ -222,7 +239,7 @@ pub fn scan(root: &Path) -> Result<Listing, Vec<Diagnostic>> {
     }
     let templates = root.join("templates");
     if templates.is_dir() {
-        for entry in walk(&templates) {
+        for entry in walk(&templates, &|_| None) {
             match entry {
                 Ok((path, _)) => {
                     let name = rel_string(path.strip_prefix(&templates).expect("under templates"));

@@ -161,6 +161,17 @@ pub enum Target<'a> {
     Folder(&'a Path),
 }
 
+/// What changed since a builder's last build, as far as the caller knows.
+#[derive(Debug, Clone, Copy)]
+pub enum Changed<'a> {
+    /// Anything may have: every file's size and time are compared.
+    Unknown,
+    /// Only these files and folders (a file watcher's report): they are
+    /// read again, and other files the last build read are taken to be as
+    /// they were, without a look at their size and time.
+    Only(&'a [PathBuf]),
+}
+
 /// Runs builds of one site, keeping between them what did not change.
 pub struct Builder {
     opts: BuildOptions,
@@ -243,13 +254,12 @@ impl Builder {
         }
     }
 
-    /// Runs one build. `changed` names files known to have changed (from a
-    /// file watcher): they are read again even if their size and time look
-    /// the same. Everything else is compared by stamp, then by content.
+    /// Runs one build. Sources whose stamp changed, or that `changed`
+    /// names, are read again, and parsed again if their content changed.
     pub fn build(
         &mut self,
         target: Target<'_>,
-        changed: &[PathBuf],
+        changed: Changed<'_>,
     ) -> Result<BuildReport, BuildError> {
         let started = Instant::now();
         let mut clock = StageClock::new();
@@ -261,9 +271,47 @@ impl Builder {
         };
         self.refresh_setup()?;
         clock.lap("config");
-        let listing = crate::load::scan(&self.opts.root).map_err(BuildError::Content)?;
+        // Changed paths, relative to the site folder like every listed path.
+        let changed: Option<HashSet<PathBuf>> = match changed {
+            Changed::Unknown => None,
+            Changed::Only(paths) => {
+                let root = self.opts.root.canonicalize().unwrap_or_default();
+                Some(
+                    paths
+                        .iter()
+                        .filter_map(|p| p.strip_prefix(&root).ok())
+                        .map(Path::to_path_buf)
+                        .collect(),
+                )
+            }
+        };
+        let is_changed = |rel: &Path| {
+            changed
+                .as_ref()
+                .is_none_or(|c| rel.ancestors().any(|a| c.contains(a)))
+        };
+        // Files the watcher did not name keep the stamp they had: no need to
+        // look at each of them again.
+        let known_stamp = |abs: &Path| {
+            let rel = abs.strip_prefix(&self.opts.root).ok()?;
+            if is_changed(rel) {
+                return None;
+            }
+            self.sources.get(rel).map(|s| s.stamp)
+        };
+        let listing =
+            crate::load::scan_with(&self.opts.root, &known_stamp).map_err(BuildError::Content)?;
         clock.lap("scan");
-        self.refresh_sources(&listing.sources, changed)?;
+        let forced: HashSet<PathBuf> = match &changed {
+            Some(_) => listing
+                .sources
+                .iter()
+                .filter(|e| is_changed(&e.path))
+                .map(|e| e.path.clone())
+                .collect(),
+            None => HashSet::new(),
+        };
+        self.refresh_sources(&listing.sources, &forced)?;
         clock.lap("parse");
         let setup = self.setup.as_ref().expect("set up above");
         let mut errors = Vec::new();
@@ -303,10 +351,7 @@ impl Builder {
         })
         .map_err(|e| fail(e, &warnings))?;
         clock.lap("resolve");
-        let priority: HashSet<&Path> = changed
-            .iter()
-            .filter_map(|p| p.strip_prefix(&self.opts.root).ok())
-            .collect();
+        let priority: HashSet<&Path> = forced.iter().map(PathBuf::as_path).collect();
         let written = self
             .render_and_write(&site, &templates, target, &priority, &mut clock)
             .map_err(|e| match e {
@@ -364,19 +409,18 @@ impl Builder {
     }
 
     /// Brings the parsed documents up to date with the listed sources:
-    /// reads files whose stamp changed (or that `changed` names), and
+    /// reads files whose stamp changed (or that `forced` names), and
     /// parses those whose content changed, in parallel.
     fn refresh_sources(
         &mut self,
         listed: &[SourceEntry],
-        changed: &[PathBuf],
+        forced: &HashSet<PathBuf>,
     ) -> Result<(), BuildError> {
         let setup = self.setup.as_ref().expect("set up first");
-        let changed: HashSet<&Path> = changed.iter().map(PathBuf::as_path).collect();
         let stale: Vec<&SourceEntry> = listed
             .iter()
             .filter(|e| {
-                changed.contains(e.abs.as_path())
+                forced.contains(&e.path)
                     || self.sources.get(&e.path).is_none_or(|s| s.stamp != e.stamp)
             })
             .collect();
@@ -425,9 +469,13 @@ impl Builder {
             })
             .collect();
         self.sources.extend(parsed);
-        let listed: HashSet<&Path> = listed.iter().map(|e| e.path.as_path()).collect();
-        self.sources
-            .retain(|path, _| listed.contains(path.as_path()));
+        // Forget files that are gone: only needed when there are more known
+        // files than listed ones, as every listed file is known by now.
+        if self.sources.len() > listed.len() {
+            let listed: HashSet<&Path> = listed.iter().map(|e| e.path.as_path()).collect();
+            self.sources
+                .retain(|path, _| listed.contains(path.as_path()));
+        }
         Ok(())
     }
 
@@ -718,11 +766,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let out_dir = opts.output_dir();
     let mut builder = Builder::new(opts.clone());
     if opts.dry_run {
-        return builder.build(Target::Check, &[]);
+        return builder.build(Target::Check, Changed::Unknown);
     }
     output::check_output_dir(&opts.root, &out_dir).map_err(BuildError::Usage)?;
     let written = output::write_site_with(&out_dir, |staging| {
-        builder.build(Target::Folder(staging), &[])
+        builder.build(Target::Folder(staging), Changed::Unknown)
     });
     let mut report = match written {
         Ok(report) => report,

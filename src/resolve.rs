@@ -74,7 +74,7 @@ pub fn resolve(input: ResolveInput<'_>) -> Result<Site, Vec<Diagnostic>> {
     r.finish(input.assets, input.static_files)
 }
 
-struct Resolver {
+struct Resolver<'d> {
     site: Site,
     errors: Vec<Diagnostic>,
     /// Normalised name keys (slugs of names and aliases) to people.
@@ -83,8 +83,9 @@ struct Resolver {
     patterns_by_key: HashMap<String, usize>,
     /// Content paths (`patterns/tdd.md`) to the item each file became.
     by_content_path: HashMap<PathBuf, ItemRef>,
-    /// Anchors of each item's body, for `#fragment` checks.
-    anchors: HashMap<ItemRef, HashSet<String>>,
+    /// Anchors of each item's body, for `#fragment` checks (borrowed from
+    /// the parsed documents).
+    anchors: HashMap<ItemRef, &'d HashSet<String>>,
     assets: HashSet<String>,
     /// Sources of the session slugs taken so far, for duplicate reports.
     session_slugs: HashMap<String, String>,
@@ -96,7 +97,7 @@ fn new_body() -> Body {
     Body::default()
 }
 
-impl Resolver {
+impl<'d> Resolver<'d> {
     fn new(config: Config, now: Timestamp) -> Self {
         Resolver {
             site: Site {
@@ -1023,12 +1024,12 @@ impl Resolver {
     #[allow(clippy::too_many_arguments)]
     fn resolve_bodies(
         &mut self,
-        sessions: &[&Doc<SessionMeta>],
-        patterns: &[&Doc<meta::PatternMeta>],
-        communities: &[&Doc<meta::CommunityMeta>],
-        people: &[&Doc<meta::PersonMeta>],
-        pages: &[&Doc<meta::PageMeta>],
-        agendas: &[&AgendaDoc],
+        sessions: &[&'d Doc<SessionMeta>],
+        patterns: &[&'d Doc<meta::PatternMeta>],
+        communities: &[&'d Doc<meta::CommunityMeta>],
+        people: &[&'d Doc<meta::PersonMeta>],
+        pages: &[&'d Doc<meta::PageMeta>],
+        agendas: &[&'d AgendaDoc],
     ) {
         // Anchors of every item first: links may point forward.
         let mut bodies: Vec<(ItemRef, &Path, &Path, &Rendered, &str)> = Vec::new();
@@ -1053,7 +1054,7 @@ impl Resolver {
             }
         }
         for (item, _, _, body, _) in &bodies {
-            self.anchors.insert(*item, body.anchors.clone());
+            self.anchors.insert(*item, &body.anchors);
         }
         let wiki = self.wiki_index();
         // Each body is resolved on its own against the (now immutable)

@@ -22,7 +22,7 @@ use std::time::Instant;
 
 use crate::config::ThemeSource;
 use crate::diagnostic::Diagnostic;
-use crate::pipeline::{BuildError, BuildOptions, BuildReport, Builder, Target};
+use crate::pipeline::{BuildError, BuildOptions, BuildReport, Builder, Changed, Target};
 use reload::{Hub, Outcome};
 use watch::{Change, Watcher};
 
@@ -96,7 +96,7 @@ pub fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
         ..opts.build.clone()
     });
     let started = Instant::now();
-    match builder.build(Target::Folder(&out_root), &[]) {
+    match builder.build(Target::Folder(&out_root), Changed::Unknown) {
         Ok(report) => {
             print_warnings(&report, opts.color);
             println!("Built {} pages in {:.2?}.", report.pages, started.elapsed());
@@ -183,11 +183,12 @@ fn build_loop(
 ) {
     while let Ok(message) = rx.recv() {
         let mut changed: Vec<PathBuf> = Vec::new();
+        let mut rescan = false;
         let mut stop = false;
         let mut gather = |m: Message| match m {
             Message::Stop => stop = true,
             Message::Changed(Change::Paths(paths)) => changed.extend(paths),
-            Message::Changed(Change::Rescan) => {}
+            Message::Changed(Change::Rescan) => rescan = true,
         };
         gather(message);
         while let Ok(m) = rx.try_recv() {
@@ -198,13 +199,24 @@ fn build_loop(
         }
         changed.sort();
         changed.dedup();
-        rebuild(builder, hub, cx, &changed, color);
+        let changed = if rescan {
+            Changed::Unknown
+        } else {
+            Changed::Only(&changed)
+        };
+        rebuild(builder, hub, cx, changed, color);
         watcher.refresh(theme_folder(builder).as_deref());
     }
 }
 
 /// Rebuilds after a change and tells the browsers.
-fn rebuild(builder: &mut Builder, hub: &Hub, cx: &http::Context, changed: &[PathBuf], color: bool) {
+fn rebuild(
+    builder: &mut Builder,
+    hub: &Hub,
+    cx: &http::Context,
+    changed: Changed<'_>,
+    color: bool,
+) {
     let started = Instant::now();
     match builder.build(Target::Folder(&cx.root), changed) {
         Ok(report) => {
