@@ -231,13 +231,15 @@ impl Builder {
         }
     }
 
-    pub fn options(&self) -> &BuildOptions {
-        &self.opts
-    }
-
     /// The configuration of the last build that read a valid `site.yaml`.
     pub fn config(&self) -> Option<&Config> {
         self.setup.as_ref().map(|s| &s.config)
+    }
+
+    /// True once a build succeeded into the output folder: later builds
+    /// change it only when they succeed.
+    pub fn holds_output(&self) -> bool {
+        !self.output.files.is_empty()
     }
 
     /// Forgets what the output folder holds: the next build writes everything.

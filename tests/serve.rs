@@ -719,3 +719,33 @@ fn polling_sees_changes_too() {
     events.until(|| server.get("/sessions/2025-01-10-katas/").status == 404);
     server.stop();
 }
+
+#[test]
+fn starts_with_a_broken_site_and_recovers() {
+    let site = site();
+    site.write(
+        "content/sessions/2025-01-10-katas.md",
+        "---\ntitle: Katas\ndate: not a date\n---\nBroken.\n",
+    );
+    let server = Server::start(site.path(), &[]);
+    let home = server.get("/");
+    assert_eq!(home.status, 404);
+    assert!(
+        home.body.contains("/__fireside/reload.js"),
+        "errors show over a bare page"
+    );
+    let (mut events, hello) = server.events_with_hello();
+    assert!(hello.contains("not a date"), "{hello}");
+    site.write(
+        "content/sessions/2025-01-10-katas.md",
+        &session("Katas", "2025-01-10", "Working now."),
+    );
+    events.until(|| {
+        server
+            .get("/sessions/2025-01-10-katas/")
+            .body
+            .contains("Working now.")
+    });
+    assert_eq!(server.get("/").status, 200);
+    server.stop();
+}

@@ -102,10 +102,7 @@ pub fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
             println!("Built {} pages in {:.2?}.", report.pages, started.elapsed());
         }
         Err(e) => {
-            // The first build streams pages as it renders: clear what a
-            // failed one left, so a later good build starts clean.
-            builder.forget_output();
-            clear_folder(&out_root);
+            clear_failed(&mut builder, &out_root);
             fail(&hub, &e, opts.color);
         }
     }
@@ -242,7 +239,19 @@ fn rebuild(
                 hub.publish(o);
             }
         }
-        Err(e) => fail(hub, &e, color),
+        Err(e) => {
+            clear_failed(builder, &cx.root);
+            fail(hub, &e, color);
+        }
+    }
+}
+
+/// Until a first good build, pages are written as they are rendered: clear
+/// what a failed build left, so that the next one starts clean.
+fn clear_failed(builder: &mut Builder, out: &Path) {
+    if !builder.holds_output() {
+        builder.forget_output();
+        clear_folder(out);
     }
 }
 
