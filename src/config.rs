@@ -131,6 +131,12 @@ pub struct Config {
     pub extra: serde_json::Value,
 }
 
+/// The bytes of `site.yaml` (empty if it cannot be read). A long-lived
+/// build compares them to know whether the configuration changed.
+pub fn site_yaml_bytes(root: &Path) -> Vec<u8> {
+    std::fs::read(root.join("site.yaml")).unwrap_or_default()
+}
+
 impl Config {
     /// Reads `site.yaml` from `root`. `base_url_override` comes from `--base-url`.
     pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Diagnostic> {

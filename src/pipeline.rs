@@ -380,7 +380,7 @@ impl Builder {
     /// Reads `site.yaml`; a new version makes a new configuration and
     /// highlighter and drops everything parsed with the old ones.
     fn refresh_setup(&mut self) -> Result<(), BuildError> {
-        let site_yaml = std::fs::read(self.opts.root.join("site.yaml")).unwrap_or_default();
+        let site_yaml = crate::config::site_yaml_bytes(&self.opts.root);
         if self
             .setup
             .as_ref()
