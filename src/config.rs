@@ -23,6 +23,9 @@ struct SiteFile {
     calendar: CalendarConfig,
     #[serde(default)]
     search: SearchConfig,
+    /// Descriptions of session formats, by slug or name.
+    #[serde(default)]
+    formats: indexmap::IndexMap<String, String>,
     #[serde(default)]
     extra: serde_json::Value,
 }
@@ -128,6 +131,7 @@ pub struct Config {
     pub markdown: MarkdownConfig,
     pub calendar: CalendarConfig,
     pub search: SearchConfig,
+    pub formats: indexmap::IndexMap<String, String>,
     pub extra: serde_json::Value,
 }
 
@@ -192,6 +196,7 @@ impl Config {
             markdown: file.markdown,
             calendar: file.calendar,
             search: file.search,
+            formats: file.formats,
             extra: file.extra,
         })
     }

@@ -13,8 +13,10 @@
 pub mod agenda;
 pub mod config;
 pub mod diagnostic;
+pub mod formats;
 pub mod front_matter;
 pub mod highlight;
+pub mod insights;
 pub mod linkcheck;
 pub mod load;
 pub mod markdown;

@@ -30,6 +30,7 @@ pub enum PageKind {
     Format(usize),
     Agendas,
     Agenda(usize),
+    Insights,
     NotFound,
     Feed,
     Sitemap,
@@ -63,6 +64,7 @@ pub fn plan(site: &Site) -> Vec<PlannedPage> {
         html_page("facilitators/", PageKind::Facilitators),
         html_page("tags/", PageKind::Tags),
         html_page("formats/", PageKind::Formats),
+        html_page("insights/", PageKind::Insights),
     ];
     if !site.agendas.is_empty() {
         pages.push(html_page("agendas/", PageKind::Agendas));
@@ -338,6 +340,19 @@ fn render_page(
                 .filter(|&t| !site.tags[t].patterns.is_empty())
                 .collect();
             cx.insert_value("tags", Views::list(&views.tags, &tag_ids));
+            let by_tag: Vec<Value> = tag_ids
+                .iter()
+                .map(|&t| {
+                    let mut map = tera::Map::new();
+                    map.insert("tag".into(), views.tags[t].clone());
+                    map.insert(
+                        "patterns".into(),
+                        Views::list(&views.patterns, &site.tags[t].patterns),
+                    );
+                    Value::from(map)
+                })
+                .collect();
+            cx.insert_value("by_tag", Value::from(by_tag));
             "patterns.html"
         }
         PageKind::Pattern(i) => {
@@ -537,6 +552,20 @@ fn render_page(
             cx.insert_value("sessions", views.session_list(&a.sessions));
             cx.insert("description", &a.description.clone().unwrap_or_default());
             "agenda.html"
+        }
+        PageKind::Insights => {
+            use crate::insights::{Insights, bar_chart, column_chart};
+            let figures = Insights::new(site);
+            cx.insert("page_title", "Insights");
+            cx.insert("insights", &figures);
+            let charts = json!({
+                "per_month": column_chart("chart-month", "Sessions held per month", &format!("{} sessions held from {} to {}", figures.held, figures.per_month.first().map_or("", |c| c.label.as_str()), figures.per_month.last().map_or("", |c| c.label.as_str())), &figures.per_month),
+                "per_format": bar_chart("chart-format", "Sessions held per format", "Held sessions counted by format, most common first", &figures.per_format),
+                "per_community": bar_chart("chart-community", "Sessions held per community", "Held sessions counted by community, most active first", &figures.per_community),
+                "per_facilitator": bar_chart("chart-facilitator", "Sessions held per facilitator", &format!("The three most active facilitators ran {}% of held sessions", figures.top_three_share), &figures.per_facilitator),
+            });
+            cx.insert("charts", &charts);
+            "insights.html"
         }
         PageKind::NotFound => {
             cx.insert("page_title", "Page not found");

@@ -226,7 +226,11 @@ impl Views {
             })
             .collect();
         let term_value = |t: &Term, kind: &str| {
+            let description = (kind == "format")
+                .then(|| crate::formats::describe(&t.name, c))
+                .flatten();
             v(json!({
+                "description": description,
                 "kind": kind,
                 "name": t.name,
                 "title": t.name,
