@@ -58,6 +58,9 @@ enum Command {
         /// Include drafts in the check.
         #[arg(long)]
         drafts: bool,
+        /// Also fetch every external link (8 at a time, 10 s timeout) and report dead ones.
+        #[arg(long)]
+        external: bool,
     },
     /// Create a small working site in DIR.
     Init {
@@ -109,10 +112,15 @@ fn main() -> ExitCode {
             };
             run_build(&opts)
         }
-        Command::Check { site, drafts } => {
+        Command::Check {
+            site,
+            drafts,
+            external,
+        } => {
             let opts = BuildOptions {
                 drafts,
                 dry_run: true,
+                external_links: external,
                 ..BuildOptions::new(site.unwrap_or_else(|| PathBuf::from(".")))
             };
             run_build(&opts)

@@ -36,6 +36,8 @@ pub struct BuildOptions {
     pub dry_run: bool,
     /// Show a progress bar on a terminal.
     pub progress: bool,
+    /// Also check external links over the network (`check --external`).
+    pub external_links: bool,
 }
 
 impl BuildOptions {
@@ -48,6 +50,7 @@ impl BuildOptions {
             drafts: false,
             dry_run: false,
             progress: false,
+            external_links: false,
         }
     }
 
@@ -211,14 +214,14 @@ pub fn load_site(
 
 /// Renders a resolved site and writes it into `dir` (a staging folder), or
 /// only renders it when `dir` is `None` (`fireside check`). Pages go to disk
-/// as soon as each is rendered. Returns the number of HTML pages.
+/// as soon as each is rendered. Returns the links and ids of every HTML page.
 pub fn render_site(
     site: &Site,
     templates: &Templates,
     highlighter: &Highlighter,
     progress: bool,
     dir: Option<&Path>,
-) -> Result<usize, Vec<Diagnostic>> {
+) -> Result<Vec<crate::linkcheck::PageLinks>, Vec<Diagnostic>> {
     let mut clock = StageClock::new();
     let views = Views::new(site);
     let plan = render::plan(site);
@@ -268,7 +271,7 @@ pub fn render_site(
         })?;
     }
     clock.lap("copy");
-    Ok(plan.iter().filter(|p| p.output.ends_with(".html")).count())
+    Ok(links)
 }
 
 /// Everything besides rendered pages: the highlighting stylesheet, theme
@@ -336,7 +339,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         e.extend(warnings.iter().cloned());
         BuildError::Content(e)
     };
-    let pages = if opts.dry_run {
+    let links = if opts.dry_run {
         render_site(&site, &templates, &highlighter, opts.progress, None).map_err(content_error)?
     } else {
         let written = output::write_site_with(&out_dir, |staging| {
@@ -348,8 +351,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
                 Some(staging),
             )
         });
-        let pages = match written {
-            Ok(pages) => pages,
+        let links = match written {
+            Ok(links) => links,
             Err(output::WriteError::Fill(e)) => return Err(content_error(e)),
             Err(output::WriteError::Io(e)) => {
                 return Err(BuildError::Usage(
@@ -365,8 +368,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         // The cache only speeds up the next build; failing to save it is not an error.
         let _ = highlighter.save_cache(&cache_file);
         clock.lap("save");
-        pages
+        links
     };
+    if opts.external_links {
+        let dead = crate::linkcheck::check_external(&links, Duration::from_secs(10), 8);
+        if !dead.is_empty() {
+            return Err(content_error(dead));
+        }
+    }
+    let pages = links.len();
     Ok(BuildReport {
         pages,
         elapsed: started.elapsed(),

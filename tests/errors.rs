@@ -335,3 +335,40 @@ fn broken_links_in_generated_html_are_errors_at_their_source() {
     assert_eq!(check.status.code(), Some(1));
     assert!(stderr(&check).contains("`/nowhere/`"));
 }
+
+#[test]
+fn check_external_reports_dead_links_only_when_asked() {
+    // A real HTTP server on loopback: /ok answers 200, anything else 404.
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let port = server.server_addr().to_ip().unwrap().port();
+    let handle = std::thread::spawn(move || {
+        for request in server.incoming_requests() {
+            let status = if request.url() == "/ok" { 200 } else { 404 };
+            if request.url() == "/stop" {
+                let _ = request.respond(tiny_http::Response::empty(200));
+                break;
+            }
+            let _ = request.respond(tiny_http::Response::empty(status));
+        }
+    });
+    let site = Fixture::new();
+    site.write(
+        "content/about.md",
+        &format!("---\ntitle: About\n---\n[alive](http://127.0.0.1:{port}/ok) and [dead](http://127.0.0.1:{port}/gone#x).\n"),
+    );
+    let plain = fireside(&["check", site.path().to_str().unwrap()]);
+    assert_success(&plain);
+    let out = fireside(&["check", "--external", site.path().to_str().unwrap()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "dead external link `http://127.0.0.1:{port}/gone`: the server answered 404"
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("/ok`"), "{err}");
+    assert!(err.contains("content/about.md"), "{err}");
+    let _ = ureq::get(&format!("http://127.0.0.1:{port}/stop")).call();
+    handle.join().unwrap();
+}
