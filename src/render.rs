@@ -129,7 +129,7 @@ pub fn plan(site: &Site) -> Vec<PlannedPage> {
             kind,
         });
     }
-    // A plain page may not take the home page's place.
+    // `content/index.md` introduces the home page instead of replacing it.
     pages.retain(|p| !(p.path.is_empty() && matches!(p.kind, PageKind::Page(_))));
     pages
 }
@@ -241,6 +241,9 @@ fn render_page(
                 .take(6)
                 .collect();
             cx.insert("page_title", &c.title);
+            // `content/index.md`, if any, introduces the home page.
+            let intro = site.pages.iter().find(|p| p.path.is_empty());
+            cx.insert_value("intro", view::body_value(intro.map(|p| &p.body)).0);
             cx.insert_value("upcoming", views.session_list(&upcoming));
             cx.insert_value("recent", views.session_list(&recent));
             cx.insert_value("communities", Value::from(views.communities.clone()));

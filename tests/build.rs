@@ -392,3 +392,20 @@ fn feed_lists_write_ups_newest_first() {
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(updated, sorted);
 }
+
+#[test]
+fn content_index_introduces_the_home_page() {
+    let site = Fixture::new();
+    site.write(
+        "content/index.md",
+        "---\ntitle: Welcome\n---\nWe are the **Test CoP**.\n",
+    );
+    assert_success(&site.build(&[]));
+    let home = site.html("index.html");
+    assert_eq!(text_of(&home, ".intro strong"), "Test CoP");
+    assert_eq!(
+        text_of(&home, "h1"),
+        "Test CoP",
+        "the site title stays the page heading"
+    );
+}
