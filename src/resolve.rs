@@ -171,10 +171,7 @@ impl Resolver {
                 continue;
             }
             let id = self.site.communities.len();
-            for key in std::iter::once(slug.clone())
-                .chain(std::iter::once(slugify(&doc.meta.title)))
-                .chain(doc.meta.aliases.0.iter().map(|a| slugify(a)))
-            {
+            for key in name_keys(&slug, &doc.meta.title, &doc.meta.aliases.0) {
                 self.communities_by_key.entry(key).or_insert(id);
             }
             self.by_content_path
@@ -206,10 +203,7 @@ impl Resolver {
                 continue;
             }
             let id = self.site.people.len();
-            for key in std::iter::once(slug.clone())
-                .chain(std::iter::once(slugify(&doc.meta.title)))
-                .chain(doc.meta.aliases.0.iter().map(|a| slugify(a)))
-            {
+            for key in name_keys(&slug, &doc.meta.title, &doc.meta.aliases.0) {
                 if let Some(&other) = self.people_by_key.get(&key)
                     && other != id
                 {
@@ -286,10 +280,7 @@ impl Resolver {
                 continue;
             }
             let id = self.site.patterns.len();
-            for key in std::iter::once(slug.clone())
-                .chain(std::iter::once(slugify(&doc.meta.title)))
-                .chain(doc.meta.aliases.0.iter().map(|a| slugify(a)))
-            {
+            for key in name_keys(&slug, &doc.meta.title, &doc.meta.aliases.0) {
                 self.patterns_by_key.entry(key).or_insert(id);
             }
             self.by_content_path
@@ -1137,11 +1128,7 @@ impl Resolver {
                 }
             }
         };
-        let keys = |title: &str, slug: &str, aliases: &[String]| -> Vec<String> {
-            let mut k = vec![slugify(title), slug.to_string()];
-            k.extend(aliases.iter().map(|a| slugify(a)));
-            k
-        };
+        let keys = |title: &str, slug: &str, aliases: &[String]| name_keys(slug, title, aliases);
         // Sessions repeat titles (every year has its "Lean Coffee"), so they
         // are linked by slug or alias only; titles would make links ambiguous.
         for (i, x) in self.site.sessions.iter().enumerate() {
@@ -1391,6 +1378,13 @@ impl Resolver {
             }
         }
     }
+}
+
+/// The names an item answers to: its slug, its title's slug and its aliases'.
+fn name_keys(slug: &str, title: &str, aliases: &[String]) -> Vec<String> {
+    let mut keys = vec![slug.to_string(), slugify(title)];
+    keys.extend(aliases.iter().map(|a| slugify(a)));
+    keys
 }
 
 fn dedup(v: Vec<usize>) -> Vec<usize> {
