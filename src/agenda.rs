@@ -55,6 +55,12 @@ pub struct AgendaEntry {
     pub community: Option<String>,
     /// Where the entry is written (1-based line), for later messages.
     pub line: usize,
+    /// Where its time is written (line, column), for errors found later,
+    /// such as a time in a daylight-saving gap.
+    pub time_at: (usize, usize),
+    /// The entry in words, to start those messages: "session 3 of the
+    /// agenda", or for CSV "row 3, column `Time`".
+    pub label: String,
 }
 
 /// How to read all-numeric dates that are not ISO (`04/12/2024`).
@@ -134,7 +140,7 @@ pub fn parse_agenda_file(
     file: &SourceFile,
     text: &str,
     ext: &str,
-    _cx: &ParseContext<'_>,
+    cx: &ParseContext<'_>,
 ) -> Result<AgendaDoc, Vec<Diagnostic>> {
     if text.trim().is_empty() {
         return Err(vec![Diagnostic::error("agenda file is empty").in_file(&file.path).hint(
@@ -142,7 +148,7 @@ pub fn parse_agenda_file(
         )]);
     }
     if ext == "csv" {
-        parse_csv(file, text)
+        parse_csv(file, text, cx.date_order)
     } else {
         let meta: AgendaMeta = serde_yaml::from_str(text).map_err(|e| {
             vec![front_matter::yaml_error(
@@ -154,7 +160,7 @@ pub fn parse_agenda_file(
                 AGENDA_KEYS,
             )]
         })?;
-        from_meta(file, text, meta, 1, None)
+        from_meta(file, text, meta, 1, None, cx.date_order)
     }
 }
 
@@ -174,7 +180,14 @@ pub fn parse_agenda_markdown(
         cx.markdown,
         cx.highlighter,
     );
-    from_meta(file, text, meta, split.yaml_first_line, Some(body))
+    from_meta(
+        file,
+        text,
+        meta,
+        split.yaml_first_line,
+        Some(body),
+        cx.date_order,
+    )
 }
 
 fn agenda_slug(content_path: &Path) -> String {
@@ -196,17 +209,26 @@ fn from_meta(
     meta: AgendaMeta,
     first_line: usize,
     body: Option<Rendered>,
+    site_date_order: Option<DateOrder>,
 ) -> Result<AgendaDoc, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut entries = Vec::new();
     let item_lines = session_item_lines(text);
+    let date_order = meta.date_order.or(site_date_order);
     for (i, e) in meta.sessions.iter().enumerate() {
         let line = item_lines.get(i).copied().unwrap_or(first_line);
+        let next = item_lines.get(i + 1).copied();
         let merged = merge_defaults(&meta.defaults, e);
-        match entry_from_meta(merged, meta.date_order) {
-            Ok(entry) => entries.push(AgendaEntry { line, ..entry }),
+        match entry_from_meta(merged, date_order) {
+            Ok(entry) => entries.push(AgendaEntry {
+                line,
+                time_at: locate_in_entry(text, line, next, "time")
+                    .unwrap_or((line, 1)),
+                label: format!("session {} of the agenda", i + 1),
+                ..entry
+            }),
             Err((key, msg, hint)) => {
-                let (l, c) = locate_in_entry(text, line, key).unwrap_or((line, 1));
+                let (l, c) = locate_in_entry(text, line, next, key).unwrap_or((line, 1));
                 errors.push(
                     Diagnostic::error(format!("session {} of the agenda: {msg}", i + 1))
                         .in_file(&file.path)
@@ -267,11 +289,19 @@ fn session_item_lines(text: &str) -> Vec<usize> {
     out
 }
 
-fn locate_in_entry(text: &str, entry_line: usize, key: &str) -> Option<(usize, usize)> {
+/// Where `key:` is written inside the entry that starts at `entry_line`
+/// (and ends before `next_entry`, if any).
+fn locate_in_entry(
+    text: &str,
+    entry_line: usize,
+    next_entry: Option<usize>,
+    key: &str,
+) -> Option<(usize, usize)> {
+    let len = next_entry.map_or(40, |n| n.saturating_sub(entry_line));
     text.lines()
         .enumerate()
         .skip(entry_line - 1)
-        .take(40)
+        .take(len)
         .find_map(|(i, l)| {
             let t = l.trim_start().trim_start_matches("- ");
             t.starts_with(&format!("{key}:"))
@@ -358,6 +388,8 @@ fn entry_from_meta(m: EntryMeta, order: Option<DateOrder>) -> Result<AgendaEntry
         status,
         community: m.community,
         line: 0,
+        time_at: (0, 0),
+        label: String::new(),
     })
 }
 
@@ -459,7 +491,7 @@ pub fn parse_flexible_date(raw: &str, order: Option<DateOrder>) -> Result<Date, 
                     None => {
                         return Err((
                             format!("ambiguous date `{s}`: is it day/month or month/day?"),
-                            "write it as 2024-12-04 or 4 December 2024, or set `date_order: dmy` (or `mdy`) in the agenda".into(),
+                            "write it as 2024-12-04 or 4 December 2024, or set `date_order: dmy` (or `mdy`) in the agenda or, for every agenda including CSV ones, in site.yaml".into(),
                         ));
                     }
                 }
@@ -551,7 +583,11 @@ const KNOWN_COLUMNS: &[&str] = &[
     "Community",
 ];
 
-fn parse_csv(file: &SourceFile, text: &str) -> Result<AgendaDoc, Vec<Diagnostic>> {
+fn parse_csv(
+    file: &SourceFile,
+    text: &str,
+    date_order: Option<DateOrder>,
+) -> Result<AgendaDoc, Vec<Diagnostic>> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
@@ -691,8 +727,27 @@ fn parse_csv(file: &SourceFile, text: &str) -> Result<AgendaDoc, Vec<Diagnostic>
             .iter()
             .position(|c| *c == Some(Column::Title))
             .unwrap_or(0);
-        match entry_from_meta(m, None) {
-            Ok(entry) => entries.push(AgendaEntry { line, ..entry }),
+        let time_col = columns
+            .iter()
+            .position(|c| matches!(c, Some(Column::Time | Column::Start)));
+        let (time_at, label) = match time_col {
+            Some(i) => (
+                (line, field_column(line_text, i)),
+                format!(
+                    "row {}, column `{}`",
+                    row_index + 1,
+                    headers.get(i).unwrap_or("")
+                ),
+            ),
+            None => ((line, 1), format!("row {}", row_index + 1)),
+        };
+        match entry_from_meta(m, date_order) {
+            Ok(entry) => entries.push(AgendaEntry {
+                line,
+                time_at,
+                label,
+                ..entry
+            }),
             Err((key, msg, hint)) => {
                 let col = if key == "date" { date_col } else { title_col };
                 errors.push(

@@ -11,10 +11,12 @@
 #![allow(clippy::result_large_err)]
 
 pub mod agenda;
+pub mod calendar;
 pub mod config;
 pub mod diagnostic;
 pub mod front_matter;
 pub mod highlight;
+pub mod ics;
 pub mod load;
 pub mod markdown;
 pub mod meta;
