@@ -26,6 +26,67 @@ use crate::site::{Session, Site};
 /// How often subscribed clients should fetch a feed again (RFC 7986).
 const REFRESH: &str = "PT12H";
 
+/// The calendars a site publishes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Feed {
+    /// `/calendar.ics`: every scheduled session.
+    All,
+    /// `/communities/<slug>/calendar.ics`.
+    Community(usize),
+    /// `/facilitators/<slug>/calendar.ics`.
+    Person(usize),
+    /// `/sessions/<slug>/session.ics`: one event, to add to a calendar.
+    Session(usize),
+}
+
+impl Feed {
+    /// The sessions the feed may hold (`calendar` keeps the scheduled ones).
+    fn sessions(self, site: &Site) -> std::borrow::Cow<'_, [usize]> {
+        use std::borrow::Cow;
+        match self {
+            Feed::All => Cow::Owned((0..site.sessions.len()).collect()),
+            Feed::Community(i) => Cow::Borrowed(&site.communities[i].sessions),
+            Feed::Person(i) => Cow::Borrowed(&site.people[i].sessions),
+            Feed::Session(i) => Cow::Owned(vec![i]),
+        }
+    }
+
+    /// Output path of the feed, or `None` when it would hold no event (an
+    /// iCalendar object needs at least one component, RFC 5545 3.6, and an
+    /// empty feed helps nobody): then no page links to it either.
+    pub fn path(self, site: &Site) -> Option<String> {
+        let any = self
+            .sessions(site)
+            .iter()
+            .any(|&i| site.sessions[i].is_scheduled());
+        if !any {
+            return None;
+        }
+        Some(match self {
+            Feed::All => "calendar.ics".to_string(),
+            Feed::Community(i) => format!("{}calendar.ics", site.communities[i].path),
+            Feed::Person(i) => format!("{}calendar.ics", site.people[i].path),
+            Feed::Session(i) => format!("{}session.ics", site.sessions[i].path),
+        })
+    }
+
+    /// Writes the feed.
+    pub fn render(self, site: &Site) -> String {
+        let name = match self {
+            Feed::All => site.config.title.clone(),
+            Feed::Community(i) => site.communities[i].title.clone(),
+            Feed::Person(i) => format!("Sessions with {}", site.people[i].name),
+            Feed::Session(i) => site.sessions[i].title.clone(),
+        };
+        calendar(
+            site,
+            &name,
+            &self.sessions(site),
+            !matches!(self, Feed::Session(_)),
+        )
+    }
+}
+
 /// Escapes a TEXT value (RFC 5545 3.3.11): backslash, semicolon, comma and
 /// newlines. Carriage returns are dropped so that CRLF becomes one `\n`.
 pub fn escape_text(text: &str) -> String {
@@ -280,7 +341,11 @@ fn description(site: &Site, s: &Session) -> String {
         facts.push(format!("Channel: {ch}"));
     }
     parts.push(facts.join("\n"));
-    parts.push(site.config.permalink(&s.path));
+    // A path alone means nothing inside a calendar app: link only when the
+    // site has an absolute base_url.
+    if site.config.host().is_some() {
+        parts.push(site.config.permalink(&s.path));
+    }
     parts.join("\n\n")
 }
 
