@@ -222,8 +222,7 @@ fn from_meta(
         match entry_from_meta(merged, date_order) {
             Ok(entry) => entries.push(AgendaEntry {
                 line,
-                time_at: locate_in_entry(text, line, next, "time")
-                    .unwrap_or((line, 1)),
+                time_at: locate_in_entry(text, line, next, "time").unwrap_or((line, 1)),
                 label: format!("session {} of the agenda", i + 1),
                 ..entry
             }),

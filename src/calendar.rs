@@ -257,7 +257,10 @@ mod tests {
         assert!(!g.weeks[0][0].in_month);
         assert_eq!(g.weeks[0][1].date, date(2028, 2, 1));
         // A common year's February, for contrast.
-        assert_eq!(in_month_days(&grid(2027, 2, Weekday::Monday, &[])).len(), 28);
+        assert_eq!(
+            in_month_days(&grid(2027, 2, Weekday::Monday, &[])).len(),
+            28
+        );
     }
 
     #[test]

@@ -368,7 +368,9 @@ fn write_vtimezone(w: &mut Lines, zone: &str, tz: &TimeZone, first: Timestamp, l
     if let Some(t) = tz.preceding(first).next() {
         record(t);
     }
-    let from = first.checked_sub(SignedDuration::from_secs(1)).unwrap_or(first);
+    let from = first
+        .checked_sub(SignedDuration::from_secs(1))
+        .unwrap_or(first);
     for t in tz.following(from) {
         if t.timestamp() > last {
             break;
@@ -417,11 +419,11 @@ mod tests {
 
     #[test]
     fn escapes_text_values() {
+        assert_eq!(escape_text("a;b,c\\d\r\ne\nf"), "a\\;b\\,c\\\\d\\ne\\nf");
         assert_eq!(
-            escape_text("a;b,c\\d\r\ne\nf"),
-            "a\\;b\\,c\\\\d\\ne\\nf"
+            escape_text("Zoom: https://x.org/j/1"),
+            "Zoom: https://x.org/j/1"
         );
-        assert_eq!(escape_text("Zoom: https://x.org/j/1"), "Zoom: https://x.org/j/1");
         assert_eq!(escape_text("bell\u{7}"), "bell");
     }
 
@@ -489,6 +491,10 @@ mod tests {
         let t: Timestamp = "2025-01-01T00:00:00Z".parse().unwrap();
         let mut w = Lines { out: String::new() };
         write_vtimezone(&mut w, "Etc/GMT-3", &tz, t, t);
-        assert!(w.out.contains("TZOFFSETFROM:+0300\r\nTZOFFSETTO:+0300\r\n"), "{}", w.out);
+        assert!(
+            w.out.contains("TZOFFSETFROM:+0300\r\nTZOFFSETTO:+0300\r\n"),
+            "{}",
+            w.out
+        );
     }
 }

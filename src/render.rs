@@ -726,7 +726,10 @@ fn month_group(c: &crate::config::Config, m: Month, sessions: Value) -> Value {
     let mut map = tera::Map::new();
     map.insert("label".into(), Value::from(m.label()));
     map.insert("url".into(), Value::from(c.url(&m.path())));
-    map.insert("slug".into(), Value::from(format!("{:04}-{:02}", m.year, m.month)));
+    map.insert(
+        "slug".into(),
+        Value::from(format!("{:04}-{:02}", m.year, m.month)),
+    );
     map.insert("sessions".into(), sessions);
     Value::from(map)
 }
