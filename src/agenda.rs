@@ -113,8 +113,10 @@ struct EntryMeta {
     number: Option<u32>,
     title: Option<String>,
     date: Option<DateText>,
-    time: Option<TimeRange>,
-    timezone: Option<ZoneName>,
+    // Time and zone stay text until `entry_from_meta`, which knows the key
+    // (or CSV column) to point an error at.
+    time: Option<String>,
+    timezone: Option<String>,
     #[serde(default)]
     facilitators: StringList,
     facilitator: Option<String>,
@@ -227,7 +229,11 @@ fn from_meta(
                 ..entry
             }),
             Err((key, msg, hint)) => {
-                let (l, c) = locate_in_entry(text, line, next, key).unwrap_or((line, 1));
+                let item_col = text
+                    .lines()
+                    .nth(line - 1)
+                    .map_or(1, |l| l.len() - l.trim_start_matches([' ', '-']).len() + 1);
+                let (l, c) = locate_in_entry(text, line, next, key).unwrap_or((line, item_col));
                 errors.push(
                     Diagnostic::error(format!("session {} of the agenda: {msg}", i + 1))
                         .in_file(&file.path)
@@ -313,7 +319,7 @@ fn merge_defaults(d: &EntryMeta, e: &EntryMeta) -> EntryMeta {
         number: e.number,
         title: e.title.clone(),
         date: e.date.clone().or_else(|| d.date.clone()),
-        time: e.time.or(d.time),
+        time: e.time.clone().or_else(|| d.time.clone()),
         timezone: e.timezone.clone().or_else(|| d.timezone.clone()),
         facilitators: if e.facilitators.0.is_empty() {
             d.facilitators.clone()
@@ -355,10 +361,30 @@ fn entry_from_meta(m: EntryMeta, order: Option<DateOrder>) -> Result<AgendaEntry
         Some(d) => Some(parse_flexible_date(&d.0, order).map_err(|e| ("date", e.0, e.1))?),
         None => None,
     };
+    let time = match &m.time {
+        Some(t) => Some(meta::parse_time_range(t).map_err(|e| {
+            (
+                "time",
+                e,
+                "write times as 10:30-12:00 (a start and an end) or 10:30".to_string(),
+            )
+        })?),
+        None => None,
+    };
+    let timezone = match &m.timezone {
+        Some(z) => Some(meta::check_zone(z).map_err(|e| {
+            (
+                "timezone",
+                e,
+                "use an IANA zone name such as Europe/Madrid or UTC".to_string(),
+            )
+        })?),
+        None => None,
+    };
     let status = m.status;
     if date.is_none() && status != Some(Status::Proposed) {
         return Err((
-            "title",
+            "date",
             format!("`{title}` has no date"),
             "add `date: YYYY-MM-DD`, or `status: proposed` for an idea without a date".into(),
         ));
@@ -374,8 +400,8 @@ fn entry_from_meta(m: EntryMeta, order: Option<DateOrder>) -> Result<AgendaEntry
     Ok(AgendaEntry {
         number: m.number,
         date,
-        time: m.time,
-        timezone: m.timezone.map(|z| z.0),
+        time,
+        timezone,
         facilitators,
         title,
         objective: m.objective,
@@ -670,16 +696,10 @@ fn parse_csv(
                     ),
                 },
                 Column::Date => m.date = Some(DateText(value.to_string())),
-                Column::Time => match meta::parse_time_range(value) {
-                    Ok(t) => m.time = Some(t),
-                    Err(e) => err(e, "write times as 10:30 - 12:00"),
-                },
+                Column::Time => m.time = Some(value.to_string()),
                 Column::Start => start = Some(value.to_string()),
                 Column::End => end = Some(value.to_string()),
-                Column::Timezone => match meta::check_zone(value) {
-                    Ok(z) => m.timezone = Some(ZoneName(z)),
-                    Err(e) => err(e, "use an IANA zone name such as Europe/Madrid"),
-                },
+                Column::Timezone => m.timezone = Some(value.to_string()),
                 Column::Facilitator => m.facilitator = Some(value.to_string()),
                 Column::Title => m.title = Some(value.to_string()),
                 Column::Objective => m.objective = Some(value.to_string()),
@@ -699,36 +719,20 @@ fn parse_csv(
             }
         }
         if let Some(s) = start {
-            let range = match end {
+            m.time = Some(match end {
                 Some(e) => format!("{s}-{e}"),
                 None => s,
-            };
-            match meta::parse_time_range(&range) {
-                Ok(t) => m.time = Some(t),
-                Err(e) => {
-                    errors.push(
-                        Diagnostic::error(format!("row {}: {e}", row_index + 1))
-                            .in_file(&file.path)
-                            .at(text, line, 1),
-                    );
-                    failed = true;
-                }
-            }
+            });
         }
         if failed {
             continue;
         }
-        let date_col = columns
-            .iter()
-            .position(|c| *c == Some(Column::Date))
-            .unwrap_or(0);
-        let title_col = columns
-            .iter()
-            .position(|c| *c == Some(Column::Title))
-            .unwrap_or(0);
-        let time_col = columns
-            .iter()
-            .position(|c| matches!(c, Some(Column::Time | Column::Start)));
+        let column = |wanted: &[Column]| {
+            columns
+                .iter()
+                .position(|c| c.is_some_and(|c| wanted.contains(&c)))
+        };
+        let time_col = column(&[Column::Time, Column::Start]);
         let (time_at, label) = match time_col {
             Some(i) => (
                 (line, field_column(line_text, i)),
@@ -748,7 +752,13 @@ fn parse_csv(
                 ..entry
             }),
             Err((key, msg, hint)) => {
-                let col = if key == "date" { date_col } else { title_col };
+                let col = match key {
+                    "date" => column(&[Column::Date]),
+                    "time" => time_col,
+                    "timezone" => column(&[Column::Timezone]),
+                    _ => column(&[Column::Title]),
+                }
+                .unwrap_or(0);
                 errors.push(
                     Diagnostic::error(format!(
                         "row {}, column `{}`: {msg}",
@@ -757,6 +767,11 @@ fn parse_csv(
                     ))
                     .in_file(&file.path)
                     .at(text, line, field_column(line_text, col))
+                    .underline(
+                        record
+                            .get(col)
+                            .map_or(1, |v| v.trim().chars().count().max(1)),
+                    )
                     .hint(hint),
                 );
             }
