@@ -366,7 +366,8 @@ fn render_page(
         }
         PageKind::Community(i) => {
             let x = &site.communities[i];
-            let (upcoming, past) = views.split_by_time(&x.sessions);
+            let (scheduled, proposed) = scheduled_and_proposed(site, &x.sessions);
+            let (upcoming, past) = views.split_by_time(&scheduled);
             let (content, toc) = view::body_value(Some(&x.body));
             cx.insert("page_title", &x.title);
             cx.insert_value("community", views.communities[i].clone());
@@ -374,6 +375,7 @@ fn render_page(
             cx.insert_value("toc", toc);
             cx.insert_value("upcoming", views.session_list(&upcoming));
             cx.insert_value("past", views.session_list(&past));
+            cx.insert_value("proposed", views.session_list(&proposed));
             let mut facilitators: Vec<usize> = x
                 .sessions
                 .iter()
@@ -409,7 +411,8 @@ fn render_page(
         }
         PageKind::Person(i) => {
             let p = &site.people[i];
-            let (upcoming, past) = views.split_by_time(&p.sessions);
+            let (scheduled, proposed) = scheduled_and_proposed(site, &p.sessions);
+            let (upcoming, past) = views.split_by_time(&scheduled);
             let (content, _) = view::body_value(p.body.as_ref());
             cx.insert("page_title", &p.name);
             cx.insert_value("person", views.people[i].clone());
@@ -423,6 +426,7 @@ fn render_page(
             );
             cx.insert_value("upcoming", views.session_list(&upcoming));
             cx.insert_value("past", views.session_list(&past));
+            cx.insert_value("proposed", views.session_list(&proposed));
             let mut communities: Vec<usize> = p
                 .sessions
                 .iter()
@@ -719,6 +723,11 @@ fn render_page(
         }
     };
     templates.render(template, &cx)
+}
+
+/// Splits sessions into those in the calendar and those on the backlog.
+fn scheduled_and_proposed(site: &Site, ids: &[usize]) -> (Vec<usize>, Vec<usize>) {
+    ids.iter().partition(|&&s| site.sessions[s].is_scheduled())
 }
 
 /// A month of sessions on `/calendar/`: its name, its grid page, its sessions.

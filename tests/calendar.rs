@@ -442,6 +442,22 @@ fn cancelled_all_day_and_proposed_sessions() {
     assert!(card.contains("Volunteered: Ana Ruiz"), "{card}");
     assert!(card.contains("Review a pull request together."), "{card}");
 
+    // Community and person pages keep ideas apart from past sessions.
+    for page in [
+        "communities/dev/index.html",
+        "facilitators/ana-ruiz/index.html",
+    ] {
+        let doc = site.html(page);
+        assert!(
+            text_of(&doc, "section[aria-labelledby=proposed-title]").contains("Mob review"),
+            "{page}"
+        );
+        assert!(
+            !text_of(&doc, "section[aria-labelledby=past-title]").contains("Mob review"),
+            "{page}"
+        );
+    }
+
     let month = site.html("calendar/2025/06/index.html");
     let cancelled = text_of(&month, "td .status-cancelled");
     assert!(
