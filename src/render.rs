@@ -623,10 +623,11 @@ fn render_page(
                     "count": count,
                     "previous": neighbour(m.previous()),
                     "next": neighbour(m.next()),
-                    "weekdays": grid.weekdays.iter().map(|w| {
-                        let name = weekday_name(*w);
-                        json!({ "name": name, "short": &name[..3] })
-                    }).collect::<Vec<_>>(),
+                    // Column names from the first week's dates, in column order.
+                    "weekdays": grid.weeks[0].iter().map(|d| json!({
+                        "name": d.date.strftime("%A").to_string(),
+                        "short": d.date.strftime("%a").to_string(),
+                    })).collect::<Vec<_>>(),
                 }),
             );
             cx.insert_value("weeks", Value::from(weeks));
@@ -741,19 +742,6 @@ fn month_group(c: &crate::config::Config, m: Month, sessions: Value) -> Value {
     );
     map.insert("sessions".into(), sessions);
     Value::from(map)
-}
-
-fn weekday_name(w: jiff::civil::Weekday) -> &'static str {
-    use jiff::civil::Weekday::*;
-    match w {
-        Monday => "Monday",
-        Tuesday => "Tuesday",
-        Wednesday => "Wednesday",
-        Thursday => "Thursday",
-        Friday => "Friday",
-        Saturday => "Saturday",
-        Sunday => "Sunday",
-    }
 }
 
 /// An RFC 3339 instant for a feed entry: the session's start, or its date at midnight UTC.
