@@ -11,11 +11,13 @@
 #![allow(clippy::result_large_err)]
 
 pub mod agenda;
+pub mod calendar;
 pub mod config;
 pub mod diagnostic;
 pub mod formats;
 pub mod front_matter;
 pub mod highlight;
+pub mod ics;
 pub mod insights;
 pub mod linkcheck;
 pub mod load;

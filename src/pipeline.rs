@@ -168,6 +168,7 @@ pub fn load_site(
         },
         highlighter,
         include_drafts: opts.drafts,
+        date_order: config.date_order,
     };
     let (docs, mut diagnostics) = parse::parse_all(&inputs.sources, &cx);
     drop(inputs.sources); // the text now lives in the parsed documents

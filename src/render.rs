@@ -5,8 +5,10 @@ use rayon::prelude::*;
 use serde_json::json;
 use tera::{Context, Value};
 
+use crate::calendar::{self, Month};
 use crate::diagnostic::Diagnostic;
-use crate::meta::{Maturity, Status};
+use crate::ics::Feed;
+use crate::meta::{self, Maturity, Status};
 use crate::site::*;
 use crate::templates::Templates;
 use crate::view::{self, Views};
@@ -31,6 +33,14 @@ pub enum PageKind {
     Agendas,
     Agenda(usize),
     Insights,
+    /// `/calendar/`: upcoming sessions by month, then past ones.
+    Calendar,
+    /// `/calendar/YYYY/MM/`: a month grid.
+    CalendarMonth(Month),
+    /// `/backlog/`: proposed sessions and their volunteers.
+    Backlog,
+    /// An iCalendar feed, written by `ics.rs` rather than a template.
+    Ics(Feed),
     NotFound,
     Feed,
     Sitemap,
@@ -65,7 +75,14 @@ pub fn plan(site: &Site) -> Vec<PlannedPage> {
         html_page("tags/", PageKind::Tags),
         html_page("formats/", PageKind::Formats),
         html_page("insights/", PageKind::Insights),
+        html_page("calendar/", PageKind::Calendar),
+        html_page("backlog/", PageKind::Backlog),
     ];
+    pages.extend(
+        calendar::months_spanned(site)
+            .into_iter()
+            .map(|m| html_page(&m.path(), PageKind::CalendarMonth(m))),
+    );
     if !site.agendas.is_empty() {
         pages.push(html_page("agendas/", PageKind::Agendas));
     }
@@ -117,6 +134,19 @@ pub fn plan(site: &Site) -> Vec<PlannedPage> {
             .enumerate()
             .map(|(i, p)| html_page(&p.path, PageKind::Agenda(i))),
     );
+    let feeds = std::iter::once(Feed::All)
+        .chain((0..site.communities.len()).map(Feed::Community))
+        .chain((0..site.people.len()).map(Feed::Person))
+        .chain((0..site.sessions.len()).map(Feed::Session));
+    for feed in feeds {
+        if let Some(path) = feed.path(site) {
+            pages.push(PlannedPage {
+                output: path.clone(),
+                path,
+                kind: PageKind::Ics(feed),
+            });
+        }
+    }
     for (output, kind) in [
         ("404.html", PageKind::NotFound),
         ("feed.xml", PageKind::Feed),
@@ -216,6 +246,9 @@ fn render_page(
     page: &PlannedPage,
     all_pages: &[PlannedPage],
 ) -> Result<(&'static str, String), Diagnostic> {
+    if let PageKind::Ics(feed) = page.kind {
+        return Ok(("ics.rs", feed.render(site)));
+    }
     let c = &site.config;
     let mut cx = Context::new();
     cx.insert_value("site", views.site.clone());
@@ -381,7 +414,8 @@ fn render_page(
         }
         PageKind::Community(i) => {
             let x = &site.communities[i];
-            let (upcoming, past) = views.split_by_time(&x.sessions);
+            let (scheduled, proposed) = scheduled_and_proposed(site, &x.sessions);
+            let (upcoming, past) = views.split_by_time(&scheduled);
             let (content, toc) = view::body_value(Some(&x.body));
             cx.insert("page_title", &x.title);
             cx.insert_value("community", views.communities[i].clone());
@@ -389,6 +423,7 @@ fn render_page(
             cx.insert_value("toc", toc);
             cx.insert_value("upcoming", views.session_list(&upcoming));
             cx.insert_value("past", views.session_list(&past));
+            cx.insert_value("proposed", views.session_list(&proposed));
             let mut facilitators: Vec<usize> = x
                 .sessions
                 .iter()
@@ -457,7 +492,8 @@ fn render_page(
         }
         PageKind::Person(i) => {
             let p = &site.people[i];
-            let (upcoming, past) = views.split_by_time(&p.sessions);
+            let (scheduled, proposed) = scheduled_and_proposed(site, &p.sessions);
+            let (upcoming, past) = views.split_by_time(&scheduled);
             let (content, _) = view::body_value(p.body.as_ref());
             cx.insert("page_title", &p.name);
             cx.insert_value("person", views.people[i].clone());
@@ -471,6 +507,7 @@ fn render_page(
             );
             cx.insert_value("upcoming", views.session_list(&upcoming));
             cx.insert_value("past", views.session_list(&past));
+            cx.insert_value("proposed", views.session_list(&proposed));
             let mut communities: Vec<usize> = p
                 .sessions
                 .iter()
@@ -570,6 +607,164 @@ fn render_page(
             cx.insert("charts", &charts);
             "insights.html"
         }
+        PageKind::Calendar => {
+            cx.insert("page_title", "Calendar");
+            let scheduled: Vec<usize> = (0..site.sessions.len())
+                .filter(|&i| site.sessions[i].is_scheduled())
+                .collect();
+            let (upcoming, past) = views.split_by_time(&scheduled);
+            let groups = |ids: &[usize]| -> Value {
+                Value::from(
+                    calendar::group_by_month(site, ids)
+                        .into_iter()
+                        .map(|(m, ids)| month_group(c, m, views.session_list(&ids)))
+                        .collect::<Vec<_>>(),
+                )
+            };
+            cx.insert_value("upcoming", groups(&upcoming));
+            cx.insert_value("past", groups(&past));
+            let mut years: Vec<(i16, Vec<Value>)> = Vec::new();
+            let by_date = calendar::sessions_by_date(site);
+            for m in calendar::months_spanned(site) {
+                let count: usize = by_date
+                    .range(m.first_day()..m.next().first_day())
+                    .map(|(_, ids)| ids.len())
+                    .sum();
+                let link = val(json!({
+                    "label": meta::month_name(m.month),
+                    "url": c.url(&m.path()),
+                    "count": count,
+                }));
+                match years.last_mut() {
+                    Some((y, list)) if *y == m.year => list.push(link),
+                    _ => years.push((m.year, vec![link])),
+                }
+            }
+            let years: Vec<Value> = years
+                .into_iter()
+                .map(|(y, months)| {
+                    let mut map = tera::Map::new();
+                    map.insert("year".into(), Value::from(y));
+                    map.insert("months".into(), Value::from(months));
+                    Value::from(map)
+                })
+                .collect();
+            cx.insert_value("years", Value::from(years));
+            let backlog = site
+                .sessions
+                .iter()
+                .filter(|s| s.status == Status::Proposed)
+                .count();
+            cx.insert("backlog_count", &backlog);
+            "calendar.html"
+        }
+        PageKind::CalendarMonth(m) => {
+            let months = calendar::months_spanned(site);
+            let grid = calendar::month_grid(
+                m,
+                c.calendar.first_weekday,
+                &calendar::sessions_by_date(site),
+            );
+            let today = site
+                .now
+                .to_zoned_datetime(
+                    meta::tzdb()
+                        .get(&c.timezone)
+                        .unwrap_or(jiff::tz::TimeZone::UTC),
+                )
+                .date();
+            let weeks: Vec<Value> = grid
+                .weeks
+                .iter()
+                .map(|week| {
+                    Value::from(
+                        week.iter()
+                            .map(|d| {
+                                let mut map = tera::Map::new();
+                                map.insert("day".into(), Value::from(d.date.day()));
+                                map.insert("date".into(), Value::from(d.date.to_string()));
+                                map.insert(
+                                    "weekday".into(),
+                                    Value::from(d.date.strftime("%A").to_string()),
+                                );
+                                map.insert("in_month".into(), Value::from(d.in_month));
+                                map.insert("today".into(), Value::from(d.date == today));
+                                map.insert("sessions".into(), views.session_list(&d.sessions));
+                                Value::from(map)
+                            })
+                            .collect::<Vec<_>>(),
+                    )
+                })
+                .collect();
+            let count: usize = grid
+                .weeks
+                .iter()
+                .flatten()
+                .filter(|d| d.in_month)
+                .map(|d| d.sessions.len())
+                .sum();
+            let neighbour = |n: Month| {
+                months
+                    .contains(&n)
+                    .then(|| json!({ "label": n.label(), "url": c.url(&n.path()) }))
+            };
+            cx.insert("page_title", &m.label());
+            cx.insert(
+                "month",
+                &json!({
+                    "label": m.label(),
+                    "year": m.year,
+                    "month": m.month,
+                    "count": count,
+                    "previous": neighbour(m.previous()),
+                    "next": neighbour(m.next()),
+                    // Column names from the first week's dates, in column order.
+                    "weekdays": grid.weeks[0].iter().map(|d| json!({
+                        "name": d.date.strftime("%A").to_string(),
+                        "short": d.date.strftime("%a").to_string(),
+                    })).collect::<Vec<_>>(),
+                }),
+            );
+            cx.insert_value("weeks", Value::from(weeks));
+            "calendar_month.html"
+        }
+        PageKind::Backlog => {
+            cx.insert("page_title", "Backlog");
+            let proposed: Vec<usize> = (0..site.sessions.len())
+                .filter(|&i| site.sessions[i].status == Status::Proposed)
+                .collect();
+            let mut groups: Vec<(Option<usize>, Vec<usize>)> = Vec::new();
+            for &i in &proposed {
+                let community = site.sessions[i].community;
+                match groups.iter_mut().find(|(c, _)| *c == community) {
+                    Some((_, list)) => list.push(i),
+                    None => groups.push((community, vec![i])),
+                }
+            }
+            // Communities by title; sessions of no community last.
+            groups.sort_by_key(|(ci, _)| {
+                (
+                    ci.is_none(),
+                    ci.map(|ci| site.communities[ci].title.to_lowercase()),
+                )
+            });
+            let groups: Vec<Value> = groups
+                .into_iter()
+                .map(|(ci, ids)| {
+                    let mut map = tera::Map::new();
+                    map.insert(
+                        "community".into(),
+                        ci.map_or(Value::none(), |ci| views.communities[ci].clone()),
+                    );
+                    map.insert("sessions".into(), views.session_list(&ids));
+                    Value::from(map)
+                })
+                .collect();
+            cx.insert_value("groups", Value::from(groups));
+            cx.insert("count", &proposed.len());
+            "backlog.html"
+        }
+        PageKind::Ics(_) => unreachable!("feeds are written before templates"),
         PageKind::NotFound => {
             cx.insert("page_title", "Page not found");
             "404.html"
@@ -624,6 +819,24 @@ fn render_page(
         }
     };
     templates.render(template, &cx).map(|html| (template, html))
+}
+
+/// Splits sessions into those in the calendar and those on the backlog.
+fn scheduled_and_proposed(site: &Site, ids: &[usize]) -> (Vec<usize>, Vec<usize>) {
+    ids.iter().partition(|&&s| site.sessions[s].is_scheduled())
+}
+
+/// A month of sessions on `/calendar/`: its name, its grid page, its sessions.
+fn month_group(c: &crate::config::Config, m: Month, sessions: Value) -> Value {
+    let mut map = tera::Map::new();
+    map.insert("label".into(), Value::from(m.label()));
+    map.insert("url".into(), Value::from(c.url(&m.path())));
+    map.insert(
+        "slug".into(),
+        Value::from(format!("{:04}-{:02}", m.year, m.month)),
+    );
+    map.insert("sessions".into(), sessions);
+    Value::from(map)
 }
 
 /// An RFC 3339 instant for a feed entry: the session's start, or its date at midnight UTC.

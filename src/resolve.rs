@@ -805,9 +805,9 @@ impl Resolver {
             Ok(v) => v,
             Err(msg) => {
                 self.errors.push(
-                    Diagnostic::error(msg)
+                    Diagnostic::error(format!("{}: {msg}", e.label))
                         .in_file(&doc.file)
-                        .at(&doc.text, e.line, 1)
+                        .at(&doc.text, e.time_at.0, e.time_at.1)
                         .hint("pick a time that exists on that day (clocks change for daylight saving)"),
                 );
                 (None, None)

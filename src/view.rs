@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use serde_json::{Value as Json, json};
 use tera::Value;
 
+use crate::ics::Feed;
 use crate::meta::{Maturity, Status};
 use crate::site::*;
 
@@ -36,6 +37,19 @@ fn link(title: &str, url: String) -> Json {
     json!({ "title": title, "url": url })
 }
 
+/// The links to a calendar feed: `download` (the .ics file) and `subscribe`
+/// (`webcal://`, only with an absolute base_url). Null when the feed has no
+/// events and so is not generated.
+fn feed_links(site: &Site, feed: Feed) -> Json {
+    match feed.path(site) {
+        Some(path) => json!({
+            "download": site.config.url(&path),
+            "subscribe": site.config.webcal(&path),
+        }),
+        None => Json::Null,
+    }
+}
+
 /// "Wednesday 4 December 2024".
 pub fn long_date(d: jiff::civil::Date) -> String {
     d.strftime("%A %-d %B %Y").to_string()
@@ -56,6 +70,7 @@ impl Views {
         let upcoming: Vec<bool> = site.sessions.iter().map(|s| site.is_upcoming(s)).collect();
         let mut nav = vec![
             link("Sessions", c.url("sessions/")),
+            link("Calendar", c.url("calendar/")),
             link("Patterns", c.url("patterns/")),
             link("Communities", c.url("communities/")),
             link("Facilitators", c.url("facilitators/")),
@@ -79,6 +94,7 @@ impl Views {
             "extra": c.extra,
             "communities": site.communities.iter().map(|x| link(&x.title, c.url(&x.path))).collect::<Vec<_>>(),
             "feed_url": c.url("feed.xml"),
+            "calendar": feed_links(site, Feed::All),
             "generator": concat!("Fireside ", env!("CARGO_PKG_VERSION")),
         }));
         let person_link = |i: usize| link(&site.people[i].name, c.url(&site.people[i].path));
@@ -111,6 +127,7 @@ impl Views {
                     "year": s.date.map(|d| d.year()),
                     "time_display": when,
                     "start_iso": s.start.as_ref().map(|z| z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()),
+                    "start_time": s.start.as_ref().map(|z| z.strftime("%H:%M").to_string()),
                     "end_iso": s.end.as_ref().map(|z| z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()),
                     "zone": s.zone,
                     "facilitators": s.facilitators.iter().map(|&p| person_link(p)).collect::<Vec<_>>(),
@@ -127,6 +144,7 @@ impl Views {
                     "upcoming": upcoming[i],
                     "has_writeup": s.body.as_ref().is_some_and(|b| !b.html.trim().is_empty()),
                     "resources": s.resources.iter().map(|(k, u)| json!({"label": k, "url": u})).collect::<Vec<_>>(),
+                    "ics_url": Feed::Session(i).path(site).map(|p| c.url(&p)),
                     "agenda": s.agenda.map(|(a, n)| json!({"title": site.agendas[a].title, "url": c.url(&site.agendas[a].path), "number": n})),
                 }))
             })
@@ -151,7 +169,8 @@ impl Views {
         let communities = site
             .communities
             .iter()
-            .map(|x| {
+            .enumerate()
+            .map(|(ci, x)| {
                 let next = x.sessions.iter().copied().find(|&s| upcoming[s]);
                 v(json!({
                     "kind": "community",
@@ -164,13 +183,15 @@ impl Views {
                     "session_count": x.sessions.len(),
                     "coordinators": x.coordinators.iter().map(|&p| person_link(p)).collect::<Vec<_>>(),
                     "next": next.map(|s| link(&site.sessions[s].title, c.url(&site.sessions[s].path))),
+                    "feed": feed_links(site, Feed::Community(ci)),
                 }))
             })
             .collect();
         let people = site
             .people
             .par_iter()
-            .map(|p| {
+            .enumerate()
+            .map(|(pi, p)| {
                 let counts = |pred: &dyn Fn(usize) -> bool| p.sessions.iter().filter(|&&s| pred(s)).count();
                 let held = counts(&|s| !upcoming[s] && site.sessions[s].status == Status::Held);
                 let planned = counts(&|s| upcoming[s] && !matches!(site.sessions[s].status, Status::Cancelled | Status::Proposed));
@@ -210,6 +231,7 @@ impl Views {
                     "first": past.iter().copied().min().map(session_link),
                     "last": past.iter().copied().max().map(session_link),
                     "next": next.map(session_link),
+                    "feed": feed_links(site, Feed::Person(pi)),
                 }))
             })
             .collect();

@@ -61,8 +61,8 @@ fn aliases_merge_into_one_facilitator_with_their_activity() {
     assert_eq!(seb.value().attr("data-activity"), Some("3"));
     // The profile page lists all three sessions, split by time.
     let profile = site.html("facilitators/sebastian-kulinski/index.html");
-    assert!(text_of(&profile, "#upcoming-title + ul").contains("Chat C"));
-    let past = text_of(&profile, "#past-title + ul");
+    assert!(text_of(&profile, "#upcoming-title ~ ul").contains("Chat C"));
+    let past = text_of(&profile, "#past-title ~ ul");
     assert!(past.contains("Kata A") && past.contains("Talk B"));
     assert!(text_of(&profile, "#patterns-title + ul").contains("Test-Driven Development"));
 }
@@ -96,7 +96,7 @@ fn a_person_without_a_profile_has_a_page_with_their_sessions() {
     assert_success(&site.build(&[]));
     let doc = site.html("facilitators/olga-petrova/index.html");
     assert_eq!(text_of(&doc, "h1"), "Olga Petrova");
-    assert!(text_of(&doc, "#past-title + ul").contains("Debate D"));
+    assert!(text_of(&doc, "#past-title ~ ul").contains("Debate D"));
 }
 
 #[test]
