@@ -335,6 +335,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let (config, highlighter) = load_config(opts)?;
     clock.lap("cache");
     let (site, templates, warnings) = load_site(opts, config, &highlighter)?;
+    clock.lap("site");
     let content_error = |mut e: Vec<Diagnostic>| {
         diagnostic::sort(&mut e);
         e.extend(warnings.iter().cloned());
@@ -344,13 +345,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         render_site(&site, &templates, &highlighter, opts.progress, None).map_err(content_error)?
     } else {
         let written = output::write_site_with(&out_dir, |staging| {
-            render_site(
+            let rendered = render_site(
                 &site,
                 &templates,
                 &highlighter,
                 opts.progress,
                 Some(staging),
-            )
+            );
+            clock.lap("staged");
+            rendered
         });
         let links = match written {
             Ok(links) => links,
@@ -365,7 +368,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
                 ));
             }
         };
-        clock.lap("write");
+        clock.lap("swap");
         // The cache only speeds up the next build; failing to save it is not an error.
         let _ = highlighter.save_cache(&cache_file);
         clock.lap("save");
