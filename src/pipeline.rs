@@ -18,6 +18,7 @@ use crate::output::{self, Content, OutputFile};
 use crate::parse::{self, ParseContext};
 use crate::render;
 use crate::resolve::{self, ResolveInput};
+use crate::search;
 use crate::site::Site;
 use crate::templates::{self, Templates};
 use crate::view::Views;
@@ -65,6 +66,16 @@ pub struct BuildReport {
     pub elapsed: Duration,
     pub warnings: Vec<Diagnostic>,
     pub output: PathBuf,
+    /// The search index's figures, when search is enabled.
+    pub search: Option<search::Stats>,
+}
+
+/// What rendering produced besides the files themselves.
+#[derive(Debug)]
+pub struct Rendered {
+    /// HTML pages.
+    pub pages: usize,
+    pub search: Option<search::Stats>,
 }
 
 /// Why a build failed. Content errors exit with 1, usage errors with 2.
@@ -194,13 +205,13 @@ pub fn load_site(
 
 /// Renders a resolved site and writes it into `dir` (a staging folder), or
 /// only renders it when `dir` is `None` (`fireside check`). Pages go to disk
-/// as soon as each is rendered. Returns the number of HTML pages.
+/// as soon as each is rendered.
 pub fn render_site(
     site: &Site,
     templates: &Templates,
     progress: bool,
     dir: Option<&Path>,
-) -> Result<usize, Vec<Diagnostic>> {
+) -> Result<Rendered, Vec<Diagnostic>> {
     let mut clock = StageClock::new();
     let views = Views::new(site);
     let plan = render::plan(site);
@@ -230,7 +241,14 @@ pub fn render_site(
     }
     rendered?;
     clock.lap("render");
-    let files = supporting_files(site, &plan)?;
+    let mut files = supporting_files(site, &plan)?;
+    clock.lap("copy");
+    let search = site.config.search.enabled.then(|| {
+        let index = search::build(site, script_size(&files));
+        files.extend(index.files);
+        index.stats
+    });
+    clock.lap("search");
     if let Some(d) = dir {
         output::write_files(d, &files).map_err(|e| {
             vec![
@@ -239,8 +257,26 @@ pub fn render_site(
             ]
         })?;
     }
-    clock.lap("copy");
-    Ok(plan.iter().filter(|p| p.output.ends_with(".html")).count())
+    clock.lap("write");
+    Ok(Rendered {
+        pages: plan.iter().filter(|p| p.output.ends_with(".html")).count(),
+        search,
+    })
+}
+
+/// The size of the search script the site publishes (the theme's, or the
+/// site's own `static/assets/search.js`), for the search budget.
+fn script_size(files: &[OutputFile]) -> usize {
+    match files
+        .iter()
+        .find(|f| f.path == search::SCRIPT)
+        .map(|f| &f.content)
+    {
+        Some(Content::Bytes(b)) => b.len(),
+        Some(Content::Static(b)) => b.len(),
+        Some(Content::Copy(path)) => std::fs::metadata(path).map_or(0, |m| m.len() as usize),
+        None => 0,
+    }
 }
 
 /// Everything besides rendered pages: the highlighting stylesheet, theme
@@ -315,14 +351,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         e.extend(warnings.iter().cloned());
         BuildError::Content(e)
     };
-    let pages = if opts.dry_run {
+    let rendered = if opts.dry_run {
         render_site(&site, &templates, opts.progress, None).map_err(content_error)?
     } else {
         let written = output::write_site_with(&out_dir, |staging| {
             render_site(&site, &templates, opts.progress, Some(staging))
         });
-        let pages = match written {
-            Ok(pages) => pages,
+        let rendered = match written {
+            Ok(rendered) => rendered,
             Err(output::WriteError::Fill(e)) => return Err(content_error(e)),
             Err(output::WriteError::Io(e)) => {
                 return Err(BuildError::Usage(
@@ -338,13 +374,18 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         // The cache only speeds up the next build; failing to save it is not an error.
         let _ = highlighter.save_cache(&cache_file);
         clock.lap("save");
-        pages
+        rendered
     };
+    let mut warnings = warnings;
+    if let Some(stats) = &rendered.search {
+        warnings.extend(stats.budget_warnings());
+    }
     Ok(BuildReport {
-        pages,
+        pages: rendered.pages,
         elapsed: started.elapsed(),
         warnings,
         output: out_dir,
+        search: rendered.search,
     })
 }
 

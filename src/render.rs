@@ -30,6 +30,8 @@ pub enum PageKind {
     Format(usize),
     Agendas,
     Agenda(usize),
+    /// `/search/`, when `search.enabled`.
+    Search,
     NotFound,
     Feed,
     Sitemap,
@@ -66,6 +68,9 @@ pub fn plan(site: &Site) -> Vec<PlannedPage> {
     ];
     if !site.agendas.is_empty() {
         pages.push(html_page("agendas/", PageKind::Agendas));
+    }
+    if site.config.search.enabled {
+        pages.push(html_page("search/", PageKind::Search));
     }
     pages.extend(
         site.sessions
@@ -475,6 +480,11 @@ fn render_page(
             cx.insert("description", &a.description.clone().unwrap_or_default());
             "agenda.html"
         }
+        PageKind::Search => {
+            cx.insert("page_title", "Search");
+            cx.insert("manifest_url", &c.url(crate::search::MANIFEST));
+            "search.html"
+        }
         PageKind::NotFound => {
             cx.insert("page_title", "Page not found");
             "404.html"
@@ -517,7 +527,7 @@ fn render_page(
         PageKind::Sitemap => {
             let urls: Vec<String> = all_pages
                 .iter()
-                .filter(|p| p.output.ends_with("index.html"))
+                .filter(|p| p.output.ends_with("index.html") && p.kind != PageKind::Search)
                 .map(|p| c.permalink(&p.path))
                 .collect();
             cx.insert("urls", &urls);
