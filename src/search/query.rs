@@ -10,8 +10,10 @@
 //!   substitution or swap of neighbours: `refactorign`), at [`TYPO_WEIGHT`].
 //! - `"Quoted words"` match exactly, with no prefix or typo; the client then
 //!   prefers results whose text shows them as a phrase.
-//! - Every word must match, except stop words (`by`, `in`); if no result has
-//!   them all, results with the most words are shown.
+//! - Stop words (`by`, `in`) are left out, unless the query has nothing
+//!   else or quotes them; they would cost a shard each and match everything.
+//! - Every word must match; if no result has them all, results with the
+//!   most words are shown.
 //! - A word scores, per document, the best of its matching terms:
 //!   `weight × idf(term) × score / 255`, where a longer term's idf is capped
 //!   at the word's own; a document's score is the sum.
@@ -37,8 +39,6 @@ pub struct Word {
     pub prefix: bool,
     /// Inside quotes: exact only.
     pub phrase: bool,
-    /// Must match (not a stop word), unless nothing else is required.
-    pub required: bool,
 }
 
 /// Splits a query into words. An unclosed quote runs to the end.
@@ -52,7 +52,6 @@ pub fn parse(query: &str, stop_words: &[&str]) -> Vec<Word> {
                     text: t.to_string(),
                     prefix: false,
                     phrase,
-                    required: phrase || !stop_words.contains(&t),
                 });
             }
         });
@@ -64,8 +63,9 @@ pub fn parse(query: &str, stop_words: &[&str]) -> Vec<Word> {
     {
         last.prefix = true;
     }
-    if !words.iter().any(|w| w.required) {
-        words.iter_mut().for_each(|w| w.required = true);
+    let is_stop = |w: &Word| !w.phrase && stop_words.contains(&w.text.as_str());
+    if !words.iter().all(is_stop) {
+        words.retain(|w| !is_stop(w));
     }
     words
 }
@@ -135,7 +135,7 @@ pub fn candidates<'a>(index: &'a Inverted, word: &Word) -> Vec<(&'a str, &'a [Po
 pub fn search(index: &Inverted, words: &[Word]) -> Vec<(u32, f32)> {
     let mut scores = vec![0f32; index.docs];
     let mut matched = vec![0u32; index.docs];
-    let required = words.iter().filter(|w| w.required).count() as u32;
+    let required = words.len() as u32;
     for word in words {
         let mut best = vec![0f32; index.docs];
         let found = candidates(index, word);
@@ -156,7 +156,7 @@ pub fn search(index: &Inverted, words: &[Word]) -> Vec<(u32, f32)> {
         for (doc, b) in best.into_iter().enumerate() {
             if b > 0.0 {
                 scores[doc] += b;
-                matched[doc] += u32::from(word.required);
+                matched[doc] += 1;
             }
         }
     }
@@ -242,16 +242,14 @@ mod tests {
     fn queries_parse_into_words() {
         let words = parse("Katas by Sofía \"pair programming\" refac", &["by"]);
         let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
-        assert_eq!(
-            texts,
-            ["katas", "by", "sofia", "pair", "programming", "refac"]
-        );
-        assert!(!words[1].required, "stop words are optional");
-        assert!(words[3].phrase && words[4].phrase);
-        assert!(words[5].prefix && !words[4].prefix);
-        // A finished word (trailing space) is not a prefix; stop words alone are required.
+        assert_eq!(texts, ["katas", "sofia", "pair", "programming", "refac"]);
+        assert!(words[2].phrase && words[3].phrase);
+        assert!(words[4].prefix && !words[3].prefix);
+        // A finished word (trailing space) is not a prefix.
         assert!(!parse("refac ", &[]).last().unwrap().prefix);
-        assert!(parse("by", &["by"])[0].required);
+        // Stop words stay when there is nothing else, or when quoted.
+        assert_eq!(parse("by", &["by"]).len(), 1);
+        assert_eq!(parse("tdd \"by the\"", &["by", "the"]).len(), 3);
         // An open quote while typing: exact words, no prefix.
         assert!(!parse("\"pair prog", &[]).last().unwrap().prefix);
     }
@@ -295,8 +293,9 @@ mod tests {
     fn every_word_must_match_unless_none_does() {
         let index = index_of(&["mocking in tests", "mocking frameworks", "tests only"]);
         assert_eq!(ids(&index, "mocking tests "), [0]);
-        // Stop words are optional.
+        // Stop words are left out.
         assert_eq!(ids(&index, "mocking in frameworks "), [1]);
+        assert_eq!(ids(&index, "in "), [0]);
         // Nothing has all three: the best partial matches.
         let partial = ids(&index, "mocking tests xylophone ");
         assert_eq!(partial, [0]);

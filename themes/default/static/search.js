@@ -52,7 +52,7 @@
   }
 
   /** A query's words: quoted ones exact, the last one (still being typed)
-      also a prefix, stop words optional unless nothing else is asked. */
+      also a prefix, stop words left out unless quoted or alone. */
   function parse(query, manifest) {
     const words = [];
     query.split('"').forEach((part, i) => {
@@ -60,16 +60,15 @@
       for (const { w } of wordsOf(part)) {
         for (const text of foldWord(w, manifest.fold)) {
           if (text.length >= 2) {
-            words.push({ text, phrase, group: phrase ? i : -1, prefix: false,
-              required: phrase || !manifest.stop.includes(text) });
+            words.push({ text, phrase, group: phrase ? i : -1, prefix: false });
           }
         }
       }
     });
     const last = words[words.length - 1];
     if (last && !last.phrase && !/[\s"]$/.test(query)) last.prefix = true;
-    if (!words.some((w) => w.required)) words.forEach((w) => { w.required = true; });
-    return words;
+    const stop = (w) => !w.phrase && manifest.stop.includes(w.text);
+    return words.every(stop) ? words : words.filter((w) => !stop(w));
   }
 
   /** At most one insertion, deletion, substitution or swap of neighbours apart. */
@@ -220,16 +219,21 @@
       return out;
     }
 
-    /** Fetches the shards the words need: their own, the prefix's, then
-        (only for a word that matched nothing) those a typo may hide in. */
-    async function prepare(words) {
+    /** The shards of the words and of the prefix being typed. */
+    function wanted(words) {
       const want = new Set();
       for (const w of words) {
         const s = shardOf(w.text);
         want.add(s);
         if (w.prefix) { const [a, b] = range(w.text, s); for (let i = a; i <= b; i++) want.add(i); }
       }
-      await Promise.all([...want].map(getShard));
+      return want;
+    }
+
+    /** Fetches the shards the words need: their own, the prefix's, then
+        (only for a word that matched nothing) those a typo may hide in. */
+    async function prepare(words) {
+      await Promise.all([...wanted(words)].map(getShard));
       const typos = new Set();
       for (const w of words.filter(wantsTypo)) {
         const [a, b] = typoRange(w);
@@ -240,9 +244,8 @@
 
     function score(words) {
       const scores = new Float32Array(N), matched = new Uint8Array(N), terms = new Set();
-      let required = 0;
+      const required = words.length;
       for (const w of words) {
-        if (w.required) required++;
         const found = candidates(w);
         if (!found.length) continue;
         const [s0, k0] = found[0];
@@ -258,7 +261,7 @@
           }
         }
         for (let d = 0; d < N; d++) {
-          if (best[d] > 0) { scores[d] += best[d]; if (w.required) matched[d]++; }
+          if (best[d] > 0) { scores[d] += best[d]; matched[d]++; }
         }
       }
       let most = 0;
@@ -345,7 +348,10 @@
       return ids.map((d) => chunks.get(Math.floor(d / m.chunk))[d % m.chunk]);
     }
 
-    return { manifest: m, search, counts, records, loadFacets, parse: (q) => parse(q, m) };
+    /** Whether a query can run without fetching a shard. */
+    const ready = (q) => [...wanted(parse(q, m))].every((i) => shards.has(i));
+
+    return { manifest: m, search, ready, counts, records, loadFacets };
   }
 
   /** Whether a record's text shows each quoted phrase as a run of words. */
@@ -578,11 +584,15 @@
 
   // ------------------------------------------------------------- events
 
+  let pause = 0;
   input.addEventListener("input", () => {
     state.q = input.value;
     writeUrl(!typing); // the first keystroke makes a history entry; the rest replace it
     typing = true;
-    update();
+    // Loaded shards answer at once. A fetch waits for a pause in typing, so
+    // a word typed letter by letter does not fetch the shards of every prefix.
+    clearTimeout(pause);
+    if (engine.ready(state.q)) update(); else pause = setTimeout(update, 150);
   });
 
   form.addEventListener("submit", (e) => {
