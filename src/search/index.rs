@@ -13,45 +13,28 @@ use std::hash::{BuildHasherDefault, Hasher};
 use rayon::prelude::*;
 
 use super::tokenize::{self, FoldTable};
+use crate::meta::Kind;
 use crate::site::Site;
 
-/// What a result is; the order is the order of ids and of the kind facet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Kind {
-    Session,
-    Pattern,
-    Community,
-    Person,
-    Page,
-}
+/// The kinds search finds, in the order of ids and of the kind facet
+/// (agendas are not searched: their sessions are).
+pub const KINDS: [Kind; 5] = [
+    Kind::Session,
+    Kind::Pattern,
+    Kind::Community,
+    Kind::Person,
+    Kind::Page,
+];
 
-impl Kind {
-    pub const ALL: [Kind; 5] = [
-        Kind::Session,
-        Kind::Pattern,
-        Kind::Community,
-        Kind::Person,
-        Kind::Page,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Session => "session",
-            Kind::Pattern => "pattern",
-            Kind::Community => "community",
-            Kind::Person => "person",
-            Kind::Page => "page",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::Session => "Sessions",
-            Kind::Pattern => "Patterns",
-            Kind::Community => "Communities",
-            Kind::Person => "People",
-            Kind::Page => "Pages",
-        }
+/// A kind's label in the kind filter.
+pub fn kind_label(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Session => "Sessions",
+        Kind::Pattern => "Patterns",
+        Kind::Community => "Communities",
+        Kind::Person => "People",
+        Kind::Page => "Pages",
+        Kind::Agenda => "Agendas",
     }
 }
 

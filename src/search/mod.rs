@@ -184,3 +184,42 @@ pub fn build(site: &Site, script_bytes: usize) -> SearchIndex {
     }));
     SearchIndex { files, stats }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stats(first_query_max: usize) -> Stats {
+        Stats {
+            docs: 10,
+            terms: 100,
+            files: 5,
+            bytes: 50_000,
+            shards: 2,
+            manifest_bytes: 2_000,
+            largest_shard_bytes: 30_000,
+            largest_shard: "the".into(),
+            first_query_max,
+        }
+    }
+
+    #[test]
+    fn the_build_warns_only_past_the_first_query_budget() {
+        assert!(stats(FIRST_QUERY_BUDGET).budget_warnings().is_empty());
+        let warnings = stats(FIRST_QUERY_BUDGET + 1).budget_warnings();
+        assert_eq!(warnings.len(), 1);
+        assert!(!warnings[0].is_error());
+        let text = warnings[0].render(false);
+        assert!(
+            text.contains("100.0 KB") && text.contains("`the`"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn sizes_read_in_decimal_units() {
+        assert_eq!(human_bytes(999), "999 B");
+        assert_eq!(human_bytes(61_234), "61.2 KB");
+        assert_eq!(human_bytes(12_700_000), "12.7 MB");
+    }
+}

@@ -12,7 +12,7 @@
 
 use serde_json::{Value, json};
 
-use super::index::{Doc, Kind};
+use super::index::{Doc, KINDS, kind_label};
 use super::shard::put_varint;
 use crate::site::Site;
 
@@ -96,7 +96,7 @@ pub fn facets(site: &Site, docs: &[Doc<'_>]) -> Vec<Facet> {
         name: "kind",
         label: "Kind",
         ranges: true,
-        values: range_values(&|d| Some((d.kind.name().into(), d.kind.label().into()))),
+        values: range_values(&|d| Some((d.kind.name().into(), kind_label(d.kind).into()))),
     };
     let year = Facet {
         name: "year",
@@ -246,7 +246,7 @@ fn record(
     format: &[Option<usize>],
     people: &[Option<usize>],
 ) -> Value {
-    let kind = Kind::ALL.iter().position(|k| *k == d.kind).unwrap_or(0);
+    let kind = KINDS.iter().position(|k| *k == d.kind).unwrap_or(0);
     let mut r = json!({ "t": d.title, "u": d.path, "k": kind });
     if let Some(date) = d.date {
         r["d"] = json!(date.to_string());
