@@ -76,14 +76,14 @@ for (const q of queries) {
   const { engine, log } = engineWithLog();
   const r = await engine.search({ q });
   const shardBytes = sum(log);
-  await engine.records(r.ids.slice(0, PAGE));
+  await engine.records(await engine.firstPage(r));
   const recordBytes = sum(log) - shardBytes;
   const total = script.length + manifestBytes.length + sum(log);
   // Typed one letter at a time with no pause: every prefix runs a search.
   const typed = engineWithLog();
   for (let i = 1; i <= q.length; i++) {
     const rr = await typed.engine.search({ q: q.slice(0, i) });
-    await typed.engine.records(rr.ids.slice(0, PAGE));
+    await typed.engine.records(await typed.engine.firstPage(rr));
   }
   const typedTotal = script.length + manifestBytes.length + sum(typed.log);
   // A keystroke once everything is loaded: median of 21 runs.

@@ -118,13 +118,24 @@ pub fn build(site: &Site, script_bytes: usize) -> SearchIndex {
     let facets = results::facets(site, &docs);
     let chunks = results::record_chunks(site, &docs, &facets);
 
+    // Figures first: the buffers move into the file list below.
+    let (largest_shard, largest_shard_bytes) = shards
+        .iter()
+        .map(|s| (s.first.clone(), s.bytes.len()))
+        .max_by_key(|(_, n)| *n)
+        .unwrap_or_default();
+    let firsts: Vec<String> = shards.iter().map(|s| s.first.clone()).collect();
+    let mut chunk_sizes: Vec<usize> = chunks.iter().map(Vec::len).collect();
+    chunk_sizes.sort_unstable_by(|a, b| b.cmp(a));
+    let page_of_records: usize = chunk_sizes.iter().take(RESULTS_PER_PAGE).sum();
+
     // Everything but the manifest goes into the versioned folder.
     let mut versioned: Vec<(String, Vec<u8>)> = Vec::new();
-    for (i, s) in shards.iter().enumerate() {
-        versioned.push((format!("t/{i}.bin"), s.bytes.clone()));
+    for (i, s) in shards.into_iter().enumerate() {
+        versioned.push((format!("t/{i}.bin"), s.bytes));
     }
-    for (i, c) in chunks.iter().enumerate() {
-        versioned.push((format!("d/{i}.json"), c.clone()));
+    for (i, c) in chunks.into_iter().enumerate() {
+        versioned.push((format!("d/{i}.json"), c));
     }
     for f in facets.iter().filter(|f| !f.ranges) {
         versioned.push((format!("f/{}.bin", f.name), results::facet_file(f)));
@@ -148,31 +159,23 @@ pub fn build(site: &Site, script_bytes: usize) -> SearchIndex {
         "dir": dir,
         "docs": docs.len(),
         "chunk": results::CHUNK,
-        "shards": shards.iter().map(|s| s.first.as_str()).collect::<Vec<_>>(),
+        "shards": firsts,
         "stop": tokenize::stop_words(&site.config.language),
         "fold": fold,
         "facets": results::manifest_facets(&facets),
     });
     let manifest = serde_json::to_vec(&manifest).expect("JSON values serialise");
 
-    let (largest_shard, largest_shard_bytes) = shards
-        .iter()
-        .map(|s| (s.first.clone(), s.bytes.len()))
-        .max_by_key(|(_, n)| *n)
-        .unwrap_or_default();
-    let mut chunk_sizes: Vec<usize> = chunks.iter().map(Vec::len).collect();
-    chunk_sizes.sort_unstable_by(|a, b| b.cmp(a));
-    let records: usize = chunk_sizes.iter().take(RESULTS_PER_PAGE).sum();
     let stats = Stats {
         docs: docs.len(),
         terms: inverted.terms.len(),
         files: versioned.len() + 1,
         bytes: manifest.len() + versioned.iter().map(|(_, b)| b.len()).sum::<usize>(),
-        shards: shards.len(),
+        shards: firsts.len(),
         manifest_bytes: manifest.len(),
         largest_shard_bytes,
         largest_shard,
-        first_query_max: script_bytes + manifest.len() + largest_shard_bytes + records,
+        first_query_max: script_bytes + manifest.len() + largest_shard_bytes + page_of_records,
     };
     let mut files = vec![OutputFile {
         path: MANIFEST.into(),

@@ -10,6 +10,7 @@
   const PREFIX_WEIGHT = 0.8, TYPO_WEIGHT = 0.6, TYPO_MIN = 5, MAX_EXPANSIONS = 50;
   const MAX_RANGE = 3; // shards fetched for one prefix at most
   const PAGE = 10;
+  const PHRASE_CHECK = 20; // candidates checked for a quoted phrase: two pages
 
   // ------------------------------------------------------------- words
 
@@ -351,7 +352,19 @@
     /** Whether a query can run without fetching a shard. */
     const ready = (q) => [...wanted(parse(q, m))].every((i) => shards.has(i));
 
-    return { manifest: m, search, ready, counts, records, loadFacets };
+    /** The ids of the first page, in order. For a quoted phrase, the best
+        PHRASE_CHECK candidates are checked against their stored text, and
+        those showing the phrase come first. */
+    async function firstPage(result) {
+      if (result.words.some((w) => w.phrase) && result.ids.length) {
+        const top = result.ids.slice(0, PHRASE_CHECK), recs = await records(top);
+        const yes = new Set(top.filter((_, j) => showsPhrases(recs[j], result.words, m.fold)));
+        result.ids = [...yes, ...top.filter((d) => !yes.has(d)), ...result.ids.slice(PHRASE_CHECK)];
+      }
+      return result.ids.slice(0, PAGE);
+    }
+
+    return { manifest: m, search, ready, firstPage, counts, records, loadFacets };
   }
 
   /** Whether a record's text shows each quoted phrase as a run of words. */
@@ -467,8 +480,8 @@
 
   async function showMore() {
     const mine = run, ids = result.ids.slice(shown, shown + PAGE);
-    const recs = await engine.records(ids);
-    if (mine !== run) return;
+    const recs = await engine.records(ids).catch(() => null);
+    if (mine !== run || !recs) return;
     list.append(...recs.map(renderResult));
     shown += ids.length;
     more.hidden = shown >= result.ids.length;
@@ -485,26 +498,18 @@
   /** Runs the current state and shows its first page. */
   async function update() {
     const mine = ++run;
-    let r;
+    let r, recs;
     try {
       r = await engine.search(state);
+      // Nothing asked (or only one-letter words): no results, only the facets' counts.
+      if (!r.words.length && !Object.keys(state.filters).length) r.ids = [];
+      recs = await engine.records(await engine.firstPage(r));
     } catch (e) {
       if (mine === run) status.textContent = "Search is unavailable: the index could not be loaded.";
       return;
     }
     if (mine !== run) return;
-    // Nothing asked (or only one-letter words): no results, only the facets' counts.
-    if (!r.words.length && !Object.keys(state.filters).length) r.ids = [];
-    if (r.words.some((w) => w.phrase) && r.ids.length) {
-      // Exact phrases first: check the stored text of the best candidates.
-      const top = r.ids.slice(0, 50), recs = await engine.records(top);
-      if (mine !== run) return;
-      const yes = new Set(top.filter((_, j) => showsPhrases(recs[j], r.words, engine.manifest.fold)));
-      r.ids = [...yes, ...top.filter((d) => !yes.has(d)), ...r.ids.slice(50)];
-    }
     result = r;
-    const recs = await engine.records(r.ids.slice(0, PAGE));
-    if (mine !== run) return;
     list.replaceChildren(...recs.map(renderResult));
     shown = recs.length;
     more.hidden = shown >= r.ids.length;
@@ -586,6 +591,7 @@
 
   let pause = 0;
   input.addEventListener("input", () => {
+    if (!engine) return; // the manifest is on its way; its arrival reads the box
     state.q = input.value;
     writeUrl(!typing); // the first keystroke makes a history entry; the rest replace it
     typing = true;
@@ -596,6 +602,7 @@
   });
 
   form.addEventListener("submit", (e) => {
+    if (!engine) return; // a plain GET of this page does the same, later
     e.preventDefault();
     state.q = input.value;
     typing = false;
@@ -663,6 +670,7 @@
       // On a narrow screen the filters would push every result out of view.
       if (matchMedia("(max-width: 48rem)").matches) $("search-filters").open = false;
       state = readUrl();
+      if (input.value) state.q = input.value; // typed while the manifest loaded
       buildFacets();
       syncControls();
       // Results first; the facets' id lists (for counts) after them.
