@@ -29,6 +29,7 @@ pub mod pipeline;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;
+pub mod search;
 pub mod site;
 pub mod slug;
 pub mod templates;

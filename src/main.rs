@@ -202,6 +202,9 @@ fn run_build(opts: &BuildOptions) -> ExitCode {
                     r.elapsed
                 );
             }
+            if let Some(search) = &r.search {
+                println!("{}", search.summary());
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {

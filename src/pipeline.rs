@@ -18,6 +18,7 @@ use crate::output::{self, Content, OutputFile};
 use crate::parse::{self, ParseContext};
 use crate::render;
 use crate::resolve::{self, ResolveInput};
+use crate::search;
 use crate::site::Site;
 use crate::templates::{self, Templates};
 use crate::view::Views;
@@ -68,6 +69,16 @@ pub struct BuildReport {
     pub elapsed: Duration,
     pub warnings: Vec<Diagnostic>,
     pub output: PathBuf,
+    /// The search index's figures, when search is enabled.
+    pub search: Option<search::Stats>,
+}
+
+/// What rendering produced besides the files themselves.
+#[derive(Debug)]
+pub struct Rendered {
+    /// The links and ids of every HTML page, for the link checkers.
+    pub links: Vec<crate::linkcheck::PageLinks>,
+    pub search: Option<search::Stats>,
 }
 
 /// Why a build failed. Content errors exit with 1, usage errors with 2.
@@ -215,14 +226,14 @@ pub fn load_site(
 
 /// Renders a resolved site and writes it into `dir` (a staging folder), or
 /// only renders it when `dir` is `None` (`fireside check`). Pages go to disk
-/// as soon as each is rendered. Returns the links and ids of every HTML page.
+/// as soon as each is rendered.
 pub fn render_site(
     site: &Site,
     templates: &Templates,
     highlighter: &Highlighter,
     progress: bool,
     dir: Option<&Path>,
-) -> Result<Vec<crate::linkcheck::PageLinks>, Vec<Diagnostic>> {
+) -> Result<Rendered, Vec<Diagnostic>> {
     let mut clock = StageClock::new();
     let views = Views::new(site);
     let plan = render::plan(site);
@@ -252,7 +263,13 @@ pub fn render_site(
     }
     let links = rendered?;
     clock.lap("render");
-    let files = supporting_files(site, &plan, highlighter)?;
+    let mut files = supporting_files(site, &plan, highlighter)?;
+    let search = site.config.search.enabled.then(|| {
+        let index = search::build(site, script_size(&files));
+        files.extend(index.files);
+        index.stats
+    });
+    clock.lap("search");
     let mut known: std::collections::HashSet<String> =
         files.iter().map(|f| f.path.clone()).collect();
     known.extend(plan.iter().map(|p| p.output.clone()));
@@ -272,7 +289,22 @@ pub fn render_site(
         })?;
     }
     clock.lap("copy");
-    Ok(links)
+    Ok(Rendered { links, search })
+}
+
+/// The size of the search script the site publishes (the theme's, or the
+/// site's own `static/assets/search.js`), for the search budget.
+fn script_size(files: &[OutputFile]) -> usize {
+    match files
+        .iter()
+        .find(|f| f.path == search::SCRIPT)
+        .map(|f| &f.content)
+    {
+        Some(Content::Bytes(b)) => b.len(),
+        Some(Content::Static(b)) => b.len(),
+        Some(Content::Copy(path)) => std::fs::metadata(path).map_or(0, |m| m.len() as usize),
+        None => 0,
+    }
 }
 
 /// Everything besides rendered pages: the highlighting stylesheet, theme
@@ -341,7 +373,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         e.extend(warnings.iter().cloned());
         BuildError::Content(e)
     };
-    let links = if opts.dry_run {
+    let rendered = if opts.dry_run {
         render_site(&site, &templates, &highlighter, opts.progress, None).map_err(content_error)?
     } else {
         let written = output::write_site_with(&out_dir, |staging| {
@@ -355,8 +387,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             clock.lap("staged");
             rendered
         });
-        let links = match written {
-            Ok(links) => links,
+        let rendered = match written {
+            Ok(rendered) => rendered,
             Err(output::WriteError::Fill(e)) => return Err(content_error(e)),
             Err(output::WriteError::Io(e)) => {
                 return Err(BuildError::Usage(
@@ -372,20 +404,24 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         // The cache only speeds up the next build; failing to save it is not an error.
         let _ = highlighter.save_cache(&cache_file);
         clock.lap("save");
-        links
+        rendered
     };
     if opts.external_links {
-        let dead = crate::linkcheck::check_external(&links, Duration::from_secs(10), 8);
+        let dead = crate::linkcheck::check_external(&rendered.links, Duration::from_secs(10), 8);
         if !dead.is_empty() {
             return Err(content_error(dead));
         }
     }
-    let pages = links.len();
+    let mut warnings = warnings;
+    if let Some(stats) = &rendered.search {
+        warnings.extend(stats.budget_warnings());
+    }
     Ok(BuildReport {
-        pages,
+        pages: rendered.links.len(),
         elapsed: started.elapsed(),
         warnings,
         output: out_dir,
+        search: rendered.search,
     })
 }
 

@@ -41,6 +41,8 @@ pub enum PageKind {
     Backlog,
     /// An iCalendar feed, written by `ics.rs` rather than a template.
     Ics(Feed),
+    /// `/search/`, when `search.enabled`.
+    Search,
     NotFound,
     Feed,
     Sitemap,
@@ -85,6 +87,9 @@ pub fn plan(site: &Site) -> Vec<PlannedPage> {
     );
     if !site.agendas.is_empty() {
         pages.push(html_page("agendas/", PageKind::Agendas));
+    }
+    if site.config.search.enabled {
+        pages.push(html_page("search/", PageKind::Search));
     }
     pages.extend(
         site.sessions
@@ -765,6 +770,11 @@ fn render_page(
             "backlog.html"
         }
         PageKind::Ics(_) => unreachable!("feeds are written before templates"),
+        PageKind::Search => {
+            cx.insert("page_title", "Search");
+            cx.insert("manifest_url", &c.url(crate::search::MANIFEST));
+            "search.html"
+        }
         PageKind::NotFound => {
             cx.insert("page_title", "Page not found");
             "404.html"
@@ -807,7 +817,7 @@ fn render_page(
         PageKind::Sitemap => {
             let urls: Vec<String> = all_pages
                 .iter()
-                .filter(|p| p.output.ends_with("index.html"))
+                .filter(|p| p.output.ends_with("index.html") && p.kind != PageKind::Search)
                 .map(|p| c.permalink(&p.path))
                 .collect();
             cx.insert("urls", &urls);

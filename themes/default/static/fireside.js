@@ -26,6 +26,19 @@
 (function () {
   "use strict";
 
+  // "/" focuses the search box (the search page's own, or the header's),
+  // unless the reader is typing somewhere.
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+    var t = e.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    var box = document.querySelector("#search-q") || document.querySelector("[data-search-shortcut]");
+    if (!box) return;
+    e.preventDefault();
+    box.focus();
+    box.select();
+  });
+
   var blocks = document.querySelectorAll("pre.code");
   if (!blocks.length) return;
 
