@@ -55,6 +55,12 @@ pub struct AgendaEntry {
     pub community: Option<String>,
     /// Where the entry is written (1-based line), for later messages.
     pub line: usize,
+    /// Where its time is written (line, column), for errors found later,
+    /// such as a time in a daylight-saving gap.
+    pub time_at: (usize, usize),
+    /// The entry in words, to start those messages: "session 3 of the
+    /// agenda", or for CSV "row 3, column `Time`".
+    pub label: String,
 }
 
 /// How to read all-numeric dates that are not ISO (`04/12/2024`).
@@ -107,8 +113,10 @@ struct EntryMeta {
     number: Option<u32>,
     title: Option<String>,
     date: Option<DateText>,
-    time: Option<TimeRange>,
-    timezone: Option<ZoneName>,
+    // Time and zone stay text until `entry_from_meta`, which knows the key
+    // (or CSV column) to point an error at.
+    time: Option<String>,
+    timezone: Option<String>,
     #[serde(default)]
     facilitators: StringList,
     facilitator: Option<String>,
@@ -134,7 +142,7 @@ pub fn parse_agenda_file(
     file: &SourceFile,
     text: &str,
     ext: &str,
-    _cx: &ParseContext<'_>,
+    cx: &ParseContext<'_>,
 ) -> Result<AgendaDoc, Vec<Diagnostic>> {
     if text.trim().is_empty() {
         return Err(vec![Diagnostic::error("agenda file is empty").in_file(&file.path).hint(
@@ -142,7 +150,7 @@ pub fn parse_agenda_file(
         )]);
     }
     if ext == "csv" {
-        parse_csv(file, text)
+        parse_csv(file, text, cx.date_order)
     } else {
         let meta: AgendaMeta = serde_yaml::from_str(text).map_err(|e| {
             vec![front_matter::yaml_error(
@@ -154,7 +162,7 @@ pub fn parse_agenda_file(
                 AGENDA_KEYS,
             )]
         })?;
-        from_meta(file, text, meta, 1, None)
+        from_meta(file, text, meta, 1, None, cx.date_order)
     }
 }
 
@@ -174,7 +182,14 @@ pub fn parse_agenda_markdown(
         cx.markdown,
         cx.highlighter,
     );
-    from_meta(file, text, meta, split.yaml_first_line, Some(body))
+    from_meta(
+        file,
+        text,
+        meta,
+        split.yaml_first_line,
+        Some(body),
+        cx.date_order,
+    )
 }
 
 fn agenda_slug(content_path: &Path) -> String {
@@ -196,17 +211,29 @@ fn from_meta(
     meta: AgendaMeta,
     first_line: usize,
     body: Option<Rendered>,
+    site_date_order: Option<DateOrder>,
 ) -> Result<AgendaDoc, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut entries = Vec::new();
     let item_lines = session_item_lines(text);
+    let date_order = meta.date_order.or(site_date_order);
     for (i, e) in meta.sessions.iter().enumerate() {
         let line = item_lines.get(i).copied().unwrap_or(first_line);
+        let next = item_lines.get(i + 1).copied();
         let merged = merge_defaults(&meta.defaults, e);
-        match entry_from_meta(merged, meta.date_order) {
-            Ok(entry) => entries.push(AgendaEntry { line, ..entry }),
+        match entry_from_meta(merged, date_order) {
+            Ok(entry) => entries.push(AgendaEntry {
+                line,
+                time_at: locate_in_entry(text, line, next, "time").unwrap_or((line, 1)),
+                label: format!("session {} of the agenda", i + 1),
+                ..entry
+            }),
             Err((key, msg, hint)) => {
-                let (l, c) = locate_in_entry(text, line, key).unwrap_or((line, 1));
+                let item_col = text
+                    .lines()
+                    .nth(line - 1)
+                    .map_or(1, |l| l.len() - l.trim_start_matches([' ', '-']).len() + 1);
+                let (l, c) = locate_in_entry(text, line, next, key).unwrap_or((line, item_col));
                 errors.push(
                     Diagnostic::error(format!("session {} of the agenda: {msg}", i + 1))
                         .in_file(&file.path)
@@ -267,11 +294,19 @@ fn session_item_lines(text: &str) -> Vec<usize> {
     out
 }
 
-fn locate_in_entry(text: &str, entry_line: usize, key: &str) -> Option<(usize, usize)> {
+/// Where `key:` is written inside the entry that starts at `entry_line`
+/// (and ends before `next_entry`, if any).
+fn locate_in_entry(
+    text: &str,
+    entry_line: usize,
+    next_entry: Option<usize>,
+    key: &str,
+) -> Option<(usize, usize)> {
+    let len = next_entry.map_or(40, |n| n.saturating_sub(entry_line));
     text.lines()
         .enumerate()
         .skip(entry_line - 1)
-        .take(40)
+        .take(len)
         .find_map(|(i, l)| {
             let t = l.trim_start().trim_start_matches("- ");
             t.starts_with(&format!("{key}:"))
@@ -284,7 +319,7 @@ fn merge_defaults(d: &EntryMeta, e: &EntryMeta) -> EntryMeta {
         number: e.number,
         title: e.title.clone(),
         date: e.date.clone().or_else(|| d.date.clone()),
-        time: e.time.or(d.time),
+        time: e.time.clone().or_else(|| d.time.clone()),
         timezone: e.timezone.clone().or_else(|| d.timezone.clone()),
         facilitators: if e.facilitators.0.is_empty() {
             d.facilitators.clone()
@@ -326,10 +361,30 @@ fn entry_from_meta(m: EntryMeta, order: Option<DateOrder>) -> Result<AgendaEntry
         Some(d) => Some(parse_flexible_date(&d.0, order).map_err(|e| ("date", e.0, e.1))?),
         None => None,
     };
+    let time = match &m.time {
+        Some(t) => Some(meta::parse_time_range(t).map_err(|e| {
+            (
+                "time",
+                e,
+                "write times as 10:30-12:00 (a start and an end) or 10:30".to_string(),
+            )
+        })?),
+        None => None,
+    };
+    let timezone = match &m.timezone {
+        Some(z) => Some(meta::check_zone(z).map_err(|e| {
+            (
+                "timezone",
+                e,
+                "use an IANA zone name such as Europe/Madrid or UTC".to_string(),
+            )
+        })?),
+        None => None,
+    };
     let status = m.status;
     if date.is_none() && status != Some(Status::Proposed) {
         return Err((
-            "title",
+            "date",
             format!("`{title}` has no date"),
             "add `date: YYYY-MM-DD`, or `status: proposed` for an idea without a date".into(),
         ));
@@ -345,8 +400,8 @@ fn entry_from_meta(m: EntryMeta, order: Option<DateOrder>) -> Result<AgendaEntry
     Ok(AgendaEntry {
         number: m.number,
         date,
-        time: m.time,
-        timezone: m.timezone.map(|z| z.0),
+        time,
+        timezone,
         facilitators,
         title,
         objective: m.objective,
@@ -358,6 +413,8 @@ fn entry_from_meta(m: EntryMeta, order: Option<DateOrder>) -> Result<AgendaEntry
         status,
         community: m.community,
         line: 0,
+        time_at: (0, 0),
+        label: String::new(),
     })
 }
 
@@ -459,7 +516,7 @@ pub fn parse_flexible_date(raw: &str, order: Option<DateOrder>) -> Result<Date, 
                     None => {
                         return Err((
                             format!("ambiguous date `{s}`: is it day/month or month/day?"),
-                            "write it as 2024-12-04 or 4 December 2024, or set `date_order: dmy` (or `mdy`) in the agenda".into(),
+                            "write it as 2024-12-04 or 4 December 2024, or set `date_order: dmy` (or `mdy`) in the agenda or, for every agenda including CSV ones, in site.yaml".into(),
                         ));
                     }
                 }
@@ -551,7 +608,11 @@ const KNOWN_COLUMNS: &[&str] = &[
     "Community",
 ];
 
-fn parse_csv(file: &SourceFile, text: &str) -> Result<AgendaDoc, Vec<Diagnostic>> {
+fn parse_csv(
+    file: &SourceFile,
+    text: &str,
+    date_order: Option<DateOrder>,
+) -> Result<AgendaDoc, Vec<Diagnostic>> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
@@ -635,16 +696,10 @@ fn parse_csv(file: &SourceFile, text: &str) -> Result<AgendaDoc, Vec<Diagnostic>
                     ),
                 },
                 Column::Date => m.date = Some(DateText(value.to_string())),
-                Column::Time => match meta::parse_time_range(value) {
-                    Ok(t) => m.time = Some(t),
-                    Err(e) => err(e, "write times as 10:30 - 12:00"),
-                },
+                Column::Time => m.time = Some(value.to_string()),
                 Column::Start => start = Some(value.to_string()),
                 Column::End => end = Some(value.to_string()),
-                Column::Timezone => match meta::check_zone(value) {
-                    Ok(z) => m.timezone = Some(ZoneName(z)),
-                    Err(e) => err(e, "use an IANA zone name such as Europe/Madrid"),
-                },
+                Column::Timezone => m.timezone = Some(value.to_string()),
                 Column::Facilitator => m.facilitator = Some(value.to_string()),
                 Column::Title => m.title = Some(value.to_string()),
                 Column::Objective => m.objective = Some(value.to_string()),
@@ -664,37 +719,46 @@ fn parse_csv(file: &SourceFile, text: &str) -> Result<AgendaDoc, Vec<Diagnostic>
             }
         }
         if let Some(s) = start {
-            let range = match end {
+            m.time = Some(match end {
                 Some(e) => format!("{s}-{e}"),
                 None => s,
-            };
-            match meta::parse_time_range(&range) {
-                Ok(t) => m.time = Some(t),
-                Err(e) => {
-                    errors.push(
-                        Diagnostic::error(format!("row {}: {e}", row_index + 1))
-                            .in_file(&file.path)
-                            .at(text, line, 1),
-                    );
-                    failed = true;
-                }
-            }
+            });
         }
         if failed {
             continue;
         }
-        let date_col = columns
-            .iter()
-            .position(|c| *c == Some(Column::Date))
-            .unwrap_or(0);
-        let title_col = columns
-            .iter()
-            .position(|c| *c == Some(Column::Title))
-            .unwrap_or(0);
-        match entry_from_meta(m, None) {
-            Ok(entry) => entries.push(AgendaEntry { line, ..entry }),
+        let column = |wanted: &[Column]| {
+            columns
+                .iter()
+                .position(|c| c.is_some_and(|c| wanted.contains(&c)))
+        };
+        let time_col = column(&[Column::Time, Column::Start]);
+        let (time_at, label) = match time_col {
+            Some(i) => (
+                (line, field_column(line_text, i)),
+                format!(
+                    "row {}, column `{}`",
+                    row_index + 1,
+                    headers.get(i).unwrap_or("")
+                ),
+            ),
+            None => ((line, 1), format!("row {}", row_index + 1)),
+        };
+        match entry_from_meta(m, date_order) {
+            Ok(entry) => entries.push(AgendaEntry {
+                line,
+                time_at,
+                label,
+                ..entry
+            }),
             Err((key, msg, hint)) => {
-                let col = if key == "date" { date_col } else { title_col };
+                let col = match key {
+                    "date" => column(&[Column::Date]),
+                    "time" => time_col,
+                    "timezone" => column(&[Column::Timezone]),
+                    _ => column(&[Column::Title]),
+                }
+                .unwrap_or(0);
                 errors.push(
                     Diagnostic::error(format!(
                         "row {}, column `{}`: {msg}",
@@ -703,6 +767,11 @@ fn parse_csv(file: &SourceFile, text: &str) -> Result<AgendaDoc, Vec<Diagnostic>
                     ))
                     .in_file(&file.path)
                     .at(text, line, field_column(line_text, col))
+                    .underline(
+                        record
+                            .get(col)
+                            .map_or(1, |v| v.trim().chars().count().max(1)),
+                    )
                     .hint(hint),
                 );
             }

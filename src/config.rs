@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::agenda::DateOrder;
 use crate::diagnostic::Diagnostic;
 use crate::front_matter;
 use crate::meta::ZoneName;
@@ -23,6 +24,10 @@ struct SiteFile {
     calendar: CalendarConfig,
     #[serde(default)]
     search: SearchConfig,
+    /// Descriptions of session formats, by slug or name.
+    #[serde(default)]
+    formats: indexmap::IndexMap<String, String>,
+    date_order: Option<DateOrder>,
     #[serde(default)]
     extra: serde_json::Value,
 }
@@ -37,6 +42,7 @@ const SITE_KEYS: &[&str] = &[
     "markdown",
     "calendar",
     "search",
+    "date_order",
     "extra",
 ];
 
@@ -128,6 +134,10 @@ pub struct Config {
     pub markdown: MarkdownConfig,
     pub calendar: CalendarConfig,
     pub search: SearchConfig,
+    pub formats: indexmap::IndexMap<String, String>,
+    /// How agendas read all-numeric dates (`04/12/2024`) when they do not say
+    /// themselves; the only way for CSV agendas, which have no front matter.
+    pub date_order: Option<DateOrder>,
     pub extra: serde_json::Value,
 }
 
@@ -198,6 +208,8 @@ impl Config {
             markdown: file.markdown,
             calendar: file.calendar,
             search: file.search,
+            formats: file.formats,
+            date_order: file.date_order,
             extra: file.extra,
         })
     }
@@ -210,6 +222,23 @@ impl Config {
     /// The full URL of an output path, for feeds, sitemaps and calendars.
     pub fn permalink(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path.trim_start_matches('/'))
+    }
+
+    /// The host of an absolute `base_url` (`org.github.io`); `None` for a
+    /// path-only one (`/cop/`).
+    pub fn host(&self) -> Option<&str> {
+        let (_, rest) = self.base_url.split_once("://")?;
+        rest.split('/').next().filter(|h| !h.is_empty())
+    }
+
+    /// The `webcal://` address that subscribes a calendar app to a feed.
+    /// Needs an absolute `base_url`: with a path-only one there is no host to
+    /// subscribe to, and pages offer only the download link.
+    pub fn webcal(&self, path: &str) -> Option<String> {
+        self.host()?;
+        let url = self.permalink(path);
+        let (_, rest) = url.split_once("://")?;
+        Some(format!("webcal://{rest}"))
     }
 }
 
@@ -266,5 +295,43 @@ mod tests {
         assert_eq!(parse_base_url("/docs").unwrap().1, "/docs/");
         assert!(parse_base_url("ftp://x").is_err());
         assert!(parse_base_url("example.org").is_err());
+    }
+
+    fn with_base(url: &str) -> Config {
+        let (base_url, base_path) = parse_base_url(url).unwrap();
+        Config {
+            root: PathBuf::new(),
+            title: "T".into(),
+            base_url,
+            base_path,
+            language: "en".into(),
+            timezone: "UTC".into(),
+            description: String::new(),
+            theme: ThemeSource::Embedded,
+            markdown: MarkdownConfig::default(),
+            calendar: CalendarConfig::default(),
+            search: SearchConfig::default(),
+            extra: serde_json::Value::Null,
+            formats: indexmap::IndexMap::new(),
+            date_order: None,
+        }
+    }
+
+    #[test]
+    fn webcal_links_need_a_host() {
+        let c = with_base("https://org.github.io/cop/");
+        assert_eq!(c.host(), Some("org.github.io"));
+        assert_eq!(
+            c.webcal("calendar.ics").as_deref(),
+            Some("webcal://org.github.io/cop/calendar.ics")
+        );
+        let c = with_base("http://localhost:1111");
+        assert_eq!(
+            c.webcal("/calendar.ics").as_deref(),
+            Some("webcal://localhost:1111/calendar.ics")
+        );
+        let c = with_base("/cop/");
+        assert_eq!(c.host(), None);
+        assert_eq!(c.webcal("calendar.ics"), None);
     }
 }

@@ -11,11 +11,15 @@
 #![allow(clippy::result_large_err)]
 
 pub mod agenda;
+pub mod calendar;
 pub mod config;
 pub mod diagnostic;
 pub mod fingerprint;
+pub mod formats;
 pub mod front_matter;
 pub mod highlight;
+pub mod ics;
+pub mod insights;
 pub mod linkcheck;
 pub mod load;
 pub mod markdown;
@@ -26,6 +30,7 @@ pub mod pipeline;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod slug;

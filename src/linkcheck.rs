@@ -183,6 +183,18 @@ impl LinkIndex {
         errors
     }
 
+    /// Every page's links, as if `changes` were applied.
+    pub fn pages_with<'a>(&'a self, changes: &'a Changes) -> impl Iterator<Item = &'a PageLinks> {
+        let unchanged = self.pages.iter().filter(|(path, _)| {
+            !changes.pages.contains_key(*path) && !changes.removed.contains(*path)
+        });
+        changes
+            .pages
+            .values()
+            .chain(unchanged.map(|(_, p)| p))
+            .map(|p| &p.links)
+    }
+
     /// Makes `changes` part of the index (after a good build).
     pub fn apply(&mut self, changes: Changes) {
         for path in changes.removed {
@@ -276,6 +288,85 @@ fn broken(root: &Path, page: &PageLinks, line: usize, href: &str, why: &str) -> 
     ))
     .in_file(file)
     .hint(hint)
+}
+
+/// Checks every distinct external `http(s)` link of the site, on `workers`
+/// threads, each request bounded by `timeout`. A link is dead when the
+/// server answers 400 or above (after redirects) or cannot be reached.
+pub fn check_external(
+    pages: &[PageLinks],
+    timeout: std::time::Duration,
+    workers: usize,
+) -> Vec<Diagnostic> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let mut urls: std::collections::BTreeMap<String, &PageLinks> =
+        std::collections::BTreeMap::new();
+    for page in pages {
+        for (_, href) in &page.links {
+            if href.starts_with("http://") || href.starts_with("https://") {
+                let url = href.split('#').next().unwrap_or(href).to_string();
+                urls.entry(url).or_insert(page);
+            }
+        }
+    }
+    let urls: Vec<(String, &PageLinks)> = urls.into_iter().collect();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(timeout))
+        .http_status_as_error(false)
+        .user_agent(concat!("fireside-link-check/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .into();
+    let next = AtomicUsize::new(0);
+    let dead = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..workers.clamp(1, 32) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((url, page)) = urls.get(i) else {
+                        break;
+                    };
+                    if let Some(why) = probe(&agent, url) {
+                        dead.lock()
+                            .expect("dead links")
+                            .push((i, url.clone(), *page, why));
+                    }
+                }
+            });
+        }
+    });
+    let mut dead = dead.into_inner().expect("dead links");
+    dead.sort_by_key(|d| d.0);
+    dead.into_iter()
+        .map(|(_, url, page, why)| {
+            let file = page
+                .source
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("templates").join(page.template));
+            Diagnostic::error(format!(
+                "dead external link `{url}`: {why} (in {})",
+                page.page
+            ))
+            .in_file(file)
+            .hint("update or remove the link; external links are only checked with --external")
+        })
+        .collect()
+}
+
+/// `None` if the URL answers, else why not. Servers that refuse HEAD get a GET.
+fn probe(agent: &ureq::Agent, url: &str) -> Option<String> {
+    let status = match agent.head(url).call() {
+        Ok(r) if matches!(r.status().as_u16(), 405 | 501) => {
+            agent.get(url).call().map(|r| r.status())
+        }
+        other => other.map(|r| r.status()),
+    };
+    match status {
+        Ok(s) if s.as_u16() < 400 => None,
+        Ok(s) => Some(format!("the server answered {s}")),
+        Err(e) => Some(format!("no answer ({e})")),
+    }
 }
 
 #[cfg(test)]

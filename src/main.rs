@@ -59,6 +59,9 @@ enum Command {
         /// Include drafts in the check.
         #[arg(long)]
         drafts: bool,
+        /// Also fetch every external link (8 at a time, 10 s timeout) and report dead ones.
+        #[arg(long)]
+        external: bool,
     },
     /// Preview the site: build it, serve it, rebuild and reload on every change.
     ///
@@ -136,10 +139,15 @@ fn main() -> ExitCode {
             };
             run_build(&opts)
         }
-        Command::Check { site, drafts } => {
+        Command::Check {
+            site,
+            drafts,
+            external,
+        } => {
             let opts = BuildOptions {
                 drafts,
                 dry_run: true,
+                external_links: external,
                 ..BuildOptions::new(site.unwrap_or_else(|| PathBuf::from(".")))
             };
             run_build(&opts)
@@ -247,6 +255,9 @@ fn run_build(opts: &BuildOptions) -> ExitCode {
                     r.output.display(),
                     r.elapsed
                 );
+            }
+            if let Some(search) = &r.search {
+                println!("{}", search.summary());
             }
             ExitCode::SUCCESS
         }

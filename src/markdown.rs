@@ -347,6 +347,12 @@ impl<'a> Renderer<'a, '_> {
                 self.text(" ");
                 self.emit(event);
             }
+            // Tight list items and table cells have no paragraph around their
+            // text: separate them, or search would see `one` + `two` as `onetwo`.
+            Event::End(TagEnd::Item | TagEnd::TableCell) => {
+                self.out.plain_text.push('\n');
+                self.emit(event);
+            }
             other => self.emit(other),
         }
     }
@@ -725,6 +731,13 @@ mod tests {
         assert_eq!(r.diagnostics.len(), 1);
         assert_eq!(r.diagnostics[0].line, 7);
         assert!(!r.plain_text.contains("fn main"));
+    }
+
+    #[test]
+    fn plain_text_separates_list_items_and_table_cells() {
+        let r = md("- one\n- two\n\n| a | b |\n|---|---|\n| c | d |\n");
+        let words: Vec<&str> = r.plain_text.split_whitespace().collect();
+        assert_eq!(words, ["one", "two", "a", "b", "c", "d"]);
     }
 
     #[test]

@@ -20,6 +20,8 @@ pub struct ParseContext<'a> {
     pub markdown: MarkdownOptions,
     pub highlighter: &'a Highlighter,
     pub include_drafts: bool,
+    /// `date_order` from site.yaml: the default for agendas.
+    pub date_order: Option<crate::agenda::DateOrder>,
 }
 
 /// A parsed Markdown document of any kind.

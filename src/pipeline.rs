@@ -31,6 +31,7 @@ use crate::output::{self, Content, OutputFile};
 use crate::parse::{self, ParseContext, Parsed};
 use crate::render::{self, PlannedPage};
 use crate::resolve::{self, ResolveInput};
+use crate::search;
 use crate::site::Site;
 use crate::templates::{self, Templates};
 use crate::view::Views;
@@ -49,6 +50,8 @@ pub struct BuildOptions {
     pub dry_run: bool,
     /// Show a progress bar on a terminal.
     pub progress: bool,
+    /// Also check external links over the network (`check --external`).
+    pub external_links: bool,
 }
 
 impl BuildOptions {
@@ -61,6 +64,7 @@ impl BuildOptions {
             drafts: false,
             dry_run: false,
             progress: false,
+            external_links: false,
         }
     }
 
@@ -85,6 +89,8 @@ pub struct BuildReport {
     pub written: Vec<String>,
     /// Output files this build removed (their page or file is gone), sorted.
     pub removed: Vec<String>,
+    /// The search index's figures, when search is enabled.
+    pub search: Option<search::Stats>,
 }
 
 /// Why a build failed. Content errors exit with 1, usage errors with 2.
@@ -265,6 +271,47 @@ impl Builder {
     ) -> Result<BuildReport, BuildError> {
         let started = Instant::now();
         let mut clock = StageClock::new();
+        let Loaded {
+            site,
+            templates,
+            mut warnings,
+            changed_sources,
+        } = self.load(changed, &mut clock)?;
+        let fail = |mut errors: Vec<Diagnostic>, warnings: &[Diagnostic]| {
+            diagnostic::sort(&mut errors);
+            errors.extend(warnings.iter().cloned());
+            BuildError::Content(errors)
+        };
+        let priority: HashSet<&Path> = changed_sources.iter().map(PathBuf::as_path).collect();
+        let written = self
+            .render_and_write(&site, &templates, target, &priority, &mut clock)
+            .map_err(|e| match e {
+                WriteFailure::Content(e) => fail(e, &warnings),
+                WriteFailure::Io(d) => BuildError::Usage(d),
+            });
+        // Freeing a large site takes a while: do it off the path to the reload.
+        std::thread::spawn(move || drop((site, templates)));
+        let written = written?;
+        if let Some(stats) = &written.search {
+            warnings.extend(stats.budget_warnings());
+        }
+        Ok(BuildReport {
+            pages: written.pages,
+            rendered: written.rendered,
+            elapsed: started.elapsed(),
+            warnings,
+            output: match target {
+                Target::Folder(dir) => dir.to_path_buf(),
+                Target::Check => self.opts.output_dir(),
+            },
+            written: written.written,
+            removed: written.removed,
+            search: written.search,
+        })
+    }
+
+    /// Loads, parses and resolves the site: everything but rendering.
+    fn load(&mut self, changed: Changed<'_>, clock: &mut StageClock) -> Result<Loaded, BuildError> {
         let now = match self.now {
             Some(t) => t,
             None => *self
@@ -353,27 +400,11 @@ impl Builder {
         })
         .map_err(|e| fail(e, &warnings))?;
         clock.lap("resolve");
-        let priority: HashSet<&Path> = forced.iter().map(PathBuf::as_path).collect();
-        let written = self
-            .render_and_write(&site, &templates, target, &priority, &mut clock)
-            .map_err(|e| match e {
-                WriteFailure::Content(e) => fail(e, &warnings),
-                WriteFailure::Io(d) => BuildError::Usage(d),
-            });
-        // Freeing a large site takes a while: do it off the path to the reload.
-        std::thread::spawn(move || drop((site, templates)));
-        let written = written?;
-        Ok(BuildReport {
-            pages: written.pages,
-            rendered: written.rendered,
-            elapsed: started.elapsed(),
+        Ok(Loaded {
+            site,
+            templates,
             warnings,
-            output: match target {
-                Target::Folder(dir) => dir.to_path_buf(),
-                Target::Check => self.opts.output_dir(),
-            },
-            written: written.written,
-            removed: written.removed,
+            changed_sources: forced,
         })
     }
 
@@ -456,6 +487,7 @@ impl Builder {
             },
             highlighter: &setup.highlighter,
             include_drafts: self.opts.drafts,
+            date_order: setup.config.date_order,
         };
         let parsed: Vec<(PathBuf, SourceState)> = to_parse
             .into_par_iter()
@@ -578,12 +610,18 @@ impl Builder {
         }
         clock.lap("render");
 
-        let supporting = supporting_files(
+        let mut supporting = supporting_files(
             site,
             &plan,
             &self.setup.as_ref().expect("set up first").highlighter,
         )
         .map_err(WriteFailure::Content)?;
+        let search = site.config.search.enabled.then(|| {
+            let index = search::build(site, script_size(&supporting));
+            supporting.extend(index.files);
+            index.stats
+        });
+        clock.lap("search");
         let planned: HashSet<&str> = plan.iter().map(|p| p.output.as_str()).collect();
         let mut known: HashSet<String> = supporting.iter().map(|f| f.path.clone()).collect();
         known.extend(planned.iter().map(|p| p.to_string()));
@@ -614,6 +652,14 @@ impl Builder {
             return Err(WriteFailure::Content(broken));
         }
         clock.lap("links");
+        if self.opts.external_links {
+            let pages: Vec<linkcheck::PageLinks> =
+                previous.links.pages_with(&changes).cloned().collect();
+            let dead = linkcheck::check_external(&pages, Duration::from_secs(10), 8);
+            if !dead.is_empty() {
+                return Err(WriteFailure::Content(dead));
+            }
+        }
 
         // Supporting files: written when their content (or source) changed.
         let mut files: HashMap<String, Fingerprint> = previous
@@ -698,8 +744,18 @@ impl Builder {
             rendered: rendered_count,
             written,
             removed,
+            search,
         })
     }
+}
+
+/// A resolved site, and what a build needs of the loading.
+struct Loaded {
+    site: Site,
+    templates: Templates,
+    warnings: Vec<Diagnostic>,
+    /// Sources named as changed (relative to the site): their pages render first.
+    changed_sources: HashSet<PathBuf>,
 }
 
 /// What [`Builder::render_and_write`] did.
@@ -708,11 +764,27 @@ struct Written {
     rendered: usize,
     written: Vec<String>,
     removed: Vec<String>,
+    search: Option<search::Stats>,
 }
 
 enum WriteFailure {
     Content(Vec<Diagnostic>),
     Io(Diagnostic),
+}
+
+/// The size of the search script the site publishes (the theme's, or the
+/// site's own `static/assets/search.js`), for the search budget.
+fn script_size(files: &[OutputFile]) -> usize {
+    match files
+        .iter()
+        .find(|f| f.path == search::SCRIPT)
+        .map(|f| &f.content)
+    {
+        Some(Content::Bytes(b)) => b.len(),
+        Some(Content::Static(b)) => b.len(),
+        Some(Content::Copy(path)) => std::fs::metadata(path).map_or(0, |m| m.len() as usize),
+        None => 0,
+    }
 }
 
 /// Everything besides rendered pages: the highlighting stylesheet, theme
@@ -761,6 +833,14 @@ fn supporting_files(
     } else {
         Err(conflicts)
     }
+}
+
+/// Loads, parses and resolves a site without rendering it (for tools and
+/// tests that read the model).
+pub fn load_site(opts: &BuildOptions) -> Result<Site, BuildError> {
+    Builder::new(opts.clone())
+        .load(Changed::Unknown, &mut StageClock::new())
+        .map(|loaded| loaded.site)
 }
 
 /// Builds a site: the whole pipeline, writing atomically unless `dry_run`.

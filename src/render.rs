@@ -4,9 +4,11 @@
 use serde_json::json;
 use tera::{Context, Value};
 
+use crate::calendar::{self, Month};
 use crate::diagnostic::Diagnostic;
+use crate::ics::Feed;
 use crate::linkcheck::PageLinks;
-use crate::meta::{Maturity, Status};
+use crate::meta::{self, Maturity, Status};
 use crate::site::*;
 use crate::templates::Templates;
 use crate::view::{self, Views};
@@ -30,6 +32,17 @@ pub enum PageKind {
     Format(usize),
     Agendas,
     Agenda(usize),
+    Insights,
+    /// `/calendar/`: upcoming sessions by month, then past ones.
+    Calendar,
+    /// `/calendar/YYYY/MM/`: a month grid.
+    CalendarMonth(Month),
+    /// `/backlog/`: proposed sessions and their volunteers.
+    Backlog,
+    /// An iCalendar feed, written by `ics.rs` rather than a template.
+    Ics(Feed),
+    /// `/search/`, when `search.enabled`.
+    Search,
     NotFound,
     Feed,
     Sitemap,
@@ -63,9 +76,20 @@ pub fn plan(site: &Site) -> Vec<PlannedPage> {
         html_page("facilitators/", PageKind::Facilitators),
         html_page("tags/", PageKind::Tags),
         html_page("formats/", PageKind::Formats),
+        html_page("insights/", PageKind::Insights),
+        html_page("calendar/", PageKind::Calendar),
+        html_page("backlog/", PageKind::Backlog),
     ];
+    pages.extend(
+        calendar::months_spanned(site)
+            .into_iter()
+            .map(|m| html_page(&m.path(), PageKind::CalendarMonth(m))),
+    );
     if !site.agendas.is_empty() {
         pages.push(html_page("agendas/", PageKind::Agendas));
+    }
+    if site.config.search.enabled {
+        pages.push(html_page("search/", PageKind::Search));
     }
     pages.extend(
         site.sessions
@@ -115,6 +139,19 @@ pub fn plan(site: &Site) -> Vec<PlannedPage> {
             .enumerate()
             .map(|(i, p)| html_page(&p.path, PageKind::Agenda(i))),
     );
+    let feeds = std::iter::once(Feed::All)
+        .chain((0..site.communities.len()).map(Feed::Community))
+        .chain((0..site.people.len()).map(Feed::Person))
+        .chain((0..site.sessions.len()).map(Feed::Session));
+    for feed in feeds {
+        if let Some(path) = feed.path(site) {
+            pages.push(PlannedPage {
+                output: path.clone(),
+                path,
+                kind: PageKind::Ics(feed),
+            });
+        }
+    }
     for (output, kind) in [
         ("404.html", PageKind::NotFound),
         ("feed.xml", PageKind::Feed),
@@ -127,7 +164,7 @@ pub fn plan(site: &Site) -> Vec<PlannedPage> {
             kind,
         });
     }
-    // A plain page may not take the home page's place.
+    // `content/index.md` introduces the home page instead of replacing it.
     pages.retain(|p| !(p.path.is_empty() && matches!(p.kind, PageKind::Page(_))));
     pages
 }
@@ -171,6 +208,9 @@ pub struct RenderedPage {
     pub links: Option<PageLinks>,
 }
 
+/// The pseudo-template of iCalendar feeds, which `ics.rs` writes.
+const ICS: &str = "ics.rs";
+
 /// Renders one page from its input.
 pub fn render_page(
     site: &Site,
@@ -178,7 +218,10 @@ pub fn render_page(
     page: &PlannedPage,
     input: &PageInput,
 ) -> Result<RenderedPage, Diagnostic> {
-    let html = templates.render(input.template, &input.context())?;
+    let html = match input.values.first() {
+        Some((_, text)) if input.template == ICS => text.as_str().unwrap_or_default().to_string(),
+        _ => templates.render(input.template, &input.context())?,
+    };
     let links = page.output.ends_with(".html").then(|| {
         crate::linkcheck::scan(
             &page.output,
@@ -215,6 +258,15 @@ pub fn page_input(
     page: &PlannedPage,
     all_pages: &[PlannedPage],
 ) -> PageInput {
+    if let PageKind::Ics(feed) = page.kind {
+        // Written by ics.rs, not by a template: its text is its input.
+        let mut cx = PageInput {
+            template: ICS,
+            values: Vec::new(),
+        };
+        cx.insert_value("ics", Value::from(feed.render(site)));
+        return cx;
+    }
     let c = &site.config;
     let mut cx = PageInput::default();
     cx.insert_value("site", views.site.clone());
@@ -240,6 +292,9 @@ pub fn page_input(
                 .take(6)
                 .collect();
             cx.insert("page_title", &c.title);
+            // `content/index.md`, if any, introduces the home page.
+            let intro = site.pages.iter().find(|p| p.path.is_empty());
+            cx.insert_value("intro", view::body_value(intro.map(|p| &p.body)).0);
             cx.insert_value("upcoming", views.session_list(&upcoming));
             cx.insert_value("recent", views.session_list(&recent));
             cx.insert_value("communities", Value::from(views.communities.clone()));
@@ -339,6 +394,19 @@ pub fn page_input(
                 .filter(|&t| !site.tags[t].patterns.is_empty())
                 .collect();
             cx.insert_value("tags", Views::list(&views.tags, &tag_ids));
+            let by_tag: Vec<Value> = tag_ids
+                .iter()
+                .map(|&t| {
+                    let mut map = tera::Map::new();
+                    map.insert("tag".into(), views.tags[t].clone());
+                    map.insert(
+                        "patterns".into(),
+                        Views::list(&views.patterns, &site.tags[t].patterns),
+                    );
+                    Value::from(map)
+                })
+                .collect();
+            cx.insert_value("by_tag", Value::from(by_tag));
             "patterns.html"
         }
         PageKind::Pattern(i) => {
@@ -364,7 +432,8 @@ pub fn page_input(
         }
         PageKind::Community(i) => {
             let x = &site.communities[i];
-            let (upcoming, past) = views.split_by_time(&x.sessions);
+            let (scheduled, proposed) = scheduled_and_proposed(site, &x.sessions);
+            let (upcoming, past) = views.split_by_time(&scheduled);
             let (content, toc) = view::body_value(Some(&x.body));
             cx.insert("page_title", &x.title);
             cx.insert_value("community", views.communities[i].clone());
@@ -372,6 +441,7 @@ pub fn page_input(
             cx.insert_value("toc", toc);
             cx.insert_value("upcoming", views.session_list(&upcoming));
             cx.insert_value("past", views.session_list(&past));
+            cx.insert_value("proposed", views.session_list(&proposed));
             let mut facilitators: Vec<usize> = x
                 .sessions
                 .iter()
@@ -440,7 +510,8 @@ pub fn page_input(
         }
         PageKind::Person(i) => {
             let p = &site.people[i];
-            let (upcoming, past) = views.split_by_time(&p.sessions);
+            let (scheduled, proposed) = scheduled_and_proposed(site, &p.sessions);
+            let (upcoming, past) = views.split_by_time(&scheduled);
             let (content, _) = view::body_value(p.body.as_ref());
             cx.insert("page_title", &p.name);
             cx.insert_value("person", views.people[i].clone());
@@ -454,6 +525,7 @@ pub fn page_input(
             );
             cx.insert_value("upcoming", views.session_list(&upcoming));
             cx.insert_value("past", views.session_list(&past));
+            cx.insert_value("proposed", views.session_list(&proposed));
             let mut communities: Vec<usize> = p
                 .sessions
                 .iter()
@@ -539,6 +611,183 @@ pub fn page_input(
             cx.insert("description", &a.description.clone().unwrap_or_default());
             "agenda.html"
         }
+        PageKind::Insights => {
+            use crate::insights::{Insights, bar_chart, column_chart};
+            let figures = Insights::new(site);
+            cx.insert("page_title", "Insights");
+            cx.insert("insights", &figures);
+            let charts = json!({
+                "per_month": column_chart("chart-month", "Sessions held per month", &format!("{} sessions held from {} to {}", figures.held, figures.per_month.first().map_or("", |c| c.label.as_str()), figures.per_month.last().map_or("", |c| c.label.as_str())), &figures.per_month),
+                "per_format": bar_chart("chart-format", "Sessions held per format", "Held sessions counted by format, most common first", &figures.per_format),
+                "per_community": bar_chart("chart-community", "Sessions held per community", "Held sessions counted by community, most active first", &figures.per_community),
+                "per_facilitator": bar_chart("chart-facilitator", "Sessions held per facilitator", &format!("The three most active facilitators ran {}% of held sessions", figures.top_three_share), &figures.per_facilitator),
+            });
+            cx.insert("charts", &charts);
+            "insights.html"
+        }
+        PageKind::Calendar => {
+            cx.insert("page_title", "Calendar");
+            let scheduled: Vec<usize> = (0..site.sessions.len())
+                .filter(|&i| site.sessions[i].is_scheduled())
+                .collect();
+            let (upcoming, past) = views.split_by_time(&scheduled);
+            let groups = |ids: &[usize]| -> Value {
+                Value::from(
+                    calendar::group_by_month(site, ids)
+                        .into_iter()
+                        .map(|(m, ids)| month_group(c, m, views.session_list(&ids)))
+                        .collect::<Vec<_>>(),
+                )
+            };
+            cx.insert_value("upcoming", groups(&upcoming));
+            cx.insert_value("past", groups(&past));
+            let mut years: Vec<(i16, Vec<Value>)> = Vec::new();
+            let by_date = calendar::sessions_by_date(site);
+            for m in calendar::months_spanned(site) {
+                let count: usize = by_date
+                    .range(m.first_day()..m.next().first_day())
+                    .map(|(_, ids)| ids.len())
+                    .sum();
+                let link = val(json!({
+                    "label": meta::month_name(m.month),
+                    "url": c.url(&m.path()),
+                    "count": count,
+                }));
+                match years.last_mut() {
+                    Some((y, list)) if *y == m.year => list.push(link),
+                    _ => years.push((m.year, vec![link])),
+                }
+            }
+            let years: Vec<Value> = years
+                .into_iter()
+                .map(|(y, months)| {
+                    let mut map = tera::Map::new();
+                    map.insert("year".into(), Value::from(y));
+                    map.insert("months".into(), Value::from(months));
+                    Value::from(map)
+                })
+                .collect();
+            cx.insert_value("years", Value::from(years));
+            let backlog = site
+                .sessions
+                .iter()
+                .filter(|s| s.status == Status::Proposed)
+                .count();
+            cx.insert("backlog_count", &backlog);
+            "calendar.html"
+        }
+        PageKind::CalendarMonth(m) => {
+            let months = calendar::months_spanned(site);
+            let grid = calendar::month_grid(
+                m,
+                c.calendar.first_weekday,
+                &calendar::sessions_by_date(site),
+            );
+            let today = site
+                .now
+                .to_zoned_datetime(
+                    meta::tzdb()
+                        .get(&c.timezone)
+                        .unwrap_or(jiff::tz::TimeZone::UTC),
+                )
+                .date();
+            let weeks: Vec<Value> = grid
+                .weeks
+                .iter()
+                .map(|week| {
+                    Value::from(
+                        week.iter()
+                            .map(|d| {
+                                let mut map = tera::Map::new();
+                                map.insert("day".into(), Value::from(d.date.day()));
+                                map.insert("date".into(), Value::from(d.date.to_string()));
+                                map.insert(
+                                    "weekday".into(),
+                                    Value::from(d.date.strftime("%A").to_string()),
+                                );
+                                map.insert("in_month".into(), Value::from(d.in_month));
+                                map.insert("today".into(), Value::from(d.date == today));
+                                map.insert("sessions".into(), views.session_list(&d.sessions));
+                                Value::from(map)
+                            })
+                            .collect::<Vec<_>>(),
+                    )
+                })
+                .collect();
+            let count: usize = grid
+                .weeks
+                .iter()
+                .flatten()
+                .filter(|d| d.in_month)
+                .map(|d| d.sessions.len())
+                .sum();
+            let neighbour = |n: Month| {
+                months
+                    .contains(&n)
+                    .then(|| json!({ "label": n.label(), "url": c.url(&n.path()) }))
+            };
+            cx.insert("page_title", &m.label());
+            cx.insert(
+                "month",
+                &json!({
+                    "label": m.label(),
+                    "year": m.year,
+                    "month": m.month,
+                    "count": count,
+                    "previous": neighbour(m.previous()),
+                    "next": neighbour(m.next()),
+                    // Column names from the first week's dates, in column order.
+                    "weekdays": grid.weeks[0].iter().map(|d| json!({
+                        "name": d.date.strftime("%A").to_string(),
+                        "short": d.date.strftime("%a").to_string(),
+                    })).collect::<Vec<_>>(),
+                }),
+            );
+            cx.insert_value("weeks", Value::from(weeks));
+            "calendar_month.html"
+        }
+        PageKind::Backlog => {
+            cx.insert("page_title", "Backlog");
+            let proposed: Vec<usize> = (0..site.sessions.len())
+                .filter(|&i| site.sessions[i].status == Status::Proposed)
+                .collect();
+            let mut groups: Vec<(Option<usize>, Vec<usize>)> = Vec::new();
+            for &i in &proposed {
+                let community = site.sessions[i].community;
+                match groups.iter_mut().find(|(c, _)| *c == community) {
+                    Some((_, list)) => list.push(i),
+                    None => groups.push((community, vec![i])),
+                }
+            }
+            // Communities by title; sessions of no community last.
+            groups.sort_by_key(|(ci, _)| {
+                (
+                    ci.is_none(),
+                    ci.map(|ci| site.communities[ci].title.to_lowercase()),
+                )
+            });
+            let groups: Vec<Value> = groups
+                .into_iter()
+                .map(|(ci, ids)| {
+                    let mut map = tera::Map::new();
+                    map.insert(
+                        "community".into(),
+                        ci.map_or(Value::none(), |ci| views.communities[ci].clone()),
+                    );
+                    map.insert("sessions".into(), views.session_list(&ids));
+                    Value::from(map)
+                })
+                .collect();
+            cx.insert_value("groups", Value::from(groups));
+            cx.insert("count", &proposed.len());
+            "backlog.html"
+        }
+        PageKind::Ics(_) => unreachable!("feeds are written before templates"),
+        PageKind::Search => {
+            cx.insert("page_title", "Search");
+            cx.insert("manifest_url", &c.url(crate::search::MANIFEST));
+            "search.html"
+        }
         PageKind::NotFound => {
             cx.insert("page_title", "Page not found");
             "404.html"
@@ -581,7 +830,7 @@ pub fn page_input(
         PageKind::Sitemap => {
             let urls: Vec<String> = all_pages
                 .iter()
-                .filter(|p| p.output.ends_with("index.html"))
+                .filter(|p| p.output.ends_with("index.html") && p.kind != PageKind::Search)
                 .map(|p| c.permalink(&p.path))
                 .collect();
             cx.insert("urls", &urls);
@@ -594,6 +843,24 @@ pub fn page_input(
     };
     cx.template = template;
     cx
+}
+
+/// Splits sessions into those in the calendar and those on the backlog.
+fn scheduled_and_proposed(site: &Site, ids: &[usize]) -> (Vec<usize>, Vec<usize>) {
+    ids.iter().partition(|&&s| site.sessions[s].is_scheduled())
+}
+
+/// A month of sessions on `/calendar/`: its name, its grid page, its sessions.
+fn month_group(c: &crate::config::Config, m: Month, sessions: Value) -> Value {
+    let mut map = tera::Map::new();
+    map.insert("label".into(), Value::from(m.label()));
+    map.insert("url".into(), Value::from(c.url(&m.path())));
+    map.insert(
+        "slug".into(),
+        Value::from(format!("{:04}-{:02}", m.year, m.month)),
+    );
+    map.insert("sessions".into(), sessions);
+    Value::from(map)
 }
 
 /// An RFC 3339 instant for a feed entry: the session's start, or its date at midnight UTC.

@@ -173,10 +173,7 @@ impl<'d> Resolver<'d> {
                 continue;
             }
             let id = self.site.communities.len();
-            for key in std::iter::once(slug.clone())
-                .chain(std::iter::once(slugify(&doc.meta.title)))
-                .chain(doc.meta.aliases.0.iter().map(|a| slugify(a)))
-            {
+            for key in name_keys(&slug, &doc.meta.title, &doc.meta.aliases.0) {
                 self.communities_by_key.entry(key).or_insert(id);
             }
             self.by_content_path
@@ -208,10 +205,7 @@ impl<'d> Resolver<'d> {
                 continue;
             }
             let id = self.site.people.len();
-            for key in std::iter::once(slug.clone())
-                .chain(std::iter::once(slugify(&doc.meta.title)))
-                .chain(doc.meta.aliases.0.iter().map(|a| slugify(a)))
-            {
+            for key in name_keys(&slug, &doc.meta.title, &doc.meta.aliases.0) {
                 if let Some(&other) = self.people_by_key.get(&key)
                     && other != id
                 {
@@ -288,10 +282,7 @@ impl<'d> Resolver<'d> {
                 continue;
             }
             let id = self.site.patterns.len();
-            for key in std::iter::once(slug.clone())
-                .chain(std::iter::once(slugify(&doc.meta.title)))
-                .chain(doc.meta.aliases.0.iter().map(|a| slugify(a)))
-            {
+            for key in name_keys(&slug, &doc.meta.title, &doc.meta.aliases.0) {
                 self.patterns_by_key.entry(key).or_insert(id);
             }
             self.by_content_path
@@ -816,9 +807,9 @@ impl<'d> Resolver<'d> {
             Ok(v) => v,
             Err(msg) => {
                 self.errors.push(
-                    Diagnostic::error(msg)
+                    Diagnostic::error(format!("{}: {msg}", e.label))
                         .in_file(&doc.file)
-                        .at(&doc.text, e.line, 1)
+                        .at(&doc.text, e.time_at.0, e.time_at.1)
                         .hint("pick a time that exists on that day (clocks change for daylight saving)"),
                 );
                 (None, None)
@@ -1139,11 +1130,7 @@ impl<'d> Resolver<'d> {
                 }
             }
         };
-        let keys = |title: &str, slug: &str, aliases: &[String]| -> Vec<String> {
-            let mut k = vec![slugify(title), slug.to_string()];
-            k.extend(aliases.iter().map(|a| slugify(a)));
-            k
-        };
+        let keys = |title: &str, slug: &str, aliases: &[String]| name_keys(slug, title, aliases);
         // Sessions repeat titles (every year has its "Lean Coffee"), so they
         // are linked by slug or alias only; titles would make links ambiguous.
         for (i, x) in self.site.sessions.iter().enumerate() {
@@ -1393,6 +1380,13 @@ impl<'d> Resolver<'d> {
             }
         }
     }
+}
+
+/// The names an item answers to: its slug, its title's slug and its aliases'.
+fn name_keys(slug: &str, title: &str, aliases: &[String]) -> Vec<String> {
+    let mut keys = vec![slug.to_string(), slugify(title)];
+    keys.extend(aliases.iter().map(|a| slugify(a)));
+    keys
 }
 
 fn dedup(v: Vec<usize>) -> Vec<usize> {

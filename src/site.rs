@@ -72,6 +72,12 @@ impl Session {
     pub fn sort_key(&self) -> (Option<Date>, Option<jiff::civil::Time>, &str) {
         (self.date, self.time.map(|t| t.start), &self.slug)
     }
+
+    /// Has a date and is not just an idea: it is in the calendars and feeds.
+    /// Proposed sessions live on the backlog instead.
+    pub fn is_scheduled(&self) -> bool {
+        self.date.is_some() && self.status != Status::Proposed
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use serde_json::{Value as Json, json};
 use tera::Value;
 
+use crate::ics::Feed;
 use crate::meta::{Maturity, Status};
 use crate::site::*;
 
@@ -45,6 +46,19 @@ fn link(title: &str, url: String) -> Json {
     json!({ "title": title, "url": url })
 }
 
+/// The links to a calendar feed: `download` (the .ics file) and `subscribe`
+/// (`webcal://`, only with an absolute base_url). Null when the feed has no
+/// events and so is not generated.
+fn feed_links(site: &Site, feed: Feed) -> Json {
+    match feed.path(site) {
+        Some(path) => json!({
+            "download": site.config.url(&path),
+            "subscribe": site.config.webcal(&path),
+        }),
+        None => Json::Null,
+    }
+}
+
 /// "Wednesday 4 December 2024".
 pub fn long_date(d: jiff::civil::Date) -> String {
     d.strftime("%A %-d %B %Y").to_string()
@@ -65,6 +79,7 @@ impl Views {
         let upcoming: Vec<bool> = site.sessions.iter().map(|s| site.is_upcoming(s)).collect();
         let mut nav = vec![
             link("Sessions", c.url("sessions/")),
+            link("Calendar", c.url("calendar/")),
             link("Patterns", c.url("patterns/")),
             link("Communities", c.url("communities/")),
             link("Facilitators", c.url("facilitators/")),
@@ -88,6 +103,7 @@ impl Views {
             "extra": c.extra,
             "communities": site.communities.iter().map(|x| link(&x.title, c.url(&x.path))).collect::<Vec<_>>(),
             "feed_url": c.url("feed.xml"),
+            "calendar": feed_links(site, Feed::All),
             "generator": concat!("Fireside ", env!("CARGO_PKG_VERSION")),
         }));
         let person_link = |i: usize| link(&site.people[i].name, c.url(&site.people[i].path));
@@ -153,6 +169,10 @@ impl Views {
                     ("year", Value::from(s.date.map(|d| d.year()))),
                     ("time_display", Value::from(when)),
                     ("start_iso", Value::from(s.start.as_ref().map(iso))),
+                    (
+                        "start_time",
+                        Value::from(s.start.as_ref().map(|z| z.strftime("%H:%M").to_string())),
+                    ),
                     ("end_iso", Value::from(s.end.as_ref().map(iso))),
                     ("zone", Value::from(s.zone.as_str())),
                     (
@@ -223,6 +243,10 @@ impl Views {
                         ),
                     ),
                     (
+                        "ics_url",
+                        Value::from(Feed::Session(i).path(site).map(|p| c.url(&p))),
+                    ),
+                    (
                         "agenda",
                         Value::from(s.agenda.map(|(a, n)| {
                             map([
@@ -255,7 +279,8 @@ impl Views {
         let communities = site
             .communities
             .iter()
-            .map(|x| {
+            .enumerate()
+            .map(|(ci, x)| {
                 let next = x.sessions.iter().copied().find(|&s| upcoming[s]);
                 v(json!({
                     "kind": "community",
@@ -268,13 +293,15 @@ impl Views {
                     "session_count": x.sessions.len(),
                     "coordinators": x.coordinators.iter().map(|&p| person_link(p)).collect::<Vec<_>>(),
                     "next": next.map(|s| link(&site.sessions[s].title, c.url(&site.sessions[s].path))),
+                    "feed": feed_links(site, Feed::Community(ci)),
                 }))
             })
             .collect();
         let people = site
             .people
             .par_iter()
-            .map(|p| {
+            .enumerate()
+            .map(|(pi, p)| {
                 let counts = |pred: &dyn Fn(usize) -> bool| p.sessions.iter().filter(|&&s| pred(s)).count();
                 let held = counts(&|s| !upcoming[s] && site.sessions[s].status == Status::Held);
                 let planned = counts(&|s| upcoming[s] && !matches!(site.sessions[s].status, Status::Cancelled | Status::Proposed));
@@ -315,6 +342,7 @@ impl Views {
                     "first": past.iter().copied().min().map(session_link),
                     "last": past.iter().copied().max().map(session_link),
                     "next": next.map(session_link),
+                    "feed": feed_links(site, Feed::Person(pi)),
                 }))
             })
             .collect();
@@ -331,7 +359,11 @@ impl Views {
             })
             .collect();
         let term_value = |t: &Term, kind: &str| {
+            let description = (kind == "format")
+                .then(|| crate::formats::describe(&t.name, c))
+                .flatten();
             v(json!({
+                "description": description,
                 "kind": kind,
                 "name": t.name,
                 "title": t.name,

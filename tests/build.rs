@@ -392,3 +392,55 @@ fn feed_lists_write_ups_newest_first() {
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(updated, sorted);
 }
+
+#[test]
+fn content_index_introduces_the_home_page() {
+    let site = Fixture::new();
+    site.write(
+        "content/index.md",
+        "---\ntitle: Welcome\n---\nWe are the **Test CoP**.\n",
+    );
+    assert_success(&site.build(&[]));
+    let home = site.html("index.html");
+    assert_eq!(text_of(&home, ".intro strong"), "Test CoP");
+    assert_eq!(
+        text_of(&home, "h1"),
+        "Test CoP",
+        "the site title stays the page heading"
+    );
+}
+
+#[test]
+fn site_yaml_date_order_reads_numeric_dates_in_csv_agendas() {
+    let site = Fixture::new();
+    let csv = "Session #,Day,Time,Title\n1,04/05/2025,10:00 - 11:00,Kata\n";
+    site.write("content/agendas/dev/2025.csv", csv);
+    let refused = site.build(&[]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("ambiguous date `04/05/2025`"));
+    for (order, slug) in [("dmy", "2025-05-04-kata"), ("mdy", "2025-04-05-kata")] {
+        site.write(
+            "site.yaml",
+            &format!("title: Test CoP\ntimezone: Europe/Madrid\ndate_order: {order}\n"),
+        );
+        assert_success(&site.build(&[]));
+        assert!(
+            site.out()
+                .join(format!("sessions/{slug}/index.html"))
+                .is_file(),
+            "{order} should give {slug}"
+        );
+    }
+    // An agenda's own `date_order` wins over the site's.
+    site.remove("content/agendas/dev/2025.csv");
+    site.write(
+        "content/agendas/dev/2025.yaml",
+        "title: Dev 2025\ndate_order: dmy\nsessions:\n  - title: Kata\n    date: 04/05/2025\n",
+    );
+    assert_success(&site.build(&[]));
+    assert!(
+        site.out()
+            .join("sessions/2025-05-04-kata/index.html")
+            .is_file()
+    );
+}

@@ -124,6 +124,96 @@ use rstest::rstest;
     "not valid UTF-8",
     "content/about.md:2:11"
 )]
+#[case::csv_unknown_zone(
+    "content/agendas/dev/2025.csv",
+    "Session #,Day,Time,Title,Timezone\n1,2025-03-12,10:30 - 12:00,Kata,Europe/Madird\n",
+    "row 1, column `Timezone`: unknown time zone `Europe/Madird`; did you mean `Europe/Madrid`?",
+    "content/agendas/dev/2025.csv:2:33"
+)]
+#[case::csv_impossible_date(
+    "content/agendas/dev/2025.csv",
+    "Session #,Day,Time,Title\n1,2025-01-15,10:30 - 12:00,Kata\n2,2025-02-30,10:30 - 12:00,Refactoring\n",
+    "row 2, column `Day`: invalid date `2025-02-30`: February has only 28 days",
+    "content/agendas/dev/2025.csv:3:3"
+)]
+#[case::csv_ambiguous_date(
+    "content/agendas/dev/2025.csv",
+    "Session #,Day,Time,Title\n1,04/12/2025,10:30 - 12:00,Kata\n",
+    "ambiguous date `04/12/2025`",
+    "content/agendas/dev/2025.csv:2:3"
+)]
+#[case::csv_end_before_start(
+    "content/agendas/dev/2025.csv",
+    "Session #,Day,Time,Title\n1,2025-03-12,12:00 - 10:30,Kata\n",
+    "row 1, column `Time`: invalid time range `12:00 - 10:30`: the end is not after the start",
+    "content/agendas/dev/2025.csv:2:14"
+)]
+#[case::csv_time_in_dst_gap(
+    "content/agendas/dev/2025.csv",
+    "Session #,Day,Time,Title\n1,\"30, March 2025\",02:30 - 03:30,Kata\n",
+    "row 1, column `Time`: 02:30 on 2025-03-30 does not exist in Europe/Madrid",
+    "content/agendas/dev/2025.csv:2:20"
+)]
+#[case::csv_missing_title(
+    "content/agendas/dev/2025.csv",
+    "Session #,Day,Time,Title\n1,2025-03-12,10:30 - 12:00,\n",
+    "row 1, column `Title`: missing title",
+    "content/agendas/dev/2025.csv:2:28"
+)]
+#[case::csv_missing_date(
+    "content/agendas/dev/2025.csv",
+    "Session #,Day,Time,Title\n1,,10:30 - 12:00,Kata\n",
+    "row 1, column `Day`: `Kata` has no date",
+    "content/agendas/dev/2025.csv:2:3"
+)]
+#[case::csv_without_title_column(
+    "content/agendas/dev/2025.csv",
+    "Session #,Day,Time\n1,2025-03-12,10:30 - 12:00\n",
+    "the agenda has no `Title` or `Date` column",
+    "content/agendas/dev/2025.csv:1:1"
+)]
+#[case::agenda_unknown_zone(
+    "content/agendas/dev/2025.yaml",
+    "title: Dev 2025\nsessions:\n  - title: Kata\n    date: 2025-03-12\n    timezone: Europe/Madird\n",
+    "did you mean `Europe/Madrid`",
+    "content/agendas/dev/2025.yaml:5:5"
+)]
+#[case::agenda_impossible_date(
+    "content/agendas/dev/2025.yaml",
+    "title: Dev 2025\nsessions:\n  - title: Kata\n    date: 30 February 2025\n",
+    "session 1 of the agenda: the date `30 February 2025` does not exist",
+    "content/agendas/dev/2025.yaml:4:5"
+)]
+#[case::agenda_ambiguous_date(
+    "content/agendas/dev/2025.yaml",
+    "title: Dev 2025\nsessions:\n  - title: Kata\n    date: 04/12/2025\n",
+    "session 1 of the agenda: ambiguous date `04/12/2025`",
+    "content/agendas/dev/2025.yaml:4:5"
+)]
+#[case::agenda_end_before_start(
+    "content/agendas/dev/2025.yaml",
+    "title: Dev 2025\nsessions:\n  - title: Kata\n    date: 2025-03-12\n    time: \"12:00-10:30\"\n",
+    "the end is not after the start",
+    "content/agendas/dev/2025.yaml:5:5"
+)]
+#[case::agenda_time_in_dst_gap(
+    "content/agendas/dev/2025.yaml",
+    "title: Dev 2025\ntimezone: Europe/Madrid\nsessions:\n  - title: Kata\n    date: 2025-03-30\n    time: \"02:30-03:30\"\n",
+    "session 1 of the agenda: 02:30 on 2025-03-30 does not exist in Europe/Madrid",
+    "content/agendas/dev/2025.yaml:6:5"
+)]
+#[case::agenda_missing_title(
+    "content/agendas/dev/2025.yaml",
+    "title: Dev 2025\nsessions:\n  - date: 2025-03-12\n    facilitator: Ana\n",
+    "session 1 of the agenda: missing title",
+    "content/agendas/dev/2025.yaml:3:5"
+)]
+#[case::agenda_missing_date(
+    "content/agendas/dev/2025.yaml",
+    "title: Dev 2025\nsessions:\n  - title: Kata\n    facilitator: Ana\n",
+    "session 1 of the agenda: `Kata` has no date",
+    "content/agendas/dev/2025.yaml:3:5"
+)]
 #[case::template_error(
     "templates/page.html",
     "{% extends \"base.html\" %}{% block content %}{{ page_title | nope }}{% endblock content %}",
@@ -334,4 +424,41 @@ fn broken_links_in_generated_html_are_errors_at_their_source() {
     let check = fireside(&["check", site.path().to_str().unwrap()]);
     assert_eq!(check.status.code(), Some(1));
     assert!(stderr(&check).contains("`/nowhere/`"));
+}
+
+#[test]
+fn check_external_reports_dead_links_only_when_asked() {
+    // A real HTTP server on loopback: /ok answers 200, anything else 404.
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let port = server.server_addr().to_ip().unwrap().port();
+    let handle = std::thread::spawn(move || {
+        for request in server.incoming_requests() {
+            let status = if request.url() == "/ok" { 200 } else { 404 };
+            if request.url() == "/stop" {
+                let _ = request.respond(tiny_http::Response::empty(200));
+                break;
+            }
+            let _ = request.respond(tiny_http::Response::empty(status));
+        }
+    });
+    let site = Fixture::new();
+    site.write(
+        "content/about.md",
+        &format!("---\ntitle: About\n---\n[alive](http://127.0.0.1:{port}/ok) and [dead](http://127.0.0.1:{port}/gone#x).\n"),
+    );
+    let plain = fireside(&["check", site.path().to_str().unwrap()]);
+    assert_success(&plain);
+    let out = fireside(&["check", "--external", site.path().to_str().unwrap()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "dead external link `http://127.0.0.1:{port}/gone`: the server answered 404"
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("/ok`"), "{err}");
+    assert!(err.contains("content/about.md"), "{err}");
+    let _ = ureq::get(&format!("http://127.0.0.1:{port}/stop")).call();
+    handle.join().unwrap();
 }

@@ -61,8 +61,8 @@ fn aliases_merge_into_one_facilitator_with_their_activity() {
     assert_eq!(seb.value().attr("data-activity"), Some("3"));
     // The profile page lists all three sessions, split by time.
     let profile = site.html("facilitators/sebastian-kulinski/index.html");
-    assert!(text_of(&profile, "#upcoming-title + ul").contains("Chat C"));
-    let past = text_of(&profile, "#past-title + ul");
+    assert!(text_of(&profile, "#upcoming-title ~ ul").contains("Chat C"));
+    let past = text_of(&profile, "#past-title ~ ul");
     assert!(past.contains("Kata A") && past.contains("Talk B"));
     assert!(text_of(&profile, "#patterns-title + ul").contains("Test-Driven Development"));
 }
@@ -96,7 +96,7 @@ fn a_person_without_a_profile_has_a_page_with_their_sessions() {
     assert_success(&site.build(&[]));
     let doc = site.html("facilitators/olga-petrova/index.html");
     assert_eq!(text_of(&doc, "h1"), "Olga Petrova");
-    assert!(text_of(&doc, "#past-title + ul").contains("Debate D"));
+    assert!(text_of(&doc, "#past-title ~ ul").contains("Debate D"));
 }
 
 #[test]
@@ -195,4 +195,97 @@ fn tags_and_formats_list_their_sessions_and_patterns() {
     assert!(text_of(&format, "main").contains("Kata A"));
     let index = site.html("formats/index.html");
     assert!(text_of(&index, "main").contains("Debate"));
+}
+
+#[test]
+fn insights_count_what_the_fixture_holds() {
+    let site = site_with_people();
+    site.write(
+        "content/patterns/pairing.md",
+        "---\ntitle: Pair programming\n---\nTwo people.\n",
+    );
+    site.write(
+        "content/sessions/dev/e.md",
+        "---\ntitle: Cancelled E\ndate: 2025-06-20\nstatus: cancelled\nfacilitator: Ana\n---\n",
+    );
+    assert_success(&site.build(&[]));
+    let doc = site.html("insights/index.html");
+    let rows = |section: &str| -> Vec<(String, String)> {
+        select(&doc, &format!("#{section} ~ details tbody tr"))
+            .iter()
+            .map(|r| {
+                let cells: Vec<String> = r
+                    .children()
+                    .filter_map(scraper::ElementRef::wrap)
+                    .map(|c| c.text().collect())
+                    .collect();
+                (cells[0].clone(), cells[1].clone())
+            })
+            .collect()
+    };
+    let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    };
+    assert_eq!(
+        rows("per-month"),
+        pairs(&[
+            ("2025-01", "1"),
+            ("2025-02", "1"),
+            ("2025-03", "0"),
+            ("2025-04", "0"),
+            ("2025-05", "0"),
+            ("2025-06", "1")
+        ])
+    );
+    assert_eq!(
+        rows("per-format"),
+        pairs(&[("Code kata", "1"), ("Debate", "1"), ("Practical talk", "1")])
+    );
+    assert_eq!(
+        rows("per-community"),
+        pairs(&[("Dev CoP", "2"), ("Leadership CoP", "1")])
+    );
+    assert_eq!(
+        rows("per-facilitator"),
+        pairs(&[
+            ("Sebastian Kulinski", "2"),
+            ("Ana Ruiz", "1"),
+            ("Olga Petrova", "1")
+        ])
+    );
+    assert!(text_of(&doc, "main").contains("ran 100% of held sessions"));
+    assert_eq!(text_of(&doc, "#never-practised ~ ul"), "Pair programming");
+    let gaps = text_of(&doc, "#gaps ~ ul");
+    for expected in [
+        "Dev CoP: 2026-12",
+        "Dev CoP: 2027-01",
+        "Dev CoP: 2027-02",
+        "Leadership CoP: 2027-02",
+    ] {
+        assert!(gaps.contains(expected), "{expected} in {gaps}");
+    }
+    // Each chart is an image with a title and a description.
+    assert_eq!(select(&doc, "svg[role=img] > title").len(), 4);
+    assert_eq!(select(&doc, "svg[role=img] > desc").len(), 4);
+}
+
+#[test]
+fn formats_say_what_they_are_for_and_sites_can_describe_their_own() {
+    let site = site_with_people();
+    site.write(
+        "site.yaml",
+        "title: T\nformats:\n  Debate: Two camps, one motion, a vote at the end.\n",
+    );
+    assert_success(&site.build(&[]));
+    assert_eq!(
+        text_of(&site.html("formats/debate/index.html"), ".lead"),
+        "Two camps, one motion, a vote at the end."
+    );
+    assert!(
+        text_of(&site.html("formats/code-kata/index.html"), ".lead")
+            .contains("small, well-known exercise")
+    );
+    assert!(text_of(&site.html("formats/index.html"), ".term-description").contains("Two camps"));
 }

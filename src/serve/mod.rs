@@ -386,6 +386,7 @@ mod tests {
             output: PathBuf::new(),
             written: written.iter().map(|s| s.to_string()).collect(),
             removed: removed.iter().map(|s| s.to_string()).collect(),
+            search: None,
         }
     }
 

@@ -1,7 +1,43 @@
 /* Fireside default theme: progressive enhancements only.
    The site works fully without this file. */
+
+/* Reader's local time: where a session's UTC offset differs from the
+   reader's at that instant, add the reader's time after its <time>. */
 (function () {
   "use strict";
+  var hm = { hour: "2-digit", minute: "2-digit" };
+  var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+  Array.prototype.forEach.call(document.querySelectorAll("time[datetime*='T']"), function (el) {
+    var iso = el.getAttribute("datetime"), m = /([+-])(\d\d):(\d\d)$/.exec(iso);
+    var start = new Date(iso), end = new Date(el.getAttribute("data-end") || NaN);
+    if (!m || isNaN(start) || el.closest(".month-grid")) return;
+    if ((m[1] === "-" ? -1 : 1) * (m[2] * 60 + +m[3]) === -start.getTimezoneOffset()) return;
+    var text = start.toLocaleTimeString([], hm) + (isNaN(end) ? "" : "–" + end.toLocaleTimeString([], hm));
+    var day = start.getFullYear() + "-" + pad(start.getMonth() + 1) + "-" + pad(start.getDate());
+    if (day !== iso.slice(0, 10)) {
+      text = start.toLocaleDateString([], { weekday: "short", day: "numeric", month: "short" }) + ", " + text;
+    }
+    var note = document.createElement("span");
+    note.className = "local-time";
+    note.textContent = " (" + text + " your time)";
+    el.parentNode.insertBefore(note, el.nextSibling);
+  });
+})();
+(function () {
+  "use strict";
+
+  // "/" focuses the search box (the search page's own, or the header's),
+  // unless the reader is typing somewhere.
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+    var t = e.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    var box = document.querySelector("#search-q") || document.querySelector("[data-search-shortcut]");
+    if (!box) return;
+    e.preventDefault();
+    box.focus();
+    box.select();
+  });
 
   var blocks = document.querySelectorAll("pre.code");
   if (!blocks.length) return;

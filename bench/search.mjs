@@ -1,0 +1,109 @@
+// Search index benchmark: sizes, and what a browser fetches per query.
+//
+//   node bench/search.mjs OUT_DIR [query ...]
+//
+// OUT_DIR is a built site. The script runs the site's own assets/search.js
+// engine in Node with a loader that reads the index files from disk and
+// counts their bytes, so the figures are what the browser would fetch
+// (uncompressed): the script, the manifest, the term shards the query
+// needs and the record chunks of the first page of results. It also times
+// a query once its shards are loaded (what a keystroke costs).
+
+import fs from "node:fs";
+import path from "node:path";
+import vm from "node:vm";
+
+const PAGE = 10;
+const BUDGET = 100_000;
+const out = path.resolve(process.argv[2] || "");
+const queries = process.argv.length > 3 ? process.argv.slice(3) : [
+  "refactoring", "pipeline", "docker", "sofia", "jose", "mob programming", "refac", "refactorign",
+  "katas by sofia in 2025", '"legacy code"', "the",
+];
+if (!fs.existsSync(path.join(out, "search/manifest.json"))) {
+  console.error(`usage: node bench/search.mjs OUT_DIR  (no search/manifest.json in ${out})`);
+  process.exit(2);
+}
+
+const script = fs.readFileSync(path.join(out, "assets/search.js"));
+const sandbox = { Intl, URLSearchParams, console };
+sandbox.globalThis = sandbox;
+vm.runInNewContext(script.toString(), sandbox);
+const { createEngine } = sandbox.FiresideSearch;
+const manifestBytes = fs.readFileSync(path.join(out, "search/manifest.json"));
+const manifest = JSON.parse(manifestBytes);
+const dir = path.join(out, manifest.dir);
+
+function engineWithLog() {
+  const log = [];
+  const load = async (p, type) => {
+    const bytes = fs.readFileSync(path.join(dir, p));
+    log.push({ path: p, bytes: bytes.length });
+    if (type === "json") return JSON.parse(bytes);
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
+  };
+  return { engine: createEngine(manifest, load), log };
+}
+
+const kb = (n) => (n / 1000).toFixed(1) + " KB";
+const sum = (xs) => xs.reduce((a, x) => a + x.bytes, 0);
+
+// ---- the index on disk
+const files = [];
+(function walk(d) {
+  for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+    const p = path.join(d, e.name);
+    if (e.isDirectory()) walk(p); else files.push({ p, bytes: fs.statSync(p).size });
+  }
+})(dir);
+const shardFiles = files.filter((f) => f.p.includes(`${path.sep}t${path.sep}`));
+const chunkFiles = files.filter((f) => f.p.includes(`${path.sep}d${path.sep}`));
+const facetFiles = files.filter((f) => f.p.includes(`${path.sep}f${path.sep}`));
+const largest = shardFiles.reduce((a, f) => (f.bytes > a.bytes ? f : a), { bytes: 0 });
+console.log(`Index of ${out}`);
+console.log(`  documents           ${manifest.docs}`);
+console.log(`  total               ${kb(sum(files) + manifestBytes.length)} in ${files.length + 1} files`);
+console.log(`  term shards         ${shardFiles.length}, ${kb(sum(shardFiles))} (largest ${kb(largest.bytes)}, median ${kb(shardFiles.map((f) => f.bytes).sort((a, b) => a - b)[shardFiles.length >> 1])})`);
+console.log(`  record chunks       ${chunkFiles.length} of ${manifest.chunk} docs, ${kb(sum(chunkFiles))}`);
+console.log(`  facet lists         ${facetFiles.length}, ${kb(sum(facetFiles))} (loaded after the first results, for counts)`);
+console.log(`  manifest            ${kb(manifestBytes.length)}`);
+console.log(`  search.js           ${kb(script.length)}`);
+console.log();
+
+// ---- bytes per query, from a cold start (a fresh page)
+const rows = [];
+for (const q of queries) {
+  const { engine, log } = engineWithLog();
+  const r = await engine.search({ q });
+  const shardBytes = sum(log);
+  await engine.records(await engine.firstPage(r));
+  const recordBytes = sum(log) - shardBytes;
+  const total = script.length + manifestBytes.length + sum(log);
+  // Typed one letter at a time with no pause: every prefix runs a search.
+  const typed = engineWithLog();
+  for (let i = 1; i <= q.length; i++) {
+    const rr = await typed.engine.search({ q: q.slice(0, i) });
+    await typed.engine.records(await typed.engine.firstPage(rr));
+  }
+  const typedTotal = script.length + manifestBytes.length + sum(typed.log);
+  // A keystroke once everything is loaded: median of 21 runs.
+  const times = [];
+  for (let i = 0; i < 21; i++) {
+    const t0 = performance.now();
+    await typed.engine.search({ q });
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  rows.push({ q, results: r.ids.length, shards: log.filter((l) => l.path.startsWith("t/")).length, shardBytes, recordBytes, total, typedTotal, ms: times[10] });
+}
+
+console.log("| query | results | shards | shard bytes | record bytes | first page total | typed letter by letter | keystroke (warm) |");
+console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
+for (const r of rows) {
+  console.log(`| \`${r.q}\` | ${r.results} | ${r.shards} | ${kb(r.shardBytes)} | ${kb(r.recordBytes)} | ${kb(r.total)}${r.total > BUDGET ? " (over budget)" : ""} | ${kb(r.typedTotal)} | ${r.ms.toFixed(1)} ms |`);
+}
+console.log();
+console.log(`"first page total" = search.js + manifest + shards + record chunks of the first ${PAGE} results, uncompressed.`);
+console.log(`Budget: ${kb(BUDGET)} for a one-word query; a keystroke within 50 ms once its shards are loaded.`);
+const over = rows.filter((r) => r.total > BUDGET && !r.q.includes(" "));
+process.exit(over.length ? 1 : 0);

@@ -1,0 +1,352 @@
+//! `/insights/`: the figures CoP leads keep by hand (sessions per month,
+//! format and community; how facilitation is spread; patterns never
+//! practised; gaps in the coming calendar), and the charts that show them,
+//! drawn at build time as inline SVG with a data table for screen readers.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use jiff::civil::Date;
+
+use crate::meta::Status;
+use crate::site::Site;
+
+/// A labelled count, linked to the page it summarises.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Count {
+    pub label: String,
+    pub url: Option<String>,
+    pub value: usize,
+}
+
+/// A month of the coming calendar in which a community plans nothing.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Gap {
+    pub community: String,
+    pub url: String,
+    /// `YYYY-MM`.
+    pub month: String,
+}
+
+/// The figures behind the insights page, computed from the site alone.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Insights {
+    /// Held sessions per month, every month from the first to the last.
+    pub per_month: Vec<Count>,
+    pub per_format: Vec<Count>,
+    pub per_community: Vec<Count>,
+    /// Held sessions per facilitator, most active first.
+    pub per_facilitator: Vec<Count>,
+    /// Share of held sessions run by the three most active facilitators (percent).
+    pub top_three_share: usize,
+    pub held: usize,
+    pub patterns_never_practised: Vec<Count>,
+    pub gaps: Vec<Gap>,
+}
+
+/// How many months ahead to look for gaps.
+const GAP_HORIZON_MONTHS: i32 = 3;
+
+impl Insights {
+    pub fn new(site: &Site) -> Insights {
+        let c = &site.config;
+        let held: Vec<usize> = (0..site.sessions.len())
+            .filter(|&i| site.sessions[i].status == Status::Held && site.sessions[i].date.is_some())
+            .collect();
+        let mut months: BTreeMap<(i16, i8), usize> = BTreeMap::new();
+        for &i in &held {
+            if let Some(d) = site.sessions[i].date {
+                *months.entry((d.year(), d.month())).or_default() += 1;
+            }
+        }
+        let per_month = match (months.keys().next(), months.keys().next_back()) {
+            (Some(&first), Some(&last)) => month_range(first, last)
+                .map(|(y, m)| Count {
+                    label: format!("{y}-{m:02}"),
+                    url: None,
+                    value: months.get(&(y, m)).copied().unwrap_or(0),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let tally = |key: &dyn Fn(usize) -> Vec<usize>,
+                     n: usize,
+                     label: &dyn Fn(usize) -> (String, String)| {
+            let mut counts = vec![0usize; n];
+            for &i in &held {
+                for k in key(i) {
+                    counts[k] += 1;
+                }
+            }
+            let mut out: Vec<Count> = counts
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| **v > 0)
+                .map(|(k, &value)| {
+                    let (label, path) = label(k);
+                    Count {
+                        label,
+                        url: Some(c.url(&path)),
+                        value,
+                    }
+                })
+                .collect();
+            out.sort_by(|a, b| b.value.cmp(&a.value).then_with(|| a.label.cmp(&b.label)));
+            out
+        };
+        let per_format = tally(
+            &|i| site.sessions[i].format.into_iter().collect(),
+            site.formats.len(),
+            &|k| (site.formats[k].name.clone(), site.formats[k].path.clone()),
+        );
+        let per_community = tally(
+            &|i| site.sessions[i].community.into_iter().collect(),
+            site.communities.len(),
+            &|k| {
+                (
+                    site.communities[k].title.clone(),
+                    site.communities[k].path.clone(),
+                )
+            },
+        );
+        let per_facilitator = tally(
+            &|i| site.sessions[i].facilitators.clone(),
+            site.people.len(),
+            &|k| (site.people[k].name.clone(), site.people[k].path.clone()),
+        );
+        // Sessions (not facilitations) run by any of the three most active:
+        // a session two of them ran together counts once.
+        let top_people: Vec<usize> = per_facilitator
+            .iter()
+            .take(3)
+            .filter_map(|c| {
+                site.people
+                    .iter()
+                    .position(|p| c.url.as_deref() == Some(site.config.url(&p.path).as_str()))
+            })
+            .collect();
+        let top = held
+            .iter()
+            .filter(|&&i| {
+                site.sessions[i]
+                    .facilitators
+                    .iter()
+                    .any(|p| top_people.contains(p))
+            })
+            .count();
+        let top_three_share = if held.is_empty() {
+            0
+        } else {
+            (top * 100 + held.len() / 2) / held.len()
+        };
+        let patterns_never_practised = site
+            .patterns
+            .iter()
+            .filter(|p| {
+                !p.sessions
+                    .iter()
+                    .any(|&s| site.sessions[s].status == Status::Held)
+            })
+            .map(|p| Count {
+                label: p.title.clone(),
+                url: Some(c.url(&p.path)),
+                value: 0,
+            })
+            .collect();
+        Insights {
+            per_month,
+            per_format,
+            per_community,
+            per_facilitator,
+            top_three_share,
+            held: held.len(),
+            patterns_never_practised,
+            gaps: gaps(site),
+        }
+    }
+}
+
+/// Months in the next [`GAP_HORIZON_MONTHS`] (after the current one) in which
+/// a community that has met before plans no session.
+fn gaps(site: &Site) -> Vec<Gap> {
+    let zone = crate::meta::tzdb()
+        .get(&site.config.timezone)
+        .unwrap_or(jiff::tz::TimeZone::UTC);
+    let today = site.now.to_zoned_datetime(zone).date();
+    let Ok(start) = Date::new(today.year(), today.month(), 1) else {
+        return Vec::new();
+    };
+    let horizon: Vec<(i16, i8)> = (1..=GAP_HORIZON_MONTHS)
+        .filter_map(|n| start.checked_add(jiff::Span::new().months(n)).ok())
+        .map(|d| (d.year(), d.month()))
+        .collect();
+    let mut out = Vec::new();
+    for (ci, community) in site.communities.iter().enumerate() {
+        let sessions: Vec<&crate::site::Session> = community
+            .sessions
+            .iter()
+            .map(|&s| &site.sessions[s])
+            .collect();
+        if sessions.is_empty() {
+            continue;
+        }
+        for &(y, m) in &horizon {
+            let planned = sessions.iter().any(|s| {
+                s.status != Status::Cancelled
+                    && s.date.is_some_and(|d| d.year() == y && d.month() == m)
+            });
+            if !planned {
+                out.push(Gap {
+                    community: community.title.clone(),
+                    url: site.config.url(&site.communities[ci].path),
+                    month: format!("{y}-{m:02}"),
+                });
+            }
+        }
+    }
+    out
+}
+
+fn month_range(first: (i16, i8), last: (i16, i8)) -> impl Iterator<Item = (i16, i8)> {
+    let mut cur = first;
+    std::iter::from_fn(move || {
+        if cur > last {
+            return None;
+        }
+        let out = cur;
+        cur = if cur.1 == 12 {
+            (cur.0 + 1, 1)
+        } else {
+            (cur.0, cur.1 + 1)
+        };
+        Some(out)
+    })
+}
+
+/// A horizontal bar chart: one bar per count, labels on the left.
+pub fn bar_chart(id: &str, title: &str, description: &str, data: &[Count]) -> String {
+    let max = data.iter().map(|c| c.value).max().unwrap_or(0).max(1);
+    let (label_w, bar_w, row_h) = (200.0, 360.0, 26.0);
+    let height = row_h * data.len().max(1) as f64 + 8.0;
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        "<svg class=\"chart\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" viewBox=\"0 0 {} {height}\" width=\"100%\" preserveAspectRatio=\"xMinYMin meet\"><title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
+        label_w + bar_w + 50.0,
+        esc(title),
+        esc(description)
+    );
+    for (i, c) in data.iter().enumerate() {
+        let y = i as f64 * row_h + 4.0;
+        let w = (c.value as f64 / max as f64 * bar_w).max(1.0);
+        let _ = write!(
+            svg,
+            "<text class=\"chart-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text><rect class=\"chart-bar\" x=\"{label_w}\" y=\"{y}\" width=\"{w:.1}\" height=\"{}\" rx=\"3\"/><text class=\"chart-value\" x=\"{:.1}\" y=\"{}\">{}</text>",
+            label_w - 8.0,
+            y + row_h * 0.62,
+            esc(&truncate_label(&c.label, 28)),
+            row_h - 8.0,
+            label_w + w + 6.0,
+            y + row_h * 0.62,
+            c.value
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// A vertical column chart for a time series (sessions per month).
+pub fn column_chart(id: &str, title: &str, description: &str, data: &[Count]) -> String {
+    let max = data.iter().map(|c| c.value).max().unwrap_or(0).max(1);
+    // A fixed frame, so the chart reads the same for 12 months or 120.
+    let (width, height, top, bottom, left) = (720.0, 160.0, 16.0, 28.0, 30.0);
+    let col_w = (width - left - 10.0) / data.len().max(1) as f64;
+    let gap = (col_w * 0.2).min(3.0);
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        "<svg class=\"chart\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" viewBox=\"0 0 {width} {}\" width=\"100%\" preserveAspectRatio=\"xMinYMin meet\"><title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
+        height + top + bottom,
+        esc(title),
+        esc(description)
+    );
+    let _ = write!(
+        svg,
+        "<text class=\"chart-label\" x=\"0\" y=\"{}\">{max}</text>",
+        top + 4.0
+    );
+    for (i, c) in data.iter().enumerate() {
+        let h = c.value as f64 / max as f64 * height;
+        let x = left + i as f64 * col_w;
+        let _ = write!(
+            svg,
+            "<rect class=\"chart-bar\" x=\"{x:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\"><title>{}: {}</title></rect>",
+            top + height - h,
+            (col_w - gap).max(0.5),
+            esc(&c.label),
+            c.value
+        );
+        // Label January of each year, so the axis reads as time.
+        let month: u32 = c.label.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(1);
+        if month == 1 || (i == 0 && month <= 9) {
+            let _ = write!(
+                svg,
+                "<text class=\"chart-label\" x=\"{x:.1}\" y=\"{}\">{}</text>",
+                top + height + 16.0,
+                esc(&c.label[..4])
+            );
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+fn truncate_label(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(max - 1).collect::<String>())
+    }
+}
+
+fn esc(s: &str) -> String {
+    crate::markdown::escape_attr(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_run_across_year_ends() {
+        let m: Vec<_> = month_range((2024, 11), (2025, 2)).collect();
+        assert_eq!(m, [(2024, 11), (2024, 12), (2025, 1), (2025, 2)]);
+    }
+
+    #[test]
+    fn charts_are_labelled_images_with_escaped_text() {
+        let data = [
+            Count {
+                label: "Code <kata>".into(),
+                url: None,
+                value: 3,
+            },
+            Count {
+                label: "Debate".into(),
+                url: None,
+                value: 1,
+            },
+        ];
+        let svg = bar_chart("f", "Per format", "Held sessions per format", &data);
+        assert!(
+            svg.starts_with("<svg class=\"chart\" role=\"img\" aria-labelledby=\"f-title f-desc\"")
+        );
+        assert!(svg.contains("<title id=\"f-title\">Per format</title>"));
+        assert!(svg.contains("Code &lt;kata&gt;"));
+        assert_eq!(svg.matches("<rect").count(), 2);
+        assert!(
+            svg.contains("width=\"360.0\""),
+            "the largest bar spans the chart: {svg}"
+        );
+    }
+}

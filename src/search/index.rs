@@ -1,0 +1,407 @@
+//! The inverted index: documents, weighted fields, BM25 scores quantised to
+//! a byte, and the postings of every term, sorted by term.
+//!
+//! Document ids are assigned so that common questions are ranges: sessions
+//! come first, newest first (so "sort by date" is "sort by id" and a year is
+//! one range of ids), then patterns, communities, people and pages (so a kind
+//! is one range too).
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use rayon::prelude::*;
+
+use super::tokenize::{self, FoldTable};
+use crate::meta::Kind;
+use crate::site::Site;
+
+/// The kinds search finds, in the order of ids and of the kind facet
+/// (agendas are not searched: their sessions are).
+pub const KINDS: [Kind; 5] = [
+    Kind::Session,
+    Kind::Pattern,
+    Kind::Community,
+    Kind::Person,
+    Kind::Page,
+];
+
+/// A kind's label in the kind filter.
+pub fn kind_label(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Session => "Sessions",
+        Kind::Pattern => "Patterns",
+        Kind::Community => "Communities",
+        Kind::Person => "People",
+        Kind::Page => "Pages",
+        Kind::Agenda => "Agendas",
+    }
+}
+
+/// Where a word was found. A word counts `weight` times in its document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Title,
+    Alias,
+    Tag,
+    Facilitator,
+    /// A session's objective, a pattern's summary, a community's purpose, a
+    /// person's role, a page's description.
+    Summary,
+    Format,
+    Community,
+    /// Titles of the patterns a session practised.
+    Pattern,
+    /// A session's year.
+    Year,
+    Body,
+}
+
+impl Field {
+    pub fn weight(self) -> f32 {
+        match self {
+            Field::Title => 8.0,
+            Field::Alias => 6.0,
+            Field::Tag | Field::Facilitator | Field::Summary => 4.0,
+            Field::Format => 3.0,
+            Field::Community | Field::Pattern | Field::Year => 2.0,
+            Field::Body => 1.0,
+        }
+    }
+}
+
+/// One searchable item and what a result shows of it.
+#[derive(Debug, Clone)]
+pub struct Doc<'a> {
+    pub kind: Kind,
+    pub title: &'a str,
+    /// Output path under the base path (`sessions/x/`).
+    pub path: &'a str,
+    pub date: Option<jiff::civil::Date>,
+    /// Indexes into `Site::people`.
+    pub facilitators: Vec<usize>,
+    pub community: Option<usize>,
+    pub format: Option<usize>,
+    pub tags: Vec<usize>,
+    /// The item's own one-line summary, if it has one.
+    pub summary: Option<&'a str>,
+    /// The start of the body, for snippets.
+    pub body: &'a str,
+    pub fields: Vec<(Field, Cow<'a, str>)>,
+}
+
+/// The searchable items of a site, in id order.
+pub fn documents(site: &Site) -> Vec<Doc<'_>> {
+    let mut docs = Vec::new();
+    let dated = site.sessions.iter().filter(|s| s.date.is_some()).rev();
+    let undated = site.sessions.iter().filter(|s| s.date.is_none());
+    for s in dated.chain(undated) {
+        let mut fields = vec![(Field::Title, Cow::from(s.title.as_str()))];
+        fields.extend(
+            s.aliases
+                .iter()
+                .map(|a| (Field::Alias, Cow::from(a.as_str()))),
+        );
+        fields.extend(
+            s.tags
+                .iter()
+                .map(|&t| (Field::Tag, Cow::from(site.tags[t].name.as_str()))),
+        );
+        fields.extend(
+            s.facilitators
+                .iter()
+                .map(|&p| (Field::Facilitator, Cow::from(site.people[p].name.as_str()))),
+        );
+        fields.extend(
+            s.objective
+                .iter()
+                .map(|o| (Field::Summary, Cow::from(o.as_str()))),
+        );
+        fields.extend(
+            s.format
+                .map(|f| (Field::Format, Cow::from(site.formats[f].name.as_str()))),
+        );
+        fields.extend(s.community.map(|c| {
+            (
+                Field::Community,
+                Cow::from(site.communities[c].title.as_str()),
+            )
+        }));
+        fields.extend(
+            s.patterns
+                .iter()
+                .map(|&p| (Field::Pattern, Cow::from(site.patterns[p].title.as_str()))),
+        );
+        fields.extend(
+            s.date
+                .map(|d| (Field::Year, Cow::from(d.year().to_string()))),
+        );
+        fields.push((Field::Body, Cow::from(body_of(s.body.as_ref()))));
+        docs.push(Doc {
+            kind: Kind::Session,
+            title: &s.title,
+            path: &s.path,
+            date: s.date,
+            facilitators: s.facilitators.clone(),
+            community: s.community,
+            format: s.format,
+            tags: s.tags.clone(),
+            summary: s.objective.as_deref(),
+            body: body_of(s.body.as_ref()),
+            fields,
+        });
+    }
+    for p in &site.patterns {
+        let mut doc = simple_doc(
+            Kind::Pattern,
+            &p.title,
+            &p.path,
+            &p.aliases,
+            p.summary.as_deref(),
+            &p.body.plain_text,
+        );
+        doc.fields.extend(
+            p.tags
+                .iter()
+                .map(|&t| (Field::Tag, Cow::from(site.tags[t].name.as_str()))),
+        );
+        doc.tags = p.tags.clone();
+        docs.push(doc);
+    }
+    for c in &site.communities {
+        let mut doc = simple_doc(
+            Kind::Community,
+            &c.title,
+            &c.path,
+            &c.aliases,
+            c.purpose.as_deref(),
+            &c.body.plain_text,
+        );
+        doc.fields.extend(
+            c.coordinators
+                .iter()
+                .map(|&p| (Field::Facilitator, Cow::from(site.people[p].name.as_str()))),
+        );
+        docs.push(doc);
+    }
+    for p in &site.people {
+        docs.push(simple_doc(
+            Kind::Person,
+            &p.name,
+            &p.path,
+            &p.aliases,
+            p.role.as_deref(),
+            body_of(p.body.as_ref()),
+        ));
+    }
+    for p in &site.pages {
+        docs.push(simple_doc(
+            Kind::Page,
+            &p.title,
+            &p.path,
+            &p.aliases,
+            p.description.as_deref(),
+            &p.body.plain_text,
+        ));
+    }
+    docs
+}
+
+fn body_of(b: Option<&crate::site::Body>) -> &str {
+    b.map_or("", |b| b.plain_text.as_str())
+}
+
+/// A pattern, community, person or page: title, aliases, summary and body.
+fn simple_doc<'a>(
+    kind: Kind,
+    title: &'a str,
+    path: &'a str,
+    aliases: &'a [String],
+    summary: Option<&'a str>,
+    body: &'a str,
+) -> Doc<'a> {
+    let mut fields = vec![(Field::Title, Cow::from(title))];
+    fields.extend(
+        aliases
+            .iter()
+            .map(|a| (Field::Alias, Cow::from(a.as_str()))),
+    );
+    fields.extend(summary.map(|s| (Field::Summary, Cow::from(s))));
+    fields.push((Field::Body, Cow::from(body)));
+    Doc {
+        kind,
+        title,
+        path,
+        date: None,
+        facilitators: Vec::new(),
+        community: None,
+        format: None,
+        tags: Vec::new(),
+        summary,
+        body,
+        fields,
+    }
+}
+
+/// One document's entry in a term's postings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Posting {
+    pub doc: u32,
+    /// The BM25 term-frequency part, scaled to 1..=255 (see [`quantise`]).
+    pub score: u8,
+}
+
+/// Terms in byte order, each with its postings in doc order.
+#[derive(Debug, Default)]
+pub struct Inverted {
+    pub terms: Vec<(String, Vec<Posting>)>,
+    pub docs: usize,
+    pub fold: FoldTable,
+}
+
+impl Inverted {
+    pub fn get(&self, term: &str) -> Option<&[Posting]> {
+        self.terms
+            .binary_search_by(|(t, _)| t.as_str().cmp(term))
+            .ok()
+            .map(|i| self.terms[i].1.as_slice())
+    }
+}
+
+/// BM25's saturation and length normalisation, the usual values.
+pub const K1: f32 = 1.2;
+pub const B: f32 = 0.75;
+
+/// The term-frequency part of BM25, `tf (k1 + 1) / (tf + k1 (1 - b + b dl / avgdl))`,
+/// which lies in `[0, k1 + 1)`, scaled to a byte. The idf part depends only
+/// on the term's document frequency, which the client knows, so a posting
+/// costs one byte of score. `tf` is already weighted by field.
+pub fn quantise(tf: f32, doc_len: f32, avg_len: f32) -> u8 {
+    let norm = 1.0 - B + B * doc_len / avg_len.max(1.0);
+    let part = tf * (K1 + 1.0) / (tf + K1 * norm);
+    (part / (K1 + 1.0) * 255.0).round().clamp(1.0, 255.0) as u8
+}
+
+/// The inverse document frequency the client computes from `df`.
+pub fn idf(docs: usize, df: usize) -> f32 {
+    let (n, df) = (docs as f32, df as f32);
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+}
+
+/// rustc's FxHash: several times faster than the default SipHash on short
+/// keys. The keys are words of the site being built, so there is no
+/// attacker to defend against with a keyed hash.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type WordMap<V> = HashMap<String, V, BuildHasherDefault<FxHasher>>;
+
+/// Builds the inverted index of `docs`. Tokenising runs in parallel.
+pub fn invert(docs: &[Doc<'_>]) -> Inverted {
+    struct Counted {
+        terms: Vec<(String, f32)>,
+        len: u32,
+        fold: FoldTable,
+    }
+    let counted: Vec<Counted> = docs
+        .par_iter()
+        .map(|doc| {
+            let mut tf: WordMap<f32> = WordMap::default();
+            let mut len = 0u32;
+            let mut fold = FoldTable::default();
+            for (field, text) in &doc.fields {
+                let w = field.weight();
+                fold.add_text(text);
+                tokenize::for_each_term(text, |t| {
+                    if tokenize::indexable(t) {
+                        len += 1;
+                        match tf.get_mut(t) {
+                            Some(v) => *v += w,
+                            None => {
+                                tf.insert(t.to_string(), w);
+                            }
+                        }
+                    }
+                });
+            }
+            Counted {
+                terms: tf.into_iter().collect(),
+                len,
+                fold,
+            }
+        })
+        .collect();
+    let avg_len = counted.iter().map(|c| c.len as f32).sum::<f32>() / counted.len().max(1) as f32;
+    let mut ids: WordMap<usize> = WordMap::default();
+    let mut terms: Vec<(String, Vec<Posting>)> = Vec::new();
+    let mut fold = FoldTable::default();
+    for (doc, c) in counted.into_iter().enumerate() {
+        fold.merge(c.fold);
+        for (term, tf) in c.terms {
+            let posting = Posting {
+                doc: doc as u32,
+                score: quantise(tf, c.len as f32, avg_len),
+            };
+            match ids.get(&term) {
+                Some(&i) => terms[i].1.push(posting),
+                None => {
+                    ids.insert(term.clone(), terms.len());
+                    terms.push((term, vec![posting]));
+                }
+            }
+        }
+    }
+    terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Inverted {
+        terms,
+        docs: docs.len(),
+        fold,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scores_grow_with_frequency_and_shrink_with_length() {
+        let avg = 100.0;
+        assert!(quantise(2.0, 100.0, avg) > quantise(1.0, 100.0, avg));
+        assert!(quantise(8.0, 100.0, avg) > quantise(1.0, 100.0, avg));
+        assert!(quantise(1.0, 20.0, avg) > quantise(1.0, 400.0, avg));
+        // Saturation: never zero, never past the top of the byte.
+        assert_eq!(quantise(1e9, 1.0, avg), 255);
+        assert!(quantise(0.001, 1e6, avg) >= 1);
+    }
+
+    #[test]
+    fn rare_terms_weigh_more() {
+        assert!(idf(1000, 1) > idf(1000, 10));
+        assert!(idf(1000, 10) > idf(1000, 900));
+        assert!(idf(1000, 1000) > 0.0);
+    }
+}

@@ -1,0 +1,228 @@
+//! The search index: built from the resolved site at build time, split so
+//! that a browser loads only what a query needs, and read by a small plain
+//! script (`themes/default/static/search.js`) on any static host.
+//!
+//! Files, under the output's `search/` folder:
+//!
+//! ```text
+//! manifest.json        the one file with a fixed name: versioned folder,
+//!                      shard boundaries, facets with counts, folding table
+//! <version>/t/N.bin    term shards (shard.rs): terms, document frequencies,
+//!                      postings as id gaps and one-byte BM25 scores
+//! <version>/d/N.json   document records, CHUNK per file (results.rs)
+//! <version>/f/X.bin    ids per value of a list facet (results.rs)
+//! ```
+//!
+//! `<version>` is a hash of everything in it, so a host may cache those files
+//! forever; the client revalidates only the manifest. A one-word query
+//! fetches the script, the manifest, one shard (two if it straddles a cut)
+//! and the record chunks of the results shown.
+//!
+//! The build prints the index's size and warns when the worst one-word query
+//! would load more than [`FIRST_QUERY_BUDGET`].
+
+pub mod index;
+pub mod query;
+pub mod results;
+pub mod shard;
+pub mod tokenize;
+
+use serde_json::json;
+
+use crate::diagnostic::Diagnostic;
+use crate::output::{Content, OutputFile};
+use crate::site::Site;
+
+/// Bytes a browser may load, from opening the search page to the first
+/// page of results of a one-word query (script included, uncompressed).
+pub const FIRST_QUERY_BUDGET: usize = 100_000;
+/// Results on the first page.
+pub const RESULTS_PER_PAGE: usize = 10;
+/// Output path of the manifest.
+pub const MANIFEST: &str = "search/manifest.json";
+/// Output path of the client script.
+pub const SCRIPT: &str = "assets/search.js";
+
+/// The index's files and what the build reports about them.
+#[derive(Debug)]
+pub struct SearchIndex {
+    pub files: Vec<OutputFile>,
+    pub stats: Stats,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stats {
+    pub docs: usize,
+    pub terms: usize,
+    pub files: usize,
+    /// All index files, manifest included.
+    pub bytes: usize,
+    pub shards: usize,
+    pub manifest_bytes: usize,
+    pub largest_shard_bytes: usize,
+    /// The first term of the largest shard.
+    pub largest_shard: String,
+    /// Upper bound for a one-word query: script, manifest, the largest
+    /// shard and the largest record chunks of a page of results.
+    pub first_query_max: usize,
+}
+
+impl Stats {
+    /// One line for the build's output.
+    pub fn summary(&self) -> String {
+        format!(
+            "Search index: {} documents, {} terms, {} in {} files ({} term shards); a one-word query loads at most {}.",
+            self.docs,
+            self.terms,
+            human_bytes(self.bytes),
+            self.files,
+            self.shards,
+            human_bytes(self.first_query_max),
+        )
+    }
+
+    /// Warnings for budgets the index exceeds.
+    pub fn budget_warnings(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        if self.first_query_max > FIRST_QUERY_BUDGET {
+            out.push(
+                Diagnostic::warning(format!(
+                    "search: a one-word query may load up to {} (budget {}); the largest term shard, starting at `{}`, is {}",
+                    human_bytes(self.first_query_max),
+                    human_bytes(FIRST_QUERY_BUDGET),
+                    self.largest_shard,
+                    human_bytes(self.largest_shard_bytes),
+                ))
+                .hint("a very common word makes a large shard; the search still works, only slower on slow networks. Set `search.enabled: false` in site.yaml to leave search out"),
+            );
+        }
+        out
+    }
+}
+
+/// "61.2 KB" (decimal units, like the budgets).
+pub fn human_bytes(n: usize) -> String {
+    match n {
+        n if n < 1000 => format!("{n} B"),
+        n if n < 1_000_000 => format!("{:.1} KB", n as f64 / 1e3),
+        n => format!("{:.1} MB", n as f64 / 1e6),
+    }
+}
+
+/// Builds the index of a site. `script_bytes` is the size of the client
+/// script the site publishes, for the budget.
+pub fn build(site: &Site, script_bytes: usize) -> SearchIndex {
+    let docs = index::documents(site);
+    let inverted = index::invert(&docs);
+    let shards = shard::shard(&inverted.terms, shard::TARGET);
+    let facets = results::facets(site, &docs);
+    let chunks = results::record_chunks(site, &docs, &facets);
+
+    // Figures first: the buffers move into the file list below.
+    let (largest_shard, largest_shard_bytes) = shards
+        .iter()
+        .map(|s| (s.first.clone(), s.bytes.len()))
+        .max_by_key(|(_, n)| *n)
+        .unwrap_or_default();
+    let firsts: Vec<String> = shards.iter().map(|s| s.first.clone()).collect();
+    let mut chunk_sizes: Vec<usize> = chunks.iter().map(Vec::len).collect();
+    chunk_sizes.sort_unstable_by(|a, b| b.cmp(a));
+    let page_of_records: usize = chunk_sizes.iter().take(RESULTS_PER_PAGE).sum();
+
+    // Everything but the manifest goes into the versioned folder.
+    let mut versioned: Vec<(String, Vec<u8>)> = Vec::new();
+    for (i, s) in shards.into_iter().enumerate() {
+        versioned.push((format!("t/{i}.bin"), s.bytes));
+    }
+    for (i, c) in chunks.into_iter().enumerate() {
+        versioned.push((format!("d/{i}.json"), c));
+    }
+    for f in facets.iter().filter(|f| !f.ranges) {
+        versioned.push((format!("f/{}.bin", f.name), results::facet_file(f)));
+    }
+    let mut hasher = blake3::Hasher::new();
+    for (path, bytes) in &versioned {
+        hasher.update(path.as_bytes());
+        hasher.update(&(bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    }
+    let version = &hasher.finalize().to_hex()[..12];
+    let dir = format!("search/{version}/");
+
+    let fold: serde_json::Map<String, serde_json::Value> = inverted
+        .fold
+        .entries()
+        .map(|(c, v)| (c.to_string(), json!(v)))
+        .collect();
+    let manifest = json!({
+        "version": 1,
+        "dir": dir,
+        "docs": docs.len(),
+        "chunk": results::CHUNK,
+        "shards": firsts,
+        "stop": tokenize::stop_words(&site.config.language),
+        "fold": fold,
+        "facets": results::manifest_facets(&facets),
+    });
+    let manifest = serde_json::to_vec(&manifest).expect("JSON values serialise");
+
+    let stats = Stats {
+        docs: docs.len(),
+        terms: inverted.terms.len(),
+        files: versioned.len() + 1,
+        bytes: manifest.len() + versioned.iter().map(|(_, b)| b.len()).sum::<usize>(),
+        shards: firsts.len(),
+        manifest_bytes: manifest.len(),
+        largest_shard_bytes,
+        largest_shard,
+        first_query_max: script_bytes + manifest.len() + largest_shard_bytes + page_of_records,
+    };
+    let mut files = vec![OutputFile {
+        path: MANIFEST.into(),
+        content: Content::Bytes(manifest),
+    }];
+    files.extend(versioned.into_iter().map(|(path, bytes)| OutputFile {
+        path: format!("{dir}{path}"),
+        content: Content::Bytes(bytes),
+    }));
+    SearchIndex { files, stats }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stats(first_query_max: usize) -> Stats {
+        Stats {
+            docs: 10,
+            terms: 100,
+            files: 5,
+            bytes: 50_000,
+            shards: 2,
+            manifest_bytes: 2_000,
+            largest_shard_bytes: 30_000,
+            largest_shard: "the".into(),
+            first_query_max,
+        }
+    }
+
+    #[test]
+    fn the_build_warns_only_past_the_first_query_budget() {
+        assert!(stats(FIRST_QUERY_BUDGET).budget_warnings().is_empty());
+        let warnings = stats(FIRST_QUERY_BUDGET + 1).budget_warnings();
+        assert_eq!(warnings.len(), 1);
+        assert!(!warnings[0].is_error());
+        let text = warnings[0].render(false);
+        assert!(
+            text.contains("100.0 KB") && text.contains("`the`"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn sizes_read_in_decimal_units() {
+        assert_eq!(human_bytes(999), "999 B");
+        assert_eq!(human_bytes(61_234), "61.2 KB");
+        assert_eq!(human_bytes(12_700_000), "12.7 MB");
+    }
+}
