@@ -13,7 +13,10 @@ event stream, then save one session file again and again and measure
 
 Two kinds of edit are timed: a body edit (typing in a write-up: only the
 session's page changes) and a title edit (the session's card changes, so
-lists, tag, format, facilitator and community pages change too).
+lists, tag, format, facilitator and community pages change too). Before each
+save the bench waits for the search index, which the server rebuilds on a
+thread of its own after each reload, to catch up: each save is timed as a
+single save on an idle server.
 
 Environment: SEED (default 1), BENCH_DIR (default $TMPDIR/fireside-bench),
 EDITS per kind (default 15), NO_BUILD=1 to skip `cargo build --release`,
@@ -23,6 +26,7 @@ CARGO_TARGET_DIR. Standard library only.
 from __future__ import annotations
 
 import os
+import queue
 import re
 import signal
 import socket
@@ -99,9 +103,22 @@ def start_server(binary: Path, site: Path):
     if not address:
         proc.kill()
         raise RuntimeError("serve did not start")
-    # Keep reading stdout so the server never blocks on a full pipe.
-    threading.Thread(target=lambda: [None for _ in proc.stdout], daemon=True).start()
-    return proc, address
+    # Keep reading stdout (so the server never blocks on a full pipe), line by line.
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
+    return proc, address, lines
+
+
+def wait_idle(lines: queue.Queue, timeout: float = 120.0) -> None:
+    """Waits until the search index caught up with the last build: one save
+    is timed on an idle server, as a writer who saves now and then sees it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if "Search index updated" in lines.get(timeout=max(0.0, deadline - time.monotonic())):
+                return
+        except queue.Empty:
+            return
 
 
 def pick_session(site: Path) -> Path:
@@ -114,11 +131,12 @@ def page_path(file: Path) -> str:
 
 
 def measure(binary: Path, site: Path, edits: int) -> dict[str, list[tuple[float, float]]]:
-    proc, address = start_server(binary, site)
+    proc, address, lines = start_server(binary, site)
     results: dict[str, list[tuple[float, float]]] = {"body": [], "title": []}
     file = pick_session(site)
     original = file.read_text(encoding="utf-8")
     try:
+        wait_idle(lines)
         events = Events(address)
         name, _ = events.next()
         assert name == "hello", name
@@ -155,6 +173,7 @@ def measure(binary: Path, site: Path, edits: int) -> dict[str, list[tuple[float,
                         raise RuntimeError("new content never served")
                 served = time.perf_counter() - start
                 results[kind].append((reloaded, served))
+                wait_idle(lines)
     finally:
         file.write_text(original, encoding="utf-8")
         proc.send_signal(signal.SIGINT)

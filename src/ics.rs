@@ -72,6 +72,13 @@ impl Feed {
 
     /// Writes the feed.
     pub fn render(self, site: &Site) -> String {
+        self.render_with(site, &EventTexts::new(site))
+    }
+
+    /// Writes the feed, taking each event's text from `events`: a session
+    /// is in up to four feeds (its own, the site's, its community's, each
+    /// facilitator's), and the text of its event is the same in each.
+    pub fn render_with(self, site: &Site, events: &EventTexts) -> String {
         let name = match self {
             Feed::All => site.config.title.clone(),
             Feed::Community(i) => site.communities[i].title.clone(),
@@ -83,7 +90,32 @@ impl Feed {
             &name,
             &self.sessions(site),
             !matches!(self, Feed::Session(_)),
+            events,
         )
+    }
+}
+
+/// The text of each session's VEVENT, written once per build and shared by
+/// every feed that lists the session.
+pub struct EventTexts(Vec<std::sync::OnceLock<String>>);
+
+impl EventTexts {
+    pub fn new(site: &Site) -> EventTexts {
+        EventTexts(
+            (0..site.sessions.len())
+                .map(|_| Default::default())
+                .collect(),
+        )
+    }
+
+    fn get(&self, site: &Site, session: usize, stamp: &str) -> &str {
+        self.0[session].get_or_init(|| {
+            let mut w = Lines {
+                out: String::with_capacity(700),
+            };
+            write_event(&mut w, site, &site.sessions[session], stamp, &site.config);
+            w.out
+        })
     }
 }
 
@@ -197,13 +229,19 @@ pub fn uid(session: &Session, config: &Config) -> String {
 /// Sessions without a date and proposed sessions have no event and are
 /// skipped. `name` becomes `X-WR-CALNAME`; `subscription` adds refresh hints
 /// for feeds that clients subscribe to.
-pub fn calendar(site: &Site, name: &str, sessions: &[usize], subscription: bool) -> String {
-    let c = &site.config;
-    let events: Vec<&Session> = sessions
+pub fn calendar(
+    site: &Site,
+    name: &str,
+    sessions: &[usize],
+    subscription: bool,
+    texts: &EventTexts,
+) -> String {
+    let scheduled: Vec<usize> = sessions
         .iter()
-        .map(|&i| &site.sessions[i])
-        .filter(|s| s.is_scheduled())
+        .copied()
+        .filter(|&i| site.sessions[i].is_scheduled())
         .collect();
+    let events: Vec<&Session> = scheduled.iter().map(|&i| &site.sessions[i]).collect();
     let mut w = Lines {
         out: String::with_capacity(1024 + events.len() * 700),
     };
@@ -238,8 +276,8 @@ pub fn calendar(site: &Site, name: &str, sessions: &[usize], subscription: bool)
         }
     }
     let stamp = utc_stamp(site.now);
-    for s in events {
-        write_event(&mut w, site, s, &stamp, c);
+    for i in scheduled {
+        w.out.push_str(texts.get(site, i, &stamp));
     }
     w.raw("END", "VCALENDAR");
     w.out

@@ -181,6 +181,11 @@ pub enum Changed<'a> {
 /// Runs builds of one site, keeping between them what did not change.
 pub struct Builder {
     opts: BuildOptions,
+    /// `fireside serve`: builds leave the search index out, so that a
+    /// reload never waits for it; it is built from [`Builder::take_site`].
+    defer_search: bool,
+    /// The last good build's site, for the deferred search index.
+    last_site: Option<std::sync::Arc<Site>>,
     /// The clock of every build of this builder: fixed, so that a rebuild
     /// changes only what the sources changed.
     now: Option<Timestamp>,
@@ -230,6 +235,8 @@ impl Builder {
     pub fn new(opts: BuildOptions) -> Builder {
         Builder {
             opts,
+            defer_search: false,
+            last_site: None,
             now: None,
             setup: None,
             sources: HashMap::new(),
@@ -240,6 +247,19 @@ impl Builder {
     /// The configuration of the last build that read a valid `site.yaml`.
     pub fn config(&self) -> Option<&Config> {
         self.setup.as_ref().map(|s| &s.config)
+    }
+
+    /// A builder for `fireside serve`: builds leave the search index out;
+    /// the caller builds it from [`Builder::take_site`].
+    pub fn with_deferred_search(mut self) -> Builder {
+        self.defer_search = true;
+        self
+    }
+
+    /// The site of the last good build, once: a deferred search index is
+    /// built from it (`fireside serve` does so on a thread of its own).
+    pub fn take_site(&mut self) -> Option<std::sync::Arc<Site>> {
+        self.last_site.take()
     }
 
     /// True once a build succeeded into the output folder: later builds
@@ -289,8 +309,13 @@ impl Builder {
                 WriteFailure::Content(e) => fail(e, &warnings),
                 WriteFailure::Io(d) => BuildError::Usage(d),
             });
+        let old_site = if self.defer_search && written.is_ok() {
+            self.last_site.replace(std::sync::Arc::new(site))
+        } else {
+            Some(std::sync::Arc::new(site))
+        };
         // Freeing a large site takes a while: do it off the path to the reload.
-        std::thread::spawn(move || drop((site, templates)));
+        std::thread::spawn(move || drop((old_site, templates)));
         let written = written?;
         if let Some(stats) = &written.search {
             warnings.extend(stats.budget_warnings());
@@ -616,7 +641,7 @@ impl Builder {
             &self.setup.as_ref().expect("set up first").highlighter,
         )
         .map_err(WriteFailure::Content)?;
-        let search = site.config.search.enabled.then(|| {
+        let search = (site.config.search.enabled && !self.defer_search).then(|| {
             let index = search::build(site, script_size(&supporting));
             supporting.extend(index.files);
             index.stats

@@ -264,7 +264,10 @@ pub fn page_input(
             template: ICS,
             values: Vec::new(),
         };
-        cx.insert_value("ics", Value::from(feed.render(site)));
+        cx.insert_value(
+            "ics",
+            Value::from(feed.render_with(site, &views.ics_events)),
+        );
         return cx;
     }
     let c = &site.config;
@@ -642,7 +645,7 @@ pub fn page_input(
             cx.insert_value("upcoming", groups(&upcoming));
             cx.insert_value("past", groups(&past));
             let mut years: Vec<(i16, Vec<Value>)> = Vec::new();
-            let by_date = calendar::sessions_by_date(site);
+            let by_date = views.sessions_by_date(site);
             for m in calendar::months_spanned(site) {
                 let count: usize = by_date
                     .range(m.first_day()..m.next().first_day())
@@ -678,11 +681,8 @@ pub fn page_input(
         }
         PageKind::CalendarMonth(m) => {
             let months = calendar::months_spanned(site);
-            let grid = calendar::month_grid(
-                m,
-                c.calendar.first_weekday,
-                &calendar::sessions_by_date(site),
-            );
+            let grid =
+                calendar::month_grid(m, c.calendar.first_weekday, views.sessions_by_date(site));
             let today = site
                 .now
                 .to_zoned_datetime(

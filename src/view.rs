@@ -27,6 +27,10 @@ pub struct Views {
     pub agendas: Vec<Value>,
     /// Per session: is it still to come, by the build's clock.
     pub upcoming: Vec<bool>,
+    /// Each session's iCalendar event, written once for all feeds.
+    pub ics_events: crate::ics::EventTexts,
+    /// Scheduled sessions by date, for the month grids: made once, when first asked.
+    by_date: std::sync::OnceLock<std::collections::BTreeMap<jiff::civil::Date, Vec<usize>>>,
 }
 
 fn v(json: Json) -> Value {
@@ -403,7 +407,18 @@ impl Views {
             formats,
             agendas,
             upcoming,
+            ics_events: crate::ics::EventTexts::new(site),
+            by_date: std::sync::OnceLock::new(),
         }
+    }
+
+    /// [`crate::calendar::sessions_by_date`], shared by every month page.
+    pub fn sessions_by_date(
+        &self,
+        site: &Site,
+    ) -> &std::collections::BTreeMap<jiff::civil::Date, Vec<usize>> {
+        self.by_date
+            .get_or_init(|| crate::calendar::sessions_by_date(site))
     }
 
     /// Every value shared between pages, for fingerprinting.

@@ -437,6 +437,17 @@ fn edits_creations_renames_and_deletions_reload_with_new_content() {
     );
     let after: Vec<_> = untouched.iter().map(|p| stamp(p)).collect();
     assert_eq!(before, after, "unchanged output was rewritten");
+    // The search index follows, after the reload.
+    wait_line(&server.lines, "Search index updated");
+    let manifest = page("/search/manifest.json");
+    assert_eq!(manifest.status, 200);
+    let json: serde_json::Value = serde_json::from_str(&manifest.body).unwrap();
+    let dir = json["dir"].as_str().unwrap();
+    assert_eq!(
+        page(&format!("/{dir}t/0.bin")).status,
+        200,
+        "the current index is served"
+    );
 
     // Create: a new session and a new folder with one.
     site.write(

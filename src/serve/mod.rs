@@ -4,13 +4,15 @@
 //! site into a private temporary folder; the HTTP server ([`http`]) serves
 //! that folder; the watcher ([`watch`]) reports changed sources; each batch
 //! of changes becomes one incremental build, and the outcome goes to open
-//! tabs ([`reload`]) only after the build finished. Changes that arrive
+//! tabs ([`reload`]) only after the build finished; the search index is
+//! rebuilt afterwards, on a thread of its own ([`search`]). Changes that arrive
 //! during a build are gathered into the next one, so builds never pile up.
 //! A failed build writes nothing: the last good site stays served while the
 //! browser and the terminal show the errors.
 
 pub mod http;
 pub mod reload;
+pub mod search;
 pub mod watch;
 
 use std::io::Write;
@@ -24,6 +26,7 @@ use crate::config::ThemeSource;
 use crate::diagnostic::Diagnostic;
 use crate::pipeline::{BuildError, BuildOptions, BuildReport, Builder, Changed, Target};
 use reload::{Hub, Outcome};
+use search::SearchWorker;
 use watch::{Change, Watcher};
 
 /// How to serve.
@@ -94,7 +97,8 @@ pub fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
     let mut builder = Builder::new(BuildOptions {
         output: Some(out_root.clone()),
         ..opts.build.clone()
-    });
+    })
+    .with_deferred_search();
     let started = Instant::now();
     match builder.build(Target::Folder(&out_root), Changed::Unknown) {
         Ok(report) => {
@@ -105,6 +109,10 @@ pub fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
             clear_failed(&mut builder, &out_root);
             fail(&hub, &e, opts.color);
         }
+    }
+    let indexer = SearchWorker::start(out_root.clone());
+    if let Some(site) = builder.take_site() {
+        indexer.update(site);
     }
     let base_path = base_path_of(&builder);
     let cx = Arc::new(http::Context {
@@ -155,13 +163,22 @@ pub fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
         open_browser(&url);
     }
 
-    build_loop(&rx, &mut builder, &hub, &cx, &mut watcher, opts.color);
+    build_loop(
+        &rx,
+        &mut builder,
+        &indexer,
+        &hub,
+        &cx,
+        &mut watcher,
+        opts.color,
+    );
 
     println!("Stopping.");
     hub.close();
     server.unblock();
     let _ = accept.join();
     drop(watcher);
+    indexer.stop();
     builder.save_cache();
     out.close()
         .map_err(|e| Diagnostic::error(format!("cannot remove the preview folder: {e}")))?;
@@ -173,6 +190,7 @@ pub fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
 fn build_loop(
     rx: &Receiver<Message>,
     builder: &mut Builder,
+    indexer: &SearchWorker,
     hub: &Hub,
     cx: &http::Context,
     watcher: &mut Watcher,
@@ -203,6 +221,10 @@ fn build_loop(
         };
         rebuild(builder, hub, cx, changed, color);
         watcher.refresh(theme_folder(builder).as_deref());
+        // The search index follows on its own thread, after the reload.
+        if let Some(site) = builder.take_site() {
+            indexer.update(site);
+        }
     }
 }
 
