@@ -116,7 +116,7 @@ impl StageClock {
 
     fn lap(&mut self, stage: &str) {
         if self.enabled {
-            eprintln!("[timings] {stage:<8} {:>8.1?}", self.last.elapsed());
+            eprintln!("[timings] {stage:<14} {:>8.1?}", self.last.elapsed());
         }
         self.last = Instant::now();
     }
@@ -257,19 +257,28 @@ pub fn render_site(
         Some(d) => output::write_file(d, path, bytes),
         None => Ok(()),
     };
-    let rendered = render::render_all(site, &views, templates, &plan, &sink, &tick);
+    let mut files = supporting_files(site, &plan, highlighter)?;
+    let script = script_size(&files);
+    // The search index reads only the site model, so it is built while the
+    // pages render rather than after them.
+    let (rendered, index) = rayon::join(
+        || render::render_all(site, &views, templates, &plan, &sink, &tick),
+        || {
+            site.config
+                .search
+                .enabled
+                .then(|| search::build(site, script))
+        },
+    );
     if let Some(b) = bar {
         b.finish_and_clear();
     }
     let links = rendered?;
-    clock.lap("render");
-    let mut files = supporting_files(site, &plan, highlighter)?;
-    let search = site.config.search.enabled.then(|| {
-        let index = search::build(site, script_size(&files));
+    let search = index.map(|index| {
         files.extend(index.files);
         index.stats
     });
-    clock.lap("search");
+    clock.lap("render+search");
     let mut known: std::collections::HashSet<String> =
         files.iter().map(|f| f.path.clone()).collect();
     known.extend(plan.iter().map(|p| p.output.clone()));
