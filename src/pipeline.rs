@@ -128,7 +128,7 @@ impl StageClock {
 
     fn lap(&mut self, stage: &str) {
         if self.enabled {
-            eprintln!("[timings] {stage:<8} {:>8.1?}", self.last.elapsed());
+            eprintln!("[timings] {stage:<14} {:>8.1?}", self.last.elapsed());
         }
         self.last = Instant::now();
     }
@@ -181,6 +181,9 @@ pub enum Changed<'a> {
 /// Runs builds of one site, keeping between them what did not change.
 pub struct Builder {
     opts: BuildOptions,
+    /// One build only (`fireside build` and `check`): parsed documents are
+    /// freed as soon as the site is resolved instead of kept for the next build.
+    once: bool,
     /// `fireside serve`: builds leave the search index out, so that a
     /// reload never waits for it; it is built from [`Builder::take_site`].
     defer_search: bool,
@@ -235,6 +238,7 @@ impl Builder {
     pub fn new(opts: BuildOptions) -> Builder {
         Builder {
             opts,
+            once: false,
             defer_search: false,
             last_site: None,
             now: None,
@@ -247,6 +251,15 @@ impl Builder {
     /// The configuration of the last build that read a valid `site.yaml`.
     pub fn config(&self) -> Option<&Config> {
         self.setup.as_ref().map(|s| &s.config)
+    }
+
+    /// A builder for one build: it keeps nothing for a next one, so that
+    /// the build needs less memory.
+    pub fn once(opts: BuildOptions) -> Builder {
+        Builder {
+            once: true,
+            ..Builder::new(opts)
+        }
     }
 
     /// A builder for `fireside serve`: builds leave the search index out;
@@ -297,6 +310,11 @@ impl Builder {
             mut warnings,
             changed_sources,
         } = self.load(changed, &mut clock)?;
+        if self.once {
+            // The site holds what it needs of the documents.
+            let sources = std::mem::take(&mut self.sources);
+            std::thread::spawn(move || drop(sources));
+        }
         let fail = |mut errors: Vec<Diagnostic>, warnings: &[Diagnostic]| {
             diagnostic::sort(&mut errors);
             errors.extend(warnings.iter().cloned());
@@ -608,9 +626,8 @@ impl Builder {
             render::source_of(site, p.kind).is_some_and(|s| priority.contains(s.as_path()))
         });
         let errors = Mutex::new(Vec::new());
-        let mut rendered: Vec<Rendered> = Vec::new();
-        for group in [first, rest] {
-            let results: Vec<Rendered> = group
+        let render_group = |group: &[&PlannedPage]| -> Vec<Rendered> {
+            group
                 .par_iter()
                 .filter_map(|p| match render_one(p) {
                     Ok(r) => r,
@@ -623,9 +640,26 @@ impl Builder {
                         None
                     }
                 })
-                .collect();
-            rendered.extend(results);
-        }
+                .collect()
+        };
+        let mut supporting = supporting_files(
+            site,
+            &plan,
+            &self.setup.as_ref().expect("set up first").highlighter,
+        )
+        .map_err(WriteFailure::Content)?;
+        let script = script_size(&supporting);
+        let mut rendered = render_group(&first);
+        // The search index reads only the site model, so it is built while
+        // the pages render rather than after them.
+        let (rest, index) = rayon::join(
+            || render_group(&rest),
+            || {
+                (site.config.search.enabled && !self.defer_search)
+                    .then(|| search::build(site, script))
+            },
+        );
+        rendered.extend(rest);
         if let Some(b) = bar {
             b.finish_and_clear();
         }
@@ -633,20 +667,11 @@ impl Builder {
         if !errors.is_empty() {
             return Err(WriteFailure::Content(errors));
         }
-        clock.lap("render");
-
-        let mut supporting = supporting_files(
-            site,
-            &plan,
-            &self.setup.as_ref().expect("set up first").highlighter,
-        )
-        .map_err(WriteFailure::Content)?;
-        let search = (site.config.search.enabled && !self.defer_search).then(|| {
-            let index = search::build(site, script_size(&supporting));
+        let search = index.map(|index| {
             supporting.extend(index.files);
             index.stats
         });
-        clock.lap("search");
+        clock.lap("render+search");
         let planned: HashSet<&str> = plan.iter().map(|p| p.output.as_str()).collect();
         let mut known: HashSet<String> = supporting.iter().map(|f| f.path.clone()).collect();
         known.extend(planned.iter().map(|p| p.to_string()));
@@ -863,7 +888,7 @@ fn supporting_files(
 /// Loads, parses and resolves a site without rendering it (for tools and
 /// tests that read the model).
 pub fn load_site(opts: &BuildOptions) -> Result<Site, BuildError> {
-    Builder::new(opts.clone())
+    Builder::once(opts.clone())
         .load(Changed::Unknown, &mut StageClock::new())
         .map(|loaded| loaded.site)
 }
@@ -871,7 +896,7 @@ pub fn load_site(opts: &BuildOptions) -> Result<Site, BuildError> {
 /// Builds a site: the whole pipeline, writing atomically unless `dry_run`.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let out_dir = opts.output_dir();
-    let mut builder = Builder::new(opts.clone());
+    let mut builder = Builder::once(opts.clone());
     if opts.dry_run {
         return builder.build(Target::Check, Changed::Unknown);
     }
