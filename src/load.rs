@@ -3,7 +3,6 @@
 
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostic::Diagnostic;
@@ -24,18 +23,6 @@ pub struct CopiedFile {
     pub source: PathBuf,
     /// Output path relative to the output root, with `/` separators.
     pub output: String,
-}
-
-/// Everything read from a site folder.
-#[derive(Debug, Default)]
-pub struct Inputs {
-    pub sources: Vec<SourceFile>,
-    /// Non-Markdown files under `content/`, keyed by their content path.
-    pub assets: Vec<CopiedFile>,
-    /// Files under `static/`.
-    pub static_files: Vec<CopiedFile>,
-    /// Templates under the site's `templates/`: (name, text).
-    pub templates: Vec<(String, String)>,
 }
 
 /// Files that editors and operating systems leave behind: never content.
@@ -260,31 +247,6 @@ pub fn scan_with(root: &Path, known: &KnownStamp<'_>) -> Result<Listing, Vec<Dia
     } else {
         Err(errors)
     }
-}
-
-/// Walks `root` and reads every source file, in parallel. Files come back in
-/// a stable (sorted) order so that everything downstream is deterministic.
-pub fn load(root: &Path) -> Result<Inputs, Vec<Diagnostic>> {
-    let listing = scan(root)?;
-    let read: Vec<Result<SourceFile, Diagnostic>> =
-        listing.sources.par_iter().map(SourceEntry::read).collect();
-    let mut errors = Vec::new();
-    let mut sources = Vec::with_capacity(read.len());
-    for r in read {
-        match r {
-            Ok(f) => sources.push(f),
-            Err(d) => errors.push(d),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(Inputs {
-        sources,
-        assets: listing.assets,
-        static_files: listing.static_files,
-        templates: listing.templates,
-    })
 }
 
 #[cfg(test)]

@@ -4,7 +4,6 @@
 
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
 use crate::agenda::{self, AgendaDoc};
@@ -108,20 +107,6 @@ pub fn kind_by_folder(content_path: &Path) -> Kind {
         "agendas" if nested => Kind::Agenda,
         _ => Kind::Page,
     }
-}
-
-/// Parses every file in parallel. Returns the documents (in input order) and
-/// every diagnostic, errors and warnings alike.
-pub fn parse_all(files: &[SourceFile], cx: &ParseContext<'_>) -> (Vec<Parsed>, Vec<Diagnostic>) {
-    let results: Vec<(Option<Parsed>, Vec<Diagnostic>)> =
-        files.par_iter().map(|f| parse_source(f, cx)).collect();
-    let mut docs = Vec::with_capacity(results.len());
-    let mut diagnostics = Vec::new();
-    for (doc, mut d) in results {
-        docs.extend(doc);
-        diagnostics.append(&mut d);
-    }
-    (docs, diagnostics)
 }
 
 /// Parses one file: its document if it parsed, and every diagnostic about
