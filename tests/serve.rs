@@ -104,22 +104,9 @@ impl Server {
         self.request("GET", target)
     }
 
-    /// Opens the event stream and reads its `hello`.
+    /// Opens the event stream, past its `hello`.
     fn events(&self) -> Events {
-        let mut stream = TcpStream::connect(&self.address).unwrap();
-        write!(
-            stream,
-            "GET /__fireside/events HTTP/1.1\r\nHost: {}\r\n\r\n",
-            self.address
-        )
-        .unwrap();
-        let mut events = Events {
-            stream,
-            buffer: String::new(),
-        };
-        let (name, _) = events.next();
-        assert_eq!(name, "hello");
-        events
+        self.events_with_hello().0
     }
 
     /// Ctrl-C: the server stops cleanly and leaves no temporary file.
@@ -596,7 +583,7 @@ fn a_bad_edit_shows_every_error_and_keeps_the_last_good_site() {
 }
 
 impl Server {
-    /// Opens the event stream and returns it with its `hello` data.
+    /// Opens the event stream and returns it with the data of its `hello`.
     fn events_with_hello(&self) -> (Events, String) {
         let mut stream = TcpStream::connect(&self.address).unwrap();
         write!(
