@@ -783,6 +783,9 @@ impl Builder {
             }
         }
         clock.lap("write");
+        let html_pages = plan.iter().filter(|p| p.output.ends_with(".html")).count();
+        // Like the site, the views are freed off the path to the reload.
+        std::thread::spawn(move || drop((views, plan, hasher)));
         let rendered_count = rendered.len();
         if dir.is_some() {
             let mut links = std::mem::take(&mut self.output.links);
@@ -797,7 +800,7 @@ impl Builder {
         written.dedup();
         removed.sort();
         Ok(Written {
-            pages: plan.iter().filter(|p| p.output.ends_with(".html")).count(),
+            pages: html_pages,
             rendered: rendered_count,
             written,
             removed,
