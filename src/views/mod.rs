@@ -5,6 +5,8 @@
 //! values are reference-counted, so a tag page listing 500 sessions clones
 //! 500 pointers, not 500 sessions.
 
+pub mod insights;
+
 use jiff::ZonedDateTime;
 use rayon::prelude::*;
 use serde_json::{Value as Json, json};

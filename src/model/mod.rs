@@ -4,6 +4,10 @@
 //! `facilitators` index `Site::people`), so the model is cheap to build, to
 //! walk and to share between threads. Nothing here does I/O.
 
+pub mod calendar;
+pub mod formats;
+pub mod slug;
+
 use std::path::PathBuf;
 
 use jiff::Timestamp;

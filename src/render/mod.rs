@@ -1,6 +1,9 @@
 //! The plan and render stages: decide every output page, then render them
 //! with tera, in parallel, from the precomputed view model.
 
+pub mod ics;
+pub mod templates;
+
 use serde_json::json;
 use tera::{Context, Value};
 

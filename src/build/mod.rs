@@ -11,6 +11,8 @@
 //! re-parses only changed files, renders only pages whose input changed,
 //! and rewrites only files whose bytes changed.
 
+pub mod fingerprint;
+
 use std::collections::{HashMap, HashSet};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -22,7 +24,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostic::{self, Diagnostic};
-use crate::fingerprint::{self, Fingerprint, ValueHasher};
+use crate::fingerprint::{Fingerprint, ValueHasher};
 use crate::highlight::{self, Highlighter};
 use crate::linkcheck::{self, IndexedPage, LinkIndex};
 use crate::load::{FileStamp, SourceEntry};

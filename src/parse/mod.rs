@@ -2,16 +2,22 @@
 //! deserialized, Markdown rendered). Files are independent of each other, so
 //! the stage runs on all cores and is the natural unit for caching.
 
+pub mod agenda;
+pub mod front_matter;
+pub mod highlight;
+pub mod markdown;
+pub mod meta;
+
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
-use crate::agenda::{self, AgendaDoc};
+use crate::agenda::AgendaDoc;
 use crate::diagnostic::Diagnostic;
-use crate::front_matter::{self, Split};
+use crate::front_matter::Split;
 use crate::highlight::Highlighter;
 use crate::load::SourceFile;
-use crate::markdown::{self, MarkdownOptions, Rendered};
+use crate::markdown::{MarkdownOptions, Rendered};
 use crate::meta::{CommunityMeta, Kind, PageMeta, PatternMeta, PersonMeta, SessionMeta};
 
 /// What the parse stage needs besides the file itself.
