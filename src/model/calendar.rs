@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use jiff::civil::{Date, Weekday as CivilWeekday};
 
 use crate::config::Weekday;
-use crate::site::Site;
+use crate::model::{SessionId, Site};
 
 /// A month of a year: the unit of `/calendar/YYYY/MM/`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -102,7 +102,7 @@ pub struct Day {
     /// and last weeks.
     pub in_month: bool,
     /// Scheduled sessions on this day, in site order (by time).
-    pub sessions: Vec<usize>,
+    pub sessions: Vec<SessionId>,
 }
 
 /// A month laid out in weeks of seven days, starting on `first_weekday`.
@@ -127,9 +127,9 @@ pub fn weekdays(first: Weekday) -> [CivilWeekday; 7] {
 }
 
 /// Scheduled sessions by their local date, each day's in site order.
-pub fn sessions_by_date(site: &Site) -> BTreeMap<Date, Vec<usize>> {
-    let mut map: BTreeMap<Date, Vec<usize>> = BTreeMap::new();
-    for (i, s) in site.sessions.iter().enumerate() {
+pub fn sessions_by_date(site: &Site) -> BTreeMap<Date, Vec<SessionId>> {
+    let mut map: BTreeMap<Date, Vec<SessionId>> = BTreeMap::new();
+    for (i, s) in site.sessions.iter_enumerated() {
         if let (true, Some(d)) = (s.is_scheduled(), s.date) {
             map.entry(d).or_default().push(i);
         }
@@ -142,7 +142,7 @@ pub fn sessions_by_date(site: &Site) -> BTreeMap<Date, Vec<usize>> {
 pub fn month_grid(
     month: Month,
     first_weekday: Weekday,
-    by_date: &BTreeMap<Date, Vec<usize>>,
+    by_date: &BTreeMap<Date, Vec<SessionId>>,
 ) -> MonthGrid {
     let weekdays = weekdays(first_weekday);
     let first = month.first_day();
@@ -178,8 +178,8 @@ pub fn month_grid(
 
 /// Consecutive sessions grouped by the month of their date, keeping the
 /// order given (soonest first for upcoming, newest first for past).
-pub fn group_by_month(site: &Site, ids: &[usize]) -> Vec<(Month, Vec<usize>)> {
-    let mut groups: Vec<(Month, Vec<usize>)> = Vec::new();
+pub fn group_by_month(site: &Site, ids: &[SessionId]) -> Vec<(Month, Vec<SessionId>)> {
+    let mut groups: Vec<(Month, Vec<SessionId>)> = Vec::new();
     for &i in ids {
         let Some(date) = site.sessions[i].date else {
             continue;
@@ -198,8 +198,8 @@ mod tests {
     use super::*;
     use jiff::civil::date;
 
-    fn grid(year: i16, month: i8, first: Weekday, sessions: &[(Date, usize)]) -> MonthGrid {
-        let mut by_date: BTreeMap<Date, Vec<usize>> = BTreeMap::new();
+    fn grid(year: i16, month: i8, first: Weekday, sessions: &[(Date, SessionId)]) -> MonthGrid {
+        let mut by_date: BTreeMap<Date, Vec<SessionId>> = BTreeMap::new();
         for (d, i) in sessions {
             by_date.entry(*d).or_default().push(*i);
         }
@@ -244,7 +244,12 @@ mod tests {
 
     #[test]
     fn february_of_a_leap_year_has_29_days() {
-        let g = grid(2028, 2, Weekday::Monday, &[(date(2028, 2, 29), 3)]);
+        let g = grid(
+            2028,
+            2,
+            Weekday::Monday,
+            &[(date(2028, 2, 29), SessionId::from(3))],
+        );
         assert_eq!(in_month_days(&g), (1..=29).collect::<Vec<_>>());
         let leap_day = g
             .weeks
@@ -252,7 +257,7 @@ mod tests {
             .flatten()
             .find(|d| d.date == date(2028, 2, 29))
             .unwrap();
-        assert_eq!(leap_day.sessions, vec![3]);
+        assert_eq!(leap_day.sessions, vec![SessionId::from(3)]);
         // 1 February 2028 is a Tuesday.
         assert!(!g.weeks[0][0].in_month);
         assert_eq!(g.weeks[0][1].date, date(2028, 2, 1));
@@ -266,9 +271,14 @@ mod tests {
     #[test]
     fn two_sessions_on_one_day_share_its_cell_in_order() {
         let d = date(2024, 12, 4);
-        let g = grid(2024, 12, Weekday::Monday, &[(d, 5), (d, 6)]);
+        let g = grid(
+            2024,
+            12,
+            Weekday::Monday,
+            &[(d, SessionId::from(5)), (d, SessionId::from(6))],
+        );
         let cell = g.weeks.iter().flatten().find(|x| x.date == d).unwrap();
-        assert_eq!(cell.sessions, vec![5, 6]);
+        assert_eq!(cell.sessions, vec![SessionId::from(5), SessionId::from(6)]);
         let others: usize = g
             .weeks
             .iter()

@@ -1,11 +1,13 @@
 //! The resolved site: the one model that templates, feeds and calendars read.
 //!
-//! Relations are plain indexes into the site's vectors (a session's
-//! `facilitators` index `Site::people`), so the model is cheap to build, to
-//! walk and to share between threads. Nothing here does I/O.
+//! Relations are typed indexes into the site's lists (a session's
+//! `facilitators` are [`PersonId`]s into `Site::people`), so the model is cheap
+//! to build, to walk and to share between threads, and an index of one kind
+//! cannot look up another. Nothing here does I/O.
 
 pub mod calendar;
 pub mod formats;
+pub mod ids;
 pub mod slug;
 
 use std::path::PathBuf;
@@ -18,16 +20,19 @@ use crate::config::Config;
 use crate::load::CopiedFile;
 use crate::markdown::TocEntry;
 use crate::meta::{Color, Maturity, Status, TimeRange};
+pub use ids::{
+    AgendaId, CommunityId, FormatId, PageId, PatternId, PersonId, SessionId, TagId, TiVec,
+};
 
 /// A reference to any item of the site, for backlinks and wikilinks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ItemRef {
-    Session(usize),
-    Pattern(usize),
-    Community(usize),
-    Person(usize),
-    Page(usize),
-    Agenda(usize),
+    Session(SessionId),
+    Pattern(PatternId),
+    Community(CommunityId),
+    Person(PersonId),
+    Page(PageId),
+    Agenda(AgendaId),
 }
 
 /// A rendered Markdown body with its links resolved.
@@ -53,21 +58,21 @@ pub struct Session {
     pub zone: String,
     pub start: Option<ZonedDateTime>,
     pub end: Option<ZonedDateTime>,
-    pub facilitators: Vec<usize>,
-    pub community: Option<usize>,
-    pub format: Option<usize>,
+    pub facilitators: Vec<PersonId>,
+    pub community: Option<CommunityId>,
+    pub format: Option<FormatId>,
     pub channel: Option<String>,
     pub tools: Vec<String>,
     pub objective: Option<String>,
-    pub tags: Vec<usize>,
-    pub patterns: Vec<usize>,
+    pub tags: Vec<TagId>,
+    pub patterns: Vec<PatternId>,
     pub status: Status,
     pub resources: Vec<(String, String)>,
     pub aliases: Vec<String>,
     pub extra: serde_json::Value,
     pub body: Option<Body>,
     /// The agenda that planned it, and its number there.
-    pub agenda: Option<(usize, Option<u32>)>,
+    pub agenda: Option<(AgendaId, Option<u32>)>,
     pub referenced_by: Vec<ItemRef>,
 }
 
@@ -91,13 +96,13 @@ pub struct Pattern {
     pub path: String,
     pub source: PathBuf,
     pub summary: Option<String>,
-    pub tags: Vec<usize>,
+    pub tags: Vec<TagId>,
     pub maturity: Option<Maturity>,
     pub aliases: Vec<String>,
     /// Related patterns, both ways.
-    pub related: Vec<usize>,
+    pub related: Vec<PatternId>,
     /// Sessions that practised it.
-    pub sessions: Vec<usize>,
+    pub sessions: Vec<SessionId>,
     pub extra: serde_json::Value,
     pub body: Body,
     pub referenced_by: Vec<ItemRef>,
@@ -110,14 +115,14 @@ pub struct Community {
     pub path: String,
     pub source: PathBuf,
     pub purpose: Option<String>,
-    pub coordinators: Vec<usize>,
+    pub coordinators: Vec<PersonId>,
     pub channel: Option<String>,
     pub timezone: Option<String>,
     pub color: Option<Color>,
     pub aliases: Vec<String>,
     pub extra: serde_json::Value,
     pub body: Body,
-    pub sessions: Vec<usize>,
+    pub sessions: Vec<SessionId>,
     pub referenced_by: Vec<ItemRef>,
 }
 
@@ -134,7 +139,7 @@ pub struct Person {
     pub extra: serde_json::Value,
     pub body: Option<Body>,
     /// Sessions they facilitate or facilitated.
-    pub sessions: Vec<usize>,
+    pub sessions: Vec<SessionId>,
     pub referenced_by: Vec<ItemRef>,
 }
 
@@ -159,11 +164,11 @@ pub struct Agenda {
     pub title: String,
     pub path: String,
     pub source: PathBuf,
-    pub community: Option<usize>,
+    pub community: Option<CommunityId>,
     pub description: Option<String>,
     pub body: Option<Body>,
     /// Its sessions, in agenda order.
-    pub sessions: Vec<usize>,
+    pub sessions: Vec<SessionId>,
 }
 
 /// A tag or a format: a name, its page, and what carries it.
@@ -172,8 +177,8 @@ pub struct Term {
     pub slug: String,
     pub name: String,
     pub path: String,
-    pub sessions: Vec<usize>,
-    pub patterns: Vec<usize>,
+    pub sessions: Vec<SessionId>,
+    pub patterns: Vec<PatternId>,
 }
 
 #[derive(Debug, Clone)]
@@ -182,14 +187,14 @@ pub struct Site {
     /// The build's clock: splits upcoming from past.
     pub now: Timestamp,
     /// Sorted by date and time; sessions without a date (proposed) last.
-    pub sessions: Vec<Session>,
-    pub patterns: Vec<Pattern>,
-    pub communities: Vec<Community>,
-    pub people: Vec<Person>,
-    pub pages: Vec<Page>,
-    pub agendas: Vec<Agenda>,
-    pub tags: Vec<Term>,
-    pub formats: Vec<Term>,
+    pub sessions: TiVec<SessionId, Session>,
+    pub patterns: TiVec<PatternId, Pattern>,
+    pub communities: TiVec<CommunityId, Community>,
+    pub people: TiVec<PersonId, Person>,
+    pub pages: TiVec<PageId, Page>,
+    pub agendas: TiVec<AgendaId, Agenda>,
+    pub tags: TiVec<TagId, Term>,
+    pub formats: TiVec<FormatId, Term>,
     pub assets: Vec<CopiedFile>,
     pub static_files: Vec<CopiedFile>,
 }

@@ -21,7 +21,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::config::Config;
 use crate::meta::{self, Status};
-use crate::site::{Session, Site};
+use crate::model::{CommunityId, PersonId, Session, SessionId, Site};
 
 /// How often subscribed clients should fetch a feed again (RFC 7986).
 const REFRESH: &str = "PT12H";
@@ -32,19 +32,19 @@ pub enum Feed {
     /// `/calendar.ics`: every scheduled session.
     All,
     /// `/communities/<slug>/calendar.ics`.
-    Community(usize),
+    Community(CommunityId),
     /// `/facilitators/<slug>/calendar.ics`.
-    Person(usize),
+    Person(PersonId),
     /// `/sessions/<slug>/session.ics`: one event, to add to a calendar.
-    Session(usize),
+    Session(SessionId),
 }
 
 impl Feed {
     /// The sessions the feed may hold (`calendar` keeps the scheduled ones).
-    fn sessions(self, site: &Site) -> std::borrow::Cow<'_, [usize]> {
+    fn sessions(self, site: &Site) -> std::borrow::Cow<'_, [SessionId]> {
         use std::borrow::Cow;
         match self {
-            Feed::All => Cow::Owned((0..site.sessions.len()).collect()),
+            Feed::All => Cow::Owned(site.sessions.keys().collect()),
             Feed::Community(i) => Cow::Borrowed(&site.communities[i].sessions),
             Feed::Person(i) => Cow::Borrowed(&site.people[i].sessions),
             Feed::Session(i) => Cow::Owned(vec![i]),
@@ -108,8 +108,8 @@ impl EventTexts {
         )
     }
 
-    fn get(&self, site: &Site, session: usize, stamp: &str) -> &str {
-        self.0[session].get_or_init(|| {
+    fn get(&self, site: &Site, session: SessionId, stamp: &str) -> &str {
+        self.0[session.index()].get_or_init(|| {
             let mut w = Lines {
                 out: String::with_capacity(700),
             };
@@ -232,11 +232,11 @@ pub fn uid(session: &Session, config: &Config) -> String {
 pub fn calendar(
     site: &Site,
     name: &str,
-    sessions: &[usize],
+    sessions: &[SessionId],
     subscription: bool,
     texts: &EventTexts,
 ) -> String {
-    let scheduled: Vec<usize> = sessions
+    let scheduled: Vec<SessionId> = sessions
         .iter()
         .copied()
         .filter(|&i| site.sessions[i].is_scheduled())

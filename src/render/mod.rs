@@ -21,20 +21,20 @@ use crate::view::{self, Views};
 pub enum PageKind {
     Home,
     Sessions,
-    Session(usize),
+    Session(SessionId),
     Patterns,
-    Pattern(usize),
+    Pattern(PatternId),
     Communities,
-    Community(usize),
+    Community(CommunityId),
     Facilitators,
-    Person(usize),
-    Page(usize),
+    Person(PersonId),
+    Page(PageId),
     Tags,
-    Tag(usize),
+    Tag(TagId),
     Formats,
-    Format(usize),
+    Format(FormatId),
     Agendas,
-    Agenda(usize),
+    Agenda(AgendaId),
     Insights,
     /// `/calendar/`: upcoming sessions by month, then past ones.
     Calendar,
@@ -96,56 +96,48 @@ pub fn plan(site: &Site) -> Vec<PlannedPage> {
     }
     pages.extend(
         site.sessions
-            .iter()
-            .enumerate()
+            .iter_enumerated()
             .map(|(i, s)| html_page(&s.path, PageKind::Session(i))),
     );
     pages.extend(
         site.patterns
-            .iter()
-            .enumerate()
+            .iter_enumerated()
             .map(|(i, p)| html_page(&p.path, PageKind::Pattern(i))),
     );
     pages.extend(
         site.communities
-            .iter()
-            .enumerate()
+            .iter_enumerated()
             .map(|(i, p)| html_page(&p.path, PageKind::Community(i))),
     );
     pages.extend(
         site.people
-            .iter()
-            .enumerate()
+            .iter_enumerated()
             .map(|(i, p)| html_page(&p.path, PageKind::Person(i))),
     );
     pages.extend(
         site.pages
-            .iter()
-            .enumerate()
+            .iter_enumerated()
             .map(|(i, p)| html_page(&p.path, PageKind::Page(i))),
     );
     pages.extend(
         site.tags
-            .iter()
-            .enumerate()
+            .iter_enumerated()
             .map(|(i, p)| html_page(&p.path, PageKind::Tag(i))),
     );
     pages.extend(
         site.formats
-            .iter()
-            .enumerate()
+            .iter_enumerated()
             .map(|(i, p)| html_page(&p.path, PageKind::Format(i))),
     );
     pages.extend(
         site.agendas
-            .iter()
-            .enumerate()
+            .iter_enumerated()
             .map(|(i, p)| html_page(&p.path, PageKind::Agenda(i))),
     );
     let feeds = std::iter::once(Feed::All)
-        .chain((0..site.communities.len()).map(Feed::Community))
-        .chain((0..site.people.len()).map(Feed::Person))
-        .chain((0..site.sessions.len()).map(Feed::Session));
+        .chain(site.communities.keys().map(Feed::Community))
+        .chain(site.people.keys().map(Feed::Person))
+        .chain(site.sessions.keys().map(Feed::Session));
     for feed in feeds {
         if let Some(path) = feed.path(site) {
             pages.push(PlannedPage {
@@ -280,14 +272,14 @@ pub fn page_input(
     cx.insert("permalink", &c.permalink(&page.path));
     let template = match page.kind {
         PageKind::Home => {
-            let all: Vec<usize> = (0..site.sessions.len()).collect();
+            let all: Vec<SessionId> = site.sessions.keys().collect();
             let (upcoming, past) = views.split_by_time(&all);
-            let upcoming: Vec<usize> = upcoming
+            let upcoming: Vec<SessionId> = upcoming
                 .into_iter()
                 .filter(|&i| site.sessions[i].status != Status::Proposed)
                 .take(4)
                 .collect();
-            let recent: Vec<usize> = past
+            let recent: Vec<SessionId> = past
                 .into_iter()
                 .filter(|&i| {
                     site.sessions[i]
@@ -303,8 +295,8 @@ pub fn page_input(
             cx.insert_value("intro", view::body_value(intro.map(|p| &p.body)).0);
             cx.insert_value("upcoming", views.session_list(&upcoming));
             cx.insert_value("recent", views.session_list(&recent));
-            cx.insert_value("communities", Value::from(views.communities.clone()));
-            let mut featured: Vec<usize> = (0..site.patterns.len()).collect();
+            cx.insert_value("communities", Value::from(views.communities.raw.clone()));
+            let mut featured: Vec<PatternId> = site.patterns.keys().collect();
             featured.sort_by_key(|&i| {
                 (
                     std::cmp::Reverse(site.patterns[i].sessions.len()),
@@ -326,8 +318,8 @@ pub fn page_input(
         }
         PageKind::Sessions => {
             cx.insert("page_title", "Sessions");
-            let mut years: Vec<(String, Vec<usize>)> = Vec::new();
-            for i in (0..site.sessions.len()).rev() {
+            let mut years: Vec<(String, Vec<SessionId>)> = Vec::new();
+            for i in site.sessions.keys().rev() {
                 let label = match site.sessions[i].date {
                     Some(d) => d.year().to_string(),
                     None => "Proposed".to_string(),
@@ -380,7 +372,9 @@ pub fn page_input(
                 .map(|m| Some(*m))
                 .chain(std::iter::once(None))
                 .filter_map(|m| {
-                    let ids: Vec<usize> = (0..site.patterns.len())
+                    let ids: Vec<PatternId> = site
+                        .patterns
+                        .keys()
                         .filter(|&i| site.patterns[i].maturity == m)
                         .collect();
                     if ids.is_empty() {
@@ -396,7 +390,9 @@ pub fn page_input(
                 })
                 .collect();
             cx.insert_value("groups", Value::from(groups));
-            let tag_ids: Vec<usize> = (0..site.tags.len())
+            let tag_ids: Vec<TagId> = site
+                .tags
+                .keys()
                 .filter(|&t| !site.tags[t].patterns.is_empty())
                 .collect();
             cx.insert_value("tags", Views::list(&views.tags, &tag_ids));
@@ -433,7 +429,7 @@ pub fn page_input(
         }
         PageKind::Communities => {
             cx.insert("page_title", "Communities");
-            cx.insert_value("communities", Value::from(views.communities.clone()));
+            cx.insert_value("communities", Value::from(views.communities.raw.clone()));
             "communities.html"
         }
         PageKind::Community(i) => {
@@ -448,7 +444,7 @@ pub fn page_input(
             cx.insert_value("upcoming", views.session_list(&upcoming));
             cx.insert_value("past", views.session_list(&past));
             cx.insert_value("proposed", views.session_list(&proposed));
-            let mut facilitators: Vec<usize> = x
+            let mut facilitators: Vec<PersonId> = x
                 .sessions
                 .iter()
                 .flat_map(|&s| site.sessions[s].facilitators.iter().copied())
@@ -456,7 +452,7 @@ pub fn page_input(
             facilitators.sort_by(|a, b| site.people[*a].name.cmp(&site.people[*b].name));
             facilitators.dedup();
             cx.insert_value("facilitators", Views::list(&views.people, &facilitators));
-            let mut patterns: Vec<usize> = x
+            let mut patterns: Vec<PatternId> = x
                 .sessions
                 .iter()
                 .flat_map(|&s| site.sessions[s].patterns.iter().copied())
@@ -472,20 +468,22 @@ pub fn page_input(
         PageKind::Facilitators => {
             cx.insert("page_title", "Facilitators");
             // Everyone who facilitates, or has a profile; by name.
-            let mut ids: Vec<usize> = (0..site.people.len())
+            let mut ids: Vec<PersonId> = site
+                .people
+                .keys()
                 .filter(|&i| !site.people[i].sessions.is_empty() || site.people[i].source.is_some())
                 .collect();
             ids.sort_by_key(|&i| site.people[i].name.to_lowercase());
             cx.insert_value("people", Views::list(&views.people, &ids));
             // Plain grouped lists narrow the index without JavaScript.
-            let group = |title: &str, url: String, members: Vec<usize>| {
+            let group = |title: &str, url: String, members: Vec<PersonId>| {
                 let mut map = tera::Map::new();
                 map.insert("title".into(), Value::from(title));
                 map.insert("url".into(), Value::from(url));
                 map.insert("people".into(), Views::list(&views.people, &members));
                 Value::from(map)
             };
-            let members_of = |pred: &dyn Fn(&Session) -> bool| -> Vec<usize> {
+            let members_of = |pred: &dyn Fn(&Session) -> bool| -> Vec<PersonId> {
                 ids.iter()
                     .copied()
                     .filter(|&p| {
@@ -497,14 +495,14 @@ pub fn page_input(
                     .collect()
             };
             let mut by_community = Vec::new();
-            for (ci, x) in site.communities.iter().enumerate() {
+            for (ci, x) in site.communities.iter_enumerated() {
                 let members = members_of(&|s: &Session| s.community == Some(ci));
                 if !members.is_empty() {
                     by_community.push(group(&x.title, c.url(&x.path), members));
                 }
             }
             let mut by_format = Vec::new();
-            for (fi, f) in site.formats.iter().enumerate() {
+            for (fi, f) in site.formats.iter_enumerated() {
                 let members = members_of(&|s: &Session| s.format == Some(fi));
                 if !members.is_empty() {
                     by_format.push(group(&f.name, c.url(&f.path), members));
@@ -532,7 +530,7 @@ pub fn page_input(
             cx.insert_value("upcoming", views.session_list(&upcoming));
             cx.insert_value("past", views.session_list(&past));
             cx.insert_value("proposed", views.session_list(&proposed));
-            let mut communities: Vec<usize> = p
+            let mut communities: Vec<CommunityId> = p
                 .sessions
                 .iter()
                 .filter_map(|&s| site.sessions[s].community)
@@ -540,7 +538,7 @@ pub fn page_input(
             communities.sort();
             communities.dedup();
             cx.insert_value("communities", Views::list(&views.communities, &communities));
-            let mut patterns: Vec<usize> = p
+            let mut patterns: Vec<PatternId> = p
                 .sessions
                 .iter()
                 .flat_map(|&s| site.sessions[s].patterns.iter().copied())
@@ -572,30 +570,22 @@ pub fn page_input(
             cx.insert_value(
                 "terms",
                 Value::from(if is_tags {
-                    views.tags.clone()
+                    views.tags.raw.clone()
                 } else {
-                    views.formats.clone()
+                    views.formats.raw.clone()
                 }),
             );
             "taxonomy.html"
         }
-        PageKind::Tag(i) | PageKind::Format(i) => {
-            let is_tag = matches!(page.kind, PageKind::Tag(_));
-            let term = if is_tag {
-                &site.tags[i]
-            } else {
-                &site.formats[i]
+        PageKind::Tag(_) | PageKind::Format(_) => {
+            let (is_tag, term, term_view) = match page.kind {
+                PageKind::Tag(i) => (true, &site.tags[i], &views.tags[i]),
+                PageKind::Format(i) => (false, &site.formats[i], &views.formats[i]),
+                _ => unreachable!("matched above"),
             };
             cx.insert("page_title", &term.name);
             cx.insert("taxonomy", if is_tag { "tags" } else { "formats" });
-            cx.insert_value(
-                "term",
-                if is_tag {
-                    views.tags[i].clone()
-                } else {
-                    views.formats[i].clone()
-                },
-            );
+            cx.insert_value("term", term_view.clone());
             let mut sessions = term.sessions.clone();
             sessions.reverse();
             cx.insert_value("sessions", views.session_list(&sessions));
@@ -604,7 +594,7 @@ pub fn page_input(
         }
         PageKind::Agendas => {
             cx.insert("page_title", "Agendas");
-            cx.insert_value("agendas", Value::from(views.agendas.clone()));
+            cx.insert_value("agendas", Value::from(views.agendas.raw.clone()));
             "agendas.html"
         }
         PageKind::Agenda(i) => {
@@ -633,11 +623,13 @@ pub fn page_input(
         }
         PageKind::Calendar => {
             cx.insert("page_title", "Calendar");
-            let scheduled: Vec<usize> = (0..site.sessions.len())
+            let scheduled: Vec<SessionId> = site
+                .sessions
+                .keys()
                 .filter(|&i| site.sessions[i].is_scheduled())
                 .collect();
             let (upcoming, past) = views.split_by_time(&scheduled);
-            let groups = |ids: &[usize]| -> Value {
+            let groups = |ids: &[SessionId]| -> Value {
                 Value::from(
                     calendar::group_by_month(site, ids)
                         .into_iter()
@@ -751,10 +743,12 @@ pub fn page_input(
         }
         PageKind::Backlog => {
             cx.insert("page_title", "Backlog");
-            let proposed: Vec<usize> = (0..site.sessions.len())
+            let proposed: Vec<SessionId> = site
+                .sessions
+                .keys()
                 .filter(|&i| site.sessions[i].status == Status::Proposed)
                 .collect();
-            let mut groups: Vec<(Option<usize>, Vec<usize>)> = Vec::new();
+            let mut groups: Vec<(Option<CommunityId>, Vec<SessionId>)> = Vec::new();
             for &i in &proposed {
                 let community = site.sessions[i].community;
                 match groups.iter_mut().find(|(c, _)| *c == community) {
@@ -796,7 +790,9 @@ pub fn page_input(
             "404.html"
         }
         PageKind::Feed => {
-            let mut entries: Vec<usize> = (0..site.sessions.len())
+            let mut entries: Vec<SessionId> = site
+                .sessions
+                .keys()
                 .filter(|&i| {
                     let s = &site.sessions[i];
                     s.status == Status::Held
@@ -849,7 +845,7 @@ pub fn page_input(
 }
 
 /// Splits sessions into those in the calendar and those on the backlog.
-fn scheduled_and_proposed(site: &Site, ids: &[usize]) -> (Vec<usize>, Vec<usize>) {
+fn scheduled_and_proposed(site: &Site, ids: &[SessionId]) -> (Vec<SessionId>, Vec<SessionId>) {
     ids.iter().partition(|&&s| site.sessions[s].is_scheduled())
 }
 

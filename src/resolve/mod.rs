@@ -78,9 +78,9 @@ struct Resolver<'d> {
     site: Site,
     errors: Vec<Diagnostic>,
     /// Normalised name keys (slugs of names and aliases) to people.
-    people_by_key: HashMap<String, usize>,
-    communities_by_key: HashMap<String, usize>,
-    patterns_by_key: HashMap<String, usize>,
+    people_by_key: HashMap<String, PersonId>,
+    communities_by_key: HashMap<String, CommunityId>,
+    patterns_by_key: HashMap<String, PatternId>,
     /// Content paths (`patterns/tdd.md`) to the item each file became.
     by_content_path: HashMap<PathBuf, ItemRef>,
     /// Anchors of each item's body, for `#fragment` checks (borrowed from
@@ -89,8 +89,8 @@ struct Resolver<'d> {
     assets: HashSet<String>,
     /// Sources of the session slugs taken so far, for duplicate reports.
     session_slugs: HashMap<String, String>,
-    tag_ids: BTreeMap<String, usize>,
-    format_ids: BTreeMap<String, usize>,
+    tag_ids: BTreeMap<String, TagId>,
+    format_ids: BTreeMap<String, FormatId>,
 }
 
 fn new_body() -> Body {
@@ -103,14 +103,14 @@ impl<'d> Resolver<'d> {
             site: Site {
                 config,
                 now,
-                sessions: Vec::new(),
-                patterns: Vec::new(),
-                communities: Vec::new(),
-                people: Vec::new(),
-                pages: Vec::new(),
-                agendas: Vec::new(),
-                tags: Vec::new(),
-                formats: Vec::new(),
+                sessions: TiVec::new(),
+                patterns: TiVec::new(),
+                communities: TiVec::new(),
+                people: TiVec::new(),
+                pages: TiVec::new(),
+                agendas: TiVec::new(),
+                tags: TiVec::new(),
+                formats: TiVec::new(),
                 assets: Vec::new(),
                 static_files: Vec::new(),
             },
@@ -172,7 +172,7 @@ impl<'d> Resolver<'d> {
             if !self.check_unique(&mut seen, &slug, &doc.file, "community") {
                 continue;
             }
-            let id = self.site.communities.len();
+            let id = self.site.communities.next_key();
             for key in name_keys(&slug, &doc.meta.title, &doc.meta.aliases.0) {
                 self.communities_by_key.entry(key).or_insert(id);
             }
@@ -204,7 +204,7 @@ impl<'d> Resolver<'d> {
             if !self.check_unique(&mut seen, &slug, &doc.file, "person") {
                 continue;
             }
-            let id = self.site.people.len();
+            let id = self.site.people.next_key();
             for key in name_keys(&slug, &doc.meta.title, &doc.meta.aliases.0) {
                 if let Some(&other) = self.people_by_key.get(&key)
                     && other != id
@@ -248,7 +248,7 @@ impl<'d> Resolver<'d> {
     }
 
     /// The person a name refers to, creating a profile-less person if needed.
-    fn person_named(&mut self, name: &str) -> Option<usize> {
+    fn person_named(&mut self, name: &str) -> Option<PersonId> {
         let key = slugify(name);
         if key.is_empty() {
             return None;
@@ -256,7 +256,7 @@ impl<'d> Resolver<'d> {
         if let Some(&id) = self.people_by_key.get(&key) {
             return Some(id);
         }
-        let id = self.site.people.len();
+        let id = self.site.people.next_key();
         self.people_by_key.insert(key.clone(), id);
         self.site.people.push(Person {
             path: format!("facilitators/{key}/"),
@@ -281,7 +281,7 @@ impl<'d> Resolver<'d> {
             if !self.check_unique(&mut seen, &slug, &doc.file, "pattern") {
                 continue;
             }
-            let id = self.site.patterns.len();
+            let id = self.site.patterns.next_key();
             for key in name_keys(&slug, &doc.meta.title, &doc.meta.aliases.0) {
                 self.patterns_by_key.entry(key).or_insert(id);
             }
@@ -303,7 +303,7 @@ impl<'d> Resolver<'d> {
                 referenced_by: Vec::new(),
             });
             let tags = doc.meta.tags.0.clone();
-            let tag_ids = tags.iter().filter_map(|t| self.term(t, true)).collect();
+            let tag_ids = tags.iter().filter_map(|t| self.tag(t)).collect();
             self.site.patterns[id].tags = tag_ids;
         }
     }
@@ -338,7 +338,7 @@ impl<'d> Resolver<'d> {
             if !self.check_unique(&mut seen, &path, &doc.file, "page") {
                 continue;
             }
-            let id = self.site.pages.len();
+            let id = self.site.pages.next_key();
             self.by_content_path
                 .insert(doc.content_path.clone(), ItemRef::Page(id));
             self.site.pages.push(Page {
@@ -362,7 +362,7 @@ impl<'d> Resolver<'d> {
         }
     }
 
-    fn community_named(&self, name: &str) -> Option<usize> {
+    fn community_named(&self, name: &str) -> Option<CommunityId> {
         self.communities_by_key.get(&slugify(name)).copied()
     }
 
@@ -413,7 +413,7 @@ impl<'d> Resolver<'d> {
                     None => from_file,
                 }
             });
-            let id = self.site.agendas.len();
+            let id = self.site.agendas.next_key();
             self.by_content_path
                 .insert(doc.content_path.clone(), ItemRef::Agenda(id));
             self.site.agendas.push(Agenda {
@@ -429,37 +429,28 @@ impl<'d> Resolver<'d> {
         }
     }
 
-    /// Interns a tag (or a format, with `is_tag == false`) by its slug.
-    fn term(&mut self, name: &str, is_tag: bool) -> Option<usize> {
-        let slug = slugify(name);
-        if slug.is_empty() {
-            return None;
-        }
-        let (ids, terms, dir) = if is_tag {
-            (&mut self.tag_ids, &mut self.site.tags, "tags")
-        } else {
-            (&mut self.format_ids, &mut self.site.formats, "formats")
-        };
-        Some(*ids.entry(slug.clone()).or_insert_with(|| {
-            terms.push(Term {
-                path: format!("{dir}/{slug}/"),
-                slug,
-                name: name.trim().to_string(),
-                sessions: Vec::new(),
-                patterns: Vec::new(),
-            });
-            terms.len() - 1
-        }))
+    /// Interns a tag by its slug.
+    fn tag(&mut self, name: &str) -> Option<TagId> {
+        intern_term(&mut self.tag_ids, &mut self.site.tags, "tags", name)
+    }
+
+    /// Interns a format by its slug.
+    fn format(&mut self, name: &str) -> Option<FormatId> {
+        intern_term(
+            &mut self.format_ids,
+            &mut self.site.formats,
+            "formats",
+            name,
+        )
     }
 
     fn add_sessions(&mut self, docs: &[&Doc<SessionMeta>], agendas: &[&AgendaDoc]) {
         // Agenda entries first, keyed by (date, title slug), so write-ups can merge.
         let mut planned: HashMap<(Date, String), (usize, usize)> = HashMap::new();
-        let agenda_index: HashMap<PathBuf, usize> = self
+        let agenda_index: HashMap<PathBuf, AgendaId> = self
             .site
             .agendas
-            .iter()
-            .enumerate()
+            .iter_enumerated()
             .map(|(i, a)| (a.source.clone(), i))
             .collect();
         for (agenda_pos, doc) in agendas.iter().enumerate() {
@@ -514,23 +505,24 @@ impl<'d> Resolver<'d> {
             }
         }
         // Stable order: by date and time, undated (proposed) last, then slug.
-        let mut order: Vec<usize> = (0..self.site.sessions.len()).collect();
+        let mut order: Vec<SessionId> = self.site.sessions.keys().collect();
         order.sort_by(|&a, &b| {
             let (sa, sb) = (&self.site.sessions[a], &self.site.sessions[b]);
             (sa.date.is_none(), sa.sort_key()).cmp(&(sb.date.is_none(), sb.sort_key()))
         });
-        let mut sessions: Vec<Option<Session>> = std::mem::take(&mut self.site.sessions)
-            .into_iter()
-            .map(Some)
-            .collect();
+        let mut sessions: TiVec<SessionId, Option<Session>> =
+            std::mem::take(&mut self.site.sessions)
+                .into_iter()
+                .map(Some)
+                .collect();
         self.site.sessions = order
             .iter()
             .map(|&i| sessions[i].take().expect("each once"))
             .collect();
-        let new_index: HashMap<usize, usize> = order
+        let new_index: HashMap<SessionId, SessionId> = order
             .iter()
             .enumerate()
-            .map(|(new, &old)| (old, new))
+            .map(|(new, &old)| (old, SessionId::from(new)))
             .collect();
         for r in self.by_content_path.values_mut() {
             if let ItemRef::Session(i) = r {
@@ -555,7 +547,7 @@ impl<'d> Resolver<'d> {
         &self,
         own: Option<&str>,
         agenda_zone: Option<&str>,
-        community: Option<usize>,
+        community: Option<CommunityId>,
     ) -> String {
         own.or(agenda_zone)
             .map(str::to_string)
@@ -567,7 +559,7 @@ impl<'d> Resolver<'d> {
         &mut self,
         doc: &Doc<SessionMeta>,
         entry: Option<(&AgendaDoc, &AgendaEntry)>,
-        agenda_index: &HashMap<PathBuf, usize>,
+        agenda_index: &HashMap<PathBuf, AgendaId>,
     ) {
         let m = &doc.meta;
         let date = m.date.map(|d| d.0);
@@ -691,23 +683,18 @@ impl<'d> Resolver<'d> {
             .format
             .clone()
             .or_else(|| entry.and_then(|(_, e)| e.format.clone()));
-        let format = format_name.as_deref().and_then(|f| self.term(f, false));
+        let format = format_name.as_deref().and_then(|f| self.format(f));
         let mut tag_names = m.tags.0.clone();
         if tag_names.is_empty()
             && let Some((_, e)) = entry
         {
             tag_names = e.tags.clone();
         }
-        let tags = dedup(
-            tag_names
-                .iter()
-                .filter_map(|t| self.term(t, true))
-                .collect(),
-        );
+        let tags = dedup(tag_names.iter().filter_map(|t| self.tag(t)).collect());
         let status = status_given
             .or_else(|| entry.and_then(|(_, e)| e.status))
             .unwrap_or_else(|| self.default_status(date, start.as_ref(), end.as_ref(), &zone));
-        let id = self.site.sessions.len();
+        let id = self.site.sessions.next_key();
         self.by_content_path
             .insert(doc.content_path.clone(), ItemRef::Session(id));
         let agenda = entry.and_then(|(a, e)| agenda_index.get(&a.file).map(|&i| (i, e.number)));
@@ -759,7 +746,7 @@ impl<'d> Resolver<'d> {
         &mut self,
         doc: &AgendaDoc,
         e: &AgendaEntry,
-        agenda_index: &HashMap<PathBuf, usize>,
+        agenda_index: &HashMap<PathBuf, AgendaId>,
     ) {
         let Some(&agenda_id) = agenda_index.get(&doc.file) else {
             return;
@@ -831,8 +818,8 @@ impl<'d> Resolver<'d> {
                 }
             }
         }
-        let format = e.format.as_deref().and_then(|f| self.term(f, false));
-        let tags = dedup(e.tags.iter().filter_map(|t| self.term(t, true)).collect());
+        let format = e.format.as_deref().and_then(|f| self.format(f));
+        let tags = dedup(e.tags.iter().filter_map(|t| self.tag(t)).collect());
         let status = e
             .status
             .unwrap_or_else(|| self.default_status(e.date, start.as_ref(), end.as_ref(), &zone));
@@ -875,7 +862,7 @@ impl<'d> Resolver<'d> {
         }
     }
 
-    fn people_list(&mut self, names: &[String]) -> Vec<usize> {
+    fn people_list(&mut self, names: &[String]) -> Vec<PersonId> {
         let ids = names.iter().filter_map(|n| self.person_named(n)).collect();
         dedup(ids)
     }
@@ -966,7 +953,7 @@ impl<'d> Resolver<'d> {
                 }
             }
         }
-        let titles: Vec<String> = self
+        let titles: TiVec<PatternId, String> = self
             .site
             .patterns
             .iter()
@@ -979,7 +966,7 @@ impl<'d> Resolver<'d> {
 
     /// Back-references from sessions to people, communities, patterns, terms and agendas.
     fn derive_indexes(&mut self) {
-        for (i, s) in self.site.sessions.iter().enumerate() {
+        for (i, s) in self.site.sessions.iter_enumerated() {
             for &p in &s.facilitators {
                 self.site.people[p].sessions.push(i);
             }
@@ -999,7 +986,7 @@ impl<'d> Resolver<'d> {
                 self.site.agendas[a].sessions.push(i);
             }
         }
-        for (i, p) in self.site.patterns.iter().enumerate() {
+        for (i, p) in self.site.patterns.iter_enumerated() {
             for &t in &p.tags {
                 self.site.tags[t].patterns.push(i);
             }
@@ -1133,24 +1120,24 @@ impl<'d> Resolver<'d> {
         let keys = |title: &str, slug: &str, aliases: &[String]| name_keys(slug, title, aliases);
         // Sessions repeat titles (every year has its "Lean Coffee"), so they
         // are linked by slug or alias only; titles would make links ambiguous.
-        for (i, x) in self.site.sessions.iter().enumerate() {
+        for (i, x) in self.site.sessions.iter_enumerated() {
             let mut k = vec![x.slug.clone()];
             k.extend(x.aliases.iter().map(|a| slugify(a)));
             add(k, ItemRef::Session(i));
         }
-        for (i, x) in self.site.patterns.iter().enumerate() {
+        for (i, x) in self.site.patterns.iter_enumerated() {
             add(keys(&x.title, &x.slug, &x.aliases), ItemRef::Pattern(i));
         }
-        for (i, x) in self.site.communities.iter().enumerate() {
+        for (i, x) in self.site.communities.iter_enumerated() {
             add(keys(&x.title, &x.slug, &x.aliases), ItemRef::Community(i));
         }
-        for (i, x) in self.site.people.iter().enumerate() {
+        for (i, x) in self.site.people.iter_enumerated() {
             add(keys(&x.name, &x.slug, &x.aliases), ItemRef::Person(i));
         }
-        for (i, x) in self.site.pages.iter().enumerate() {
+        for (i, x) in self.site.pages.iter_enumerated() {
             add(keys(&x.title, &x.slug, &x.aliases), ItemRef::Page(i));
         }
-        for (i, x) in self.site.agendas.iter().enumerate() {
+        for (i, x) in self.site.agendas.iter_enumerated() {
             add(keys(&x.title, &x.slug, &[]), ItemRef::Agenda(i));
         }
         index
@@ -1343,43 +1330,68 @@ impl<'d> Resolver<'d> {
 
     fn sort_terms(&mut self) {
         // Terms were numbered in order of appearance; sessions and patterns
-        // refer to them by index, so sort a permutation and remap.
-        for is_tag in [true, false] {
-            let terms = if is_tag {
-                &mut self.site.tags
-            } else {
-                &mut self.site.formats
-            };
-            let mut order: Vec<usize> = (0..terms.len()).collect();
-            order.sort_by(|&a, &b| terms[a].slug.cmp(&terms[b].slug));
-            let mut remap = vec![0; terms.len()];
-            for (new, &old) in order.iter().enumerate() {
-                remap[old] = new;
+        // refer to them by id, so sort a permutation and remap.
+        let tags = sort_by_slug(&mut self.site.tags);
+        let formats = sort_by_slug(&mut self.site.formats);
+        for s in &mut self.site.sessions {
+            for t in &mut s.tags {
+                *t = tags[*t];
             }
-            let mut taken: Vec<Option<Term>> =
-                std::mem::take(terms).into_iter().map(Some).collect();
-            *terms = order
-                .iter()
-                .map(|&i| taken[i].take().expect("each once"))
-                .collect();
-            for s in &mut self.site.sessions {
-                if is_tag {
-                    for t in &mut s.tags {
-                        *t = remap[*t];
-                    }
-                } else if let Some(f) = &mut s.format {
-                    *f = remap[*f];
-                }
+            if let Some(f) = &mut s.format {
+                *f = formats[*f];
             }
-            if is_tag {
-                for p in &mut self.site.patterns {
-                    for t in &mut p.tags {
-                        *t = remap[*t];
-                    }
-                }
+        }
+        for p in &mut self.site.patterns {
+            for t in &mut p.tags {
+                *t = tags[*t];
             }
         }
     }
+}
+
+/// Interns a tag or a format (`dir` names which) by its slug; `None` for a
+/// name with no slug.
+fn intern_term<I: From<usize> + Copy>(
+    ids: &mut BTreeMap<String, I>,
+    terms: &mut TiVec<I, Term>,
+    dir: &str,
+    name: &str,
+) -> Option<I>
+where
+    usize: From<I>,
+{
+    let slug = slugify(name);
+    if slug.is_empty() {
+        return None;
+    }
+    Some(*ids.entry(slug.clone()).or_insert_with(|| {
+        terms.push_and_get_key(Term {
+            path: format!("{dir}/{slug}/"),
+            slug,
+            name: name.trim().to_string(),
+            sessions: Vec::new(),
+            patterns: Vec::new(),
+        })
+    }))
+}
+
+/// Sorts terms by slug and returns where each old id went.
+fn sort_by_slug<I: From<usize> + Copy>(terms: &mut TiVec<I, Term>) -> TiVec<I, I>
+where
+    usize: From<I>,
+{
+    let mut order: Vec<I> = terms.keys().collect();
+    order.sort_by(|&a, &b| terms[a].slug.cmp(&terms[b].slug));
+    let mut remap: TiVec<I, I> = terms.keys().collect();
+    for (new, &old) in order.iter().enumerate() {
+        remap[old] = I::from(new);
+    }
+    let mut taken: TiVec<I, Option<Term>> = std::mem::take(terms).into_iter().map(Some).collect();
+    *terms = order
+        .iter()
+        .map(|&i| taken[i].take().expect("each once"))
+        .collect();
+    remap
 }
 
 /// The names an item answers to: its slug, its title's slug and its aliases'.
@@ -1389,7 +1401,7 @@ fn name_keys(slug: &str, title: &str, aliases: &[String]) -> Vec<String> {
     keys
 }
 
-fn dedup(v: Vec<usize>) -> Vec<usize> {
+fn dedup<T: PartialEq>(v: Vec<T>) -> Vec<T> {
     let mut out = Vec::with_capacity(v.len());
     for x in v {
         if !out.contains(&x) {

@@ -78,7 +78,8 @@ pub struct Doc<'a> {
     /// Output path under the base path (`sessions/x/`).
     pub path: &'a str,
     pub date: Option<jiff::civil::Date>,
-    /// Indexes into `Site::people`.
+    /// Positions in `Site::people` (and the lists below in theirs): the
+    /// facets number items by position.
     pub facilitators: Vec<usize>,
     pub community: Option<usize>,
     pub format: Option<usize>,
@@ -142,10 +143,10 @@ pub fn documents(site: &Site) -> Vec<Doc<'_>> {
             title: &s.title,
             path: &s.path,
             date: s.date,
-            facilitators: s.facilitators.clone(),
-            community: s.community,
-            format: s.format,
-            tags: s.tags.clone(),
+            facilitators: s.facilitators.iter().map(|&p| p.index()).collect(),
+            community: s.community.map(usize::from),
+            format: s.format.map(usize::from),
+            tags: s.tags.iter().map(|&t| t.index()).collect(),
             summary: s.objective.as_deref(),
             body: body_of(s.body.as_ref()),
             fields,
@@ -165,7 +166,7 @@ pub fn documents(site: &Site) -> Vec<Doc<'_>> {
                 .iter()
                 .map(|&t| (Field::Tag, Cow::from(site.tags[t].name.as_str()))),
         );
-        doc.tags = p.tags.clone();
+        doc.tags = p.tags.iter().map(|&t| t.index()).collect();
         docs.push(doc);
     }
     for c in &site.communities {

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use super::index::{Doc, KINDS, kind_label};
 use super::shard::put_varint;
-use crate::site::Site;
+use crate::model::{CommunityId, FormatId, PersonId, Site, TagId};
 
 /// Documents per record file. Results of a query are scattered over the
 /// ids, so a chunk is small: a page of ten results fetches at most ten.
@@ -118,7 +118,7 @@ pub fn facets(site: &Site, docs: &[Doc<'_>]) -> Vec<Facet> {
             docs,
             |d| d.community.into_iter().collect(),
             |i| {
-                let c = &site.communities[i];
+                let c = &site.communities[CommunityId::from(i)];
                 (c.slug.clone(), c.title.clone())
             },
         ),
@@ -127,7 +127,7 @@ pub fn facets(site: &Site, docs: &[Doc<'_>]) -> Vec<Facet> {
             "Format",
             docs,
             |d| d.format.into_iter().collect(),
-            |i| term(&site.formats[i]),
+            |i| term(&site.formats[FormatId::from(i)]),
         ),
         list_facet(
             "facilitator",
@@ -135,7 +135,7 @@ pub fn facets(site: &Site, docs: &[Doc<'_>]) -> Vec<Facet> {
             docs,
             |d| d.facilitators.clone(),
             |i| {
-                let p = &site.people[i];
+                let p = &site.people[PersonId::from(i)];
                 (p.slug.clone(), p.name.clone())
             },
         ),
@@ -144,7 +144,7 @@ pub fn facets(site: &Site, docs: &[Doc<'_>]) -> Vec<Facet> {
             "Tag",
             docs,
             |d| d.tags.clone(),
-            |i| term(&site.tags[i]),
+            |i| term(&site.tags[TagId::from(i)]),
         ),
         year,
     ]
@@ -216,17 +216,17 @@ pub fn record_chunks(site: &Site, docs: &[Doc<'_>], facets: &[Facet]) -> Vec<Vec
     let by_name = |n: &str| facets.iter().find(|f| f.name == n).expect("facet");
     let community = positions(
         by_name("community"),
-        |i| site.communities[i].slug.clone(),
+        |i| site.communities[CommunityId::from(i)].slug.clone(),
         site.communities.len(),
     );
     let format = positions(
         by_name("format"),
-        |i| site.formats[i].slug.clone(),
+        |i| site.formats[FormatId::from(i)].slug.clone(),
         site.formats.len(),
     );
     let people = positions(
         by_name("facilitator"),
-        |i| site.people[i].slug.clone(),
+        |i| site.people[PersonId::from(i)].slug.clone(),
         site.people.len(),
     );
     docs.chunks(CHUNK)

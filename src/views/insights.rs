@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use jiff::civil::Date;
 
 use crate::meta::Status;
-use crate::site::Site;
+use crate::model::{CommunityId, FormatId, PersonId, SessionId, Site};
 
 /// A labelled count, linked to the page it summarises.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -50,7 +50,9 @@ const GAP_HORIZON_MONTHS: i32 = 3;
 impl Insights {
     pub fn new(site: &Site) -> Insights {
         let c = &site.config;
-        let held: Vec<usize> = (0..site.sessions.len())
+        let held: Vec<SessionId> = site
+            .sessions
+            .keys()
             .filter(|&i| site.sessions[i].status == Status::Held && site.sessions[i].date.is_some())
             .collect();
         let mut months: BTreeMap<(i16, i8), usize> = BTreeMap::new();
@@ -69,7 +71,7 @@ impl Insights {
                 .collect(),
             _ => Vec::new(),
         };
-        let tally = |key: &dyn Fn(usize) -> Vec<usize>,
+        let tally = |key: &dyn Fn(SessionId) -> Vec<usize>,
                      n: usize,
                      label: &dyn Fn(usize) -> (String, String)| {
             let mut counts = vec![0usize; n];
@@ -95,33 +97,54 @@ impl Insights {
             out
         };
         let per_format = tally(
-            &|i| site.sessions[i].format.into_iter().collect(),
+            &|i| {
+                site.sessions[i]
+                    .format
+                    .into_iter()
+                    .map(usize::from)
+                    .collect()
+            },
             site.formats.len(),
-            &|k| (site.formats[k].name.clone(), site.formats[k].path.clone()),
+            &|k| {
+                let f = &site.formats[FormatId::from(k)];
+                (f.name.clone(), f.path.clone())
+            },
         );
         let per_community = tally(
-            &|i| site.sessions[i].community.into_iter().collect(),
+            &|i| {
+                site.sessions[i]
+                    .community
+                    .into_iter()
+                    .map(usize::from)
+                    .collect()
+            },
             site.communities.len(),
             &|k| {
-                (
-                    site.communities[k].title.clone(),
-                    site.communities[k].path.clone(),
-                )
+                let x = &site.communities[CommunityId::from(k)];
+                (x.title.clone(), x.path.clone())
             },
         );
         let per_facilitator = tally(
-            &|i| site.sessions[i].facilitators.clone(),
+            &|i| {
+                site.sessions[i]
+                    .facilitators
+                    .iter()
+                    .map(|&p| usize::from(p))
+                    .collect()
+            },
             site.people.len(),
-            &|k| (site.people[k].name.clone(), site.people[k].path.clone()),
+            &|k| {
+                let p = &site.people[PersonId::from(k)];
+                (p.name.clone(), p.path.clone())
+            },
         );
         // Sessions (not facilitations) run by any of the three most active:
         // a session two of them ran together counts once.
-        let top_people: Vec<usize> = per_facilitator
+        let top_people: Vec<PersonId> = per_facilitator
             .iter()
             .take(3)
             .filter_map(|c| {
                 site.people
-                    .iter()
                     .position(|p| c.url.as_deref() == Some(site.config.url(&p.path).as_str()))
             })
             .collect();
@@ -181,7 +204,7 @@ fn gaps(site: &Site) -> Vec<Gap> {
         .map(|d| (d.year(), d.month()))
         .collect();
     let mut out = Vec::new();
-    for (ci, community) in site.communities.iter().enumerate() {
+    for (ci, community) in site.communities.iter_enumerated() {
         let sessions: Vec<&crate::site::Session> = community
             .sessions
             .iter()

@@ -15,24 +15,25 @@ use tera::Value;
 use crate::ics::Feed;
 use crate::meta::{Maturity, Status};
 use crate::site::*;
+use typed_index_collections::TiSlice;
 
 /// Precomputed template values for one site.
 pub struct Views {
     pub site: Value,
-    pub sessions: Vec<Value>,
-    pub patterns: Vec<Value>,
-    pub communities: Vec<Value>,
-    pub people: Vec<Value>,
-    pub pages: Vec<Value>,
-    pub tags: Vec<Value>,
-    pub formats: Vec<Value>,
-    pub agendas: Vec<Value>,
+    pub sessions: TiVec<SessionId, Value>,
+    pub patterns: TiVec<PatternId, Value>,
+    pub communities: TiVec<CommunityId, Value>,
+    pub people: TiVec<PersonId, Value>,
+    pub pages: TiVec<PageId, Value>,
+    pub tags: TiVec<TagId, Value>,
+    pub formats: TiVec<FormatId, Value>,
+    pub agendas: TiVec<AgendaId, Value>,
     /// Per session: is it still to come, by the build's clock.
-    pub upcoming: Vec<bool>,
+    pub upcoming: TiVec<SessionId, bool>,
     /// Each session's iCalendar event, written once for all feeds.
     pub ics_events: crate::ics::EventTexts,
     /// Scheduled sessions by date, for the month grids: made once, when first asked.
-    by_date: std::sync::OnceLock<std::collections::BTreeMap<jiff::civil::Date, Vec<usize>>>,
+    by_date: std::sync::OnceLock<std::collections::BTreeMap<jiff::civil::Date, Vec<SessionId>>>,
 }
 
 fn v(json: Json) -> Value {
@@ -82,7 +83,8 @@ pub fn time_range_display(start: &ZonedDateTime, end: Option<&ZonedDateTime>) ->
 impl Views {
     pub fn new(site: &Site) -> Views {
         let c = &site.config;
-        let upcoming: Vec<bool> = site.sessions.iter().map(|s| site.is_upcoming(s)).collect();
+        let upcoming: TiVec<SessionId, bool> =
+            site.sessions.iter().map(|s| site.is_upcoming(s)).collect();
         let mut nav = vec![
             link("Sessions", c.url("sessions/")),
             link("Calendar", c.url("calendar/")),
@@ -112,19 +114,22 @@ impl Views {
             "calendar": feed_links(site, Feed::All),
             "generator": concat!("Fireside ", env!("CARGO_PKG_VERSION")),
         }));
-        let person_link = |i: usize| link(&site.people[i].name, c.url(&site.people[i].path));
+        let person_link = |i: PersonId| link(&site.people[i].name, c.url(&site.people[i].path));
         // Session cards are the bulk of the view model (one per session,
         // rebuilt on every build of `fireside serve`), so they are made as
         // template values directly, without a detour through JSON.
         let link_value = |title: &str, url: String| {
             map([("title", Value::from(title)), ("url", Value::from(url))])
         };
-        let person_value = |i: usize| link_value(&site.people[i].name, c.url(&site.people[i].path));
+        let person_value =
+            |i: PersonId| link_value(&site.people[i].name, c.url(&site.people[i].path));
         let sessions = site
             .sessions
+            .raw
             .par_iter()
             .enumerate()
             .map(|(i, s)| {
+                let i = SessionId::from(i);
                 let when = s
                     .start
                     .as_ref()
@@ -158,7 +163,7 @@ impl Views {
                     .or_else(|| s.body.as_ref().map(|b| truncate(&b.first_paragraph, 220)))
                     .unwrap_or_default();
                 let iso = |z: &ZonedDateTime| z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string();
-                let terms = |ids: &[usize], terms: &[Term]| {
+                let terms = |ids: &[TagId], terms: &TiSlice<TagId, Term>| {
                     Value::from(
                         ids.iter()
                             .map(|&t| link_value(&terms[t].name, c.url(&terms[t].path)))
@@ -264,9 +269,11 @@ impl Views {
                     ),
                 ])
             })
-            .collect();
+            .collect::<Vec<_>>()
+            .into();
         let patterns = site
             .patterns
+            .raw
             .par_iter()
             .map(|p| {
                 v(json!({
@@ -281,11 +288,11 @@ impl Views {
                     "session_count": p.sessions.len(),
                 }))
             })
-            .collect();
+            .collect::<Vec<_>>()
+            .into();
         let communities = site
             .communities
-            .iter()
-            .enumerate()
+            .iter_enumerated()
             .map(|(ci, x)| {
                 let next = x.sessions.iter().copied().find(|&s| upcoming[s]);
                 v(json!({
@@ -305,27 +312,21 @@ impl Views {
             .collect();
         let people = site
             .people
+            .raw
             .par_iter()
             .enumerate()
             .map(|(pi, p)| {
-                let counts = |pred: &dyn Fn(usize) -> bool| p.sessions.iter().filter(|&&s| pred(s)).count();
+                let pi = PersonId::from(pi);
+                let counts = |pred: &dyn Fn(SessionId) -> bool| p.sessions.iter().filter(|&&s| pred(s)).count();
                 let held = counts(&|s| !upcoming[s] && site.sessions[s].status == Status::Held);
                 let planned = counts(&|s| upcoming[s] && !matches!(site.sessions[s].status, Status::Cancelled | Status::Proposed));
-                // Distinct values in first-seen order, then sorted by name.
-                let distinct = |ids: Vec<usize>, name: &dyn Fn(usize) -> String| {
-                    let mut ids = ids;
-                    ids.sort_unstable();
-                    ids.dedup();
-                    ids.sort_by_cached_key(|&i| name(i).to_lowercase());
-                    ids
-                };
-                let formats = distinct(p.sessions.iter().filter_map(|&s| site.sessions[s].format).collect(), &|f| site.formats[f].name.clone());
-                let communities = distinct(p.sessions.iter().filter_map(|&s| site.sessions[s].community).collect(), &|c| site.communities[c].title.clone());
-                let topics = distinct(p.sessions.iter().flat_map(|&s| site.sessions[s].tags.iter().copied()).collect(), &|t| site.tags[t].name.clone());
-                let dated: Vec<usize> = p.sessions.iter().copied().filter(|&s| site.sessions[s].date.is_some() && site.sessions[s].status != Status::Cancelled).collect();
-                let past: Vec<usize> = dated.iter().copied().filter(|&s| !upcoming[s]).collect();
+                let formats = distinct_by_name(p.sessions.iter().filter_map(|&s| site.sessions[s].format).collect(), |f| &site.formats[f].name);
+                let communities = distinct_by_name(p.sessions.iter().filter_map(|&s| site.sessions[s].community).collect(), |c| &site.communities[c].title);
+                let topics = distinct_by_name(p.sessions.iter().flat_map(|&s| site.sessions[s].tags.iter().copied()).collect(), |t| &site.tags[t].name);
+                let dated: Vec<SessionId> = p.sessions.iter().copied().filter(|&s| site.sessions[s].date.is_some() && site.sessions[s].status != Status::Cancelled).collect();
+                let past: Vec<SessionId> = dated.iter().copied().filter(|&s| !upcoming[s]).collect();
                 let next = dated.iter().copied().filter(|&s| upcoming[s]).min();
-                let session_link = |s: usize| json!({
+                let session_link = |s: SessionId| json!({
                     "title": site.sessions[s].title,
                     "url": c.url(&site.sessions[s].path),
                     "date": site.sessions[s].date.map(|d| d.to_string()),
@@ -351,7 +352,8 @@ impl Views {
                     "feed": feed_links(site, Feed::Person(pi)),
                 }))
             })
-            .collect();
+            .collect::<Vec<_>>()
+            .into();
         let pages = site
             .pages
             .iter()
@@ -418,7 +420,7 @@ impl Views {
     pub fn sessions_by_date(
         &self,
         site: &Site,
-    ) -> &std::collections::BTreeMap<jiff::civil::Date, Vec<usize>> {
+    ) -> &std::collections::BTreeMap<jiff::civil::Date, Vec<SessionId>> {
         self.by_date
             .get_or_init(|| crate::calendar::sessions_by_date(site))
     }
@@ -426,14 +428,14 @@ impl Views {
     /// Every value shared between pages, for fingerprinting.
     pub fn shared(&self) -> Vec<&Value> {
         let lists = [
-            &self.sessions,
-            &self.patterns,
-            &self.communities,
-            &self.people,
-            &self.pages,
-            &self.tags,
-            &self.formats,
-            &self.agendas,
+            &self.sessions.raw,
+            &self.patterns.raw,
+            &self.communities.raw,
+            &self.people.raw,
+            &self.pages.raw,
+            &self.tags.raw,
+            &self.formats.raw,
+            &self.agendas.raw,
         ];
         std::iter::once(&self.site)
             .chain(lists.into_iter().flatten())
@@ -441,7 +443,7 @@ impl Views {
     }
 
     /// Cards of the given sessions.
-    pub fn session_list(&self, ids: &[usize]) -> Value {
+    pub fn session_list(&self, ids: &[SessionId]) -> Value {
         Value::from(
             ids.iter()
                 .map(|&i| self.sessions[i].clone())
@@ -449,18 +451,29 @@ impl Views {
         )
     }
 
-    pub fn list(values: &[Value], ids: &[usize]) -> Value {
+    pub fn list<I: Copy>(values: &TiSlice<I, Value>, ids: &[I]) -> Value
+    where
+        usize: From<I>,
+    {
         Value::from(ids.iter().map(|&i| values[i].clone()).collect::<Vec<_>>())
     }
 
     /// Splits sessions into upcoming (soonest first) and past (newest first).
-    pub fn split_by_time(&self, ids: &[usize]) -> (Vec<usize>, Vec<usize>) {
-        let (mut up, mut past): (Vec<usize>, Vec<usize>) =
+    pub fn split_by_time(&self, ids: &[SessionId]) -> (Vec<SessionId>, Vec<SessionId>) {
+        let (mut up, mut past): (Vec<SessionId>, Vec<SessionId>) =
             ids.iter().partition(|&&i| self.upcoming[i]);
         up.sort();
         past.sort_by(|a, b| b.cmp(a));
         (up, past)
     }
+}
+
+/// Distinct ids, sorted by name (case-insensitive), then by id for equal names.
+fn distinct_by_name<'a, I: Ord + Copy>(mut ids: Vec<I>, name: impl Fn(I) -> &'a str) -> Vec<I> {
+    ids.sort_unstable();
+    ids.dedup();
+    ids.sort_by_cached_key(|&i| name(i).to_lowercase());
+    ids
 }
 
 /// Backlinks as template values.
