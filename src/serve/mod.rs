@@ -77,7 +77,8 @@ pub fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
     if !opts.bind.is_loopback() {
         eprintln!(
             "warning: serving on {}: anyone who can reach this machine can read the preview. \
-             The preview server is meant for 127.0.0.1; bind elsewhere only on a network you trust.",
+             The preview server is meant for 127.0.0.1; bind elsewhere only on a network you trust. \
+             Open it by IP address: names other than localhost are refused.",
             opts.bind
         );
     }
