@@ -27,7 +27,8 @@
 //! 5. Hand the head to tiny_http on the private socket, rewritten to ask for
 //!    one request per connection (`Connection: close`) and carrying the
 //!    guard's mark, and copy the answer back with a write timeout
-//!    ([`WRITE_TIMEOUT`]) so a client that stops reading is dropped. An event
+//!    ([`WRITE_TIMEOUT`]) and a deadline for the whole answer, so a client
+//!    that stops reading, or reads a byte now and then, is dropped. An event
 //!    stream's client is watched as well: when the tab goes, so does the
 //!    stream.
 //!
@@ -56,9 +57,13 @@ const MAX_HEADERS: usize = 100;
 pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 /// A client must take each piece of the answer within this time.
 pub const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+/// A whole answer (not an event stream) must be taken within this time.
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(120);
 /// tiny_http must answer (or, on an event stream, send its keep-alive,
 /// every 15 s) within this time.
 const BACKEND_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a refused client may go on sending before the socket closes.
+const LINGER: Duration = Duration::from_secs(1);
 /// Connections still sending their request head.
 pub const MAX_WAITING: usize = 32;
 /// Requests being answered at once (pages, assets).
@@ -261,17 +266,19 @@ impl Guard {
     fn connection(&self, id: u64, mut client: TcpStream) {
         let _ = client.set_write_timeout(Some(WRITE_TIMEOUT));
         let head = read_head(&mut client, Instant::now() + HEAD_TIMEOUT);
-        if !self.leave_waiting(id) {
-            return;
-        }
-        let admitted = head.and_then(|h| admit(&h, &self.allowed));
-        let request = match admitted {
+        let request = match head.and_then(|h| admit(&h, &self.allowed)) {
             Ok(r) => r,
             Err(refusal) => {
+                // Still counted as waiting while it is told why, so that a
+                // flood of bad requests is bounded like one of slow ones.
                 refuse(&mut client, &refusal);
+                self.leave_waiting(id);
                 return;
             }
         };
+        if !self.leave_waiting(id) {
+            return;
+        }
         let (counter, max) = if request.stream {
             (&self.streams, MAX_STREAMS)
         } else {
@@ -321,15 +328,27 @@ impl Guard {
                     });
             }
         }
+        // A page's answer has a deadline as a whole, so a client that reads
+        // a byte now and then cannot hold a place; a stream has none.
+        let deadline = (!request.stream).then(|| Instant::now() + ANSWER_TIMEOUT);
         let mut buf = vec![0u8; 16 * 1024];
         loop {
-            match backend.read(&mut buf) {
+            let n = match backend.read(&mut buf) {
                 Ok(0) | Err(_) => break,
-                Ok(n) => {
-                    if client.write_all(&buf[..n]).is_err() {
-                        break;
-                    }
+                Ok(n) => n,
+            };
+            if let Some(deadline) = deadline {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero()
+                    || client
+                        .set_write_timeout(Some(left.min(WRITE_TIMEOUT)))
+                        .is_err()
+                {
+                    break;
                 }
+            }
+            if client.write_all(&buf[..n]).is_err() {
+                break;
             }
         }
         backend.shutdown();
@@ -616,10 +635,22 @@ fn respond(client: &mut TcpStream, status: &str, extra: &[(&str, &str)], body: &
 /// Closes our side, then reads (and drops) a little of what the client is
 /// still sending, briefly, so that closing does not reset the connection
 /// before the client has read the answer.
+/// At most [`LINGER`] and 256 KB, so lingering cannot be drawn out either.
 fn linger(client: &mut TcpStream) {
     let _ = client.shutdown(Shutdown::Write);
-    let _ = client.set_read_timeout(Some(Duration::from_secs(1)));
-    let _ = io::copy(&mut (&*client).take(256 * 1024), &mut io::sink());
+    let deadline = Instant::now() + LINGER;
+    let mut left = 256 * 1024usize;
+    let mut sink = [0u8; 4096];
+    while left > 0 {
+        let time = deadline.saturating_duration_since(Instant::now());
+        if time.is_zero() || client.set_read_timeout(Some(time)).is_err() {
+            break;
+        }
+        match client.read(&mut sink) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => left = left.saturating_sub(n),
+        }
+    }
 }
 
 /// A secret that marks requests as having come through the guard.
