@@ -4,7 +4,15 @@
 //! file, the line and column (1-based, counted from the top of the file), the
 //! offending line and a hint. The build collects all of them and reports them
 //! together, rustc-style, so a contributor fixes everything in one round.
+//!
+//! Everything a diagnostic quotes may come from a hostile pull request: a
+//! file name, a link target, a line of the file. Rendering is the one place
+//! that makes it safe for a log: control characters become visible escapes
+//! ([`printable`]), so content cannot start a line of its own (a forged
+//! error, or a GitHub workflow command such as `::add-mask::` or
+//! `::stop-commands::`) nor send a terminal an escape sequence.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -93,7 +101,7 @@ impl Diagnostic {
     /// `file:line:col` (or as much of it as is known).
     pub fn location(&self) -> String {
         let mut s = match &self.file {
-            Some(f) => display_path(f),
+            Some(f) => printable(&display_path(f)).into_owned(),
             None => String::new(),
         };
         if self.line > 0 {
@@ -114,12 +122,14 @@ impl Diagnostic {
             Severity::Warning => Level::WARNING,
         };
         let path = self.location_path();
-        let mut group = Group::with_title(level.primary_title(&self.message));
-        match (&self.source_line, &path) {
-            (Some(line_text), Some(path)) if self.line > 0 => {
-                let start = char_to_byte(line_text, self.column.saturating_sub(1));
-                let end = char_to_byte(line_text, self.column.saturating_sub(1) + self.span_chars)
-                    .max(start);
+        let message = printable(&self.message);
+        let mut group = Group::with_title(level.primary_title(message.as_ref()));
+        let quoted = self.source_line.as_deref().map(printable_with_offsets);
+        match (&quoted, &path) {
+            (Some((line_text, at)), Some(path)) if self.line > 0 => {
+                let first = self.column.saturating_sub(1);
+                let start = at(first);
+                let end = at(first + self.span_chars).max(start);
                 group = group.element(
                     Snippet::source(line_text.as_str())
                         .line_start(self.line)
@@ -135,7 +145,7 @@ impl Diagnostic {
         let mut report = vec![group];
         if let Some(hint) = &self.hint {
             report.push(Group::with_title(
-                Level::HELP.secondary_title(hint.as_str()),
+                Level::HELP.secondary_title(printable(hint).into_owned()),
             ));
         }
         let renderer = if color {
@@ -147,6 +157,9 @@ impl Diagnostic {
     }
 
     /// A GitHub Actions workflow command, so the error shows on the pull request.
+    /// It is one line whatever the content: newlines are `%0A` (GitHub shows
+    /// them inside the annotation), other control characters are escaped as
+    /// in the terminal, and the properties escape `:` and `,` too.
     pub fn github_annotation(&self) -> String {
         let command = match self.severity {
             Severity::Error => "error",
@@ -154,7 +167,9 @@ impl Diagnostic {
         };
         let mut props = Vec::new();
         if let Some(f) = &self.file {
-            props.push(format!("file={}", escape_gh_property(&display_path(f))));
+            let file = display_path(f);
+            let file = escape_controls(&file, true);
+            props.push(format!("file={}", escape_gh_property(&file)));
             if self.line > 0 {
                 props.push(format!("line={}", self.line));
                 if self.column > 0 {
@@ -162,10 +177,10 @@ impl Diagnostic {
                 }
             }
         }
-        let mut message = self.message.clone();
+        let mut message = escape_controls(&self.message, true).into_owned();
         if let Some(h) = &self.hint {
             message.push_str("\nhelp: ");
-            message.push_str(h);
+            message.push_str(&escape_controls(h, true));
         }
         format!(
             "::{command} {}::{}",
@@ -175,12 +190,69 @@ impl Diagnostic {
     }
 
     fn location_path(&self) -> Option<String> {
-        self.file.as_deref().map(display_path)
+        self.file
+            .as_deref()
+            .map(|f| printable(&display_path(f)).into_owned())
     }
 }
 
-fn char_to_byte(s: &str, chars: usize) -> usize {
-    s.char_indices().nth(chars).map_or(s.len(), |(i, _)| i)
+/// Text from a user's file as a log may show it: control characters (line
+/// breaks, carriage returns, ESC, NUL...), Unicode line and paragraph
+/// separators and bidirectional overrides become visible escapes (`\n`,
+/// `\u{1b}`, `\u{202e}`). Tabs stay: they can neither break a line nor
+/// start an escape sequence.
+pub fn printable(s: &str) -> Cow<'_, str> {
+    escape_controls(s, false)
+}
+
+/// Whether a character must not reach a log as it is.
+fn is_unsafe_in_log(c: char, keep_newlines: bool) -> bool {
+    match c {
+        '\t' => false,
+        '\n' | '\r' => !keep_newlines,
+        // Line and paragraph separators; bidirectional embeddings,
+        // overrides and isolates ("Trojan Source"); zero-width marks.
+        '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => true,
+        '\u{200e}' | '\u{200f}' | '\u{061c}' => true,
+        c => c.is_control(),
+    }
+}
+
+/// [`printable`], optionally leaving `\n` and `\r` for a caller that
+/// escapes them its own way (GitHub's `%0A`).
+fn escape_controls(s: &str, keep_newlines: bool) -> Cow<'_, str> {
+    if !s.chars().any(|c| is_unsafe_in_log(c, keep_newlines)) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_unsafe_in_log(c, keep_newlines) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// [`printable`] for a quoted source line, with a map from a character
+/// index of the original line to the byte offset of that character in the
+/// escaped one, so the caret still points at what it pointed at.
+fn printable_with_offsets(line: &str) -> (String, impl Fn(usize) -> usize + use<>) {
+    let mut out = String::with_capacity(line.len());
+    let mut offsets = Vec::with_capacity(line.len() + 1);
+    for c in line.chars() {
+        offsets.push(out.len());
+        if is_unsafe_in_log(c, false) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    let end = out.len();
+    (out, move |chars: usize| {
+        offsets.get(chars).copied().unwrap_or(end)
+    })
 }
 
 /// Paths print with `/` on every platform so messages and tests agree.
@@ -249,6 +321,96 @@ mod tests {
             d.github_annotation(),
             "::error file=content/a%2Cb.md,line=3,col=7::bad%0Athing"
         );
+    }
+
+    /// Content that tries to write its own lines, workflow commands and
+    /// terminal escapes into the log.
+    const HOSTILE: &[&str] = &[
+        "x\n::error::forged",
+        "x\r\n::add-mask::secret",
+        "x\r::stop-commands::token",
+        "x\u{1b}[31mred\u{1b}[0m",
+        "x\u{1b}]0;title\u{7}",
+        "x\u{0}\u{8}\u{7f}\u{9b}31m",
+        "x\u{2028}::error::forged",
+        "x\u{202e}desrever",
+        "x\u{b}\u{c}::warning::forged",
+    ];
+
+    fn assert_safe_for_a_log(out: &str, what: &str) {
+        for line in out.lines() {
+            assert!(
+                !line.trim_start().starts_with("::"),
+                "{what}: a line starts a workflow command: {out:?}"
+            );
+            assert!(!line.contains("error: forged"), "{what}: {out:?}");
+        }
+        assert!(
+            !out.chars()
+                .any(|c| c != '\n' && c != '\t' && is_unsafe_in_log(c, false)),
+            "{what}: {out:?}"
+        );
+    }
+
+    #[test]
+    fn renders_hostile_text_on_one_line_without_escapes() {
+        for &bad in HOSTILE {
+            let text = format!("---\ntitle: {bad}\n---\n");
+            let d = Diagnostic::error(format!("unknown link `{bad}`"))
+                .in_file(format!("content/{bad}.md"))
+                .at(&text, 2, 8)
+                .underline(3)
+                .hint(format!("did you mean `{bad}`?"));
+            let out = d.render(false);
+            assert_safe_for_a_log(&out, bad);
+            assert_eq!(
+                out.lines().filter(|l| l.contains("unknown link")).count(),
+                1,
+                "{out}"
+            );
+            let coloured = d.render(true);
+            // The renderer's own colours are ESC sequences; the content's are not.
+            assert!(!coloured.contains("\u{1b}]"), "{coloured:?}");
+            assert!(!coloured.contains("\u{1b}[31m"), "{coloured:?}");
+            let no_snippet = Diagnostic::error(bad).in_file(bad).at_line_only(3, 1);
+            assert_safe_for_a_log(&no_snippet.render(false), bad);
+        }
+    }
+
+    #[test]
+    fn github_annotations_stay_one_command_whatever_the_content() {
+        for &bad in HOSTILE {
+            let d = Diagnostic::error(format!("broken link `{bad}`"))
+                .in_file(format!("content/{bad}:x,y.md"))
+                .at_line_only(3, 7)
+                .hint(bad);
+            let out = d.github_annotation();
+            assert_eq!(out.lines().count(), 1, "{out:?}");
+            assert!(out.starts_with("::error file=content/x"), "{out}");
+            assert!(!out.contains('\u{1b}') && !out.contains('\r'), "{out:?}");
+            let (props, _) = out["::error ".len()..].split_once("::").unwrap();
+            assert!(props.contains("%3Ax%2Cy.md,line=3,col=7"), "{props}");
+        }
+        let d = Diagnostic::error("100% broken").in_file("content/%0A.md");
+        assert_eq!(
+            d.github_annotation(),
+            "::error file=content/%250A.md::100%25 broken"
+        );
+    }
+
+    #[test]
+    fn the_caret_follows_escaped_characters() {
+        let text = "a\u{1b}b target\n";
+        let d = Diagnostic::error("x")
+            .in_file("a.md")
+            .at(text, 1, 5)
+            .underline(6);
+        let out = d.render(false);
+        let quoted = out.lines().find(|l| l.contains("target")).unwrap();
+        let caret = out.lines().find(|l| l.contains('^')).unwrap();
+        let at = quoted.find("target").unwrap();
+        assert_eq!(caret.find('^'), Some(at), "{out}");
+        assert!(quoted.contains("a\\u{1b}b"), "{out}");
     }
 
     #[test]

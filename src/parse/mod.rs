@@ -156,7 +156,7 @@ pub fn parse_file(file: &SourceFile, cx: &ParseContext<'_>) -> Result<Parsed, Ve
         return Err(vec![
             Diagnostic::error("file is empty")
                 .in_file(&file.path)
-                .hint("start the file with front matter, e.g.\n---\ntitle: My title\n---"),
+                .hint("start the file with front matter: a line `---`, then `title: My title`, then `---`"),
         ]);
     }
     let split = front_matter::split(&text, &file.path).map_err(|d| vec![d])?;
@@ -165,7 +165,7 @@ pub fn parse_file(file: &SourceFile, cx: &ParseContext<'_>) -> Result<Parsed, Ve
             Diagnostic::error("missing front matter")
                 .in_file(&file.path)
                 .at(&text, 1, 1)
-                .hint("start the file with a front matter block:\n---\ntitle: My title\n---"),
+                .hint("start the file with front matter: a line `---`, then `title: My title`, then `---`"),
         ]);
     };
     let kind = match front_matter::peek_kind(yaml) {

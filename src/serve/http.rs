@@ -12,6 +12,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 use super::reload::{self, Hub};
@@ -23,6 +24,9 @@ pub struct Context {
     /// The base URL's path (`/` or `/cop/`); it follows `site.yaml`.
     pub base_path: RwLock<String>,
     pub hub: Arc<Hub>,
+    /// The guard's secret: a request without it did not come through the
+    /// guard (only possible on the loopback-port fallback) and is refused.
+    pub mark: String,
 }
 
 /// Where a request path leads.
@@ -75,16 +79,16 @@ pub fn route(target: &str, base_path: &str) -> Route {
             _ => segments.push(s.to_string()),
         }
     }
-    let base: Vec<&str> = base_path.split('/').filter(|s| !s.is_empty()).collect();
-    if !segments
-        .iter()
-        .map(String::as_str)
-        .take(base.len())
-        .eq(base.iter().copied())
-    {
+    let base = base_segments(base_path);
+    let home = || {
+        Route::Redirect(folder_url(
+            &base.iter().map(String::as_str).collect::<Vec<_>>(),
+        ))
+    };
+    if segments.len() < base.len() || segments[..base.len()] != base[..] {
         // The site's home is the natural place to land from the server root.
         return if segments.is_empty() {
-            Route::Redirect(base_path.to_string())
+            home()
         } else {
             Route::NotFound
         };
@@ -94,7 +98,7 @@ pub fn route(target: &str, base_path: &str) -> Route {
         return Route::NotFound;
     }
     if rest.is_empty() && !trailing_slash {
-        return Route::Redirect(base_path.to_string());
+        return home();
     }
     Route::File {
         segments: rest,
@@ -102,35 +106,59 @@ pub fn route(target: &str, base_path: &str) -> Route {
     }
 }
 
-/// One round of `%XX` decoding; `None` for a bad escape or invalid UTF-8.
+/// What a `Location` path segment may hold unescaped: RFC 3986's
+/// unreserved characters. Everything else, `/` and non-ASCII included, is
+/// `%XX`, so a header value is always ASCII.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// One round of `%XX` decoding; `None` for a malformed escape (`%zz`,
+/// `%+1`, a `%` at the end) or a result that is not UTF-8. The crate
+/// decodes; the check before it keeps a malformed escape an error, where
+/// the crate would pass it through as text.
 fn percent_decode(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
+    let well_formed = bytes.iter().enumerate().all(|(i, &b)| {
+        b != b'%'
+            || bytes
+                .get(i + 1..i + 3)
+                .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+    });
+    if !well_formed {
+        return None;
     }
-    String::from_utf8(out).ok()
+    percent_decode_str(s)
+        .decode_utf8()
+        .ok()
+        .map(|d| d.into_owned())
 }
 
 /// Percent-encodes a path segment for a `Location` header.
 fn percent_encode(segment: &str) -> String {
-    let mut out = String::new();
-    for b in segment.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
+    utf8_percent_encode(segment, SEGMENT).to_string()
+}
+
+/// A URL path made of `segments`, each encoded, with a trailing slash.
+fn folder_url(segments: &[&str]) -> String {
+    let mut url = String::from("/");
+    for s in segments {
+        url.push_str(&percent_encode(s));
+        url.push('/');
     }
-    out
+    url
+}
+
+/// The segments of the base path as a request names them after decoding:
+/// `base_url` may be written with `für` or with `f%C3%BCr`.
+fn base_segments(base_path: &str) -> Vec<String> {
+    base_path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| percent_decode(s).unwrap_or_else(|| s.to_string()))
+        .collect()
 }
 
 /// The content type of a file, by extension.
@@ -173,6 +201,8 @@ pub fn content_type(path: &Path) -> &'static str {
     }
 }
 
+/// A response header. Every value is ASCII by construction (constants, and
+/// `Location` paths percent-encoded by [`folder_url`]), so this cannot fail.
 fn header(name: &str, value: &str) -> Header {
     Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("ASCII header")
 }
@@ -180,12 +210,22 @@ fn header(name: &str, value: &str) -> Header {
 /// Answers one request. Runs on a thread of its own: an event stream
 /// blocks for as long as the tab stays open.
 pub fn handle(request: Request, cx: &Context) {
+    let through_guard = request
+        .headers()
+        .iter()
+        .any(|h| h.field.equiv(super::guard::MARK_HEADER) && h.value.as_str() == cx.mark);
+    if !through_guard {
+        let response = text(403, "text/plain; charset=utf-8", "Forbidden.\n");
+        let _ = request.respond(response.with_header(header("Connection", "close")));
+        return;
+    }
     let method = request.method().clone();
     if method != Method::Get && method != Method::Head {
         let response = Response::from_string("Only GET and HEAD are supported.\n")
             .with_status_code(405)
             .with_header(header("Allow", "GET, HEAD"))
-            .with_header(header("Content-Type", "text/plain; charset=utf-8"));
+            .with_header(header("Content-Type", "text/plain; charset=utf-8"))
+            .with_header(header("Connection", "close"));
         let _ = request.respond(response);
         return;
     }
@@ -206,12 +246,9 @@ pub fn handle(request: Request, cx: &Context) {
             trailing_slash,
         } => match find(&cx.root, &segments) {
             Some(Found::Folder) if !trailing_slash => {
-                let mut location = base_path.clone();
-                for s in &segments {
-                    location.push_str(&percent_encode(s));
-                    location.push('/');
-                }
-                redirect(&location)
+                let base = base_segments(&base_path);
+                let all: Vec<&str> = base.iter().chain(&segments).map(String::as_str).collect();
+                redirect(&folder_url(&all))
             }
             Some(Found::Folder) => {
                 let mut index = segments.clone();
@@ -229,7 +266,8 @@ pub fn handle(request: Request, cx: &Context) {
             _ => not_found(cx),
         },
     };
-    let _ = request.respond(response);
+    // The guard gives every request a connection of its own.
+    let _ = request.respond(response.with_header(header("Connection", "close")));
 }
 
 enum Found {
@@ -375,6 +413,36 @@ mod tests {
             file(&["%2e%2e", "etc", "passwd"], false)
         );
         assert_eq!(route("/.fireside-output", "/"), Route::NotFound);
+    }
+
+    #[test]
+    fn a_non_ascii_base_path_is_matched_and_redirected_encoded() {
+        let encoded = "/gemeinschaft-f%C3%BCr-qualit%C3%A4t/";
+        // `base_url` written either way means the same path.
+        for base in ["/gemeinschaft-für-qualität/", encoded] {
+            assert_eq!(route("/", base), Route::Redirect(encoded.into()), "{base}");
+            assert_eq!(
+                route("/gemeinschaft-f%C3%BCr-qualit%C3%A4t", base),
+                Route::Redirect(encoded.into())
+            );
+            assert_eq!(
+                route("/gemeinschaft-f%c3%bcr-qualit%c3%a4t/sessions/", base),
+                file(&["sessions"], true)
+            );
+            assert_eq!(route("/gemeinschaft-fur-qualitat/", base), Route::NotFound);
+        }
+        assert_eq!(
+            folder_url(&["a b", "ü", "x/y", "%"]),
+            "/a%20b/%C3%BC/x%2Fy/%25/"
+        );
+    }
+
+    #[test]
+    fn malformed_escapes_are_bad_requests() {
+        for bad in ["/%", "/%e", "/a%+1", "/%-1", "/%C3", "/%ff%fe", "/%e2%82"] {
+            assert_eq!(route(bad, "/"), Route::BadRequest, "{bad}");
+        }
+        assert_eq!(route("/f%C3%BCr/", "/"), file(&["für"], true));
     }
 
     #[test]

@@ -9,7 +9,13 @@
 //! during a build are gathered into the next one, so builds never pile up.
 //! A failed build writes nothing: the last good site stays served while the
 //! browser and the terminal show the errors.
+//!
+//! Connections reach tiny_http only through [`guard`], which bounds what a
+//! client can cost (head size, time, connections) and answers only requests
+//! for the preview's own names ([`host`]).
 
+pub mod guard;
+pub mod host;
 pub mod http;
 pub mod reload;
 pub mod search;
@@ -71,7 +77,8 @@ pub fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
     if !opts.bind.is_loopback() {
         eprintln!(
             "warning: serving on {}: anyone who can reach this machine can read the preview. \
-             The preview server is meant for 127.0.0.1; bind elsewhere only on a network you trust.",
+             The preview server is meant for 127.0.0.1; bind elsewhere only on a network you trust. \
+             Open it by IP address: names other than localhost are refused.",
             opts.bind
         );
     }
@@ -115,15 +122,31 @@ pub fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
         indexer.update(site);
     }
     let base_path = base_path_of(&builder);
+    // tiny_http listens privately, in a folder of its own (beside the
+    // preview, not in it), behind the guard.
+    let socket_dir = tempfile::Builder::new()
+        .prefix("fireside-serve-socket-")
+        .tempdir()
+        .map_err(|e| Diagnostic::error(format!("cannot start the server: {e}")))?;
+    let (server, backend) = guard::Backend::start(socket_dir.path())
+        .map_err(|e| Diagnostic::error(format!("cannot start the server: {e}")))?;
+    let mark = guard::new_mark();
     let cx = Arc::new(http::Context {
         root: out_root.clone(),
         base_path: RwLock::new(base_path.clone()),
         hub: hub.clone(),
+        mark: mark.clone(),
     });
-    let server = Arc::new(
-        tiny_http::Server::from_listener(listener, None)
-            .map_err(|e| Diagnostic::error(format!("cannot start the server: {e}")))?,
-    );
+    let server = Arc::new(server);
+    {
+        let guard = Arc::new(guard::Guard::new(
+            backend,
+            host::Allowed::new(address.ip()),
+            mark,
+        ));
+        // Ends with the process: it is blocked in accept() until then.
+        std::thread::spawn(move || guard.run(listener));
+    }
     let accept = {
         let server = server.clone();
         let cx = cx.clone();
@@ -182,6 +205,7 @@ pub fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
     builder.save_cache();
     out.close()
         .map_err(|e| Diagnostic::error(format!("cannot remove the preview folder: {e}")))?;
+    let _ = socket_dir.close();
     Ok(())
 }
 
