@@ -79,7 +79,8 @@ pub fn check_output_dir(site_root: &Path, out: &Path) -> Result<(), Diagnostic> 
     Ok(())
 }
 
-fn absolute(p: &Path) -> PathBuf {
+/// `p` made absolute, with its longest existing prefix canonicalised.
+pub fn absolute(p: &Path) -> PathBuf {
     let abs = if p.is_absolute() {
         p.to_path_buf()
     } else {

@@ -392,7 +392,8 @@ impl Builder {
             self.sources.get(rel).map(|s| s.stamp)
         };
         let listing =
-            crate::load::scan_with(&self.opts.root, &known_stamp).map_err(BuildError::Content)?;
+            crate::load::scan_with(&self.opts.root, Some(&self.opts.output_dir()), &known_stamp)
+                .map_err(BuildError::Content)?;
         clock.lap("scan");
         let forced: HashSet<PathBuf> = match &changed {
             Some(_) => listing
