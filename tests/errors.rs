@@ -375,9 +375,10 @@ fn usage_errors_exit_with_two() {
         fireside(&["new", "session", "No date"]).status.code(),
         Some(2)
     );
+    // A missing site folder is a usage error (issue 9): there is no content to fix.
     let missing = fireside(&["build", "/definitely/not/a/site"]);
-    assert_eq!(missing.status.code(), Some(1));
-    assert!(stderr(&missing).contains("cannot read site.yaml"));
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("site folder `/definitely/not/a/site` does not exist"));
 }
 
 #[test]
