@@ -123,9 +123,6 @@ impl Bounds {
                 )));
             }
         };
-        if !target.starts_with(&self.inside) {
-            return Err(refuse("that leads outside the site folder".into()));
-        }
         let home = link
             .parent()
             .and_then(|p| p.canonicalize().ok())
@@ -142,6 +139,9 @@ impl Bounds {
             return Err(refuse(
                 "into the output folder, which would copy the output into itself".into(),
             ));
+        }
+        if !target.starts_with(&self.inside) {
+            return Err(refuse("that leads outside the site folder".into()));
         }
         Ok(Link::Follow)
     }

@@ -418,6 +418,20 @@ mod tests {
     }
 
     #[test]
+    fn a_file_to_copy_that_vanished_is_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let gone = dir.path().join("x.md.swp-gone");
+        let copy = |path: &str| OutputFile {
+            path: path.into(),
+            content: Content::Copy(gone.clone()),
+        };
+        write_files(dir.path(), &[copy("a/gone.png")]).unwrap();
+        assert!(!dir.path().join("a/gone.png").exists());
+        replace_file(dir.path(), "b/gone.png", &Content::Copy(gone.clone())).unwrap();
+        assert!(!dir.path().join("b/gone.png").exists());
+    }
+
+    #[test]
     fn replaces_previous_output_atomically() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");

@@ -623,8 +623,11 @@ impl Builder {
             (None, None) => self.opts.output_dir(),
         };
         let cannot_write = |e: std::io::Error| {
-            Diagnostic::error(format!("cannot write the site to `{}`: {e}", shown.display()))
-                .hint("check that the folder is writable and the disk has room")
+            Diagnostic::error(format!(
+                "cannot write the site to `{}`: {e}",
+                shown.display()
+            ))
+            .hint("check that the folder is writable and the disk has room")
         };
         let write_failed: Mutex<Option<Diagnostic>> = Mutex::new(None);
         let render_one = |page: &PlannedPage| -> Result<Option<Rendered>, Diagnostic> {
