@@ -147,6 +147,16 @@ impl Bounds {
     }
 }
 
+/// Refuses the site's own file `name` (`site.yaml`) when it is a symbolic
+/// link that leaves the site, before anything reads it.
+pub fn check_site_file(root: &Path, name: &str) -> Result<(), Diagnostic> {
+    let path = root.join(name);
+    if path.symlink_metadata().is_ok_and(|m| m.is_symlink()) {
+        Bounds::new(root, None).check_link(&path)?;
+    }
+    Ok(())
+}
+
 /// Files under `dir` in sorted order, with their stamps, skipping editor
 /// droppings and following only the links `bounds` allows.
 pub fn walk(

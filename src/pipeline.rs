@@ -478,6 +478,8 @@ impl Builder {
     /// highlighter and drops everything parsed with the old ones.
     fn refresh_setup(&mut self) -> Result<(), BuildError> {
         check_site_dir(&self.opts.root)?;
+        crate::load::check_site_file(&self.opts.root, "site.yaml")
+            .map_err(|d| BuildError::Content(vec![d]))?;
         let site_yaml = crate::config::site_yaml_bytes(&self.opts.root);
         if self
             .setup

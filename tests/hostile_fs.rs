@@ -290,6 +290,29 @@ fn a_theme_folder_cannot_link_outside_either() {
     assert_no_secret(&run, h.site.path());
 }
 
+#[rstest]
+#[case::absolute(false)]
+#[case::relative(true)]
+fn a_site_yaml_linked_from_outside_is_never_read(#[case] relative: bool) {
+    let h = Hostile::new();
+    std::fs::write(
+        h.outside().join("site.yaml"),
+        format!("title: x\n{SECRET}: [\n"),
+    )
+    .unwrap();
+    h.site.remove("site.yaml");
+    let target = if relative {
+        PathBuf::from(format!("../{}/site.yaml", h.outside_from_parent()))
+    } else {
+        h.outside().join("site.yaml")
+    };
+    h.link("site.yaml", target);
+    let run = h.build(&[]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert!(stderr(&run).contains("`site.yaml` is a symbolic link that leads outside"));
+    assert_no_secret(&run, h.site.path());
+}
+
 /// What `-o` points at, made in a temp dir: never a real /dev node.
 #[rstest]
 #[case::fifo("fifo")]
@@ -583,8 +606,11 @@ fn site_with_cache() -> (Hostile, PathBuf, Vec<u8>) {
     (h, path, key)
 }
 
+/// One cache entry as a test writes it: the key and its (classes, text) spans.
+type Entry<'a> = (&'a [u8], &'a [(&'a str, &'a str)]);
+
 /// A cache file in the current format: each entry a key and its spans.
-fn cache_file(entries: &[(&[u8], &[(&str, &str)])]) -> Vec<u8> {
+fn cache_file(entries: &[Entry<'_>]) -> Vec<u8> {
     let mut out = b"FSHL0003".to_vec();
     for (key, spans) in entries {
         out.extend_from_slice(key);
