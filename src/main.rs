@@ -26,7 +26,7 @@ use fireside::serve::{self, ServeOptions};
     propagate_version = true
 )]
 #[command(
-    after_help = "Exit codes: 0 success, 1 content errors, 2 usage errors.\nDocs: see README.md and the content model."
+    after_help = "Exit codes: 0 success, 1 content errors, 2 usage errors, 3 the output could not be written.\nDocs: see README.md and the content model."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -51,6 +51,10 @@ enum Command {
         /// Include files marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Keep the highlight cache in DIR (default: the user's cache folder;
+        /// never the site folder).
+        #[arg(long, value_name = "DIR", env = "FIRESIDE_CACHE_DIR")]
+        cache_dir: Option<PathBuf>,
     },
     /// Check everything (front matter, references, links, templates) and write nothing.
     Check {
@@ -62,6 +66,10 @@ enum Command {
         /// Also fetch every external link (8 at a time, 10 s timeout) and report dead ones.
         #[arg(long)]
         external: bool,
+        /// Keep the highlight cache in DIR (default: the user's cache folder;
+        /// never the site folder).
+        #[arg(long, value_name = "DIR", env = "FIRESIDE_CACHE_DIR")]
+        cache_dir: Option<PathBuf>,
     },
     /// Preview the site: build it, serve it, rebuild and reload on every change.
     ///
@@ -88,6 +96,10 @@ enum Command {
         /// events (network drives, some containers and VMs).
         #[arg(long)]
         poll: bool,
+        /// Keep the highlight cache in DIR (default: the user's cache folder;
+        /// never the site folder).
+        #[arg(long, value_name = "DIR", env = "FIRESIDE_CACHE_DIR")]
+        cache_dir: Option<PathBuf>,
     },
     /// Create a small working site in DIR.
     Init {
@@ -128,12 +140,14 @@ fn main() -> ExitCode {
             base_url,
             now,
             drafts,
+            cache_dir,
         } => {
             let opts = BuildOptions {
                 output,
                 base_url,
                 now,
                 drafts,
+                cache_dir,
                 progress: true,
                 ..BuildOptions::new(site.unwrap_or_else(|| PathBuf::from(".")))
             };
@@ -143,9 +157,11 @@ fn main() -> ExitCode {
             site,
             drafts,
             external,
+            cache_dir,
         } => {
             let opts = BuildOptions {
                 drafts,
+                cache_dir,
                 dry_run: true,
                 external_links: external,
                 ..BuildOptions::new(site.unwrap_or_else(|| PathBuf::from(".")))
@@ -159,10 +175,12 @@ fn main() -> ExitCode {
             open,
             drafts,
             poll,
+            cache_dir,
         } => {
             let opts = ServeOptions {
                 build: BuildOptions {
                     drafts,
+                    cache_dir,
                     ..BuildOptions::new(site.unwrap_or_else(|| PathBuf::from(".")))
                 },
                 bind,
@@ -279,6 +297,12 @@ fn run_build(opts: &BuildOptions) -> ExitCode {
                     ExitCode::from(1)
                 }
                 BuildError::Usage(_) => ExitCode::from(2),
+                BuildError::Write(_) => {
+                    eprintln!(
+                        "Build failed: the output could not be written. The previous output was left untouched."
+                    );
+                    ExitCode::from(3)
+                }
             }
         }
     }

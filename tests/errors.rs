@@ -375,9 +375,14 @@ fn usage_errors_exit_with_two() {
         fireside(&["new", "session", "No date"]).status.code(),
         Some(2)
     );
-    let missing = fireside(&["build", "/definitely/not/a/site"]);
-    assert_eq!(missing.status.code(), Some(1));
-    assert!(stderr(&missing).contains("cannot read site.yaml"));
+    // A missing site folder is a usage error (issue 9): there is no content to fix.
+    // (In a fresh temp dir: builds before that fix created the folder they were given.)
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("not/a/site");
+    let missing = fireside(&["build", path.to_str().unwrap()]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains(&format!("site folder `{}` does not exist", path.display())));
+    assert!(!path.exists());
 }
 
 #[test]

@@ -29,22 +29,18 @@ pub fn theme_static_files(config: &Config) -> Result<Vec<ThemeFile>, Diagnostic>
     if let ThemeSource::Folder(dir) = &config.theme {
         let static_dir = dir.join("static");
         if static_dir.is_dir() {
-            for entry in walkdir::WalkDir::new(&static_dir).sort_by_file_name() {
-                let entry =
-                    entry.map_err(|e| Diagnostic::error(format!("cannot read theme: {e}")))?;
-                if entry.file_type().is_file() {
-                    let rel = entry
-                        .path()
-                        .strip_prefix(&static_dir)
-                        .expect("under static")
-                        .to_string_lossy()
-                        .replace('\\', "/");
-                    let bytes = std::fs::read(entry.path()).map_err(|e| {
-                        Diagnostic::error(format!("cannot read theme file: {e}"))
-                            .in_file(entry.path())
-                    })?;
-                    files.insert(rel, Cow::Owned(bytes));
-                }
+            let bounds = crate::load::Bounds::for_theme(&config.root, dir);
+            for entry in crate::load::walk(&static_dir, &bounds, &|_| None) {
+                let (path, _) = entry?;
+                let rel = path
+                    .strip_prefix(&static_dir)
+                    .expect("under static")
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let bytes = std::fs::read(&path).map_err(|e| {
+                    Diagnostic::error(format!("cannot read theme file: {e}")).in_file(&path)
+                })?;
+                files.insert(rel, Cow::Owned(bytes));
             }
         }
     }
@@ -85,26 +81,18 @@ impl Templates {
         if let ThemeSource::Folder(dir) = &config.theme {
             let tdir = dir.join("templates");
             if tdir.is_dir() {
-                for entry in walkdir::WalkDir::new(&tdir)
-                    .sort_by_file_name()
-                    .into_iter()
-                    .flatten()
-                {
-                    if entry.file_type().is_file() {
-                        let rel = entry
-                            .path()
-                            .strip_prefix(&tdir)
-                            .expect("under")
-                            .to_string_lossy()
-                            .replace('\\', "/");
-                        let text = std::fs::read_to_string(entry.path()).map_err(|e| {
-                            vec![
-                                Diagnostic::error(format!("cannot read template: {e}"))
-                                    .in_file(entry.path()),
-                            ]
-                        })?;
-                        layers.insert(rel, (text, entry.path().to_path_buf()));
-                    }
+                let bounds = crate::load::Bounds::for_theme(&config.root, dir);
+                for entry in crate::load::walk(&tdir, &bounds, &|_| None) {
+                    let (path, _) = entry.map_err(|d| vec![d])?;
+                    let rel = path
+                        .strip_prefix(&tdir)
+                        .expect("under")
+                        .to_string_lossy()
+                        .replace('\\', "/");
+                    let text = std::fs::read_to_string(&path).map_err(|e| {
+                        vec![Diagnostic::error(format!("cannot read template: {e}")).in_file(&path)]
+                    })?;
+                    layers.insert(rel, (text, path));
                 }
             }
         }
