@@ -137,3 +137,18 @@ fn a_whole_stylesheet_replaces_the_parts() {
         "body { color: navy; }\n"
     );
 }
+
+#[test]
+fn the_theme_script_is_an_es_module() {
+    let site = Fixture::new();
+    assert_success(&site.build(&[]));
+    let home = site.html("index.html");
+    let scripts = select(&home, "script[src$='assets/fireside.js']");
+    assert_eq!(scripts.len(), 1);
+    assert_eq!(scripts[0].value().attr("type"), Some("module"));
+    let js = site.read_out("assets/fireside.js");
+    assert!(
+        !js.contains("\"use strict\"") && !js.contains("(function"),
+        "a module is strict and scoped already; no IIFE wrappers"
+    );
+}
