@@ -431,6 +431,7 @@ fn broken_links_in_generated_html_are_errors_at_their_source() {
     assert!(stderr(&check).contains("`/nowhere/`"));
 }
 
+#[cfg(feature = "external-links")]
 #[test]
 fn check_external_reports_dead_links_only_when_asked() {
     // A real HTTP server on loopback: /ok answers 200, anything else 404.
@@ -466,4 +467,22 @@ fn check_external_reports_dead_links_only_when_asked() {
     assert!(err.contains("content/about.md"), "{err}");
     let _ = ureq::get(&format!("http://127.0.0.1:{port}/stop")).call();
     handle.join().unwrap();
+}
+
+#[cfg(not(feature = "external-links"))]
+#[test]
+fn check_external_without_the_feature_says_so() {
+    let site = Fixture::new();
+    site.write(
+        "content/about.md",
+        "---\ntitle: About\n---\n[out](https://example.org/).\n",
+    );
+    assert_success(&fireside(&["check", site.path().to_str().unwrap()]));
+    let out = fireside(&["check", "--external", site.path().to_str().unwrap()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("built without the `external-links` feature"),
+        "{err}"
+    );
 }

@@ -17,7 +17,18 @@ struct DefaultTheme;
 /// A theme file to publish: its path under `assets/`, and its bytes.
 pub type ThemeFile = (String, Cow<'static, [u8]>);
 
+/// Where a theme keeps its stylesheet parts, under `static/`.
+const CSS_PARTS: &str = "css/";
+/// The one stylesheet the parts become, under `static/` (so `assets/fireside.css`).
+const STYLESHEET: &str = "fireside.css";
+
 /// Theme static files (CSS, JS), as (output path, bytes): `assets/...`.
+///
+/// The default theme and a theme folder are layered by file name, then the
+/// stylesheet parts (`static/css/*.css`) are joined in name order into
+/// `fireside.css`: one request for the reader, one concern per file for the
+/// author, and a theme replaces one part by shipping a file of the same name.
+/// A theme's own `static/fireside.css` replaces the joined stylesheet.
 pub fn theme_static_files(config: &Config) -> Result<Vec<ThemeFile>, Diagnostic> {
     let mut files: std::collections::BTreeMap<String, Cow<'static, [u8]>> = DefaultTheme::iter()
         .filter_map(|name| {
@@ -44,7 +55,37 @@ pub fn theme_static_files(config: &Config) -> Result<Vec<ThemeFile>, Diagnostic>
             }
         }
     }
+    join_stylesheet(&mut files);
     Ok(files.into_iter().collect())
+}
+
+/// Replaces the stylesheet parts with `fireside.css`, their concatenation in
+/// name order (the map's order), each part ending in a newline. The parts
+/// are not published themselves.
+fn join_stylesheet(files: &mut std::collections::BTreeMap<String, Cow<'static, [u8]>>) {
+    let parts: Vec<String> = files
+        .keys()
+        .filter(|name| name.starts_with(CSS_PARTS))
+        .cloned()
+        .collect();
+    let mut joined = Vec::new();
+    for name in parts {
+        let Some(part) = files.remove(&name) else {
+            continue;
+        };
+        if !name.ends_with(".css") {
+            continue;
+        }
+        joined.extend_from_slice(&part);
+        if !joined.is_empty() && !joined.ends_with(b"\n") {
+            joined.push(b'\n');
+        }
+    }
+    if !joined.is_empty() {
+        files
+            .entry(STYLESHEET.to_string())
+            .or_insert(Cow::Owned(joined));
+    }
 }
 
 /// Where each template came from, so errors name the file a user can open.
