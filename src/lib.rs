@@ -14,6 +14,7 @@ pub mod agenda;
 pub mod calendar;
 pub mod config;
 pub mod diagnostic;
+pub mod escape;
 pub mod fingerprint;
 pub mod formats;
 pub mod front_matter;

@@ -69,6 +69,9 @@ impl Templates {
     ) -> Result<Templates, Vec<Diagnostic>> {
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+        // Every value a template writes goes through this one function, which
+        // also drops control characters (invalid in XML, and never text).
+        tera.set_escape_fn(crate::escape::tera_escape);
         register_helpers(&mut tera, config);
         let mut layers: std::collections::BTreeMap<String, (String, PathBuf)> =
             std::collections::BTreeMap::new();
