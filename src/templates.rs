@@ -51,6 +51,30 @@ pub fn theme_static_files(config: &Config) -> Result<Vec<ThemeFile>, Diagnostic>
     Ok(files.into_iter().collect())
 }
 
+/// The output paths of the theme's assets (`assets/fireside.css`, ...,
+/// and the highlighting stylesheet), without reading them: what a file
+/// under `content/` must not replace.
+pub fn theme_asset_outputs(config: &Config) -> Vec<String> {
+    let mut names: Vec<String> = DefaultTheme::iter()
+        .filter_map(|name| Some(format!("assets/{}", name.strip_prefix("static/")?)))
+        .collect();
+    names.push("assets/highlight.css".into());
+    if let ThemeSource::Folder(dir) = &config.theme {
+        let static_dir = dir.join("static");
+        for entry in walkdir::WalkDir::new(&static_dir).into_iter().flatten() {
+            if entry.file_type().is_file()
+                && let Ok(rel) = entry.path().strip_prefix(&static_dir)
+            {
+                names.push(format!(
+                    "assets/{}",
+                    rel.to_string_lossy().replace('\\', "/")
+                ));
+            }
+        }
+    }
+    names
+}
+
 /// Where each template came from, so errors name the file a user can open.
 pub struct Templates {
     pub tera: Tera,
