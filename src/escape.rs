@@ -65,8 +65,8 @@ pub fn tera_escape(input: &str, out: &mut dyn std::io::Write) -> std::io::Result
 /// `data:`, `file:`, and schemes nobody has heard of yet) could run code or
 /// read the reader's machine, so it is refused rather than guessed about.
 pub const SAFE_SCHEMES: &[&str] = &[
-    "http", "https", "mailto", "tel", "webcal", "ftp", "sftp", "ssh", "git", "irc", "ircs",
-    "xmpp", "slack", "msteams", "zoommtg",
+    "http", "https", "mailto", "tel", "webcal", "ftp", "sftp", "ssh", "git", "irc", "ircs", "xmpp",
+    "slack", "msteams", "zoommtg",
 ];
 
 /// The one scheme rule for every URL from content (Markdown links and images,

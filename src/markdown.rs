@@ -287,8 +287,10 @@ impl<'a> Renderer<'a, '_> {
                 self.emit(Event::Html(html.into()));
             }
             Event::Html(html) | Event::InlineHtml(html) if !self.options.raw_html => {
+                // Shown as text, quotes escaped too, so that nothing reading
+                // the page (the link checker included) sees an attribute in it.
                 self.text(&html);
-                self.emit(Event::Text(html));
+                self.emit(Event::Html(crate::escape::escape_html(&html).into()));
             }
             Event::Start(Tag::HtmlBlock) if !self.options.raw_html => {
                 self.emit(Event::Html("<p class=\"raw-html\">".into()));
@@ -614,27 +616,26 @@ impl<'a> Renderer<'a, '_> {
 /// boxes, heading anchors, ARIA labels, highlight classes). Scripts, event
 /// handlers, `style`, forms, frames, `svg` and `math` are dropped, and URLs
 /// keep only the schemes of [`crate::escape::check_url_scheme`].
-static SANITIZER: std::sync::LazyLock<ammonia::Builder<'static>> =
-    std::sync::LazyLock::new(|| {
-        let mut b = ammonia::Builder::default();
-        b.add_tags(["section", "input"])
-            .add_generic_attributes([
-                "id",
-                "class",
-                "role",
-                "aria-label",
-                "aria-hidden",
-                "tabindex",
-            ])
-            .add_tag_attributes("pre", ["data-lang"])
-            .add_tag_attributes("img", ["loading"])
-            .add_tag_attributes("input", ["disabled", "checked"])
-            .add_tag_attribute_values("input", "type", ["checkbox"])
-            .url_schemes(crate::escape::SAFE_SCHEMES.iter().copied().collect())
-            // Links are written as the rest of the site's: no `rel` added.
-            .link_rel(None);
-        b
-    });
+static SANITIZER: std::sync::LazyLock<ammonia::Builder<'static>> = std::sync::LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.add_tags(["section", "input"])
+        .add_generic_attributes([
+            "id",
+            "class",
+            "role",
+            "aria-label",
+            "aria-hidden",
+            "tabindex",
+        ])
+        .add_tag_attributes("pre", ["data-lang"])
+        .add_tag_attributes("img", ["loading"])
+        .add_tag_attributes("input", ["disabled", "checked"])
+        .add_tag_attribute_values("input", "type", ["checkbox"])
+        .url_schemes(crate::escape::SAFE_SCHEMES.iter().copied().collect())
+        // Links are written as the rest of the site's: no `rel` added.
+        .link_rel(None);
+    b
+});
 
 /// Runs a document that holds raw HTML through [`SANITIZER`]. The link
 /// placeholders are hidden from it behind a token made from the document's

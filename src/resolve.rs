@@ -195,7 +195,12 @@ impl<'d> Resolver<'d> {
                 source: doc.file.clone(),
                 purpose: doc.meta.purpose.clone(),
                 coordinators: Vec::new(),
-                channel: checked_url(&mut self.errors, doc, "channel", doc.meta.channel.as_deref()),
+                channel: checked_url(
+                    &mut self.errors,
+                    doc,
+                    "channel",
+                    doc.meta.channel.as_deref(),
+                ),
                 timezone: doc.meta.timezone.as_ref().map(|z| z.0.clone()),
                 color: doc.meta.color.clone(),
                 aliases: doc.meta.aliases.0.clone(),
@@ -247,7 +252,12 @@ impl<'d> Resolver<'d> {
                     .meta
                     .links
                     .iter()
-                    .filter_map(|(k, v)| Some((k.clone(), checked_url(&mut self.errors, doc, "links", Some(v))?)))
+                    .filter_map(|(k, v)| {
+                        Some((
+                            k.clone(),
+                            checked_url(&mut self.errors, doc, "links", Some(v))?,
+                        ))
+                    })
                     .collect(),
                 extra: doc.meta.extra.clone(),
                 body: Some(new_body()),
@@ -342,8 +352,12 @@ impl<'d> Resolver<'d> {
                 && slugify(s).is_empty()
             {
                 self.errors.push(
-                    doc.error_at_value("slug", s, format!("cannot make a URL slug from `{}`", s.escape_default()))
-                        .hint(EMPTY_NAME_HINT),
+                    doc.error_at_value(
+                        "slug",
+                        s,
+                        format!("cannot make a URL slug from `{}`", s.escape_default()),
+                    )
+                    .hint(EMPTY_NAME_HINT),
                 );
                 continue;
             }
@@ -587,8 +601,12 @@ impl<'d> Resolver<'d> {
             let slug = slugify(s);
             if slug.is_empty() {
                 self.errors.push(
-                    doc.error_at_value("slug", s, format!("cannot make a URL slug from `{}`", s.escape_default()))
-                        .hint(EMPTY_NAME_HINT),
+                    doc.error_at_value(
+                        "slug",
+                        s,
+                        format!("cannot make a URL slug from `{}`", s.escape_default()),
+                    )
+                    .hint(EMPTY_NAME_HINT),
                 );
                 return None;
             }
@@ -739,9 +757,12 @@ impl<'d> Resolver<'d> {
         } else {
             "facilitators"
         };
-        check_names(&mut self.errors, &facilitators_names, "facilitator", |v, msg| {
-            doc.error_at_value(key, v, msg)
-        });
+        check_names(
+            &mut self.errors,
+            &facilitators_names,
+            "facilitator",
+            |v, msg| doc.error_at_value(key, v, msg),
+        );
         let facilitators = self.people_list(&facilitators_names);
         let mut patterns = Vec::new();
         for p in &m.patterns.0 {
@@ -812,7 +833,11 @@ impl<'d> Resolver<'d> {
             community,
             format,
             channel: checked_url(&mut self.errors, doc, "channel", m.channel.as_deref())
-                .or_else(|| entry.and_then(|(a, e)| checked_entry_url(&mut self.errors, a, e, e.channel.as_deref())))
+                .or_else(|| {
+                    entry.and_then(|(a, e)| {
+                        checked_entry_url(&mut self.errors, a, e, e.channel.as_deref())
+                    })
+                })
                 .or_else(|| community.and_then(|c| self.site.communities[c].channel.clone())),
             tools,
             objective: m
@@ -825,7 +850,12 @@ impl<'d> Resolver<'d> {
             resources: m
                 .resources
                 .iter()
-                .filter_map(|(k, v)| Some((k.clone(), checked_url(&mut self.errors, doc, "resources", Some(v))?)))
+                .filter_map(|(k, v)| {
+                    Some((
+                        k.clone(),
+                        checked_url(&mut self.errors, doc, "resources", Some(v))?,
+                    ))
+                })
                 .collect(),
             aliases: m.aliases.0.clone(),
             extra: m.extra.clone(),
@@ -1458,8 +1488,9 @@ impl<'d> Resolver<'d> {
             .iter()
             .map(|f| (f.output.as_str(), f.source.as_path()))
             .collect();
-        let theme: HashSet<String> =
-            crate::templates::theme_asset_outputs(&self.site.config).into_iter().collect();
+        let theme: HashSet<String> = crate::templates::theme_asset_outputs(&self.site.config)
+            .into_iter()
+            .collect();
         for a in assets {
             let other = if let Some(s) = statics.get(a.output.as_str()) {
                 Some(format!(
@@ -1551,10 +1582,10 @@ fn push_unique<T: PartialEq>(v: &mut Vec<T>, x: T) {
 /// scheme rule Markdown links follow (`escape::check_url_scheme`):
 /// `None`, with an error at the value, when it could run code.
 fn checked_url<M>(
-errors: &mut Vec<Diagnostic>,
-doc: &Doc<M>,
-key: &str,
-value: Option<&str>,
+    errors: &mut Vec<Diagnostic>,
+    doc: &Doc<M>,
+    key: &str,
+    value: Option<&str>,
 ) -> Option<String> {
     let value = value?;
     match crate::escape::check_url_scheme(value) {
@@ -1598,7 +1629,8 @@ fn checked_entry_url(
 }
 
 /// What to do about a name that slugifies to nothing.
-const EMPTY_NAME_HINT: &str = "a name needs at least one letter or digit (accents are fine) to have a page and a URL";
+const EMPTY_NAME_HINT: &str =
+    "a name needs at least one letter or digit (accents are fine) to have a page and a URL";
 
 /// Reports every name in `names` that slugifies to nothing: it would get no
 /// page and no link, and vanish from the site without a word.
@@ -1613,7 +1645,10 @@ fn check_names(
             errors.push(
                 at(
                     name,
-                    format!("the {what} `{}` has no letters or digits", name.escape_default()),
+                    format!(
+                        "the {what} `{}` has no letters or digits",
+                        name.escape_default()
+                    ),
                 )
                 .hint(EMPTY_NAME_HINT),
             );
