@@ -282,6 +282,37 @@ fn control_characters_from_yaml_escapes_never_reach_html_xml_or_ics(#[case] fron
     );
 }
 
+#[rstest]
+#[case("&#x1A;0&#x1A;")]
+#[case("&#26;0&#26;")]
+#[case("&#X1a;0&#X1a;")]
+fn a_forged_placeholder_neither_deletes_text_nor_becomes_a_link(#[case] forged: &str) {
+    let site = Fixture::new();
+    site.write(
+        SESSION,
+        &session(
+            "",
+            &format!("\nKeep {forged} this and [tdd](../../patterns/tdd.md).\n\n[t]({forged})\n"),
+        ),
+    );
+    let out = site.build(&[]);
+    // The forged target is a relative link to a file that does not exist.
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("2025-03-12-kata.md:8:"), "{err}");
+    site.write(
+        SESSION,
+        &session(
+            "",
+            &format!("\nKeep {forged} this and [tdd](../../patterns/tdd.md).\n"),
+        ),
+    );
+    builds_clean(&site);
+    let page = site.read_out("sessions/2025-03-12-kata/index.html");
+    assert!(page.contains("Keep 0 this and"), "{page}");
+    assert_eq!(page.matches("href=\"/patterns/tdd/\"").count(), 1, "{page}");
+}
+
 // ---- 3. Heading ids, fence classes and other attributes ----
 
 #[rstest]
