@@ -1581,6 +1581,15 @@ fn push_unique<T: PartialEq>(v: &mut Vec<T>, x: T) {
 /// A front-matter value that becomes an `href`, checked with the one
 /// scheme rule Markdown links follow (`escape::check_url_scheme`):
 /// `None`, with an error at the value, when it could run code.
+/// A channel may be words (`Zoom`, `Room 4: north wing`) as well as a URL;
+/// words are shown as text and never linked (`view.rs` links only
+/// `http(s)://` values), so only a value without spaces inside is held to
+/// the URL rule. A tab or newline inside still counts as a URL: browsers
+/// strip them from URLs.
+fn is_channel_text(value: &str) -> bool {
+    value.trim().contains(' ')
+}
+
 fn checked_url<M>(
     errors: &mut Vec<Diagnostic>,
     doc: &Doc<M>,
@@ -1588,6 +1597,9 @@ fn checked_url<M>(
     value: Option<&str>,
 ) -> Option<String> {
     let value = value?;
+    if key == "channel" && is_channel_text(value) {
+        return Some(value.to_string());
+    }
     match crate::escape::check_url_scheme(value) {
         Ok(()) => Some(value.to_string()),
         Err(scheme) => {
@@ -1612,6 +1624,9 @@ fn checked_entry_url(
     value: Option<&str>,
 ) -> Option<String> {
     let value = value?;
+    if is_channel_text(value) {
+        return Some(value.to_string());
+    }
     match crate::escape::check_url_scheme(value) {
         Ok(()) => Some(value.to_string()),
         Err(scheme) => {

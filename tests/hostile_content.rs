@@ -214,6 +214,17 @@ fn script_urls_in_other_front_matter_are_refused(
     fails_at(&site, name, line, &format!("`{key}` holds a"));
 }
 
+#[rstest]
+#[case("Zoom")]
+#[case("\"Zoom: 123 456\"")]
+#[case("\"Room 4: north wing\"")]
+#[case("\"#crafting-leadership\"")]
+fn channels_in_words_stay_text(#[case] channel: &str) {
+    let site = Fixture::new();
+    site.write(SESSION, &session(&format!("channel: {channel}\n"), ""));
+    builds_clean(&site);
+}
+
 #[test]
 fn safe_front_matter_urls_stay_links() {
     let site = Fixture::new();
