@@ -88,6 +88,32 @@ fn join_stylesheet(files: &mut std::collections::BTreeMap<String, Cow<'static, [
     }
 }
 
+/// The output paths of the theme's assets (`assets/fireside.css`, ...,
+/// and the highlighting stylesheet), without reading them: what a file
+/// under `content/` must not replace.
+pub fn theme_asset_outputs(config: &Config) -> Vec<String> {
+    let mut names: Vec<String> = DefaultTheme::iter()
+        .filter_map(|name| Some(format!("assets/{}", name.strip_prefix("static/")?)))
+        .collect();
+    // The stylesheet parts are published joined, as one file.
+    names.push(format!("assets/{STYLESHEET}"));
+    names.push("assets/highlight.css".into());
+    if let ThemeSource::Folder(dir) = &config.theme {
+        let static_dir = dir.join("static");
+        for entry in walkdir::WalkDir::new(&static_dir).into_iter().flatten() {
+            if entry.file_type().is_file()
+                && let Ok(rel) = entry.path().strip_prefix(&static_dir)
+            {
+                names.push(format!(
+                    "assets/{}",
+                    rel.to_string_lossy().replace('\\', "/")
+                ));
+            }
+        }
+    }
+    names
+}
+
 /// Where each template came from, so errors name the file a user can open.
 pub struct Templates {
     pub tera: Tera,
@@ -106,6 +132,9 @@ impl Templates {
     ) -> Result<Templates, Vec<Diagnostic>> {
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+        // Every value a template writes goes through this one function, which
+        // also drops control characters (invalid in XML, and never text).
+        tera.set_escape_fn(crate::escape::tera_escape);
         register_helpers(&mut tera, config);
         let mut layers: std::collections::BTreeMap<String, (String, PathBuf)> =
             std::collections::BTreeMap::new();
