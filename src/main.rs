@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use fireside::diagnostic::Diagnostic;
 use fireside::pipeline::{self, BuildError, BuildOptions};
@@ -20,7 +20,8 @@ use fireside::serve::{self, ServeOptions};
 #[derive(Parser, Debug)]
 #[command(
     name = "fireside",
-    version,
+    // The package version and the commit (build.rs).
+    version = env!("FIRESIDE_VERSION"),
     about,
     long_about,
     propagate_version = true
@@ -122,6 +123,17 @@ enum Command {
         #[arg(long, value_name = "DIR", default_value = ".")]
         site: PathBuf,
     },
+    /// Print a completion script for SHELL to standard output.
+    ///
+    /// For example: `fireside completions bash > ~/.local/share/bash-completion/completions/fireside`,
+    /// `fireside completions zsh > ~/.zfunc/_fireside`, or
+    /// `fireside completions fish > ~/.config/fish/completions/fireside.fish`.
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to standard output: `fireside man > fireside.1`.
+    Man,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -229,6 +241,29 @@ fn main() -> ExitCode {
                 Err(e) => usage_error(&e),
             }
         }
+        Command::Completions { shell } => print_generated(|out| {
+            clap_complete::generate(shell, &mut Cli::command(), "fireside", out);
+            Ok(())
+        }),
+        Command::Man => print_generated(|out| clap_mangen::Man::new(Cli::command()).render(out)),
+    }
+}
+
+/// Writes generated text (completions, the man page) to stdout. Generated
+/// into memory first: the generators panic on a write error, and a closed
+/// pipe (`fireside man | head`) is not a reason to panic.
+fn print_generated(generate: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> ExitCode {
+    use std::io::Write;
+    let mut text = Vec::new();
+    let written = generate(&mut text).and_then(|()| {
+        let mut out = std::io::stdout().lock();
+        out.write_all(&text)?;
+        out.flush()
+    });
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => usage_error(&format!("cannot write to standard output: {e}")),
     }
 }
 
