@@ -135,7 +135,30 @@ impl StageClock {
 }
 
 /// The build's "now": explicit, else `SOURCE_DATE_EPOCH`, else the clock.
+///
+/// It must fall in the years content dates may (`meta::DATE_WINDOW`): the
+/// calendar and the insights count months from it, so a clock in year 9999
+/// is as costly as a session there.
 pub fn resolve_now(explicit: Option<Timestamp>) -> Result<Timestamp, Diagnostic> {
+    let now = clock_reading(explicit)?;
+    let date = now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
+    match crate::meta::check_date_window(date) {
+        Ok(_) => Ok(now),
+        Err(e) => {
+            let source = if explicit.is_some() {
+                "--now"
+            } else if std::env::var_os("SOURCE_DATE_EPOCH").is_some() {
+                "SOURCE_DATE_EPOCH"
+            } else {
+                "the system clock"
+            };
+            Err(Diagnostic::error(format!("the build clock ({source}) is out of range: {e}"))
+                .hint("give a time such as --now 2025-03-12T10:00:00Z"))
+        }
+    }
+}
+
+fn clock_reading(explicit: Option<Timestamp>) -> Result<Timestamp, Diagnostic> {
     if let Some(t) = explicit {
         return Ok(t);
     }
