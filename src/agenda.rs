@@ -164,14 +164,8 @@ pub fn parse_agenda_file(
         }
         parse_csv(file, text, cx.date_order)
     } else {
-        front_matter::check_yaml_limits(
-            text,
-            1,
-            text,
-            &file.path,
-            front_matter::MAX_AGENDA_BYTES,
-        )
-        .map_err(|d| vec![d])?;
+        front_matter::check_yaml_limits(text, 1, text, &file.path, front_matter::MAX_AGENDA_BYTES)
+            .map_err(|d| vec![d])?;
         let meta: AgendaMeta = serde_yaml::from_str(text).map_err(|e| {
             vec![front_matter::yaml_error(
                 &e,
@@ -193,15 +187,14 @@ pub fn parse_agenda_markdown(
     split: &Split<'_>,
     cx: &ParseContext<'_>,
 ) -> Result<AgendaDoc, Vec<Diagnostic>> {
-    let meta: AgendaMeta =
-        front_matter::parse_yaml_within(
-            split,
-            text,
-            &file.path,
-            AGENDA_KEYS,
-            front_matter::MAX_AGENDA_BYTES,
-        )
-        .map_err(|d| vec![d])?;
+    let meta: AgendaMeta = front_matter::parse_yaml_within(
+        split,
+        text,
+        &file.path,
+        AGENDA_KEYS,
+        front_matter::MAX_AGENDA_BYTES,
+    )
+    .map_err(|d| vec![d])?;
     let body = markdown::render(
         split.body,
         split.body_first_line,

@@ -457,6 +457,42 @@ mod tests {
         assert_eq!(s.body_first_line, body_line);
     }
 
+    #[rstest]
+    #[case::flat("title: A\ntags: [a, b]\nextra: {k: [1, 2]}\n", None)]
+    #[case::flow(&format!("a: {}", "[".repeat(100)), Some((1, 67)))]
+    #[case::braces(&format!("a: {}", "{x: ".repeat(100)), Some((1, 0)))]
+    #[case::block(&(0..100).map(|i| format!("{}k{i}:\n", " ".repeat(i))).collect::<String>(), Some((65, 65)))]
+    #[case::dashes(&format!("a:\n{}x\n", "- ".repeat(100)), Some((2, 0)))]
+    #[case::closers_in_quotes_do_not_count(&format!("a: {}\n", "[ ']]]', ".repeat(100)), Some((1, 0)))]
+    #[case::closers_in_comments_do_not_count(&format!("a: {}\n", "[ # ]]\n".repeat(100)), Some((0, 0)))]
+    #[case::brackets_in_text_are_fine("title: \"[[[x]]] and {y}\"\n", None)]
+    fn bounds_yaml_nesting(#[case] yaml: &str, #[case] at: Option<(usize, usize)>) {
+        let result = check_yaml_limits(yaml, 1, yaml, Path::new("a.md"), MAX_FRONT_MATTER_BYTES);
+        match at {
+            None => assert!(result.is_ok(), "{result:?}"),
+            Some((line, column)) => {
+                let d = result.unwrap_err();
+                assert!(d.message.contains("nests more than 64"), "{}", d.message);
+                // 0 stands for "somewhere": only the line or nothing is pinned.
+                if line > 0 {
+                    assert_eq!(d.line, line);
+                }
+                if column > 0 {
+                    assert_eq!(d.column, column);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bounds_yaml_size() {
+        let yaml = "a: b\n".repeat(MAX_FRONT_MATTER_BYTES / 5 + 1);
+        let d = check_yaml_limits(&yaml, 2, &yaml, Path::new("a.md"), MAX_FRONT_MATTER_BYTES)
+            .unwrap_err();
+        assert!(d.message.contains("too large"), "{}", d.message);
+        assert_eq!(d.line, 2);
+    }
+
     #[test]
     fn unclosed_front_matter_is_an_error_at_line_one() {
         let d = split("---\ntitle: A\nbody", Path::new("a.md")).unwrap_err();

@@ -569,6 +569,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn dates_outside_the_window_are_refused() {
+        assert!(parse_iso_date("1970-01-01").is_ok());
+        assert!(parse_iso_date("2100-12-31").is_ok());
+        for (date, side) in [
+            ("1969-12-31", "before"),
+            ("0001-01-01", "before"),
+            ("2101-01-01", "after"),
+            ("9999-12-31", "after"),
+        ] {
+            let e = parse_iso_date(date).unwrap_err();
+            assert!(e.contains(side) && e.contains("1970-2100"), "{e}");
+        }
+    }
+
+    #[test]
     fn dates_are_checked() {
         assert!(parse_iso_date("2024-12-04").is_ok());
         assert_eq!(
