@@ -750,23 +750,14 @@ fn split_fragment(dest: &str) -> (String, Option<String>) {
     }
 }
 
+/// Decodes `%XX` escapes in a link's path or fragment so that it matches the
+/// file or heading it names. Escapes that do not form UTF-8 leave the text as
+/// written (the link check then reports it as it stands in the file).
 fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .map(|decoded| decoded.into_owned())
+        .unwrap_or_else(|_| s.to_string())
 }
 
 /// Escapes text for an HTML attribute value (control characters dropped).
