@@ -78,6 +78,16 @@ impl Diagnostic {
         self
     }
 
+    /// Like [`Diagnostic::at`], finding the line through `lines`, built once
+    /// per file: a file with thousands of diagnostics (20,000 broken links)
+    /// would otherwise be scanned from the top for each one.
+    pub fn at_indexed(mut self, lines: &LineIndex<'_>, line: usize, column: usize) -> Self {
+        self.line = line;
+        self.column = column.max(1);
+        self.source_line = lines.line(line).map(str::to_string);
+        self
+    }
+
     pub fn at_line_only(mut self, line: usize, column: usize) -> Self {
         self.line = line;
         self.column = column;
@@ -201,6 +211,42 @@ impl Diagnostic {
 /// separators and bidirectional overrides become visible escapes (`\n`,
 /// `\u{1b}`, `\u{202e}`). Tabs stay: they can neither break a line nor
 /// start an escape sequence.
+/// The start of every line of one file, made once, so that quoting line `n`
+/// is a binary search away instead of a scan from the top of the file.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    /// Byte offset of the first character of each line.
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { text, starts }
+    }
+
+    /// Line `n` (1-based) without its line ending, as `str::lines` gives it.
+    pub fn line(&self, n: usize) -> Option<&'a str> {
+        let start = *self.starts.get(n.checked_sub(1)?)?;
+        if start == self.text.len() {
+            // After a final newline (or in an empty file) there is no line.
+            return None;
+        }
+        let end = self.starts.get(n).map_or(self.text.len(), |&e| e - 1);
+        Some(self.text[start..end].trim_end_matches('\r'))
+    }
+
+    /// The 1-based line and column (in characters) of byte `offset`.
+    pub fn position(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let i = self.starts.partition_point(|&s| s <= offset) - 1;
+        let column = self.text[self.starts[i]..offset].chars().count() + 1;
+        (i + 1, column)
+    }
+}
+
 pub fn printable(s: &str) -> Cow<'_, str> {
     escape_controls(s, false)
 }
@@ -295,6 +341,32 @@ pub fn did_you_mean<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The index must quote exactly the line `str::lines` would.
+    #[rstest::rstest]
+    #[case("")]
+    #[case("one")]
+    #[case("one\n")]
+    #[case("one\ntwo")]
+    #[case("one\r\ntwo\r\n\n")]
+    #[case("\n\nthree\n")]
+    #[case("é\nß\n")]
+    fn line_index_quotes_the_lines_str_lines_gives(#[case] text: &str) {
+        let index = LineIndex::new(text);
+        for n in 1..=text.lines().count() + 2 {
+            let expected = text.lines().nth(n - 1).map(|l| l.trim_end_matches('\r'));
+            assert_eq!(index.line(n), expected, "line {n} of {text:?}");
+        }
+        assert_eq!(index.line(0), None);
+    }
+
+    #[test]
+    fn line_index_positions_count_characters() {
+        let index = LineIndex::new("ab\néé x\n");
+        assert_eq!(index.position(0), (1, 1));
+        assert_eq!(index.position(3), (2, 1));
+        assert_eq!(index.position(8), (2, 4));
+    }
 
     #[test]
     fn renders_location_caret_and_hint() {

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use crate::agenda::{AgendaDoc, AgendaEntry, title_from_file};
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::diagnostic::{Diagnostic, LineIndex, did_you_mean};
 use crate::load::CopiedFile;
 use crate::markdown::{LinkTarget, PLACEHOLDER, Rendered};
 use crate::meta::{self, SessionMeta, Status, TimeRange};
@@ -793,12 +793,7 @@ impl<'d> Resolver<'d> {
         check_names(&mut self.errors, &tag_names, "tag", |v, msg| {
             doc.error_at_value("tags", v, msg)
         });
-        let tags = dedup(
-            tag_names
-                .iter()
-                .filter_map(|t| self.tag(t))
-                .collect(),
-        );
+        let tags = dedup(tag_names.iter().filter_map(|t| self.tag(t)).collect());
         let status = status_given
             .or_else(|| entry.and_then(|(_, e)| e.status))
             .unwrap_or_else(|| self.default_status(date, start.as_ref(), end.as_ref(), &zone));
@@ -1185,6 +1180,7 @@ impl<'d> Resolver<'d> {
                 let mut urls = Vec::with_capacity(rendered.links.len());
                 let mut targets = Vec::new();
                 let mut errors = Vec::new();
+                let lines = LineIndex::new(text);
                 for link in &rendered.links {
                     match this.resolve_link(item, content_path, &link.target, &wiki) {
                         Ok((url, target)) => {
@@ -1199,7 +1195,7 @@ impl<'d> Resolver<'d> {
                             errors.push(
                                 Diagnostic::error(message)
                                     .in_file(file)
-                                    .at(text, link.line, link.column)
+                                    .at_indexed(&lines, link.line, link.column)
                                     .underline(link.written.chars().count().max(1))
                                     .hint(hint),
                             );
