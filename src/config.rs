@@ -32,19 +32,10 @@ struct SiteFile {
     extra: serde_json::Value,
 }
 
-const SITE_KEYS: &[&str] = &[
-    "title",
-    "base_url",
-    "language",
-    "timezone",
-    "description",
-    "theme",
-    "markdown",
-    "calendar",
-    "search",
-    "date_order",
-    "extra",
-];
+/// Every key site.yaml accepts, read from [`SiteFile`] itself.
+pub fn site_keys() -> &'static [&'static str] {
+    crate::meta::field_names::<SiteFile>()
+}
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -174,7 +165,7 @@ impl Config {
                 front_matter::MAX_SITE_YAML_BYTES,
             )?;
             serde_yaml::from_str(&text)
-                .map_err(|e| front_matter::yaml_error(&e, &text, 1, &text, &rel, SITE_KEYS))?
+                .map_err(|e| front_matter::yaml_error(&e, &text, 1, &text, &rel, site_keys()))?
         };
         let base_url_raw = base_url_override
             .map(str::to_string)

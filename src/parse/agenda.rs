@@ -92,19 +92,10 @@ struct AgendaMeta {
     extra: serde_json::Value,
 }
 
-const AGENDA_KEYS: &[&str] = &[
-    "title",
-    "community",
-    "timezone",
-    "description",
-    "date_order",
-    "defaults",
-    "sessions",
-    "slug",
-    "draft",
-    "kind",
-    "extra",
-];
+/// Every key an agenda accepts, read from [`AgendaMeta`] itself.
+pub fn agenda_keys() -> &'static [&'static str] {
+    crate::meta::field_names::<AgendaMeta>()
+}
 
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -172,7 +163,7 @@ pub fn parse_agenda_file(
                 1,
                 text,
                 &file.path,
-                AGENDA_KEYS,
+                agenda_keys(),
             )]
         })?;
         from_meta(file, text, meta, 1, None, cx.date_order)
@@ -190,7 +181,7 @@ pub fn parse_agenda_markdown(
         split,
         text,
         &file.path,
-        AGENDA_KEYS,
+        agenda_keys(),
         front_matter::MAX_AGENDA_BYTES,
     )
     .map_err(|d| vec![d])?;

@@ -318,11 +318,16 @@ pub fn yaml_error(
     }
     let mut diag = Diagnostic::error(message.clone()).in_file(file);
     if let Some(key) = between(&message, "unknown field `", "`") {
-        let hint = match did_you_mean(key, known_keys.iter().copied()) {
+        let suggested: Vec<&str> = known_keys
+            .iter()
+            .copied()
+            .filter(|k| !crate::meta::SHORTHAND_KEYS.contains(k))
+            .collect();
+        let hint = match did_you_mean(key, suggested.iter().copied()) {
             Some(best) => format!("did you mean `{best}`? (custom data goes under `extra:`)"),
             None => format!(
                 "known keys are: {}; custom data goes under `extra:`",
-                known_keys.join(", ")
+                suggested.join(", ")
             ),
         };
         let key_len = key.chars().count();

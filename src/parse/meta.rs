@@ -12,6 +12,80 @@ use jiff::civil::{Date, Time};
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 
+/// The keys a front-matter struct accepts, read from serde's derive: it passes
+/// the struct's field names (after renames) to `deserialize_struct`, so a
+/// deserializer that records them and stops gives the key list without a
+/// second, hand-written one that can drift from the struct (as `SITE_KEYS`
+/// did, lacking `formats`). Unknown-key suggestions, the README key tables'
+/// test and (later) JSON Schemas all read this one list.
+pub fn field_names<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
+    match T::deserialize(FieldNames) {
+        Err(FieldNamesError(Some(fields))) => fields,
+        // Only a struct (not a map, not a newtype) has a fixed key list.
+        _ => &[],
+    }
+}
+
+/// Keys accepted but not offered as suggestions: singular shorthands of a
+/// list key (`facilitator` for `facilitators`), which is the one to learn.
+pub const SHORTHAND_KEYS: &[&str] = &["facilitator"];
+
+/// A deserializer with no data: it answers `deserialize_struct` with the
+/// field list it is given, and everything else with an error.
+struct FieldNames;
+
+#[derive(Debug)]
+struct FieldNamesError(Option<&'static [&'static str]>);
+
+impl fmt::Display for FieldNamesError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("only the field names of a struct are read")
+    }
+}
+
+impl std::error::Error for FieldNamesError {}
+
+impl de::Error for FieldNamesError {
+    fn custom<T: fmt::Display>(_: T) -> Self {
+        FieldNamesError(None)
+    }
+}
+
+impl<'de> Deserializer<'de> for FieldNames {
+    type Error = FieldNamesError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+        Err(FieldNamesError(None))
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        fields: &'static [&'static str],
+        _: V,
+    ) -> Result<V::Value, Self::Error> {
+        Err(FieldNamesError(Some(fields)))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map enum identifier ignored_any
+    }
+}
+
+/// Gives a front-matter struct its `keys()`, from [`field_names`].
+macro_rules! keys_from_fields {
+    ($t:ty) => {
+        impl $t {
+            /// Every key this front matter accepts, in the struct's order.
+            pub fn keys() -> &'static [&'static str] {
+                field_names::<$t>()
+            }
+        }
+    };
+}
+
 /// The kinds of content a site holds. The folder decides the kind of a file,
 /// and `kind:` in its front matter overrides it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
@@ -393,33 +467,7 @@ pub struct SessionMeta {
     pub extra: serde_json::Value,
 }
 
-impl SessionMeta {
-    /// Keys offered as suggestions (`facilitator`, the singular shorthand, is
-    /// accepted but not suggested: `facilitators` is the one to learn).
-    pub const KEYS: &[&str] = &[
-        "title",
-        "date",
-        "time",
-        "start",
-        "end",
-        "timezone",
-        "facilitators",
-        "community",
-        "format",
-        "channel",
-        "tools",
-        "objective",
-        "tags",
-        "patterns",
-        "status",
-        "resources",
-        "draft",
-        "slug",
-        "aliases",
-        "kind",
-        "extra",
-    ];
-}
+keys_from_fields!(SessionMeta);
 
 /// Pattern front matter (`content/patterns/`).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -442,12 +490,7 @@ pub struct PatternMeta {
     pub extra: serde_json::Value,
 }
 
-impl PatternMeta {
-    pub const KEYS: &[&str] = &[
-        "title", "summary", "tags", "maturity", "aliases", "related", "draft", "slug", "kind",
-        "extra",
-    ];
-}
+keys_from_fields!(PatternMeta);
 
 /// Community front matter (`content/communities/`).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -470,21 +513,7 @@ pub struct CommunityMeta {
     pub extra: serde_json::Value,
 }
 
-impl CommunityMeta {
-    pub const KEYS: &[&str] = &[
-        "title",
-        "purpose",
-        "coordinators",
-        "channel",
-        "timezone",
-        "color",
-        "aliases",
-        "draft",
-        "slug",
-        "kind",
-        "extra",
-    ];
-}
+keys_from_fields!(CommunityMeta);
 
 /// Person front matter (`content/people/`).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -504,11 +533,7 @@ pub struct PersonMeta {
     pub extra: serde_json::Value,
 }
 
-impl PersonMeta {
-    pub const KEYS: &[&str] = &[
-        "title", "role", "aliases", "links", "draft", "slug", "kind", "extra",
-    ];
-}
+keys_from_fields!(PersonMeta);
 
 /// Plain page front matter (anything else under `content/`).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -532,19 +557,7 @@ pub struct PageMeta {
     pub extra: serde_json::Value,
 }
 
-impl PageMeta {
-    pub const KEYS: &[&str] = &[
-        "title",
-        "description",
-        "menu",
-        "weight",
-        "aliases",
-        "draft",
-        "slug",
-        "kind",
-        "extra",
-    ];
-}
+keys_from_fields!(PageMeta);
 
 /// A CSS colour: `#rgb`/`#rrggbb`. Anything else would be a way to inject CSS.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -181,7 +181,7 @@ pub fn parse_file(file: &SourceFile, cx: &ParseContext<'_>) -> Result<Parsed, Ve
             &text,
             &split,
             cx,
-            SessionMeta::KEYS,
+            SessionMeta::keys(),
             |m: &SessionMeta| m.draft,
         )?),
         Kind::Pattern => Parsed::Pattern(doc(
@@ -189,7 +189,7 @@ pub fn parse_file(file: &SourceFile, cx: &ParseContext<'_>) -> Result<Parsed, Ve
             &text,
             &split,
             cx,
-            PatternMeta::KEYS,
+            PatternMeta::keys(),
             |m: &PatternMeta| m.draft,
         )?),
         Kind::Community => Parsed::Community(doc(
@@ -197,7 +197,7 @@ pub fn parse_file(file: &SourceFile, cx: &ParseContext<'_>) -> Result<Parsed, Ve
             &text,
             &split,
             cx,
-            CommunityMeta::KEYS,
+            CommunityMeta::keys(),
             |m: &CommunityMeta| m.draft,
         )?),
         Kind::Person => Parsed::Person(doc(
@@ -205,7 +205,7 @@ pub fn parse_file(file: &SourceFile, cx: &ParseContext<'_>) -> Result<Parsed, Ve
             &text,
             &split,
             cx,
-            PersonMeta::KEYS,
+            PersonMeta::keys(),
             |m: &PersonMeta| m.draft,
         )?),
         Kind::Page => Parsed::Page(doc(
@@ -213,7 +213,7 @@ pub fn parse_file(file: &SourceFile, cx: &ParseContext<'_>) -> Result<Parsed, Ve
             &text,
             &split,
             cx,
-            PageMeta::KEYS,
+            PageMeta::keys(),
             |m: &PageMeta| m.draft,
         )?),
         Kind::Agenda => Parsed::Agenda(agenda::parse_agenda_markdown(file, &text, &split, cx)?),
