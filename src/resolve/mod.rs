@@ -23,6 +23,11 @@ use crate::parse::{Doc, Parsed};
 use crate::site::*;
 use crate::slug::slugify;
 
+mod registry;
+pub mod sessions;
+
+use registry::Registry;
+
 /// Everything the resolve stage needs. Documents are borrowed: a long-lived
 /// build (`fireside serve`) keeps them between builds and resolves again.
 pub struct ResolveInput<'a> {
@@ -78,9 +83,9 @@ struct Resolver<'d> {
     site: Site,
     errors: Vec<Diagnostic>,
     /// Normalised name keys (slugs of names and aliases) to people.
-    people_by_key: HashMap<String, PersonId>,
-    communities_by_key: HashMap<String, CommunityId>,
-    patterns_by_key: HashMap<String, PatternId>,
+    people_by_key: Registry<PersonId>,
+    communities_by_key: Registry<CommunityId>,
+    patterns_by_key: Registry<PatternId>,
     /// Content paths (`patterns/tdd.md`) to the item each file became.
     by_content_path: HashMap<PathBuf, ItemRef>,
     /// Anchors of each item's body, for `#fragment` checks (borrowed from
@@ -115,9 +120,9 @@ impl<'d> Resolver<'d> {
                 static_files: Vec::new(),
             },
             errors: Vec::new(),
-            people_by_key: HashMap::new(),
-            communities_by_key: HashMap::new(),
-            patterns_by_key: HashMap::new(),
+            people_by_key: Registry::default(),
+            communities_by_key: Registry::default(),
+            patterns_by_key: Registry::default(),
             by_content_path: HashMap::new(),
             anchors: HashMap::new(),
             assets: HashSet::new(),
@@ -183,9 +188,16 @@ impl<'d> Resolver<'d> {
                 continue;
             }
             let id = self.site.communities.next_key();
-            for key in name_keys(&slug, &doc.meta.title, &doc.meta.aliases.0) {
-                self.communities_by_key.entry(key).or_insert(id);
-            }
+            self.communities_by_key.claim_all(
+                &mut self.errors,
+                doc,
+                id,
+                "community",
+                &slug,
+                doc.meta.slug.is_some(),
+                &doc.meta.title,
+                &doc.meta.aliases.0,
+            );
             self.by_content_path
                 .insert(doc.content_path.clone(), ItemRef::Community(id));
             self.site.communities.push(Community {
@@ -220,25 +232,16 @@ impl<'d> Resolver<'d> {
                 continue;
             }
             let id = self.site.people.next_key();
-            for key in name_keys(&slug, &doc.meta.title, &doc.meta.aliases.0) {
-                if let Some(&other) = self.people_by_key.get(&key)
-                    && other != id
-                {
-                    let other_file = self.site.people[other].source.clone().unwrap_or_default();
-                    self.errors.push(
-                        doc.error_at_key(
-                            "aliases",
-                            format!(
-                                "the name `{key}` also belongs to {}",
-                                crate::diagnostic::display_path(&other_file)
-                            ),
-                        )
-                        .hint("a name or alias may belong to one person only"),
-                    );
-                    continue;
-                }
-                self.people_by_key.insert(key, id);
-            }
+            self.people_by_key.claim_all(
+                &mut self.errors,
+                doc,
+                id,
+                "person",
+                &slug,
+                doc.meta.slug.is_some(),
+                &doc.meta.title,
+                &doc.meta.aliases.0,
+            );
             self.by_content_path
                 .insert(doc.content_path.clone(), ItemRef::Person(id));
             self.site.people.push(Person {
@@ -273,11 +276,13 @@ impl<'d> Resolver<'d> {
         if key.is_empty() {
             return None;
         }
-        if let Some(&id) = self.people_by_key.get(&key) {
+        if let Some(id) = self.people_by_key.get(&key) {
             return Some(id);
         }
         let id = self.site.people.next_key();
-        self.people_by_key.insert(key.clone(), id);
+        // A person without a profile has no file; the name is new, so the
+        // claim cannot collide.
+        let _ = self.people_by_key.claim(key.clone(), id, Path::new(""));
         self.site.people.push(Person {
             path: format!("facilitators/{key}/"),
             slug: key,
@@ -302,9 +307,16 @@ impl<'d> Resolver<'d> {
                 continue;
             }
             let id = self.site.patterns.next_key();
-            for key in name_keys(&slug, &doc.meta.title, &doc.meta.aliases.0) {
-                self.patterns_by_key.entry(key).or_insert(id);
-            }
+            self.patterns_by_key.claim_all(
+                &mut self.errors,
+                doc,
+                id,
+                "pattern",
+                &slug,
+                doc.meta.slug.is_some(),
+                &doc.meta.title,
+                &doc.meta.aliases.0,
+            );
             self.by_content_path
                 .insert(doc.content_path.clone(), ItemRef::Pattern(id));
             self.site.patterns.push(Pattern {
@@ -418,7 +430,7 @@ impl<'d> Resolver<'d> {
     }
 
     fn community_named(&self, name: &str) -> Option<CommunityId> {
-        self.communities_by_key.get(&slugify(name)).copied()
+        self.communities_by_key.get(&slugify(name))
     }
 
     fn unknown_community_hint(&self, name: &str) -> String {
@@ -499,93 +511,6 @@ impl<'d> Resolver<'d> {
         )
     }
 
-    fn add_sessions(&mut self, docs: &[&Doc<SessionMeta>], agendas: &[&AgendaDoc]) {
-        // Agenda entries first, keyed by (date, title slug), so write-ups can merge.
-        let mut planned: HashMap<(Date, String), (usize, usize)> = HashMap::new();
-        let agenda_index: HashMap<PathBuf, AgendaId> = self
-            .site
-            .agendas
-            .iter_enumerated()
-            .map(|(i, a)| (a.source.clone(), i))
-            .collect();
-        for (agenda_pos, doc) in agendas.iter().enumerate() {
-            if !agenda_index.contains_key(&doc.file) {
-                continue;
-            }
-            for (entry_index, entry) in doc.entries.iter().enumerate() {
-                let Some(date) = entry.date else { continue };
-                let key = (date, slugify(&entry.title));
-                if let Some(&(other_agenda, other_entry)) = planned.get(&key) {
-                    let other = &agendas[other_agenda];
-                    self.errors.push(
-                        Diagnostic::error(format!(
-                            "`{}` on {date} is planned twice (also in {} at line {})",
-                            entry.title,
-                            crate::diagnostic::display_path(&other.file),
-                            other.entries[other_entry].line
-                        ))
-                        .in_file(&doc.file)
-                        .at(&doc.text, entry.line, 1)
-                        .hint("remove one of the two entries"),
-                    );
-                    continue;
-                }
-                planned.insert(key, (agenda_pos, entry_index));
-            }
-        }
-        let mut merged: HashSet<(usize, usize)> = HashSet::new();
-        for doc in docs {
-            let date = doc.meta.date.map(|d| d.0);
-            let entry = date
-                .and_then(|d| planned.get(&(d, slugify(&doc.meta.title))))
-                .copied();
-            if let Some(e) = entry {
-                merged.insert(e);
-            }
-            let entry_ref = entry.map(|(a, e)| (agendas[a], &agendas[a].entries[e]));
-            self.add_session_from_doc(doc, entry_ref, &agenda_index);
-        }
-        for (a, doc) in agendas.iter().enumerate() {
-            for (e, entry) in doc.entries.iter().enumerate() {
-                if merged.contains(&(a, e)) {
-                    continue;
-                }
-                // A dated entry that lost to an earlier duplicate was reported above.
-                let is_canonical = entry
-                    .date
-                    .is_none_or(|d| planned.get(&(d, slugify(&entry.title))) == Some(&(a, e)));
-                if is_canonical {
-                    self.add_session_from_agenda(doc, entry, &agenda_index);
-                }
-            }
-        }
-        // Stable order: by date and time, undated (proposed) last, then slug.
-        let mut order: Vec<SessionId> = self.site.sessions.keys().collect();
-        order.sort_by(|&a, &b| {
-            let (sa, sb) = (&self.site.sessions[a], &self.site.sessions[b]);
-            (sa.date.is_none(), sa.sort_key()).cmp(&(sb.date.is_none(), sb.sort_key()))
-        });
-        let mut sessions: TiVec<SessionId, Option<Session>> =
-            std::mem::take(&mut self.site.sessions)
-                .into_iter()
-                .map(Some)
-                .collect();
-        self.site.sessions = order
-            .iter()
-            .map(|&i| sessions[i].take().expect("each once"))
-            .collect();
-        let new_index: HashMap<SessionId, SessionId> = order
-            .iter()
-            .enumerate()
-            .map(|(new, &old)| (old, SessionId::from(new)))
-            .collect();
-        for r in self.by_content_path.values_mut() {
-            if let ItemRef::Session(i) = r {
-                *i = new_index[i];
-            }
-        }
-    }
-
     /// The session's slug; `None`, with an error, when its `slug:` or file
     /// name has nothing to make one from (it would be `/sessions/` itself).
     fn session_slug(&mut self, doc: &Doc<SessionMeta>, date: Option<Date>) -> Option<String> {
@@ -634,354 +559,6 @@ impl<'d> Resolver<'d> {
             .map(str::to_string)
             .or_else(|| community.and_then(|c| self.site.communities[c].timezone.clone()))
             .unwrap_or_else(|| self.site.config.timezone.clone())
-    }
-
-    fn add_session_from_doc(
-        &mut self,
-        doc: &Doc<SessionMeta>,
-        entry: Option<(&AgendaDoc, &AgendaEntry)>,
-        agenda_index: &HashMap<PathBuf, AgendaId>,
-    ) {
-        let m = &doc.meta;
-        let date = m.date.map(|d| d.0);
-        let status_given = m.status;
-        if date.is_none() && status_given != Some(Status::Proposed) {
-            self.errors.push(
-                doc.error_at_key("title", "missing required key `date`")
-                    .hint("add `date: YYYY-MM-DD`, or `status: proposed` for a session idea without a date"),
-            );
-            return;
-        }
-        let Some(slug) = self.session_slug(doc, date) else {
-            return;
-        };
-        if let Some(first) = self.session_slugs.get(&slug) {
-            self.errors.push(
-                Diagnostic::error(format!(
-                    "duplicate session slug `{slug}`: also used by {first}"
-                ))
-                .in_file(&doc.file)
-                .hint(
-                    "two sessions on one day need different titles or file names, or set `slug:`",
-                ),
-            );
-            return;
-        }
-        self.session_slugs
-            .insert(slug.clone(), crate::diagnostic::display_path(&doc.file));
-
-        // The community: front matter, else the agenda, else the folder.
-        let community = match &m.community {
-            Some(name) => match self.community_named(name) {
-                Some(c) => Some(c),
-                None => {
-                    let hint = self.unknown_community_hint(name);
-                    self.errors.push(
-                        doc.error_at_value(
-                            "community",
-                            name,
-                            format!("unknown community `{name}`"),
-                        )
-                        .hint(hint),
-                    );
-                    None
-                }
-            },
-            None => entry
-                .and_then(|(a, e)| e.community.as_deref().or(a.community.as_deref()))
-                .and_then(|n| self.community_named(n))
-                .or_else(|| {
-                    folder_community(&doc.content_path).and_then(|n| self.community_named(&n))
-                }),
-        };
-        let time = match (m.time, m.start, m.end) {
-            (Some(t), _, _) => Some(t),
-            (None, Some(s), end) => {
-                if let Some(e) = end
-                    && e.0 <= s.0
-                {
-                    self.errors.push(
-                        doc.error_at_key("end", "the session ends before it starts")
-                            .hint("check `start:` and `end:`"),
-                    );
-                }
-                Some(TimeRange {
-                    start: s.0,
-                    end: end.map(|e| e.0),
-                })
-            }
-            (None, None, _) => entry.and_then(|(_, e)| e.time),
-        };
-        let agenda_zone =
-            entry.and_then(|(a, e)| e.timezone.clone().or_else(|| a.timezone.clone()));
-        let zone = self.zone_for(
-            m.timezone.as_ref().map(|z| z.0.as_str()),
-            agenda_zone.as_deref(),
-            community,
-        );
-        let (start, end) = match self.instants(date, time, &zone) {
-            Ok(v) => v,
-            Err(msg) => {
-                let key = if m.time.is_some() {
-                    "time"
-                } else if m.start.is_some() {
-                    "start"
-                } else {
-                    "date"
-                };
-                self.errors.push(doc.error_at_key(key, msg).hint(
-                    "pick a time that exists on that day (clocks change for daylight saving)",
-                ));
-                (None, None)
-            }
-        };
-        let mut facilitators_names: Vec<String> = m.facilitators.0.clone();
-        if let Some(f) = &m.facilitator {
-            facilitators_names.extend(meta::split_list(f));
-        }
-        if facilitators_names.is_empty()
-            && let Some((_, e)) = entry
-        {
-            facilitators_names = e.facilitators.clone();
-        }
-        let key = if m.facilitator.is_some() && m.facilitators.0.is_empty() {
-            "facilitator"
-        } else {
-            "facilitators"
-        };
-        check_names(
-            &mut self.errors,
-            &facilitators_names,
-            "facilitator",
-            |v, msg| doc.error_at_value(key, v, msg),
-        );
-        let facilitators = self.people_list(&facilitators_names);
-        let mut patterns = Vec::new();
-        for p in &m.patterns.0 {
-            match self.patterns_by_key.get(&slugify(p)) {
-                Some(&id) => {
-                    if !patterns.contains(&id) {
-                        patterns.push(id)
-                    }
-                }
-                None => {
-                    let hint = self.unknown_pattern_hint(p);
-                    self.errors.push(
-                        doc.error_at_value("patterns", p, format!("unknown pattern `{p}`"))
-                            .hint(hint),
-                    );
-                }
-            }
-        }
-        let format_name = m
-            .format
-            .clone()
-            .or_else(|| entry.and_then(|(_, e)| e.format.clone()));
-        check_names(
-            &mut self.errors,
-            format_name.as_slice(),
-            "format",
-            |v, msg| doc.error_at_value("format", v, msg),
-        );
-        let format = format_name.as_deref().and_then(|f| self.format(f));
-        let mut tag_names = m.tags.0.clone();
-        if tag_names.is_empty()
-            && let Some((_, e)) = entry
-        {
-            tag_names = e.tags.clone();
-        }
-        check_names(&mut self.errors, &tag_names, "tag", |v, msg| {
-            doc.error_at_value("tags", v, msg)
-        });
-        let tags = dedup(tag_names.iter().filter_map(|t| self.tag(t)).collect());
-        let status = status_given
-            .or_else(|| entry.and_then(|(_, e)| e.status))
-            .unwrap_or_else(|| self.default_status(date, start.as_ref(), end.as_ref(), &zone));
-        let id = self.site.sessions.next_key();
-        self.by_content_path
-            .insert(doc.content_path.clone(), ItemRef::Session(id));
-        let agenda = entry.and_then(|(a, e)| agenda_index.get(&a.file).map(|&i| (i, e.number)));
-        let tools = if m.tools.0.is_empty() {
-            entry.map(|(_, e)| e.tools.clone()).unwrap_or_default()
-        } else {
-            m.tools.0.clone()
-        };
-        self.site.sessions.push(Session {
-            path: format!("sessions/{slug}/"),
-            slug,
-            title: m.title.clone(),
-            source: Some(doc.file.clone()),
-            date,
-            time,
-            zone,
-            start,
-            end,
-            facilitators,
-            community,
-            format,
-            channel: checked_url(&mut self.errors, doc, "channel", m.channel.as_deref())
-                .or_else(|| {
-                    entry.and_then(|(a, e)| {
-                        checked_entry_url(&mut self.errors, a, e, e.channel.as_deref())
-                    })
-                })
-                .or_else(|| community.and_then(|c| self.site.communities[c].channel.clone())),
-            tools,
-            objective: m
-                .objective
-                .clone()
-                .or_else(|| entry.and_then(|(_, e)| e.objective.clone())),
-            tags,
-            patterns,
-            status,
-            resources: m
-                .resources
-                .iter()
-                .filter_map(|(k, v)| {
-                    Some((
-                        k.clone(),
-                        checked_url(&mut self.errors, doc, "resources", Some(v))?,
-                    ))
-                })
-                .collect(),
-            aliases: m.aliases.0.clone(),
-            extra: m.extra.clone(),
-            body: Some(new_body()),
-            agenda,
-            referenced_by: Vec::new(),
-        });
-    }
-
-    fn add_session_from_agenda(
-        &mut self,
-        doc: &AgendaDoc,
-        e: &AgendaEntry,
-        agenda_index: &HashMap<PathBuf, AgendaId>,
-    ) {
-        let Some(&agenda_id) = agenda_index.get(&doc.file) else {
-            return;
-        };
-        let title_slug = slugify(&e.title);
-        if title_slug.is_empty() {
-            self.errors.push(
-                Diagnostic::error(format!(
-                    "cannot make a URL slug from the session title `{}`",
-                    e.title.escape_default()
-                ))
-                .in_file(&doc.file)
-                .at(&doc.text, e.line, 1)
-                .hint(EMPTY_NAME_HINT),
-            );
-            return;
-        }
-        let slug = match e.date {
-            Some(d) => format!("{d}-{title_slug}"),
-            None => title_slug,
-        };
-        if let Some(first) = self.session_slugs.get(&slug) {
-            self.errors.push(
-                Diagnostic::error(format!(
-                    "duplicate session slug `{slug}`: also used by {first}"
-                ))
-                .in_file(&doc.file)
-                .at(&doc.text, e.line, 1)
-                .hint("give one of the two sessions a different title"),
-            );
-            return;
-        }
-        self.session_slugs.insert(
-            slug.clone(),
-            format!(
-                "{} (line {})",
-                crate::diagnostic::display_path(&doc.file),
-                e.line
-            ),
-        );
-        let community = e
-            .community
-            .as_deref()
-            .and_then(|n| self.community_named(n))
-            .or(self.site.agendas[agenda_id].community);
-        if let Some(name) = &e.community
-            && self.community_named(name).is_none()
-        {
-            self.errors.push(
-                Diagnostic::error(format!("unknown community `{name}`"))
-                    .in_file(&doc.file)
-                    .at(&doc.text, e.line, 1)
-                    .hint(self.unknown_community_hint(name)),
-            );
-        }
-        let zone = self.zone_for(e.timezone.as_deref(), doc.timezone.as_deref(), community);
-        let (start, end) = match self.instants(e.date, e.time, &zone) {
-            Ok(v) => v,
-            Err(msg) => {
-                self.errors.push(
-                    Diagnostic::error(format!("{}: {msg}", e.label))
-                        .in_file(&doc.file)
-                        .at(&doc.text, e.time_at.0, e.time_at.1)
-                        .hint("pick a time that exists on that day (clocks change for daylight saving)"),
-                );
-                (None, None)
-            }
-        };
-        let at_entry = |_: &str, msg: String| {
-            Diagnostic::error(msg)
-                .in_file(&doc.file)
-                .at(&doc.text, e.line, 1)
-        };
-        check_names(&mut self.errors, &e.facilitators, "facilitator", at_entry);
-        check_names(&mut self.errors, e.format.as_slice(), "format", at_entry);
-        check_names(&mut self.errors, &e.tags, "tag", at_entry);
-        let facilitators = self.people_list(&e.facilitators);
-        let mut patterns = Vec::new();
-        for p in &e.patterns {
-            match self.patterns_by_key.get(&slugify(p)) {
-                Some(&id) => patterns.push(id),
-                None => {
-                    let hint = self.unknown_pattern_hint(p);
-                    self.errors.push(
-                        Diagnostic::error(format!("unknown pattern `{p}`"))
-                            .in_file(&doc.file)
-                            .at(&doc.text, e.line, 1)
-                            .hint(hint),
-                    );
-                }
-            }
-        }
-        let format = e.format.as_deref().and_then(|f| self.format(f));
-        let tags = dedup(e.tags.iter().filter_map(|t| self.tag(t)).collect());
-        let status = e
-            .status
-            .unwrap_or_else(|| self.default_status(e.date, start.as_ref(), end.as_ref(), &zone));
-        self.site.sessions.push(Session {
-            path: format!("sessions/{slug}/"),
-            slug,
-            title: e.title.clone(),
-            source: None,
-            date: e.date,
-            time: e.time,
-            zone,
-            start,
-            end,
-            facilitators,
-            community,
-            format,
-            channel: checked_entry_url(&mut self.errors, doc, e, e.channel.as_deref())
-                .clone()
-                .or_else(|| community.and_then(|c| self.site.communities[c].channel.clone())),
-            tools: e.tools.clone(),
-            objective: e.objective.clone(),
-            tags,
-            patterns,
-            status,
-            resources: Vec::new(),
-            aliases: Vec::new(),
-            extra: serde_json::Value::Null,
-            body: None,
-            agenda: Some((agenda_id, e.number)),
-            referenced_by: Vec::new(),
-        });
     }
 
     fn unknown_pattern_hint(&self, p: &str) -> String {
@@ -1074,7 +651,7 @@ impl<'d> Resolver<'d> {
             };
             for rel in &doc.meta.related.0 {
                 match self.patterns_by_key.get(&slugify(rel)) {
-                    Some(&other) if other != id => {
+                    Some(other) if other != id => {
                         push_unique(&mut self.site.patterns[id].related, other);
                         push_unique(&mut self.site.patterns[other].related, id);
                     }
