@@ -87,3 +87,19 @@ fn a_misspelt_site_key_suggests_formats() {
     assert!(err.contains("unknown key `formts`"), "{err}");
     assert!(err.contains("did you mean `formats`?"), "{err}");
 }
+
+/// A key written twice is reported where it is repeated: the first one is
+/// the one a reader takes for the value.
+#[test]
+fn a_duplicate_key_is_reported_at_its_second_occurrence() {
+    let site = Fixture::new();
+    site.write(
+        "content/about.md",
+        "---\ntitle: About\ndescription: x\ntitle: Again\n---\nBody.\n",
+    );
+    let out = site.build(&[]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("content/about.md:4:1"), "{err}");
+    assert!(err.contains("each key may appear only once"), "{err}");
+}

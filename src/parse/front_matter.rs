@@ -342,6 +342,12 @@ pub fn yaml_error(
             .hint(format!("add `{key}: ...` to the front matter"));
     }
     if message.contains("duplicate") {
+        // Point at the repeat, not at the mapping serde_yaml names.
+        if let Some(repeat) = KeySpans::new(yaml, first_line).duplicate() {
+            line = repeat.line;
+            column = repeat.column;
+            diag = diag.underline(repeat.key.chars().count());
+        }
         diag = diag.hint("each key may appear only once; remove or merge the repeated one");
     } else if message.contains("invalid type") {
         if let Some((key, _)) = message.split_once(": invalid type") {
@@ -393,16 +399,116 @@ fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
     Some(&s[i..j])
 }
 
-/// Finds the line and column of a top-level `key:` in a YAML snippet, for
-/// checks made after parsing (an unknown community, a missing pattern). Returns
-/// a 1-based line within the file, given the snippet starts at `first_line`.
+/// Where each top-level key of a front matter is written, found in one scan
+/// when the file is parsed and used by every later error about a key or its
+/// value (an unknown community, a missing pattern), instead of searching the
+/// text again for each one. serde_yaml does not expose its parser's marks,
+/// so this is a careful line scan: a top-level key starts its line (no
+/// indent, not a `-` item, not a comment) and ends at the first `:`
+/// followed by a space or the end of the line.
+#[derive(Debug, Clone, Default)]
+pub struct KeySpans {
+    keys: Vec<KeySpan>,
+}
+
+/// One top-level key: its name, position in the file, and the lines of its
+/// value (the key's line and the indented or `- item` lines under it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeySpan {
+    pub key: String,
+    /// 1-based line in the file.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// Byte range in the YAML of the key's line and its block.
+    block: std::ops::Range<usize>,
+}
+
+impl KeySpans {
+    /// Scans `yaml`, which starts at line `first_line` of its file.
+    pub fn new(yaml: &str, first_line: usize) -> KeySpans {
+        let mut keys: Vec<KeySpan> = Vec::new();
+        let mut offset = 0;
+        for (i, line) in yaml.split_inclusive('\n').enumerate() {
+            let text = line.trim_end_matches(['\n', '\r']);
+            let in_block = text.starts_with([' ', '\t', '-']);
+            match top_level_key(text) {
+                Some(key) => keys.push(KeySpan {
+                    key,
+                    line: first_line + i,
+                    column: 1,
+                    block: offset..offset + line.len(),
+                }),
+                None => {
+                    if let Some(last) = keys.last_mut()
+                        && in_block
+                        && last.block.end == offset
+                    {
+                        last.block.end = offset + line.len();
+                    }
+                }
+            }
+            offset += line.len();
+        }
+        KeySpans { keys }
+    }
+
+    /// The first occurrence of top-level `key`.
+    pub fn key(&self, key: &str) -> Option<&KeySpan> {
+        self.keys.iter().find(|k| k.key == key)
+    }
+
+    /// The second occurrence of the first key written twice: where a
+    /// duplicate is reported, since the first one is the one that stands.
+    pub fn duplicate(&self) -> Option<&KeySpan> {
+        self.keys
+            .iter()
+            .enumerate()
+            .find(|(i, k)| self.keys[..*i].iter().any(|o| o.key == k.key))
+            .map(|(_, k)| k)
+    }
+
+    /// Where `value` is written under `key` (line, column, length in
+    /// characters), falling back to the key itself.
+    pub fn value(&self, yaml: &str, key: &str, value: &str) -> Option<(usize, usize, usize)> {
+        let span = self.key(key)?;
+        let block = yaml.get(span.block.clone())?;
+        for (i, line) in block.lines().enumerate() {
+            let search_from = if i == 0 { key.len() + 1 } else { 0 };
+            if let Some(pos) = line.get(search_from..).and_then(|l| l.find(value)) {
+                let col = line[..search_from + pos].chars().count() + 1;
+                return Some((span.line + i, col, value.chars().count()));
+            }
+        }
+        Some((span.line, span.column, key.chars().count()))
+    }
+}
+
+/// The key a top-level `key: value` line starts with (quotes removed).
+fn top_level_key(line: &str) -> Option<String> {
+    if line.starts_with([' ', '\t', '-', '#']) || line.is_empty() {
+        return None;
+    }
+    let colon = line
+        .match_indices(':')
+        .map(|(i, _)| i)
+        .find(|&i| line[i + 1..].is_empty() || line[i + 1..].starts_with([' ', '\t']))?;
+    let key = line[..colon].trim_end();
+    let key = key
+        .strip_prefix('"')
+        .and_then(|k| k.strip_suffix('"'))
+        .or_else(|| key.strip_prefix('\'').and_then(|k| k.strip_suffix('\'')))
+        .unwrap_or(key);
+    (!key.is_empty()).then(|| key.to_string())
+}
+
+/// Finds the line and column of a top-level `key:` in a YAML snippet that
+/// starts at line `first_line` of its file. For one-off lookups; a parsed
+/// document keeps its [`KeySpans`].
 pub fn locate_key(yaml: &str, first_line: usize, key: &str) -> Option<(usize, usize)> {
-    yaml.lines().enumerate().find_map(|(i, line)| {
-        let rest = line.strip_prefix(key)?;
-        rest.trim_start()
-            .starts_with(':')
-            .then_some((first_line + i, 1))
-    })
+    KeySpans::new(yaml, first_line)
+        .key(key)
+        .map(|k| (k.line, k.column))
 }
 
 /// Finds where `value` is written under top-level `key` (on the key's line or in
@@ -413,19 +519,7 @@ pub fn locate_value(
     key: &str,
     value: &str,
 ) -> Option<(usize, usize, usize)> {
-    let (key_line, _) = locate_key(yaml, first_line, key)?;
-    let start = key_line - first_line;
-    for (i, line) in yaml.lines().enumerate().skip(start) {
-        if i > start && !line.starts_with([' ', '\t', '-']) {
-            break;
-        }
-        let search_from = if i == start { key.len() + 1 } else { 0 };
-        if let Some(pos) = line.get(search_from..).and_then(|l| l.find(value)) {
-            let col = line[..search_from + pos].chars().count() + 1;
-            return Some((first_line + i, col, value.chars().count()));
-        }
-    }
-    Some((key_line, 1, key.chars().count()))
+    KeySpans::new(yaml, first_line).value(yaml, key, value)
 }
 
 /// Reads a top-level `kind:` before the real parse, because the kind decides
@@ -526,6 +620,50 @@ mod tests {
             Some((5, 5, 10))
         );
         assert_eq!(locate_value(yaml, 2, "community", "x"), Some((6, 12, 1)));
+    }
+
+    /// Key spans: each top-level key at its line, values found in its block,
+    /// a duplicate at its second occurrence.
+    #[rstest]
+    #[case::plain("title: A\ncommunity: dev\n", "community", Some(3))]
+    #[case::quoted_key("\"community\": dev\n", "community", Some(2))]
+    #[case::spaced_colon("community : dev\n", "community", Some(2))]
+    #[case::nested_is_not_top_level("extra:\n  community: x\n", "community", None)]
+    #[case::item_is_not_a_key("tags:\n- community: x\n", "community", None)]
+    #[case::comment("# community: x\n", "community", None)]
+    #[case::url_value_is_not_a_key("channel: https://x.org\n", "https", None)]
+    #[case::prefix_is_not_the_key("communityx: 1\n", "community", None)]
+    fn key_spans_find_top_level_keys(
+        #[case] yaml: &str,
+        #[case] key: &str,
+        #[case] line: Option<usize>,
+    ) {
+        let spans = KeySpans::new(yaml, 2);
+        assert_eq!(spans.key(key).map(|k| k.line), line);
+    }
+
+    #[rstest]
+    #[case::on_the_key_line("patterns: [tdd, refactorin]\n", "refactorin", (2, 17, 10))]
+    #[case::in_the_block("patterns:\n  - tdd\n  - refactorin\ntitle: x\n", "refactorin", (4, 5, 10))]
+    #[case::not_past_the_block("patterns:\n  - tdd\ntitle: refactorin\n", "refactorin", (2, 1, 8))]
+    fn key_spans_find_values_in_their_block(
+        #[case] yaml: &str,
+        #[case] value: &str,
+        #[case] expected: (usize, usize, usize),
+    ) {
+        let spans = KeySpans::new(yaml, 2);
+        assert_eq!(spans.value(yaml, "patterns", value), Some(expected));
+    }
+
+    #[rstest]
+    #[case::none("a: 1\nb: 2\n", None)]
+    #[case::second_occurrence("a: 1\nb: 2\na: 3\n", Some(4))]
+    #[case::first_repeated_key("a: 1\nb: 2\nb: 3\na: 4\n", Some(4))]
+    fn key_spans_report_a_duplicate_at_its_second_occurrence(
+        #[case] yaml: &str,
+        #[case] line: Option<usize>,
+    ) {
+        assert_eq!(KeySpans::new(yaml, 2).duplicate().map(|k| k.line), line);
     }
 
     #[test]

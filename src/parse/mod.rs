@@ -42,13 +42,15 @@ pub struct Doc<M> {
     pub text: String,
     pub yaml: String,
     pub yaml_first_line: usize,
+    /// Where each front-matter key is, found once at parse time.
+    pub keys: front_matter::KeySpans,
 }
 
 impl<M> Doc<M> {
     /// A diagnostic pointing at `value` under front-matter key `key`.
     pub fn error_at_value(&self, key: &str, value: &str, message: impl Into<String>) -> Diagnostic {
         let d = Diagnostic::error(message).in_file(&self.file);
-        match front_matter::locate_value(&self.yaml, self.yaml_first_line, key, value) {
+        match self.keys.value(&self.yaml, key, value) {
             Some((line, col, len)) => d.at(&self.text, line, col).underline(len),
             None => d.at(&self.text, 1, 1).underline(3),
         }
@@ -57,8 +59,10 @@ impl<M> Doc<M> {
     /// A diagnostic pointing at front-matter key `key` (or the top of the file).
     pub fn error_at_key(&self, key: &str, message: impl Into<String>) -> Diagnostic {
         let d = Diagnostic::error(message).in_file(&self.file);
-        match front_matter::locate_key(&self.yaml, self.yaml_first_line, key) {
-            Some((line, col)) => d.at(&self.text, line, col).underline(key.chars().count()),
+        match self.keys.key(key) {
+            Some(k) => d
+                .at(&self.text, k.line, k.column)
+                .underline(key.chars().count()),
             None => d.at(&self.text, 1, 1).underline(3),
         }
     }
@@ -260,6 +264,7 @@ fn doc<M: DeserializeOwned>(
         text: text.to_string(),
         yaml: split.yaml.unwrap_or_default().to_string(),
         yaml_first_line: split.yaml_first_line,
+        keys: front_matter::KeySpans::new(split.yaml.unwrap_or_default(), split.yaml_first_line),
     })
 }
 
