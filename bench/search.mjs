@@ -2,16 +2,18 @@
 //
 //   node bench/search.mjs OUT_DIR [query ...]
 //
-// OUT_DIR is a built site. The script runs the site's own assets/search.js
-// engine in Node with a loader that reads the index files from disk and
-// counts their bytes, so the figures are what the browser would fetch
-// (uncompressed): the script, the manifest, the term shards the query
-// needs and the record chunks of the first page of results. It also times
-// a query once its shards are loaded (what a keystroke costs).
+// OUT_DIR is a built site. The script imports the site's own engine
+// (assets/search-engine.js, an ES module) in Node with a loader that reads
+// the index files from disk and counts their bytes, so the figures are what
+// the browser would fetch (uncompressed) for a first query typed into the
+// header box of any page: search-box.js, the engine, the manifest, the
+// term shards the query needs and the record chunks of the first page of
+// results. It also times a query once its shards are loaded (what a
+// keystroke costs).
 
 import fs from "node:fs";
 import path from "node:path";
-import vm from "node:vm";
+import { pathToFileURL } from "node:url";
 
 const PAGE = 10;
 const BUDGET = 100_000;
@@ -25,11 +27,14 @@ if (!fs.existsSync(path.join(out, "search/manifest.json"))) {
   process.exit(2);
 }
 
-const script = fs.readFileSync(path.join(out, "assets/search.js"));
-const sandbox = { Intl, URLSearchParams, console };
-sandbox.globalThis = sandbox;
-vm.runInNewContext(script.toString(), sandbox);
-const { createEngine } = sandbox.FiresideSearch;
+const engineFile = path.join(out, "assets/search-engine.js");
+const { createEngine } = await import(pathToFileURL(engineFile).href);
+// What a page loads to search: the header box and the engine it imports
+// (the search page's own script is measured beside them).
+const boxBytes = fs.statSync(path.join(out, "assets/search-box.js")).size;
+const pageBytes = fs.statSync(path.join(out, "assets/search.js")).size;
+const engineBytes = fs.statSync(engineFile).size;
+const script = { length: boxBytes + engineBytes };
 const manifestBytes = fs.readFileSync(path.join(out, "search/manifest.json"));
 const manifest = JSON.parse(manifestBytes);
 const dir = path.join(out, manifest.dir);
@@ -67,7 +72,9 @@ console.log(`  term shards         ${shardFiles.length}, ${kb(sum(shardFiles))} 
 console.log(`  record chunks       ${chunkFiles.length} of ${manifest.chunk} docs, ${kb(sum(chunkFiles))}`);
 console.log(`  facet lists         ${facetFiles.length}, ${kb(sum(facetFiles))} (loaded after the first results, for counts)`);
 console.log(`  manifest            ${kb(manifestBytes.length)}`);
-console.log(`  search.js           ${kb(script.length)}`);
+console.log(`  search-box.js       ${kb(boxBytes)} (every page; imports the engine on first focus)`);
+console.log(`  search-engine.js    ${kb(engineBytes)}`);
+console.log(`  search.js           ${kb(pageBytes)} (the search page only)`);
 console.log();
 
 // ---- bytes per query, from a cold start (a fresh page)
@@ -103,7 +110,7 @@ for (const r of rows) {
   console.log(`| \`${r.q}\` | ${r.results} | ${r.shards} | ${kb(r.shardBytes)} | ${kb(r.recordBytes)} | ${kb(r.total)}${r.total > BUDGET ? " (over budget)" : ""} | ${kb(r.typedTotal)} | ${r.ms.toFixed(1)} ms |`);
 }
 console.log();
-console.log(`"first page total" = search.js + manifest + shards + record chunks of the first ${PAGE} results, uncompressed.`);
+console.log(`"first page total" = search-box.js + search-engine.js + manifest + shards + record chunks of the first ${PAGE} results, uncompressed (the header shows 6 of them).`);
 console.log(`Budget: ${kb(BUDGET)} for a one-word query; a keystroke within 50 ms once its shards are loaded.`);
 const over = rows.filter((r) => r.total > BUDGET && !r.q.includes(" "));
 process.exit(over.length ? 1 : 0);

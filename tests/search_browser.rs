@@ -66,7 +66,8 @@ fn run_browser(out: &Path, base: &str) {
 #[test]
 fn search_works_in_a_real_browser_at_the_root_and_under_a_sub_path() {
     if let Some(why) = missing_tool() {
-        if std::env::var_os("CI").is_some() || std::env::var_os("FIRESIDE_REQUIRE_TOOLS").is_some() {
+        if std::env::var_os("CI").is_some() || std::env::var_os("FIRESIDE_REQUIRE_TOOLS").is_some()
+        {
             panic!("the browser test cannot run: {why}");
         }
         eprintln!("skipped: {why}");
