@@ -1,6 +1,6 @@
 //! The search index: built from the resolved site at build time, split so
-//! that a browser loads only what a query needs, and read by a small plain
-//! script (`themes/default/static/search.js`) on any static host.
+//! that a browser loads only what a query needs, and read by the theme's
+//! small ES modules (below) on any static host.
 //!
 //! Files, under the output's `search/` folder:
 //!
