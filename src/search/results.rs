@@ -24,16 +24,19 @@ use super::shard::put_varint;
 use crate::site::Site;
 
 /// Documents per record file. Results of a query are scattered over the
-/// ids, so a chunk is small: a page of ten results fetches at most ten.
-pub const CHUNK: usize = 2;
+/// ids, so a record has a file of its own: a page of ten results fetches
+/// ten records and nothing else (records carry their sections since the
+/// header's sub-results, and two to a file cost a page of results ~9 KB
+/// of records it did not show).
+pub const CHUNK: usize = 1;
 
 /// Characters of body text kept for snippets: of the text before the
 /// first heading, and of each section.
-pub const EXCERPT_CHARS: usize = 280;
-pub const SECTION_CHARS: usize = 140;
+pub const EXCERPT_CHARS: usize = 200;
+pub const SECTION_CHARS: usize = 100;
 /// Sections a record keeps at most (their headings and excerpts): enough
 /// for sub-results, few enough that a page of results stays small.
-pub const MAX_SECTIONS: usize = 10;
+pub const MAX_SECTIONS: usize = 8;
 
 /// A facet value: URL key, label, and the documents that have it.
 #[derive(Debug, Clone)]

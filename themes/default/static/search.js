@@ -261,6 +261,15 @@ list.addEventListener("keydown", (e) => {
   }
 });
 
+// Ctrl/Cmd+K comes back to the box, as in the header of other pages (fireside.js handles `/`).
+document.addEventListener("keydown", (e) => {
+  if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === "k") {
+    e.preventDefault();
+    input.focus();
+    input.select();
+  }
+});
+
 window.addEventListener("popstate", () => {
   state = readUrl();
   typing = false;
