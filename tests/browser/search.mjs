@@ -63,10 +63,12 @@ page.on("console", (m) => {
 });
 page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
 // A navigation cancels the browser's own favicon fetch, and the index files
-// a search was still fetching when a result was chosen: not failures.
+// or engine module a page was still fetching when the test (or a reader)
+// moved on: not failures.
 page.on("requestfailed", (r) => {
   if (/\/favicon\.(svg|ico)$/.test(r.url())) return;
-  if (r.failure()?.errorText === "net::ERR_ABORTED" && /\/search\/[0-9a-f]+\//.test(r.url())) return;
+  const inFlight = /\/search\/[0-9a-f]+\/|\/assets\/search-engine\.js$/.test(r.url());
+  if (r.failure()?.errorText === "net::ERR_ABORTED" && inFlight) return;
   problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
 });
 // A 404 for /favicon.ico (which browsers ask for on their own) is not the page's doing.
