@@ -13,22 +13,22 @@ use common::*;
 /// legal on Linux.
 const PAYLOADS: &[(&str, &str)] = &[
     // (in the file name, in a link target as an entity)
-    ("a\n::error::forged-name", "x&#10;::error::forged-link"),
+    ("a\n::error::forged-name", "./x&#10;::error::forged-link"),
     (
         "b\r\n::add-mask::forged-mask",
-        "x&#13;&#10;::add-mask::forged-link",
+        "./x&#13;&#10;::add-mask::forged-link",
     ),
     (
         "c\n::stop-commands::forged-stop",
-        "x&#x0A;::stop-commands::forged-link",
+        "./x&#x0A;::stop-commands::forged-link",
     ),
     (
         "d\u{1b}[31mred\u{1b}]0;title\u{7}",
-        "x&#27;[31mred&#x1b;]0;t&#7;",
+        "./x&#27;[31mred&#x1b;]0;t&#7;",
     ),
     (
         "e\u{2028}::warning::forged-sep",
-        "x&#x2028;::warning::forged-link",
+        "./x&#x2028;::warning::forged-link",
     ),
 ];
 
