@@ -57,6 +57,8 @@ for n in "${PAGES[@]}"; do
     mb=$(sed -E 's/.*markdown_mb=([0-9.]+).*/\1/' <<<"$summary")
 
     # Cold: nothing left from an earlier build, neither cache nor output.
+    # The cache is kept beside the site, so that deleting it makes a cold build.
+    export FIRESIDE_CACHE_DIR="$site/.fireside-cache"
     rm -rf "$site/.fireside-cache" "$out"
     for run in cold warm warm; do
         log=$BENCH_DIR/build-$n-$run.log

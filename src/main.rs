@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use fireside::diagnostic::Diagnostic;
 use fireside::pipeline::{self, BuildError, BuildOptions};
@@ -20,13 +20,14 @@ use fireside::serve::{self, ServeOptions};
 #[derive(Parser, Debug)]
 #[command(
     name = "fireside",
-    version,
+    // The package version and the commit (build.rs).
+    version = env!("FIRESIDE_VERSION"),
     about,
     long_about,
     propagate_version = true
 )]
 #[command(
-    after_help = "Exit codes: 0 success, 1 content errors, 2 usage errors.\nDocs: see README.md and the content model."
+    after_help = "Exit codes: 0 success, 1 content errors, 2 usage errors, 3 the output could not be written.\nDocs: see README.md and the content model."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -51,6 +52,10 @@ enum Command {
         /// Include files marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Keep the highlight cache in DIR (default: the user's cache folder;
+        /// never the site folder).
+        #[arg(long, value_name = "DIR", env = "FIRESIDE_CACHE_DIR")]
+        cache_dir: Option<PathBuf>,
     },
     /// Check everything (front matter, references, links, templates) and write nothing.
     Check {
@@ -62,6 +67,10 @@ enum Command {
         /// Also fetch every external link (8 at a time, 10 s timeout) and report dead ones.
         #[arg(long)]
         external: bool,
+        /// Keep the highlight cache in DIR (default: the user's cache folder;
+        /// never the site folder).
+        #[arg(long, value_name = "DIR", env = "FIRESIDE_CACHE_DIR")]
+        cache_dir: Option<PathBuf>,
     },
     /// Preview the site: build it, serve it, rebuild and reload on every change.
     ///
@@ -88,6 +97,10 @@ enum Command {
         /// events (network drives, some containers and VMs).
         #[arg(long)]
         poll: bool,
+        /// Keep the highlight cache in DIR (default: the user's cache folder;
+        /// never the site folder).
+        #[arg(long, value_name = "DIR", env = "FIRESIDE_CACHE_DIR")]
+        cache_dir: Option<PathBuf>,
     },
     /// Create a small working site in DIR.
     Init {
@@ -110,6 +123,17 @@ enum Command {
         #[arg(long, value_name = "DIR", default_value = ".")]
         site: PathBuf,
     },
+    /// Print a completion script for SHELL to standard output.
+    ///
+    /// For example: `fireside completions bash > ~/.local/share/bash-completion/completions/fireside`,
+    /// `fireside completions zsh > ~/.zfunc/_fireside`, or
+    /// `fireside completions fish > ~/.config/fish/completions/fireside.fish`.
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to standard output: `fireside man > fireside.1`.
+    Man,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -128,12 +152,14 @@ fn main() -> ExitCode {
             base_url,
             now,
             drafts,
+            cache_dir,
         } => {
             let opts = BuildOptions {
                 output,
                 base_url,
                 now,
                 drafts,
+                cache_dir,
                 progress: true,
                 ..BuildOptions::new(site.unwrap_or_else(|| PathBuf::from(".")))
             };
@@ -143,9 +169,11 @@ fn main() -> ExitCode {
             site,
             drafts,
             external,
+            cache_dir,
         } => {
             let opts = BuildOptions {
                 drafts,
+                cache_dir,
                 dry_run: true,
                 external_links: external,
                 ..BuildOptions::new(site.unwrap_or_else(|| PathBuf::from(".")))
@@ -159,10 +187,12 @@ fn main() -> ExitCode {
             open,
             drafts,
             poll,
+            cache_dir,
         } => {
             let opts = ServeOptions {
                 build: BuildOptions {
                     drafts,
+                    cache_dir,
                     ..BuildOptions::new(site.unwrap_or_else(|| PathBuf::from(".")))
                 },
                 bind,
@@ -211,6 +241,29 @@ fn main() -> ExitCode {
                 Err(e) => usage_error(&e),
             }
         }
+        Command::Completions { shell } => print_generated(|out| {
+            clap_complete::generate(shell, &mut Cli::command(), "fireside", out);
+            Ok(())
+        }),
+        Command::Man => print_generated(|out| clap_mangen::Man::new(Cli::command()).render(out)),
+    }
+}
+
+/// Writes generated text (completions, the man page) to stdout. Generated
+/// into memory first: the generators panic on a write error, and a closed
+/// pipe (`fireside man | head`) is not a reason to panic.
+fn print_generated(generate: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> ExitCode {
+    use std::io::Write;
+    let mut text = Vec::new();
+    let written = generate(&mut text).and_then(|()| {
+        let mut out = std::io::stdout().lock();
+        out.write_all(&text)?;
+        out.flush()
+    });
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => usage_error(&format!("cannot write to standard output: {e}")),
     }
 }
 
@@ -279,6 +332,12 @@ fn run_build(opts: &BuildOptions) -> ExitCode {
                     ExitCode::from(1)
                 }
                 BuildError::Usage(_) => ExitCode::from(2),
+                BuildError::Write(_) => {
+                    eprintln!(
+                        "Build failed: the output could not be written. The previous output was left untouched."
+                    );
+                    ExitCode::from(3)
+                }
             }
         }
     }

@@ -4,6 +4,7 @@
 //! instants it describes are worked out from its own VTIMEZONE data.
 
 mod common;
+mod tools;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -682,18 +683,16 @@ fn select_in<'a>(el: &scraper::ElementRef<'a>, css: &str) -> Vec<scraper::Elemen
 }
 
 /// A second, independent reader: Python's `icalendar` (PyPI), which resolves
-/// TZIDs with the host's zoneinfo. `.ci/run` installs it; elsewhere a missing
-/// module skips this test with a notice.
+/// TZIDs with the host's zoneinfo. `scripts/test` installs it; elsewhere a
+/// missing module is reported as a skip (see `tests/tools/mod.rs`).
 #[test]
 fn python_icalendar_reads_the_same_instants() {
     let probe = std::process::Command::new("python3")
         .args(["-c", "import icalendar"])
         .output();
-    if !probe.is_ok_and(|o| o.status.success()) {
-        if std::env::var_os("CI").is_some() {
-            panic!("Python's icalendar is missing: `pip install icalendar` (see .ci/run)");
-        }
-        eprintln!("skipped: Python's icalendar is not installed (`pip install icalendar`)");
+    let missing = (!probe.is_ok_and(|o| o.status.success()))
+        .then(|| "it is not installed; run `pip install icalendar`".to_string());
+    if !tools::available("Python's icalendar", missing) {
         return;
     }
     let site = example();

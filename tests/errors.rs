@@ -375,9 +375,14 @@ fn usage_errors_exit_with_two() {
         fireside(&["new", "session", "No date"]).status.code(),
         Some(2)
     );
-    let missing = fireside(&["build", "/definitely/not/a/site"]);
-    assert_eq!(missing.status.code(), Some(1));
-    assert!(stderr(&missing).contains("cannot read site.yaml"));
+    // A missing site folder is a usage error (issue 9): there is no content to fix.
+    // (In a fresh temp dir: builds before that fix created the folder they were given.)
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("not/a/site");
+    let missing = fireside(&["build", path.to_str().unwrap()]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains(&format!("site folder `{}` does not exist", path.display())));
+    assert!(!path.exists());
 }
 
 #[test]
@@ -426,6 +431,7 @@ fn broken_links_in_generated_html_are_errors_at_their_source() {
     assert!(stderr(&check).contains("`/nowhere/`"));
 }
 
+#[cfg(feature = "external-links")]
 #[test]
 fn check_external_reports_dead_links_only_when_asked() {
     // A real HTTP server on loopback: /ok answers 200, anything else 404.
@@ -461,4 +467,22 @@ fn check_external_reports_dead_links_only_when_asked() {
     assert!(err.contains("content/about.md"), "{err}");
     let _ = ureq::get(&format!("http://127.0.0.1:{port}/stop")).call();
     handle.join().unwrap();
+}
+
+#[cfg(not(feature = "external-links"))]
+#[test]
+fn check_external_without_the_feature_says_so() {
+    let site = Fixture::new();
+    site.write(
+        "content/about.md",
+        "---\ntitle: About\n---\n[out](https://example.org/).\n",
+    );
+    assert_success(&fireside(&["check", site.path().to_str().unwrap()]));
+    let out = fireside(&["check", "--external", site.path().to_str().unwrap()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("built without the `external-links` feature"),
+        "{err}"
+    );
 }

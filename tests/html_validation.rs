@@ -1,11 +1,12 @@
 //! Every HTML page of the built example site passes the Nu HTML Checker.
 //!
 //! The checker (npm `vnu-jar`, on the machine's Java) is installed by
-//! `npm ci`; `.ci/run` does that. Outside CI a missing checker skips this test
-//! with a notice; in CI (`CI` set) it fails, so the check can never silently
-//! not run where it counts.
+//! `npm ci`; `scripts/test` does that. A missing checker fails the test under
+//! `scripts/test` and in CI, and is reported as a skip otherwise (see
+//! `tests/tools/mod.rs`), so the check never silently does not run.
 
 mod common;
+mod tools;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -21,16 +22,22 @@ fn vnu_jar() -> Option<PathBuf> {
     path.is_file().then_some(path)
 }
 
+/// Why the checker cannot run here, if it cannot.
+fn missing_checker() -> Option<String> {
+    if Command::new("java").arg("-version").output().is_err() {
+        return Some("java is not installed".into());
+    }
+    match vnu_jar() {
+        Some(_) => None,
+        None => Some("vnu-jar is not installed; run `npm ci`".into()),
+    }
+}
+
 fn validate(dir: &Path) -> Vec<String> {
-    let Some(jar) = vnu_jar() else {
-        if std::env::var_os("CI").is_some() {
-            panic!("the Nu HTML Checker is missing: run `npm ci` (vnu-jar) before the tests");
-        }
-        eprintln!(
-            "skipped: the Nu HTML Checker is not installed; run `npm ci` to enable this test"
-        );
+    if !tools::available("the Nu HTML Checker", missing_checker()) {
         return Vec::new();
-    };
+    }
+    let jar = vnu_jar().expect("checked by missing_checker");
     let out = Command::new("java")
         .arg("-jar")
         .arg(&jar)

@@ -3,10 +3,12 @@
 //! served from 127.0.0.1, once at the root and once under a sub-path.
 //!
 //! It needs node, `npm ci` (playwright-core) and chromium (`apt-get install
-//! chromium`); `.ci/run` installs them. Outside CI a missing tool skips this
-//! test with a notice; in CI (`CI` set) it fails, like html_validation.rs.
+//! chromium`); `scripts/test` installs them. A missing tool fails the test
+//! under `scripts/test` and in CI, and is reported as a skip otherwise (see
+//! `tests/tools/mod.rs`), like html_validation.rs.
 
 mod common;
+mod tools;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -95,11 +97,7 @@ fn run_browser(out: &Path, base: &str, expect: &Path) {
 
 #[test]
 fn search_works_in_a_real_browser_at_the_root_and_under_a_sub_path() {
-    if let Some(why) = missing_tool() {
-        if std::env::var_os("CI").is_some() {
-            panic!("the browser test cannot run: {why}");
-        }
-        eprintln!("skipped: {why}");
+    if !tools::available("node, playwright-core and chromium", missing_tool()) {
         return;
     }
     let site = Fixture::copy_of(&Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site"));

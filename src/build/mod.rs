@@ -54,6 +54,9 @@ pub struct BuildOptions {
     pub progress: bool,
     /// Also check external links over the network (`check --external`).
     pub external_links: bool,
+    /// Where the highlight cache lives (`--cache-dir`); `None`: the user's
+    /// cache folder. Never the site folder, which may be read-only.
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl BuildOptions {
@@ -67,6 +70,15 @@ impl BuildOptions {
             dry_run: false,
             progress: false,
             external_links: false,
+            cache_dir: None,
+        }
+    }
+
+    /// The highlight cache file, if there is anywhere to keep one.
+    pub fn highlight_cache(&self) -> Option<PathBuf> {
+        match &self.cache_dir {
+            Some(dir) => Some(dir.join(highlight::CACHE_FILE)),
+            None => highlight::default_cache_path(&self.root),
         }
     }
 
@@ -95,20 +107,25 @@ pub struct BuildReport {
     pub search: Option<search::Stats>,
 }
 
-/// Why a build failed. Content errors exit with 1, usage errors with 2.
+/// Why a build failed. Content errors exit with 1, usage errors with 2,
+/// write failures with 3 (see the README's exit-code table).
 #[derive(Debug)]
 pub enum BuildError {
     /// Problems in the site's files: all of them, plus the warnings.
     Content(Vec<Diagnostic>),
-    /// A bad command line (an output folder in a forbidden place).
+    /// A bad command line (an output folder in a forbidden place, a site
+    /// folder that does not exist).
     Usage(Diagnostic),
+    /// The output could not be written (a full disk, no permission): not
+    /// the content's fault nor the command line's.
+    Write(Diagnostic),
 }
 
 impl BuildError {
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         match self {
             BuildError::Content(d) => d.clone(),
-            BuildError::Usage(d) => vec![d.clone()],
+            BuildError::Usage(d) | BuildError::Write(d) => vec![d.clone()],
         }
     }
 }
@@ -194,6 +211,9 @@ pub struct Builder {
     /// The clock of every build of this builder: fixed, so that a rebuild
     /// changes only what the sources changed.
     now: Option<Timestamp>,
+    /// The output folder to name in messages, when builds write into a
+    /// staging folder that the user never sees.
+    shown_output: Option<PathBuf>,
     setup: Option<Setup>,
     sources: HashMap<PathBuf, SourceState>,
     output: OutputState,
@@ -244,6 +264,7 @@ impl Builder {
             defer_search: false,
             last_site: None,
             now: None,
+            shown_output: None,
             setup: None,
             sources: HashMap::new(),
             output: OutputState::default(),
@@ -290,10 +311,11 @@ impl Builder {
 
     /// Saves the highlight cache for the next process; failing is not an error.
     pub fn save_cache(&self) {
-        if let Some(setup) = &self.setup {
-            let _ = setup
-                .highlighter
-                .save_cache(&highlight::cache_path(&self.opts.root));
+        if let (Some(setup), Some(path)) = (&self.setup, self.opts.highlight_cache()) {
+            let _ = setup.highlighter.save_cache(&path);
+        }
+        if self.opts.cache_dir.is_none() {
+            highlight::prune_default_caches(Duration::from_secs(30 * 24 * 3600));
         }
     }
 
@@ -327,7 +349,7 @@ impl Builder {
             .render_and_write(&site, &templates, target, &priority, &mut clock)
             .map_err(|e| match e {
                 WriteFailure::Content(e) => fail(e, &warnings),
-                WriteFailure::Io(d) => BuildError::Usage(d),
+                WriteFailure::Io(d) => BuildError::Write(d),
             });
         let old_site = if self.defer_search && written.is_ok() {
             self.last_site.replace(std::sync::Arc::new(site))
@@ -394,7 +416,8 @@ impl Builder {
             self.sources.get(rel).map(|s| s.stamp)
         };
         let listing =
-            crate::load::scan_with(&self.opts.root, &known_stamp).map_err(BuildError::Content)?;
+            crate::load::scan_with(&self.opts.root, Some(&self.opts.output_dir()), &known_stamp)
+                .map_err(BuildError::Content)?;
         clock.lap("scan");
         let forced: HashSet<PathBuf> = match &changed {
             Some(_) => listing
@@ -456,6 +479,9 @@ impl Builder {
     /// Reads `site.yaml`; a new version makes a new configuration and
     /// highlighter and drops everything parsed with the old ones.
     fn refresh_setup(&mut self) -> Result<(), BuildError> {
+        check_site_dir(&self.opts.root)?;
+        crate::load::check_site_file(&self.opts.root, "site.yaml")
+            .map_err(|d| BuildError::Content(vec![d]))?;
         let site_yaml = crate::config::site_yaml_bytes(&self.opts.root);
         if self
             .setup
@@ -477,7 +503,9 @@ impl Builder {
                 "set markdown.highlight_theme and markdown.highlight_theme_dark to bundled themes",
             )])
         })?;
-        highlighter.load_cache(&highlight::cache_path(&self.opts.root));
+        if let Some(path) = self.opts.highlight_cache() {
+            highlighter.load_cache(&path);
+        }
         self.setup = Some(Setup {
             site_yaml,
             config,
@@ -593,6 +621,19 @@ impl Builder {
                 bar
             });
         let previous = &self.output;
+        let shown = match (&self.shown_output, dir) {
+            (Some(s), _) => s.clone(),
+            (None, Some(d)) => d.to_path_buf(),
+            (None, None) => self.opts.output_dir(),
+        };
+        let cannot_write = |e: std::io::Error| {
+            Diagnostic::error(format!(
+                "cannot write the site to `{}`: {e}",
+                shown.display()
+            ))
+            .hint("check that the folder is writable and the disk has room")
+        };
+        let write_failed: Mutex<Option<Diagnostic>> = Mutex::new(None);
         let render_one = |page: &PlannedPage| -> Result<Option<Rendered>, Diagnostic> {
             let input = render::page_input(site, &views, page, &plan);
             let input_print = hasher
@@ -614,10 +655,11 @@ impl Builder {
             let unchanged = previous.files.get(&page.output) == Some(&bytes_print);
             let html = match dir {
                 Some(d) if streaming => {
-                    output::write_file(d, &page.output, &bytes).map_err(|e| {
-                        Diagnostic::error(format!("cannot write `{}`: {e}", page.output))
-                            .hint("check that the output folder is writable and the disk has room")
-                    })?;
+                    if let Err(e) = output::write_file(d, &page.output, &bytes) {
+                        let mut failed = write_failed.lock().expect("write lock");
+                        failed.get_or_insert_with(|| cannot_write(e));
+                        return Ok(None);
+                    }
                     None
                 }
                 Some(_) if !unchanged => Some(bytes),
@@ -675,6 +717,9 @@ impl Builder {
         let errors = errors.into_inner().expect("errors lock");
         if !errors.is_empty() {
             return Err(WriteFailure::Content(errors));
+        }
+        if let Some(d) = write_failed.into_inner().expect("write lock") {
+            return Err(WriteFailure::Io(d));
         }
         let search = index.map(|index| {
             supporting.extend(index.files);
@@ -762,12 +807,7 @@ impl Builder {
             .cloned()
             .collect();
         if let Some(d) = dir {
-            let io = |e: std::io::Error| {
-                WriteFailure::Io(
-                    Diagnostic::error(format!("cannot write the site to `{}`: {e}", d.display()))
-                        .hint("check that the folder is writable and the disk has room"),
-                )
-            };
+            let io = |e: std::io::Error| WriteFailure::Io(cannot_write(e));
             if streaming {
                 let files: Vec<OutputFile> = to_write
                     .into_iter()
@@ -912,15 +952,24 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     if opts.dry_run {
         return builder.build(Target::Check, Changed::Unknown);
     }
+    // Said before the output folder is looked at or created.
+    check_site_dir(&opts.root)?;
     output::check_output_dir(&opts.root, &out_dir).map_err(BuildError::Usage)?;
-    let written = output::write_site_with(&out_dir, |staging| {
+    builder.shown_output = Some(out_dir.clone());
+    let waiting = || {
+        eprintln!(
+            "Waiting for another build into `{}` to finish...",
+            out_dir.display()
+        );
+    };
+    let written = output::write_site_with(&out_dir, waiting, |staging| {
         builder.build(Target::Folder(staging), Changed::Unknown)
     });
     let mut report = match written {
         Ok(report) => report,
         Err(output::WriteError::Fill(e)) => return Err(e),
         Err(output::WriteError::Io(e)) => {
-            return Err(BuildError::Usage(
+            return Err(BuildError::Write(
                 Diagnostic::error(format!(
                     "cannot write the site to `{}`: {e}",
                     out_dir.display()
@@ -932,6 +981,21 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     report.output = out_dir;
     builder.save_cache();
     Ok(report)
+}
+
+/// A site folder that does not exist is a usage error (exit 2), not a
+/// content error: there is no content to fix.
+fn check_site_dir(root: &Path) -> Result<(), BuildError> {
+    if root.is_dir() {
+        return Ok(());
+    }
+    Err(BuildError::Usage(
+        Diagnostic::error(format!(
+            "the site folder `{}` does not exist",
+            root.display()
+        ))
+        .hint("give the folder that holds site.yaml (see `fireside init`)"),
+    ))
 }
 
 /// True if `path` looks like a site root.

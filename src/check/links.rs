@@ -293,6 +293,7 @@ fn broken(root: &Path, page: &PageLinks, line: usize, href: &str, why: &str) -> 
 /// Checks every distinct external `http(s)` link of the site, on `workers`
 /// threads, each request bounded by `timeout`. A link is dead when the
 /// server answers 400 or above (after redirects) or cannot be reached.
+#[cfg(feature = "external-links")]
 pub fn check_external(
     pages: &[PageLinks],
     timeout: std::time::Duration,
@@ -354,7 +355,24 @@ pub fn check_external(
         .collect()
 }
 
+/// Without the `external-links` feature the binary has no HTTP client: say
+/// so instead of passing a check that never ran.
+#[cfg(not(feature = "external-links"))]
+pub fn check_external(
+    _pages: &[PageLinks],
+    _timeout: std::time::Duration,
+    _workers: usize,
+) -> Vec<Diagnostic> {
+    vec![
+        Diagnostic::error(
+            "`check --external` is not available: this fireside binary was built without the `external-links` feature",
+        )
+        .hint("rebuild with the default features (`cargo install --locked --path .`, without `--no-default-features`), or run `check` without `--external`"),
+    ]
+}
+
 /// `None` if the URL answers, else why not. Servers that refuse HEAD get a GET.
+#[cfg(feature = "external-links")]
 fn probe(agent: &ureq::Agent, url: &str) -> Option<String> {
     let status = match agent.head(url).call() {
         Ok(r) if matches!(r.status().as_u16(), 405 | 501) => {

@@ -53,50 +53,175 @@ fn is_source(content_path: &Path) -> bool {
     ext == "md" || (in_agendas && matches!(ext.as_str(), "yaml" | "yml" | "csv"))
 }
 
-/// Files under `dir` in sorted order, with their stamps, skipping editor droppings.
-fn walk<'a>(
-    dir: &'a Path,
-    known: &'a KnownStamp<'_>,
-) -> impl Iterator<Item = Result<(PathBuf, FileStamp), Diagnostic>> + 'a {
-    let error = move |path: Option<&Path>, err: &dyn std::fmt::Display| {
-        Diagnostic::error(format!(
-            "cannot read {}: {err}",
-            path.unwrap_or(dir).display()
-        ))
+/// Where a walk may lead. Symbolic links are followed only while they
+/// resolve inside `inside` (the site folder, canonical) and away from the
+/// output folder; anything else is an error naming the link, and what it
+/// points at is never opened. This is what keeps a pull request from
+/// publishing `/proc/self/environ` or `/etc` through a link in `content/`.
+#[derive(Debug, Clone)]
+pub struct Bounds {
+    /// The site folder as given, to name links relative to it.
+    site: PathBuf,
+    /// The folder every followed link must resolve inside (canonical).
+    inside: PathBuf,
+    /// The output folder (absolute, canonical as far as it exists).
+    output: Option<PathBuf>,
+}
+
+/// What a symbolic link found by a walk leads to.
+enum Link {
+    /// Inside the bounds: follow it.
+    Follow,
+    /// To nothing (a dangling link, or one removed since the listing).
+    Gone,
+}
+
+impl Bounds {
+    /// Bounds for the folders of the site at `site`, building into `output`.
+    pub fn new(site: &Path, output: Option<&Path>) -> Bounds {
+        Bounds {
+            site: site.to_path_buf(),
+            inside: site.canonicalize().unwrap_or_else(|_| site.to_path_buf()),
+            output: output.map(crate::output::absolute),
+        }
+    }
+
+    /// Bounds for a theme folder: the site's, or the theme folder's own
+    /// when site.yaml names a theme that lives elsewhere.
+    pub fn for_theme(site: &Path, theme: &Path) -> Bounds {
+        let mut bounds = Bounds::new(site, None);
+        let theme = theme.canonicalize().unwrap_or_else(|_| theme.to_path_buf());
+        if !theme.starts_with(&bounds.inside) {
+            bounds.inside = theme;
+        }
+        bounds
+    }
+
+    /// The path to show for `path`: relative to the site when it is in it.
+    fn shown(&self, path: &Path) -> PathBuf {
+        path.strip_prefix(&self.site).unwrap_or(path).to_path_buf()
+    }
+
+    fn check_link(&self, link: &Path) -> Result<Link, Diagnostic> {
+        let refuse = |why: String| {
+            Diagnostic::error(format!(
+                "`{}` is a symbolic link {why}",
+                self.shown(link).display()
+            ))
+            .in_file(self.shown(link))
+            .hint(
+                "replace the link with a copy of the file, or point it at a file inside the site; \
+                 Fireside never reads files outside the site folder",
+            )
+        };
+        let target = match link.canonicalize() {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Link::Gone),
+            Err(e) => {
+                return Err(refuse(format!(
+                    "that cannot be resolved ({e}); links that lead to each other form a loop"
+                )));
+            }
+        };
+        let home = link
+            .parent()
+            .and_then(|p| p.canonicalize().ok())
+            .unwrap_or_default();
+        if home.starts_with(&target) {
+            return Err(refuse(
+                "to a folder that contains it, which would repeat the folder inside itself forever"
+                    .into(),
+            ));
+        }
+        if let Some(out) = &self.output
+            && (target.starts_with(out) || out.starts_with(&target))
+        {
+            return Err(refuse(
+                "into the output folder, which would copy the output into itself".into(),
+            ));
+        }
+        if !target.starts_with(&self.inside) {
+            return Err(refuse("that leads outside the site folder".into()));
+        }
+        Ok(Link::Follow)
+    }
+}
+
+/// Refuses the site's own file `name` (`site.yaml`) when it is a symbolic
+/// link that leaves the site, before anything reads it.
+pub fn check_site_file(root: &Path, name: &str) -> Result<(), Diagnostic> {
+    let path = root.join(name);
+    if path.symlink_metadata().is_ok_and(|m| m.is_symlink()) {
+        Bounds::new(root, None).check_link(&path)?;
+    }
+    Ok(())
+}
+
+/// Files under `dir` in sorted order, with their stamps, skipping editor
+/// droppings and following only the links `bounds` allows.
+pub fn walk(
+    dir: &Path,
+    bounds: &Bounds,
+    known: &KnownStamp<'_>,
+) -> Vec<Result<(PathBuf, FileStamp), Diagnostic>> {
+    let error = |path: Option<&Path>, err: &dyn std::fmt::Display| {
+        let path = bounds.shown(path.unwrap_or(dir));
+        Diagnostic::error(format!("cannot read {}: {err}", path.display())).in_file(path)
     };
-    WalkDir::new(dir)
+    let is_gone = |err: &walkdir::Error| {
+        err.io_error()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound)
+    };
+    let mut found = Vec::new();
+    let mut entries = WalkDir::new(dir)
         .sort_by_file_name()
         .follow_links(true)
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()))
-        .filter_map(move |entry| match entry {
-            Ok(e) if e.file_type().is_file() => Some(
-                match known(e.path())
-                    .map(Ok)
-                    .unwrap_or_else(|| e.metadata().map(|m| FileStamp::of(&m)))
-                {
-                    Ok(stamp) => Ok((e.into_path(), stamp)),
-                    // Deleted between listing and stat: it is simply gone.
-                    Err(err)
-                        if err
-                            .io_error()
-                            .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound) =>
-                    {
-                        return None;
-                    }
-                    Err(err) => Err(error(Some(e.path()), &err)),
-                },
-            ),
-            Ok(_) => None,
-            Err(err)
-                if err
-                    .io_error()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound) =>
-            {
-                None
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    while let Some(entry) = entries.next() {
+        let e = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                // A link walkdir could not follow: a loop, or one that
+                // resolves to nothing. Say which link, without reading it.
+                let link = err
+                    .path()
+                    .filter(|p| p.symlink_metadata().is_ok_and(|m| m.is_symlink()));
+                match link.map(|l| bounds.check_link(l)) {
+                    Some(Err(d)) => found.push(Err(d)),
+                    Some(Ok(_)) | None if is_gone(&err) => {}
+                    Some(Ok(_)) | None => found.push(Err(error(err.path(), &err))),
+                }
+                continue;
             }
-            Err(err) => Some(Err(error(err.path(), &err))),
-        })
+        };
+        if e.path_is_symlink() {
+            match bounds.check_link(e.path()) {
+                Ok(Link::Follow) => {}
+                Ok(Link::Gone) => continue,
+                Err(d) => {
+                    found.push(Err(d));
+                    if e.file_type().is_dir() {
+                        entries.skip_current_dir();
+                    }
+                    continue;
+                }
+            }
+        }
+        if !e.file_type().is_file() {
+            continue;
+        }
+        match known(e.path())
+            .map(Ok)
+            .unwrap_or_else(|| e.metadata().map(|m| FileStamp::of(&m)))
+        {
+            Ok(stamp) => found.push(Ok((e.into_path(), stamp))),
+            // Deleted between listing and stat: it is simply gone.
+            Err(err) if is_gone(&err) => {}
+            Err(err) => found.push(Err(error(Some(e.path()), &err))),
+        }
+    }
+    found
 }
 
 fn rel_string(path: &Path) -> String {
@@ -170,18 +295,23 @@ pub struct Listing {
 /// Walks `root`: lists sources with their stamps, assets and static files,
 /// and reads the site's templates (few and small). Sources are read by the
 /// caller, which may skip those it has already read.
-pub fn scan(root: &Path) -> Result<Listing, Vec<Diagnostic>> {
-    scan_with(root, &|_| None)
+pub fn scan(root: &Path, output: Option<&Path>) -> Result<Listing, Vec<Diagnostic>> {
+    scan_with(root, output, &|_| None)
 }
 
 /// [`scan`], taking a file's stamp from `known` when it has one instead of
 /// asking the file system (a file watcher knows which files changed).
-pub fn scan_with(root: &Path, known: &KnownStamp<'_>) -> Result<Listing, Vec<Diagnostic>> {
+pub fn scan_with(
+    root: &Path,
+    output: Option<&Path>,
+    known: &KnownStamp<'_>,
+) -> Result<Listing, Vec<Diagnostic>> {
+    let bounds = Bounds::new(root, output);
     let mut errors = Vec::new();
     let mut listing = Listing::default();
     let content = root.join("content");
     if content.is_dir() {
-        for entry in walk(&content, known) {
+        for entry in walk(&content, &bounds, known) {
             match entry {
                 Ok((path, stamp)) => {
                     let content_path = path
@@ -214,7 +344,7 @@ pub fn scan_with(root: &Path, known: &KnownStamp<'_>) -> Result<Listing, Vec<Dia
     }
     let static_dir = root.join("static");
     if static_dir.is_dir() {
-        for entry in walk(&static_dir, &|_| None) {
+        for entry in walk(&static_dir, &bounds, &|_| None) {
             match entry {
                 Ok((path, _)) => listing.static_files.push(CopiedFile {
                     output: rel_string(path.strip_prefix(&static_dir).expect("under static")),
@@ -226,7 +356,7 @@ pub fn scan_with(root: &Path, known: &KnownStamp<'_>) -> Result<Listing, Vec<Dia
     }
     let templates = root.join("templates");
     if templates.is_dir() {
-        for entry in walk(&templates, &|_| None) {
+        for entry in walk(&templates, &bounds, &|_| None) {
             match entry {
                 Ok((path, _)) => {
                     let name = rel_string(path.strip_prefix(&templates).expect("under templates"));

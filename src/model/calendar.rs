@@ -1,6 +1,6 @@
 //! Sessions in time: months, month grids and grouping by month, for the
 //! calendar pages. Pure functions over the resolved site; the iCalendar
-//! feeds live in `ics.rs`.
+//! feeds live in `render/ics.rs`.
 //!
 //! A session sits on its own local date (`Session::date`, in its own zone),
 //! which is the date its page and its agenda show.
@@ -109,7 +109,6 @@ pub struct Day {
 #[derive(Debug, Clone)]
 pub struct MonthGrid {
     pub month: Month,
-    pub weekdays: [CivilWeekday; 7],
     pub weeks: Vec<[Day; 7]>,
 }
 
@@ -118,12 +117,6 @@ fn civil(w: Weekday) -> CivilWeekday {
         Weekday::Monday => CivilWeekday::Monday,
         Weekday::Sunday => CivilWeekday::Sunday,
     }
-}
-
-/// The seven weekdays in column order.
-pub fn weekdays(first: Weekday) -> [CivilWeekday; 7] {
-    let first = civil(first);
-    std::array::from_fn(|i| first.wrapping_add(i as i64))
 }
 
 /// Scheduled sessions by their local date, each day's in site order.
@@ -144,9 +137,8 @@ pub fn month_grid(
     first_weekday: Weekday,
     by_date: &BTreeMap<Date, Vec<SessionId>>,
 ) -> MonthGrid {
-    let weekdays = weekdays(first_weekday);
     let first = month.first_day();
-    let lead = first.weekday().since(weekdays[0]) as i64;
+    let lead = first.weekday().since(civil(first_weekday)) as i64;
     let mut day = first
         .checked_sub(jiff::Span::new().days(lead))
         .unwrap_or(first);
@@ -169,11 +161,7 @@ pub fn month_grid(
             _ => break,
         }
     }
-    MonthGrid {
-        month,
-        weekdays,
-        weeks,
-    }
+    MonthGrid { month, weeks }
 }
 
 /// Consecutive sessions grouped by the month of their date, keeping the
@@ -219,8 +207,8 @@ mod tests {
     fn a_month_starting_on_sunday_with_monday_first_begins_with_six_blanks() {
         // 1 June 2025 is a Sunday.
         let g = grid(2025, 6, Weekday::Monday, &[]);
-        assert_eq!(g.weekdays[0], CivilWeekday::Monday);
-        assert_eq!(g.weekdays[6], CivilWeekday::Sunday);
+        assert_eq!(g.weeks[0][0].date.weekday(), CivilWeekday::Monday);
+        assert_eq!(g.weeks[0][6].date.weekday(), CivilWeekday::Sunday);
         let first_week = &g.weeks[0];
         assert!(first_week[..6].iter().all(|d| !d.in_month));
         assert_eq!(first_week[0].date, date(2025, 5, 26));
@@ -236,7 +224,7 @@ mod tests {
     #[test]
     fn the_same_month_with_sunday_first_starts_in_the_first_cell() {
         let g = grid(2025, 6, Weekday::Sunday, &[]);
-        assert_eq!(g.weekdays[0], CivilWeekday::Sunday);
+        assert_eq!(g.weeks[0][0].date.weekday(), CivilWeekday::Sunday);
         assert_eq!(g.weeks[0][0].date, date(2025, 6, 1));
         assert!(g.weeks[0][0].in_month);
         assert_eq!(g.weeks.len(), 5);

@@ -27,11 +27,6 @@ pub fn slugify(text: &str) -> String {
     slug
 }
 
-/// Slug of a file name without its extension; a `YYYY-MM-DD-` prefix is kept.
-pub fn slug_of_file_stem(stem: &str) -> String {
-    slugify(stem)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

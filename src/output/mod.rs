@@ -42,6 +42,33 @@ pub fn check_output_dir(site_root: &Path, out: &Path) -> Result<(), Diagnostic> 
         ))
         .hint(hint.to_string()))
     };
+    // Looked at as given, before anything resolves it: a link or a special
+    // file would otherwise be deleted and replaced by a folder (`-o
+    // /dev/null` as root replaced the machine's /dev/null).
+    let as_given: PathBuf = out.components().collect();
+    match std::fs::symlink_metadata(&as_given) {
+        Ok(m) if m.file_type().is_symlink() => {
+            return refuse(
+                "it is a symbolic link, and Fireside replaces the output folder rather than writing through links",
+                "give the folder the link points at, or a path that does not exist yet",
+            );
+        }
+        Ok(m) if m.is_file() => return refuse("it is a file", "choose a folder"),
+        Ok(m) if !m.is_dir() => {
+            return refuse(
+                "it is a device, FIFO or socket, not a folder",
+                "choose a folder, such as the default `public/`",
+            );
+        }
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => {
+            return refuse(
+                &format!("it cannot be examined ({e})"),
+                "check the path and its permissions",
+            );
+        }
+    }
     if out_abs == root || root.starts_with(&out_abs) {
         return refuse(
             "it is the site folder or contains it, and building would replace your sources",
@@ -79,7 +106,8 @@ pub fn check_output_dir(site_root: &Path, out: &Path) -> Result<(), Diagnostic> 
     Ok(())
 }
 
-fn absolute(p: &Path) -> PathBuf {
+/// `p` made absolute, with its longest existing prefix canonicalised.
+pub fn absolute(p: &Path) -> PathBuf {
     let abs = if p.is_absolute() {
         p.to_path_buf()
     } else {
@@ -111,7 +139,7 @@ fn absolute(p: &Path) -> PathBuf {
 
 /// Writes `files` as the new content of `out`, atomically replacing it.
 pub fn write_site(out: &Path, files: &[OutputFile]) -> std::io::Result<()> {
-    write_site_with(out, |dir| write_files(dir, files)).map_err(|e| match e {
+    write_site_with(out, || {}, |dir| write_files(dir, files)).map_err(|e| match e {
         WriteError::Io(e) | WriteError::Fill(e) => e,
     })
 }
@@ -123,11 +151,90 @@ pub enum WriteError<E> {
     Io(std::io::Error),
 }
 
+/// Held while a build writes into an output folder: a second build into
+/// the same folder waits for it instead of swapping folders under it.
+///
+/// The lock is taken on the folder that holds the output (on Unix its
+/// directory handle, elsewhere a dot-file beside the output), because the
+/// output itself is renamed away by every build.
+pub struct OutputLock {
+    _file: std::fs::File,
+}
+
+/// Locks the output `out` (its parent folder must exist), calling
+/// `on_wait` first if another build holds it.
+pub fn lock_output(out: &Path, on_wait: impl FnOnce()) -> std::io::Result<OutputLock> {
+    let parent = out
+        .parent()
+        .ok_or_else(|| std::io::Error::other("output has no parent folder"))?;
+    #[cfg(unix)]
+    let file = std::fs::File::open(parent)?;
+    #[cfg(not(unix))]
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(parent.join(format!(".{}.fireside-lock", output_name(out))))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            on_wait();
+            file.lock()?;
+        }
+        Err(std::fs::TryLockError::Error(e)) => return Err(e),
+    }
+    Ok(OutputLock { _file: file })
+}
+
+fn output_name(out: &Path) -> String {
+    out.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into())
+}
+
+/// Prefixes of the staging folders beside the output named `name`.
+fn staging_prefixes(name: &str) -> [String; 2] {
+    [
+        format!(".{name}.fireside-new-"),
+        format!(".{name}.fireside-old-"),
+    ]
+}
+
+/// Removes staging folders a killed build left beside the output: only
+/// real folders named as Fireside names them that carry its marker (it is
+/// written into each one as soon as it is created). Runs under the output
+/// lock, so none of them belongs to a build still running.
+fn sweep_stale(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let prefixes = staging_prefixes(name);
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(n) = file_name.to_str() else {
+            continue;
+        };
+        let path = entry.path();
+        if prefixes.iter().any(|p| n.starts_with(p.as_str()))
+            && entry.file_type().is_ok_and(|t| t.is_dir())
+            && std::fs::symlink_metadata(path.join(MARKER)).is_ok_and(|m| m.is_file())
+        {
+            // remove_dir_all never follows links inside the folder.
+            let _ = std::fs::remove_dir_all(&path);
+        }
+    }
+}
+
+const MARKER_TEXT: &[u8] = b"This folder is written by Fireside; it is replaced on every build.\n";
+
 /// Creates a staging folder beside `out`, lets `fill` write the site into it,
 /// and swaps it in only if `fill` succeeds. On any failure the staging
-/// folder is removed and `out` is exactly as it was.
+/// folder is removed and `out` is exactly as it was. The output is locked
+/// meanwhile (`on_wait` runs if another build holds it), and staging
+/// folders of killed builds are swept first.
 pub fn write_site_with<T, E>(
     out: &Path,
+    on_wait: impl FnOnce(),
     fill: impl FnOnce(&Path) -> Result<T, E>,
 ) -> Result<T, WriteError<E>> {
     let out = absolute(out);
@@ -135,14 +242,14 @@ pub fn write_site_with<T, E>(
         .parent()
         .ok_or_else(|| WriteError::Io(std::io::Error::other("output has no parent folder")))?;
     std::fs::create_dir_all(parent).map_err(WriteError::Io)?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
+    let _lock = lock_output(&out, on_wait).map_err(WriteError::Io)?;
+    let name = output_name(&out);
+    sweep_stale(parent, &name);
     let staging = tempfile::Builder::new()
-        .prefix(&format!(".{name}.fireside-new-"))
+        .prefix(&staging_prefixes(&name)[0])
         .tempdir_in(parent)
         .map_err(WriteError::Io)?;
+    std::fs::write(staging.path().join(MARKER), MARKER_TEXT).map_err(WriteError::Io)?;
     let value = fill(staging.path()).map_err(WriteError::Fill)?;
     swap_in(&staging, &out, parent, &name).map_err(WriteError::Io)?;
     // The staging folder now is `out`; stop its guard from deleting it.
@@ -156,14 +263,14 @@ fn swap_in(
     parent: &Path,
     name: &str,
 ) -> std::io::Result<()> {
-    std::fs::write(
-        staging.path().join(MARKER),
-        b"This folder is written by Fireside; it is replaced on every build.\n",
-    )?;
+    std::fs::write(staging.path().join(MARKER), MARKER_TEXT)?;
     if out.exists() {
         let old = tempfile::Builder::new()
-            .prefix(&format!(".{name}.fireside-old-"))
+            .prefix(&staging_prefixes(name)[1])
             .tempdir_in(parent)?;
+        // Marked before the swap, so a build killed mid-swap leaves a
+        // folder the next one can prove it made.
+        std::fs::write(old.path().join(MARKER), MARKER_TEXT)?;
         let old_path = old.path().join("previous");
         std::fs::rename(out, &old_path)?;
         if let Err(e) = std::fs::rename(staging.path(), out) {
@@ -182,29 +289,68 @@ fn swap_in(
 pub fn write_file(dir: &Path, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
     let target = dir.join(rel);
     if let Some(parent) = target.parent() {
-        std::fs::create_dir_all(parent)?;
+        std::fs::create_dir_all(parent).map_err(|e| naming(e, "cannot write", rel))?;
     }
-    std::fs::write(target, bytes)
+    std::fs::write(target, bytes).map_err(|e| naming(e, "cannot write", rel))
 }
 
 /// Replaces one file under `dir` atomically: readers (the preview server)
 /// see the old bytes or the new, never half a file. The temporary file is a
-/// dot-file next to the target, so it is never served.
+/// dot-file next to the target, so it is never served. A file to copy that
+/// is gone by now (an editor's temporary file) is skipped.
 pub fn replace_file(dir: &Path, rel: &str, content: &Content) -> std::io::Result<()> {
     let target = dir.join(rel);
     let parent = target.parent().unwrap_or(dir);
-    std::fs::create_dir_all(parent)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".fireside-")
-        .tempfile_in(parent)?;
-    match content {
-        Content::Bytes(b) => std::io::Write::write_all(tmp.as_file_mut(), b)?,
-        Content::Static(b) => std::io::Write::write_all(tmp.as_file_mut(), b)?,
-        Content::Copy(src) => {
-            std::io::copy(&mut std::fs::File::open(src)?, tmp.as_file_mut())?;
+    let source = match content {
+        Content::Copy(src) => match open_source(src)? {
+            Some(f) => Some(f),
+            None => return Ok(()),
+        },
+        _ => None,
+    };
+    let written = (|| {
+        std::fs::create_dir_all(parent)?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".fireside-")
+            .tempfile_in(parent)?;
+        match (content, source) {
+            (Content::Bytes(b), _) => std::io::Write::write_all(tmp.as_file_mut(), b)?,
+            (Content::Static(b), _) => std::io::Write::write_all(tmp.as_file_mut(), b)?,
+            (Content::Copy(_), Some(mut from)) => {
+                std::io::copy(&mut from, tmp.as_file_mut())?;
+            }
+            (Content::Copy(_), None) => unreachable!("opened above"),
         }
+        tmp.persist(&target).map_err(|e| e.error)?;
+        Ok(())
+    })();
+    written.map_err(|e| naming(e, "cannot write", rel))
+}
+
+/// Opens a file to copy; `None` if it vanished since the listing (editors
+/// create and delete temporary files all the time), an error naming the
+/// file if it cannot be read.
+fn open_source(src: &Path) -> std::io::Result<Option<std::fs::File>> {
+    match std::fs::File::open(src) {
+        Ok(f) => Ok(Some(f)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(naming(e, "cannot read", &src.display().to_string())),
     }
-    tmp.persist(&target).map_err(|e| e.error)?;
+}
+
+/// `e`, its message prefixed with what failed on which file: "cannot write
+/// `sessions/x/index.html`: No space left on device".
+fn naming(e: std::io::Error, what: &str, file: &str) -> std::io::Error {
+    std::io::Error::new(e.kind(), format!("{what} `{file}`: {e}"))
+}
+
+/// Copies `src` to `target` (skipped if `src` vanished since the listing).
+fn copy_file(src: &Path, target: &Path, rel: &str) -> std::io::Result<()> {
+    let Some(mut from) = open_source(src)? else {
+        return Ok(());
+    };
+    let mut to = std::fs::File::create(target).map_err(|e| naming(e, "cannot write", rel))?;
+    std::io::copy(&mut from, &mut to).map_err(|e| naming(e, "cannot write", rel))?;
     Ok(())
 }
 
@@ -235,15 +381,19 @@ pub fn write_files(dir: &Path, files: &[OutputFile]) -> std::io::Result<()> {
     folders.sort();
     folders.dedup();
     for f in &folders {
-        std::fs::create_dir_all(f)?;
+        std::fs::create_dir_all(f).map_err(|e| {
+            let rel = f.strip_prefix(dir).unwrap_or(f).display().to_string();
+            naming(e, "cannot create the folder", &rel)
+        })?;
     }
     files.par_iter().try_for_each(|f| {
         let target = dir.join(&f.path);
         match &f.content {
             Content::Bytes(b) => std::fs::write(&target, b),
             Content::Static(b) => std::fs::write(&target, b),
-            Content::Copy(src) => std::fs::copy(src, &target).map(|_| ()),
+            Content::Copy(src) => return copy_file(src, &target, &f.path),
         }
+        .map_err(|e| naming(e, "cannot write", &f.path))
     })
 }
 
@@ -265,6 +415,20 @@ mod tests {
         std::fs::create_dir_all(&foreign).unwrap();
         std::fs::write(foreign.join("keep.txt"), "mine").unwrap();
         assert!(check_output_dir(root, &foreign).is_err());
+    }
+
+    #[test]
+    fn a_file_to_copy_that_vanished_is_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let gone = dir.path().join("x.md.swp-gone");
+        let copy = |path: &str| OutputFile {
+            path: path.into(),
+            content: Content::Copy(gone.clone()),
+        };
+        write_files(dir.path(), &[copy("a/gone.png")]).unwrap();
+        assert!(!dir.path().join("a/gone.png").exists());
+        replace_file(dir.path(), "b/gone.png", &Content::Copy(gone.clone())).unwrap();
+        assert!(!dir.path().join("b/gone.png").exists());
     }
 
     #[test]

@@ -7,7 +7,6 @@
 
 use std::path::{Path, PathBuf};
 
-use indexmap::IndexMap;
 use jiff::civil::Date;
 use serde::Deserialize;
 
@@ -841,9 +840,6 @@ pub fn title_from_file(content_path: &Path) -> String {
         words.join(" ")
     }
 }
-
-/// Resources of agenda entries are not supported; kept for a uniform session model.
-pub type Resources = IndexMap<String, String>;
 
 #[cfg(test)]
 mod tests {

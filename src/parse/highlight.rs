@@ -12,8 +12,15 @@
 //!
 //! Highlighting dominates build time, so results are cached by a hash of the
 //! language and the code: in memory for the build, and on disk between builds
-//! (`.fireside-cache/highlight.bin` in the site). The cache file holds only
-//! the blocks used by the last build, so it never grows without bound.
+//! (in the user's cache folder, or `--cache-dir`; never in the site, which
+//! may be a read-only checkout). The cache file holds only the blocks used
+//! by the last build, so it never grows without bound.
+//!
+//! The cache file is untrusted input: anyone can commit one, or poison a CI
+//! cache. So it holds no markup at all, only (classes, text) spans. Classes
+//! must match the grammar this module writes, the text is escaped when the
+//! HTML is built from the spans, and a hit is used only if its text is
+//! exactly the code being highlighted. Anything else is a miss.
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
@@ -31,7 +38,24 @@ use syntect::util::LinesWithEndings;
 
 /// Bumped whenever the HTML the highlighter writes changes, so stale cache
 /// files are ignored rather than reused.
-const CACHE_MAGIC: &[u8; 8] = b"FSHL0002";
+const CACHE_MAGIC: &[u8; 8] = b"FSHL0003";
+
+/// The cache file's name in its folder.
+pub const CACHE_FILE: &str = "highlight.bin";
+
+/// A run of code text sharing one set of `hl-` classes (empty: plain text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Span {
+    classes: String,
+    text: String,
+}
+
+/// A highlighted block: its spans (what the cache file stores) and the
+/// HTML built from them.
+struct Block {
+    spans: Vec<Span>,
+    html: Arc<str>,
+}
 
 type Key = [u8; 32];
 
@@ -42,10 +66,11 @@ pub struct Highlighter {
     dark: Theme,
     /// Part of every cache key: the same code looks different in other themes.
     theme_names: String,
-    /// Blocks highlighted in an earlier build, read from disk.
-    previous: HashMap<Key, Arc<str>>,
+    /// Blocks highlighted in an earlier build, read from disk (classes
+    /// checked, text not yet compared with the code).
+    previous: HashMap<Key, Vec<Span>>,
     /// Blocks used in this build (hits and new ones), written back to disk.
-    current: Mutex<HashMap<Key, Arc<str>>>,
+    current: Mutex<HashMap<Key, Arc<Block>>>,
 }
 
 /// Whether a fence's language was recognised.
@@ -90,12 +115,11 @@ impl Highlighter {
         })
     }
 
-    /// Primes the highlighter with the cache file at `path` (a missing or
-    /// corrupt file is ignored: the cache is only an accelerator).
+    /// Primes the highlighter with the cache file at `path` (a missing,
+    /// corrupt or hostile file, or any entry of it, is ignored: the cache
+    /// is only an accelerator).
     pub fn load_cache(&mut self, path: &Path) {
-        if let Ok(entries) = read_cache(path) {
-            self.previous = entries;
-        }
+        self.previous = read_cache(path);
     }
 
     /// Names of languages that highlight, for error hints.
@@ -129,25 +153,33 @@ impl Highlighter {
             return Highlighted::UnknownLanguage;
         };
         let key = cache_key(&self.theme_names, &syntax.name, code);
-        if let Some(hit) = self.previous.get(&key) {
-            self.remember(key, hit.clone());
-            return Highlighted::Html(hit.clone());
-        }
         if let Some(hit) = self.current.lock().expect("cache lock").get(&key) {
-            return Highlighted::Html(hit.clone());
+            return Highlighted::Html(hit.html.clone());
         }
-        let html: Arc<str> = match self.render(syntax, code) {
-            Some(html) => html.into(),
-            // syntect fails only on pathological input; plain text is a safe fallback.
-            None => escape(code).into(),
+        let spans = match self.previous.get(&key) {
+            // A hit shows exactly this code, whatever the file claims.
+            Some(spans) if spans_spell(spans, code) => spans.clone(),
+            _ => match self.render(syntax, code) {
+                Some(spans) => spans,
+                // syntect fails only on pathological input; plain text is a safe fallback.
+                None => vec![Span {
+                    classes: String::new(),
+                    text: code.to_string(),
+                }],
+            },
         };
-        self.remember(key, html.clone());
+        let block = Arc::new(Block {
+            html: spans_html(&spans).into(),
+            spans,
+        });
+        let html = block.html.clone();
+        self.current.lock().expect("cache lock").insert(key, block);
         Highlighted::Html(html)
     }
 
     /// Parses each line once and styles it with both themes, writing one
     /// span per run of text that shares its light and dark style.
-    fn render(&self, syntax: &SyntaxReference, code: &str) -> Option<String> {
+    fn render(&self, syntax: &SyntaxReference, code: &str) -> Option<Vec<Span>> {
         let light = StyleResolver::new(&self.light);
         let dark = StyleResolver::new(&self.dark);
         let light_default = default_style(&self.light);
@@ -155,7 +187,7 @@ impl Highlighter {
         let mut parser = ParseState::new(syntax);
         let mut light_state = HighlightState::new(&light, ScopeStack::new());
         let mut dark_state = HighlightState::new(&dark, ScopeStack::new());
-        let mut html = String::with_capacity(code.len() * 3);
+        let mut spans = Vec::new();
         let mut run = Run::default();
         for line in LinesWithEndings::from(code) {
             let ops = parser.parse_line(line, &self.syntaxes).ok()?;
@@ -189,15 +221,12 @@ impl Highlighter {
                 let l = light_tokens.get(i).map_or(light_default, |t| t.0);
                 let d = dark_tokens.get(j).map_or(dark_default, |t| t.0);
                 let classes = token_classes(l, light_default, d, dark_default);
-                run.push(&mut html, classes, &line[pos..end]);
+                run.push(&mut spans, classes, &line[pos..end]);
                 pos = end;
             }
         }
-        run.flush(&mut html);
-        Some(html)
-    }
-    fn remember(&self, key: Key, html: Arc<str>) {
-        self.current.lock().expect("cache lock").insert(key, html);
+        run.flush(&mut spans);
+        Some(spans)
     }
 
     /// Writes the blocks used by this build to the cache file, atomically.
@@ -212,10 +241,15 @@ impl Highlighter {
             let mut w = std::io::BufWriter::new(tmp.as_file_mut());
             w.write_all(CACHE_MAGIC)?;
             for key in keys {
-                let html = &current[key];
+                let spans = &current[key].spans;
                 w.write_all(key)?;
-                w.write_all(&(html.len() as u32).to_le_bytes())?;
-                w.write_all(html.as_bytes())?;
+                w.write_all(&(spans.len() as u32).to_le_bytes())?;
+                for span in spans {
+                    w.write_all(&(span.classes.len() as u32).to_le_bytes())?;
+                    w.write_all(span.classes.as_bytes())?;
+                    w.write_all(&(span.text.len() as u32).to_le_bytes())?;
+                    w.write_all(span.text.as_bytes())?;
+                }
             }
             w.flush()?;
         }
@@ -248,30 +282,74 @@ struct Run {
 }
 
 impl Run {
-    fn push(&mut self, html: &mut String, classes: String, text: &str) {
+    fn push(&mut self, spans: &mut Vec<Span>, classes: String, text: &str) {
         if classes != self.classes {
-            self.flush(html);
+            self.flush(spans);
             self.classes = classes;
         }
         self.text.push_str(text);
     }
 
-    fn flush(&mut self, html: &mut String) {
+    fn flush(&mut self, spans: &mut Vec<Span>) {
         if self.text.is_empty() {
             return;
         }
-        if self.classes.is_empty() {
-            html.push_str(&escape(&self.text));
+        spans.push(Span {
+            classes: self.classes.clone(),
+            text: std::mem::take(&mut self.text),
+        });
+    }
+}
+
+/// The HTML of a block: each span's text escaped, its classes (checked by
+/// [`valid_classes`] when they come from a file) in a `class` attribute.
+fn spans_html(spans: &[Span]) -> String {
+    let mut html = String::with_capacity(spans.iter().map(|s| s.text.len() * 2).sum());
+    for span in spans {
+        if span.classes.is_empty() {
+            html.push_str(&escape(&span.text));
         } else {
             let _ = write!(
                 html,
                 "<span class=\"{}\">{}</span>",
-                self.classes,
-                escape(&self.text)
+                span.classes,
+                escape(&span.text)
             );
         }
-        self.text.clear();
     }
+    html
+}
+
+/// True if the spans' text is exactly `code`.
+fn spans_spell(spans: &[Span], code: &str) -> bool {
+    let mut rest = code;
+    for span in spans {
+        match rest.strip_prefix(span.text.as_str()) {
+            Some(r) => rest = r,
+            None => return false,
+        }
+    }
+    rest.is_empty()
+}
+
+/// The grammar of the classes [`token_classes`] writes: space-separated
+/// `hl-l` or `hl-d` followed by six lowercase hex digits or one of `b`,
+/// `i`, `u`. Nothing else (no quote, no `<`) can pass.
+fn valid_classes(classes: &str) -> bool {
+    classes.is_empty()
+        || classes.split(' ').all(|class| {
+            let Some(rest) = class
+                .strip_prefix("hl-l")
+                .or_else(|| class.strip_prefix("hl-d"))
+            else {
+                return false;
+            };
+            matches!(rest, "b" | "i" | "u")
+                || (rest.len() == 6
+                    && rest
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+        })
 }
 
 fn default_style(theme: &Theme) -> Style {
@@ -395,29 +473,96 @@ fn cache_key(themes: &str, syntax: &str, code: &str) -> Key {
     *h.finalize().as_bytes()
 }
 
-fn read_cache(path: &Path) -> std::io::Result<HashMap<Key, Arc<str>>> {
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)?.read_to_end(&mut bytes)?;
-    let invalid = || std::io::Error::new(std::io::ErrorKind::InvalidData, "bad cache");
-    let mut rest = bytes.strip_prefix(CACHE_MAGIC).ok_or_else(invalid)?;
+/// Reads a cache file written by [`Highlighter::save_cache`]. Whatever
+/// does not parse is dropped: an entry with a class outside the grammar or
+/// text that is not UTF-8 is left out, and a broken frame ends the file.
+fn read_cache(path: &Path) -> HashMap<Key, Vec<Span>> {
     let mut map = HashMap::new();
-    while !rest.is_empty() {
-        if rest.len() < 36 {
-            return Err(invalid());
-        }
-        let key: Key = rest[..32].try_into().expect("32 bytes");
-        let len = u32::from_le_bytes(rest[32..36].try_into().expect("4 bytes")) as usize;
-        let html = rest.get(36..36 + len).ok_or_else(invalid)?;
-        let html = std::str::from_utf8(html).map_err(|_| invalid())?;
-        map.insert(key, Arc::from(html));
-        rest = &rest[36 + len..];
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes));
+    let Some(mut rest) = read.ok().and_then(|_| bytes.strip_prefix(CACHE_MAGIC)) else {
+        return map;
+    };
+    fn take<'a>(rest: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
+        let (head, tail) = (rest.get(..n)?, rest.get(n..)?);
+        *rest = tail;
+        Some(head)
     }
-    Ok(map)
+    fn take_len(rest: &mut &[u8]) -> Option<usize> {
+        Some(u32::from_le_bytes(take(rest, 4)?.try_into().ok()?) as usize)
+    }
+    fn take_str(rest: &mut &[u8]) -> Option<Result<String, ()>> {
+        let len = take_len(rest)?;
+        Some(
+            std::str::from_utf8(take(rest, len)?)
+                .map(str::to_string)
+                .map_err(|_| ()),
+        )
+    }
+    while !rest.is_empty() {
+        let Some(key) = take(&mut rest, 32).and_then(|k| Key::try_from(k).ok()) else {
+            break;
+        };
+        let Some(count) = take_len(&mut rest) else {
+            break;
+        };
+        let mut spans = Vec::new();
+        let mut valid = true;
+        for _ in 0..count {
+            let (Some(classes), Some(text)) = (take_str(&mut rest), take_str(&mut rest)) else {
+                return map;
+            };
+            match (classes, text) {
+                (Ok(classes), Ok(text)) if valid_classes(&classes) => {
+                    spans.push(Span { classes, text })
+                }
+                _ => valid = false,
+            }
+        }
+        if valid {
+            map.insert(key, spans);
+        }
+    }
+    map
 }
 
-/// The conventional cache location of a site.
-pub fn cache_path(site_root: &Path) -> PathBuf {
-    site_root.join(".fireside-cache").join("highlight.bin")
+/// The default cache file of the site at `site_root`: in the user's cache
+/// folder (`$XDG_CACHE_HOME/fireside` on Linux), one folder per site, so
+/// that sites do not evict each other's blocks. `None` without a home.
+pub fn default_cache_path(site_root: &Path) -> Option<PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "fireside")?;
+    let root = site_root
+        .canonicalize()
+        .unwrap_or_else(|_| site_root.to_path_buf());
+    let id = blake3::hash(root.as_os_str().as_encoded_bytes()).to_hex();
+    Some(
+        dirs.cache_dir()
+            .join("sites")
+            .join(&id.as_str()[..16])
+            .join(CACHE_FILE),
+    )
+}
+
+/// Removes the default caches of sites not built for `max_age` (a temp
+/// folder built once, a deleted checkout), so the user's cache folder does
+/// not fill up with them. Failing is harmless.
+pub fn prune_default_caches(max_age: std::time::Duration) {
+    let Some(dirs) = directories::ProjectDirs::from("", "", "fireside") else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(dirs.cache_dir().join("sites")) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let stale = std::fs::metadata(entry.path().join(CACHE_FILE))
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > max_age);
+        if stale {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 pub fn escape(text: &str) -> String {

@@ -7,6 +7,12 @@
 //! URLs and anchors are only known once every file is parsed), so each one is
 //! written as a placeholder (`\u{1A}N\u{1A}`, N indexing [`Rendered::links`])
 //! that the resolve stage replaces in one pass over the HTML.
+//!
+//! Content cannot forge a placeholder or put a control character in the
+//! page: every event is cleaned as it leaves the parser, after character
+//! references are decoded (`&#x1A;` arrives as the character itself), so the
+//! only `\u{1A}` in the HTML are the ones written here. Raw HTML, where a
+//! site allows it, goes through a sanitiser (ammonia) with an allow-list.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
@@ -22,7 +28,8 @@ use crate::highlight::{Highlighted, Highlighter, escape};
 use crate::slug::slugify;
 
 /// Marks a link placeholder in rendered HTML. It cannot occur in user text:
-/// decoding strips it from every file.
+/// decoding strips it from every file and [`clean_event`] from every
+/// decoded character reference.
 pub const PLACEHOLDER: char = '\u{1A}';
 
 #[derive(Debug, Clone, Copy)]
@@ -118,6 +125,7 @@ pub fn render(
         used_ids: HashMap::new(),
         in_first_paragraph: Capture::NotYet,
         tables: 0,
+        has_raw_html: false,
     };
     for (event, range) in Parser::new_ext(body, opts).into_offset_iter() {
         r.event(event, range.start);
@@ -156,6 +164,7 @@ impl<'a> LineIndex<'a> {
 
 struct HeadingState<'a> {
     level: HeadingLevel,
+    offset: usize,
     id: Option<String>,
     classes: Vec<String>,
     events: Vec<Event<'a>>,
@@ -198,10 +207,16 @@ struct Renderer<'a, 'h> {
     used_ids: HashMap<String, usize>,
     in_first_paragraph: Capture,
     tables: usize,
+    /// Whether the document holds raw HTML (only such documents are sanitised).
+    has_raw_html: bool,
 }
 
 impl<'a> Renderer<'a, '_> {
     fn event(&mut self, event: Event<'a>, offset: usize) {
+        let event = clean_event(event);
+        if matches!(event, Event::Html(_) | Event::InlineHtml(_)) {
+            self.has_raw_html = true;
+        }
         if let Some(code) = &mut self.code {
             match event {
                 Event::Text(t) => code.code.push_str(&t),
@@ -224,6 +239,7 @@ impl<'a> Renderer<'a, '_> {
             }) => {
                 self.heading = Some(HeadingState {
                     level,
+                    offset,
                     id: id.map(|s| s.to_string()),
                     classes: classes.into_iter().map(|c| c.to_string()).collect(),
                     events: Vec::new(),
@@ -271,8 +287,10 @@ impl<'a> Renderer<'a, '_> {
                 self.emit(Event::Html(html.into()));
             }
             Event::Html(html) | Event::InlineHtml(html) if !self.options.raw_html => {
+                // Shown as text, quotes escaped too, so that nothing reading
+                // the page (the link checker included) sees an attribute in it.
                 self.text(&html);
-                self.emit(Event::Text(html));
+                self.emit(Event::Html(crate::escape::escape_html(&html).into()));
             }
             Event::Start(Tag::HtmlBlock) if !self.options.raw_html => {
                 self.emit(Event::Html("<p class=\"raw-html\">".into()));
@@ -405,7 +423,11 @@ impl<'a> Renderer<'a, '_> {
         let Some(h) = self.heading.take() else { return };
         let text = h.text.trim().to_string();
         let id = match h.id {
-            Some(given) => self.unique_id(&given),
+            Some(given) if is_valid_id(&given) => self.unique_id(&given),
+            Some(given) => {
+                self.invalid_heading_id(&given, h.offset);
+                self.unique_id(&slugify(&text))
+            }
             None => self.unique_id(&slugify(&text)),
         };
         let level = h.level as u8;
@@ -426,6 +448,26 @@ impl<'a> Renderer<'a, '_> {
             title: text,
         });
         self.out.plain_text.push('\n');
+    }
+
+    /// Reports a `{#id}` outside [`is_valid_id`], at the `{#` of its heading.
+    fn invalid_heading_id(&mut self, given: &str, offset: usize) {
+        let (line, mut column) = self.lines.position(offset);
+        let line_end = self.lines.text[offset..]
+            .find('\n')
+            .map_or(self.lines.text.len(), |e| offset + e);
+        if let Some(at) = self.lines.text[offset..line_end].rfind("{#") {
+            column += self.lines.text[offset..offset + at].chars().count();
+        }
+        self.out.diagnostics.push(
+            Diagnostic::error(format!(
+                "invalid heading id `{}`",
+                given.escape_default()
+            ))
+            .in_file(self.file)
+            .at_line_only(line, column)
+            .hint("a heading id is letters, digits, `-` and `_`, starting with a letter or digit (at most 100 characters), e.g. `{#when-to-use}`; leave it out to get one from the heading's text"),
+        );
     }
 
     fn finish_code_block(&mut self) {
@@ -497,20 +539,18 @@ impl<'a> Renderer<'a, '_> {
                 target: target.trim().to_string(),
                 fragment,
             }
+        } else if let Err(scheme) = crate::escape::check_url_scheme(dest) {
+            // Scripts in URLs are raw HTML by another name, and no sanitiser
+            // would let them through either: refuse them, whatever the site allows.
+            let (line, column) = self.lines.position(offset);
+            self.out.diagnostics.push(
+                Diagnostic::error(format!("links with the `{scheme}:` scheme are not allowed"))
+                    .in_file(self.file)
+                    .at_line_only(line, column)
+                    .hint(crate::escape::SCHEME_HINT),
+            );
+            return "#".into();
         } else if dest.is_empty() || has_scheme(dest) || dest.starts_with("//") {
-            // Scripts in URLs are raw HTML by another name: refuse them
-            // unless the site allows raw HTML.
-            if !self.options.raw_html && !is_safe_scheme(dest) {
-                let (line, column) = self.lines.position(offset);
-                let scheme = dest.split(':').next().unwrap_or("").to_ascii_lowercase();
-                self.out.diagnostics.push(
-                    Diagnostic::error(format!("links with the `{scheme}:` scheme are not allowed"))
-                        .in_file(self.file)
-                        .at_line_only(line, column)
-                        .hint("use http, https, mailto, tel or webcal links; other schemes can run code in readers' browsers (allow them with `markdown.raw_html: true`)"),
-                );
-                return "#".into();
-            }
             let mut out = String::new();
             pulldown_cmark_escape::escape_href(&mut out, dest).expect("writing to a String");
             return out.replace('"', "&quot;");
@@ -560,37 +600,133 @@ impl<'a> Renderer<'a, '_> {
             }
             html.push_str("</ol>\n</section>\n");
         }
-        self.out.html = html;
+        self.out.html = if self.has_raw_html && self.options.raw_html {
+            sanitize(&html)
+        } else {
+            html
+        };
         self.out.first_paragraph = self.out.first_paragraph.trim().to_string();
         self.out
     }
 }
 
-/// Schemes that only navigate; anything else (`javascript:`, `data:`,
-/// `vbscript:`) could run code.
-fn is_safe_scheme(dest: &str) -> bool {
-    if !has_scheme(dest) {
-        return true;
+/// The raw-HTML allow-list: what a write-up needs (ammonia's default tags:
+/// text-level markup, tables, lists, `details`, `kbd`, images, links...)
+/// plus what this renderer writes itself (footnote sections, task-list
+/// boxes, heading anchors, ARIA labels, highlight classes). Scripts, event
+/// handlers, `style`, forms, frames, `svg` and `math` are dropped, and URLs
+/// keep only the schemes of [`crate::escape::check_url_scheme`].
+static SANITIZER: std::sync::LazyLock<ammonia::Builder<'static>> = std::sync::LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.add_tags(["section", "input"])
+        .add_generic_attributes([
+            "id",
+            "class",
+            "role",
+            "aria-label",
+            "aria-hidden",
+            "tabindex",
+        ])
+        .add_tag_attributes("pre", ["data-lang"])
+        .add_tag_attributes("img", ["loading"])
+        .add_tag_attributes("input", ["disabled", "checked"])
+        .add_tag_attribute_values("input", "type", ["checkbox"])
+        .url_schemes(crate::escape::SAFE_SCHEMES.iter().copied().collect())
+        // Links are written as the rest of the site's: no `rel` added.
+        .link_rel(None);
+    b
+});
+
+/// Runs a document that holds raw HTML through [`SANITIZER`]. The link
+/// placeholders are hidden from it behind a token made from the document's
+/// own hash (content cannot contain a hash of itself), then put back.
+fn sanitize(html: &str) -> String {
+    let hash = blake3::hash(html.as_bytes()).to_hex();
+    let token = format!("fireside{}", &hash.as_str()[..24]);
+    let hidden = html.replace(PLACEHOLDER, &token);
+    let clean = SANITIZER.clean(&hidden).to_string();
+    clean.replace(&token, PLACEHOLDER.encode_utf8(&mut [0; 4]))
+}
+
+/// The id grammar for `{#id}`: conservative, so that an id is safe in an
+/// attribute, a URL fragment and a CSS selector without escaping.
+pub fn is_valid_id(id: &str) -> bool {
+    id.len() <= 100
+        && id.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// `event` with every string it carries cleaned by
+/// [`crate::escape::clean_text`]: text, code, raw HTML, URLs, titles, ids,
+/// classes, attributes, info strings and footnote names. This is the one
+/// place Markdown content enters the renderer, so nothing decoded from a
+/// character reference can reach the HTML without passing here.
+fn clean_event<'a>(event: Event<'a>) -> Event<'a> {
+    fn c(s: CowStr<'_>) -> CowStr<'_> {
+        if s.chars().any(crate::escape::is_forbidden) {
+            CowStr::from(crate::escape::clean_text(&s).into_owned())
+        } else {
+            s
+        }
     }
-    let scheme = dest.split(':').next().unwrap_or("").to_ascii_lowercase();
-    matches!(
-        scheme.as_str(),
-        "http"
-            | "https"
-            | "mailto"
-            | "tel"
-            | "webcal"
-            | "ftp"
-            | "sftp"
-            | "ssh"
-            | "git"
-            | "irc"
-            | "ircs"
-            | "xmpp"
-            | "slack"
-            | "msteams"
-            | "zoommtg"
-    )
+    fn o(s: Option<CowStr<'_>>) -> Option<CowStr<'_>> {
+        s.map(c)
+    }
+    fn tag(t: Tag<'_>) -> Tag<'_> {
+        match t {
+            Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            } => Tag::Heading {
+                level,
+                id: o(id),
+                classes: classes.into_iter().map(c).collect(),
+                attrs: attrs.into_iter().map(|(k, v)| (c(k), o(v))).collect(),
+            },
+            Tag::CodeBlock(CodeBlockKind::Fenced(info)) => {
+                Tag::CodeBlock(CodeBlockKind::Fenced(c(info)))
+            }
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => Tag::Link {
+                link_type,
+                dest_url: c(dest_url),
+                title: c(title),
+                id: c(id),
+            },
+            Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => Tag::Image {
+                link_type,
+                dest_url: c(dest_url),
+                title: c(title),
+                id: c(id),
+            },
+            Tag::FootnoteDefinition(name) => Tag::FootnoteDefinition(c(name)),
+            other => other,
+        }
+    }
+    match event {
+        Event::Start(t) => Event::Start(tag(t)),
+        Event::Text(s) => Event::Text(c(s)),
+        Event::Code(s) => Event::Code(c(s)),
+        Event::Html(s) => Event::Html(c(s)),
+        Event::InlineHtml(s) => Event::InlineHtml(c(s)),
+        Event::InlineMath(s) => Event::InlineMath(c(s)),
+        Event::DisplayMath(s) => Event::DisplayMath(c(s)),
+        Event::FootnoteReference(s) => Event::FootnoteReference(c(s)),
+        other => other,
+    }
 }
 
 fn has_scheme(dest: &str) -> bool {
@@ -633,11 +769,9 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
-/// Escapes text for an HTML attribute value in double quotes.
+/// Escapes text for an HTML attribute value (control characters dropped).
 pub fn escape_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    pulldown_cmark_escape::escape_html(&mut out, s).expect("writing to a String");
-    out
+    crate::escape::escape_html(s)
 }
 
 #[cfg(test)]

@@ -63,13 +63,6 @@ impl<M> Doc<M> {
         }
     }
 
-    /// A diagnostic at a line and column of the file.
-    pub fn error_at(&self, line: usize, column: usize, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::error(message)
-            .in_file(&self.file)
-            .at(&self.text, line, column)
-    }
-
     /// The file stem (`clean-code` for `sessions/sd/clean-code.md`).
     pub fn stem(&self) -> String {
         file_stem(&self.content_path)

@@ -130,8 +130,9 @@ pub fn escape_text(text: &str) -> String {
             ',' => out.push_str("\\,"),
             '\n' => out.push_str("\\n"),
             '\r' => {}
-            // Other control characters are not allowed in TEXT (3.3.11).
-            c if c.is_control() && c != '\t' => {}
+            // Other control characters are not allowed in TEXT (3.3.11);
+            // the one rule for every output says which.
+            c if crate::escape::is_forbidden(c) => {}
             c => out.push(c),
         }
     }

@@ -17,7 +17,18 @@ struct DefaultTheme;
 /// A theme file to publish: its path under `assets/`, and its bytes.
 pub type ThemeFile = (String, Cow<'static, [u8]>);
 
+/// Where a theme keeps its stylesheet parts, under `static/`.
+const CSS_PARTS: &str = "css/";
+/// The one stylesheet the parts become, under `static/` (so `assets/fireside.css`).
+const STYLESHEET: &str = "fireside.css";
+
 /// Theme static files (CSS, JS), as (output path, bytes): `assets/...`.
+///
+/// The default theme and a theme folder are layered by file name, then the
+/// stylesheet parts (`static/css/*.css`) are joined in name order into
+/// `fireside.css`: one request for the reader, one concern per file for the
+/// author, and a theme replaces one part by shipping a file of the same name.
+/// A theme's own `static/fireside.css` replaces the joined stylesheet.
 pub fn theme_static_files(config: &Config) -> Result<Vec<ThemeFile>, Diagnostic> {
     let mut files: std::collections::BTreeMap<String, Cow<'static, [u8]>> = DefaultTheme::iter()
         .filter_map(|name| {
@@ -29,26 +40,78 @@ pub fn theme_static_files(config: &Config) -> Result<Vec<ThemeFile>, Diagnostic>
     if let ThemeSource::Folder(dir) = &config.theme {
         let static_dir = dir.join("static");
         if static_dir.is_dir() {
-            for entry in walkdir::WalkDir::new(&static_dir).sort_by_file_name() {
-                let entry =
-                    entry.map_err(|e| Diagnostic::error(format!("cannot read theme: {e}")))?;
-                if entry.file_type().is_file() {
-                    let rel = entry
-                        .path()
-                        .strip_prefix(&static_dir)
-                        .expect("under static")
-                        .to_string_lossy()
-                        .replace('\\', "/");
-                    let bytes = std::fs::read(entry.path()).map_err(|e| {
-                        Diagnostic::error(format!("cannot read theme file: {e}"))
-                            .in_file(entry.path())
-                    })?;
-                    files.insert(rel, Cow::Owned(bytes));
-                }
+            let bounds = crate::load::Bounds::for_theme(&config.root, dir);
+            for entry in crate::load::walk(&static_dir, &bounds, &|_| None) {
+                let (path, _) = entry?;
+                let rel = path
+                    .strip_prefix(&static_dir)
+                    .expect("under static")
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let bytes = std::fs::read(&path).map_err(|e| {
+                    Diagnostic::error(format!("cannot read theme file: {e}")).in_file(&path)
+                })?;
+                files.insert(rel, Cow::Owned(bytes));
             }
         }
     }
+    join_stylesheet(&mut files);
     Ok(files.into_iter().collect())
+}
+
+/// Replaces the stylesheet parts with `fireside.css`, their concatenation in
+/// name order (the map's order), each part ending in a newline. The parts
+/// are not published themselves.
+fn join_stylesheet(files: &mut std::collections::BTreeMap<String, Cow<'static, [u8]>>) {
+    let parts: Vec<String> = files
+        .keys()
+        .filter(|name| name.starts_with(CSS_PARTS))
+        .cloned()
+        .collect();
+    let mut joined = Vec::new();
+    for name in parts {
+        let Some(part) = files.remove(&name) else {
+            continue;
+        };
+        if !name.ends_with(".css") {
+            continue;
+        }
+        joined.extend_from_slice(&part);
+        if !joined.is_empty() && !joined.ends_with(b"\n") {
+            joined.push(b'\n');
+        }
+    }
+    if !joined.is_empty() {
+        files
+            .entry(STYLESHEET.to_string())
+            .or_insert(Cow::Owned(joined));
+    }
+}
+
+/// The output paths of the theme's assets (`assets/fireside.css`, ...,
+/// and the highlighting stylesheet), without reading them: what a file
+/// under `content/` must not replace.
+pub fn theme_asset_outputs(config: &Config) -> Vec<String> {
+    let mut names: Vec<String> = DefaultTheme::iter()
+        .filter_map(|name| Some(format!("assets/{}", name.strip_prefix("static/")?)))
+        .collect();
+    // The stylesheet parts are published joined, as one file.
+    names.push(format!("assets/{STYLESHEET}"));
+    names.push("assets/highlight.css".into());
+    if let ThemeSource::Folder(dir) = &config.theme {
+        let static_dir = dir.join("static");
+        for entry in walkdir::WalkDir::new(&static_dir).into_iter().flatten() {
+            if entry.file_type().is_file()
+                && let Ok(rel) = entry.path().strip_prefix(&static_dir)
+            {
+                names.push(format!(
+                    "assets/{}",
+                    rel.to_string_lossy().replace('\\', "/")
+                ));
+            }
+        }
+    }
+    names
 }
 
 /// Where each template came from, so errors name the file a user can open.
@@ -69,6 +132,9 @@ impl Templates {
     ) -> Result<Templates, Vec<Diagnostic>> {
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+        // Every value a template writes goes through this one function, which
+        // also drops control characters (invalid in XML, and never text).
+        tera.set_escape_fn(crate::escape::tera_escape);
         register_helpers(&mut tera, config);
         let mut layers: std::collections::BTreeMap<String, (String, PathBuf)> =
             std::collections::BTreeMap::new();
@@ -85,26 +151,18 @@ impl Templates {
         if let ThemeSource::Folder(dir) = &config.theme {
             let tdir = dir.join("templates");
             if tdir.is_dir() {
-                for entry in walkdir::WalkDir::new(&tdir)
-                    .sort_by_file_name()
-                    .into_iter()
-                    .flatten()
-                {
-                    if entry.file_type().is_file() {
-                        let rel = entry
-                            .path()
-                            .strip_prefix(&tdir)
-                            .expect("under")
-                            .to_string_lossy()
-                            .replace('\\', "/");
-                        let text = std::fs::read_to_string(entry.path()).map_err(|e| {
-                            vec![
-                                Diagnostic::error(format!("cannot read template: {e}"))
-                                    .in_file(entry.path()),
-                            ]
-                        })?;
-                        layers.insert(rel, (text, entry.path().to_path_buf()));
-                    }
+                let bounds = crate::load::Bounds::for_theme(&config.root, dir);
+                for entry in crate::load::walk(&tdir, &bounds, &|_| None) {
+                    let (path, _) = entry.map_err(|d| vec![d])?;
+                    let rel = path
+                        .strip_prefix(&tdir)
+                        .expect("under")
+                        .to_string_lossy()
+                        .replace('\\', "/");
+                    let text = std::fs::read_to_string(&path).map_err(|e| {
+                        vec![Diagnostic::error(format!("cannot read template: {e}")).in_file(&path)]
+                    })?;
+                    layers.insert(rel, (text, path));
                 }
             }
         }

@@ -156,10 +156,20 @@ impl<'d> Resolver<'d> {
             None => slugify(&doc.stem()),
         };
         if slug.is_empty() {
-            self.errors.push(
-                doc.error_at_key("slug", "cannot make a URL slug from this name")
-                    .hint("use letters or digits in the file name, or set `slug:`"),
-            );
+            let d = match explicit {
+                Some(s) => doc.error_at_value(
+                    "slug",
+                    s,
+                    format!("cannot make a URL slug from `{}`", s.escape_default()),
+                ),
+                None => Diagnostic::error(format!(
+                    "cannot make a URL slug from the file name `{}`",
+                    doc.stem().escape_default()
+                ))
+                .in_file(&doc.file)
+                .at(&doc.text, 1, 1),
+            };
+            self.errors.push(d.hint(EMPTY_NAME_HINT));
             return "untitled".into();
         }
         slug
@@ -185,7 +195,12 @@ impl<'d> Resolver<'d> {
                 source: doc.file.clone(),
                 purpose: doc.meta.purpose.clone(),
                 coordinators: Vec::new(),
-                channel: doc.meta.channel.clone(),
+                channel: checked_url(
+                    &mut self.errors,
+                    doc,
+                    "channel",
+                    doc.meta.channel.as_deref(),
+                ),
                 timezone: doc.meta.timezone.as_ref().map(|z| z.0.clone()),
                 color: doc.meta.color.clone(),
                 aliases: doc.meta.aliases.0.clone(),
@@ -237,7 +252,12 @@ impl<'d> Resolver<'d> {
                     .meta
                     .links
                     .iter()
-                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .filter_map(|(k, v)| {
+                        Some((
+                            k.clone(),
+                            checked_url(&mut self.errors, doc, "links", Some(v))?,
+                        ))
+                    })
                     .collect(),
                 extra: doc.meta.extra.clone(),
                 body: Some(new_body()),
@@ -303,6 +323,9 @@ impl<'d> Resolver<'d> {
                 referenced_by: Vec::new(),
             });
             let tags = doc.meta.tags.0.clone();
+            check_names(&mut self.errors, &tags, "tag", |v, m| {
+                doc.error_at_value("tags", v, m)
+            });
             let tag_ids = tags.iter().filter_map(|t| self.tag(t)).collect();
             self.site.patterns[id].tags = tag_ids;
         }
@@ -325,6 +348,38 @@ impl<'d> Resolver<'d> {
             "insights",
         ];
         for doc in docs {
+            if let Some(s) = &doc.meta.slug
+                && slugify(s).is_empty()
+            {
+                self.errors.push(
+                    doc.error_at_value(
+                        "slug",
+                        s,
+                        format!("cannot make a URL slug from `{}`", s.escape_default()),
+                    )
+                    .hint(EMPTY_NAME_HINT),
+                );
+                continue;
+            }
+            if let Some(part) = doc
+                .content_path
+                .with_extension("")
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .find(|c| slugify(c).is_empty())
+            {
+                // `!!!.md` would be published as its folder (or the home page).
+                self.errors.push(
+                    Diagnostic::error(format!(
+                        "cannot make a URL from the name `{}` in this file's path",
+                        part.escape_default()
+                    ))
+                    .in_file(&doc.file)
+                    .at(&doc.text, 1, 1)
+                    .hint("rename the file or folder with letters or digits in its name"),
+                );
+                continue;
+            }
             let path = page_path(&doc.content_path, doc.meta.slug.as_deref());
             let first = path.split('/').next().unwrap_or("");
             if RESERVED.contains(&first) {
@@ -531,16 +586,42 @@ impl<'d> Resolver<'d> {
         }
     }
 
-    fn session_slug(&mut self, doc: &Doc<SessionMeta>, date: Option<Date>) -> String {
+    /// The session's slug; `None`, with an error, when its `slug:` or file
+    /// name has nothing to make one from (it would be `/sessions/` itself).
+    fn session_slug(&mut self, doc: &Doc<SessionMeta>, date: Option<Date>) -> Option<String> {
         if let Some(s) = &doc.meta.slug {
-            return slugify(s);
+            let slug = slugify(s);
+            if slug.is_empty() {
+                self.errors.push(
+                    doc.error_at_value(
+                        "slug",
+                        s,
+                        format!("cannot make a URL slug from `{}`", s.escape_default()),
+                    )
+                    .hint(EMPTY_NAME_HINT),
+                );
+                return None;
+            }
+            return Some(slug);
         }
         let stem = slugify(&doc.stem());
+        if stem.is_empty() {
+            self.errors.push(
+                Diagnostic::error(format!(
+                    "cannot make a URL slug from the file name `{}`",
+                    doc.stem().escape_default()
+                ))
+                .in_file(&doc.file)
+                .at(&doc.text, 1, 1)
+                .hint("rename the file with letters or digits in its name, or set `slug:`"),
+            );
+            return None;
+        }
         let starts_with_date = stem.len() >= 10 && meta::parse_iso_date(&stem[..10]).is_ok();
-        match date {
+        Some(match date {
             Some(d) if !starts_with_date => format!("{d}-{stem}"),
             _ => stem,
-        }
+        })
     }
 
     fn zone_for(
@@ -571,7 +652,9 @@ impl<'d> Resolver<'d> {
             );
             return;
         }
-        let slug = self.session_slug(doc, date);
+        let Some(slug) = self.session_slug(doc, date) else {
+            return;
+        };
         if let Some(first) = self.session_slugs.get(&slug) {
             self.errors.push(
                 Diagnostic::error(format!(
@@ -661,6 +744,17 @@ impl<'d> Resolver<'d> {
         {
             facilitators_names = e.facilitators.clone();
         }
+        let key = if m.facilitator.is_some() && m.facilitators.0.is_empty() {
+            "facilitator"
+        } else {
+            "facilitators"
+        };
+        check_names(
+            &mut self.errors,
+            &facilitators_names,
+            "facilitator",
+            |v, msg| doc.error_at_value(key, v, msg),
+        );
         let facilitators = self.people_list(&facilitators_names);
         let mut patterns = Vec::new();
         for p in &m.patterns.0 {
@@ -683,6 +777,12 @@ impl<'d> Resolver<'d> {
             .format
             .clone()
             .or_else(|| entry.and_then(|(_, e)| e.format.clone()));
+        check_names(
+            &mut self.errors,
+            format_name.as_slice(),
+            "format",
+            |v, msg| doc.error_at_value("format", v, msg),
+        );
         let format = format_name.as_deref().and_then(|f| self.format(f));
         let mut tag_names = m.tags.0.clone();
         if tag_names.is_empty()
@@ -690,7 +790,15 @@ impl<'d> Resolver<'d> {
         {
             tag_names = e.tags.clone();
         }
-        let tags = dedup(tag_names.iter().filter_map(|t| self.tag(t)).collect());
+        check_names(&mut self.errors, &tag_names, "tag", |v, msg| {
+            doc.error_at_value("tags", v, msg)
+        });
+        let tags = dedup(
+            tag_names
+                .iter()
+                .filter_map(|t| self.tag(t))
+                .collect(),
+        );
         let status = status_given
             .or_else(|| entry.and_then(|(_, e)| e.status))
             .unwrap_or_else(|| self.default_status(date, start.as_ref(), end.as_ref(), &zone));
@@ -716,10 +824,12 @@ impl<'d> Resolver<'d> {
             facilitators,
             community,
             format,
-            channel: m
-                .channel
-                .clone()
-                .or_else(|| entry.and_then(|(_, e)| e.channel.clone()))
+            channel: checked_url(&mut self.errors, doc, "channel", m.channel.as_deref())
+                .or_else(|| {
+                    entry.and_then(|(a, e)| {
+                        checked_entry_url(&mut self.errors, a, e, e.channel.as_deref())
+                    })
+                })
                 .or_else(|| community.and_then(|c| self.site.communities[c].channel.clone())),
             tools,
             objective: m
@@ -732,7 +842,12 @@ impl<'d> Resolver<'d> {
             resources: m
                 .resources
                 .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
+                .filter_map(|(k, v)| {
+                    Some((
+                        k.clone(),
+                        checked_url(&mut self.errors, doc, "resources", Some(v))?,
+                    ))
+                })
                 .collect(),
             aliases: m.aliases.0.clone(),
             extra: m.extra.clone(),
@@ -751,9 +866,22 @@ impl<'d> Resolver<'d> {
         let Some(&agenda_id) = agenda_index.get(&doc.file) else {
             return;
         };
+        let title_slug = slugify(&e.title);
+        if title_slug.is_empty() {
+            self.errors.push(
+                Diagnostic::error(format!(
+                    "cannot make a URL slug from the session title `{}`",
+                    e.title.escape_default()
+                ))
+                .in_file(&doc.file)
+                .at(&doc.text, e.line, 1)
+                .hint(EMPTY_NAME_HINT),
+            );
+            return;
+        }
         let slug = match e.date {
-            Some(d) => format!("{d}-{}", slugify(&e.title)),
-            None => slugify(&e.title),
+            Some(d) => format!("{d}-{title_slug}"),
+            None => title_slug,
         };
         if let Some(first) = self.session_slugs.get(&slug) {
             self.errors.push(
@@ -802,6 +930,14 @@ impl<'d> Resolver<'d> {
                 (None, None)
             }
         };
+        let at_entry = |_: &str, msg: String| {
+            Diagnostic::error(msg)
+                .in_file(&doc.file)
+                .at(&doc.text, e.line, 1)
+        };
+        check_names(&mut self.errors, &e.facilitators, "facilitator", at_entry);
+        check_names(&mut self.errors, e.format.as_slice(), "format", at_entry);
+        check_names(&mut self.errors, &e.tags, "tag", at_entry);
         let facilitators = self.people_list(&e.facilitators);
         let mut patterns = Vec::new();
         for p in &e.patterns {
@@ -836,8 +972,7 @@ impl<'d> Resolver<'d> {
             facilitators,
             community,
             format,
-            channel: e
-                .channel
+            channel: checked_entry_url(&mut self.errors, doc, e, e.channel.as_deref())
                 .clone()
                 .or_else(|| community.and_then(|c| self.site.communities[c].channel.clone())),
             tools: e.tools.clone(),
@@ -925,6 +1060,12 @@ impl<'d> Resolver<'d> {
             else {
                 continue;
             };
+            check_names(
+                &mut self.errors,
+                &doc.meta.coordinators.0,
+                "coordinator",
+                |v, m| doc.error_at_value("coordinators", v, m),
+            );
             let people = self.people_list(&doc.meta.coordinators.0);
             self.site.communities[id].coordinators = people;
         }
@@ -1318,6 +1459,7 @@ impl<'d> Resolver<'d> {
         assets: Vec<CopiedFile>,
         static_files: Vec<CopiedFile>,
     ) -> Result<Site, Vec<Diagnostic>> {
+        self.check_asset_collisions(&assets, &static_files);
         if !self.errors.is_empty() {
             return Err(self.errors);
         }
@@ -1326,6 +1468,42 @@ impl<'d> Resolver<'d> {
         self.site.assets = assets;
         self.site.static_files = static_files;
         Ok(self.site)
+    }
+
+    /// A file next to the content is copied to the same path under the
+    /// output; it must not replace a `static/` file, a theme asset or the
+    /// search index (generated pages are checked against the plan when the
+    /// output is assembled). A pull request could otherwise swap the site's
+    /// script or stylesheet for its own.
+    fn check_asset_collisions(&mut self, assets: &[CopiedFile], static_files: &[CopiedFile]) {
+        let statics: HashMap<&str, &Path> = static_files
+            .iter()
+            .map(|f| (f.output.as_str(), f.source.as_path()))
+            .collect();
+        let theme: HashSet<String> = crate::templates::theme_asset_outputs(&self.site.config)
+            .into_iter()
+            .collect();
+        for a in assets {
+            let other = if let Some(s) = statics.get(a.output.as_str()) {
+                Some(format!(
+                    "the static file {}",
+                    crate::diagnostic::display_path(s)
+                ))
+            } else if theme.contains(&a.output) {
+                Some(format!("the theme asset `{}`", a.output))
+            } else if a.output.starts_with("search/") {
+                Some("the generated search index (`search/`)".to_string())
+            } else {
+                None
+            };
+            if let Some(other) = other {
+                self.errors.push(
+                    Diagnostic::error(format!("`{}` would replace {other}", a.output))
+                        .in_file(&a.source)
+                        .hint("rename or move the file; files under content/ are published beside the pages, so they must not take a path Fireside or static/ already uses"),
+                );
+            }
+        }
     }
 
     fn sort_terms(&mut self) {
@@ -1414,6 +1592,99 @@ fn dedup<T: PartialEq>(v: Vec<T>) -> Vec<T> {
 fn push_unique<T: PartialEq>(v: &mut Vec<T>, x: T) {
     if !v.contains(&x) {
         v.push(x);
+    }
+}
+
+/// A front-matter value that becomes an `href`, checked with the one
+/// scheme rule Markdown links follow (`escape::check_url_scheme`):
+/// `None`, with an error at the value, when it could run code.
+/// A channel may be words (`Zoom`, `Room 4: north wing`) as well as a URL;
+/// words are shown as text and never linked (`view.rs` links only
+/// `http(s)://` values), so only a value without spaces inside is held to
+/// the URL rule. A tab or newline inside still counts as a URL: browsers
+/// strip them from URLs.
+fn is_channel_text(value: &str) -> bool {
+    value.trim().contains(' ')
+}
+
+fn checked_url<M>(
+    errors: &mut Vec<Diagnostic>,
+    doc: &Doc<M>,
+    key: &str,
+    value: Option<&str>,
+) -> Option<String> {
+    let value = value?;
+    if key == "channel" && is_channel_text(value) {
+        return Some(value.to_string());
+    }
+    match crate::escape::check_url_scheme(value) {
+        Ok(()) => Some(value.to_string()),
+        Err(scheme) => {
+            errors.push(
+                doc.error_at_value(
+                    key,
+                    value,
+                    format!("`{key}` holds a `{scheme}:` URL, which is not allowed"),
+                )
+                .hint(crate::escape::SCHEME_HINT),
+            );
+            None
+        }
+    }
+}
+
+/// [`checked_url`] for an agenda entry's value, at the entry's line.
+fn checked_entry_url(
+    errors: &mut Vec<Diagnostic>,
+    doc: &AgendaDoc,
+    e: &AgendaEntry,
+    value: Option<&str>,
+) -> Option<String> {
+    let value = value?;
+    if is_channel_text(value) {
+        return Some(value.to_string());
+    }
+    match crate::escape::check_url_scheme(value) {
+        Ok(()) => Some(value.to_string()),
+        Err(scheme) => {
+            errors.push(
+                Diagnostic::error(format!(
+                    "the channel holds a `{scheme}:` URL, which is not allowed"
+                ))
+                .in_file(&doc.file)
+                .at(&doc.text, e.line, 1)
+                .hint(crate::escape::SCHEME_HINT),
+            );
+            None
+        }
+    }
+}
+
+/// What to do about a name that slugifies to nothing.
+const EMPTY_NAME_HINT: &str =
+    "a name needs at least one letter or digit (accents are fine) to have a page and a URL";
+
+/// Reports every name in `names` that slugifies to nothing: it would get no
+/// page and no link, and vanish from the site without a word.
+fn check_names(
+    errors: &mut Vec<Diagnostic>,
+    names: &[String],
+    what: &str,
+    at: impl Fn(&str, String) -> Diagnostic,
+) {
+    for name in names {
+        if slugify(name).is_empty() {
+            errors.push(
+                at(
+                    name,
+                    format!(
+                        "the {what} `{}` has no letters or digits",
+                        name.escape_default()
+                    ),
+                )
+                .hint(EMPTY_NAME_HINT),
+            );
+        }
     }
 }
 

@@ -332,8 +332,9 @@ fn truncate_label(s: &str, max: usize) -> String {
     }
 }
 
+/// SVG text and attributes: escaped, control characters dropped (an SVG is XML).
 fn esc(s: &str) -> String {
-    crate::markdown::escape_attr(s)
+    crate::escape::escape_html(s)
 }
 
 #[cfg(test)]

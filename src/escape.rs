@@ -1,0 +1,249 @@
+//! What content may put into an output: text without control characters,
+//! HTML/XML escaping, and the one rule for URL schemes.
+//!
+//! Every value from a user's file reaches a page through one of three doors:
+//! tera's escape function (every `{{ value }}` of an `.html` or `.xml`
+//! template; see `templates.rs`), the Markdown renderer (which cleans every
+//! event's text as it arrives, entities already decoded; see `markdown.rs`)
+//! and the builders of SVG and iCalendar text (`insights.rs`, `ics.rs`). Each
+//! calls [`clean_text`] or [`escape_html`], so no door lets a control
+//! character through: XML 1.0 forbids them (a form feed pasted from a PDF made
+//! `feed.xml` unreadable), and `\u{1A}` is the link placeholder of
+//! `markdown.rs`, which content must not be able to forge.
+
+use std::borrow::Cow;
+
+/// Whether `c` may not appear in any output: C0 and C1 controls other than
+/// tab and newline, DEL, and U+FFFE/U+FFFF (not XML `Char`s either). A
+/// carriage return is dropped too: decoding already turned CRLF into LF.
+pub fn is_forbidden(c: char) -> bool {
+    (c.is_control() && c != '\t' && c != '\n') || c == '\u{FFFE}' || c == '\u{FFFF}'
+}
+
+/// `text` without the characters of [`is_forbidden`], borrowed when it has
+/// none (the common case costs one scan).
+pub fn clean_text(text: &str) -> Cow<'_, str> {
+    if text.chars().any(is_forbidden) {
+        Cow::Owned(text.chars().filter(|&c| !is_forbidden(c)).collect())
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// Appends `text` to `out`, cleaned and escaped for HTML or XML text and for
+/// attribute values in either kind of quotes.
+pub fn escape_html_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if is_forbidden(c) => {}
+            c => out.push(c),
+        }
+    }
+}
+
+/// `text` cleaned and escaped for HTML or XML (text or attribute value).
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    escape_html_into(&mut out, text);
+    out
+}
+
+/// tera's escape function (`Tera::set_escape_fn`): the same escaping for
+/// every value a template writes, so a template cannot forget it.
+pub fn tera_escape(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut s = String::with_capacity(input.len() + 8);
+    escape_html_into(&mut s, input);
+    out.write_all(s.as_bytes())
+}
+
+/// Schemes that only navigate. Anything else (`javascript:`, `vbscript:`,
+/// `data:`, `file:`, and schemes nobody has heard of yet) could run code or
+/// read the reader's machine, so it is refused rather than guessed about.
+pub const SAFE_SCHEMES: &[&str] = &[
+    "http", "https", "mailto", "tel", "webcal", "ftp", "sftp", "ssh", "git", "irc", "ircs", "xmpp",
+    "slack", "msteams", "zoommtg",
+];
+
+/// The one scheme rule for every URL from content (Markdown links and images,
+/// and front-matter values that become an `href` or `src`): `Err(scheme)`
+/// when `url` names a scheme outside [`SAFE_SCHEMES`], lowercased for the
+/// message. Relative URLs, `/paths`, `#fragments` and protocol-relative
+/// `//host` (plain navigation) pass.
+///
+/// The scheme is read the way a browser reads it, and then some: tabs and
+/// newlines anywhere are removed (the URL standard strips them, so
+/// `jav\tascript:` runs), leading spaces and control characters are trimmed,
+/// and character references (`&#x3A;`, `&colon;`) and percent escapes are
+/// decoded first, in case the value is ever decoded before a browser sees it.
+pub fn check_url_scheme(url: &str) -> Result<(), String> {
+    let mut text = url.to_string();
+    // Decoding can reveal another layer (`&amp;#58;`); a few rounds reach
+    // anything a single decode by some later reader could.
+    for _ in 0..3 {
+        let decoded = percent_decode_lossy(&decode_char_refs(&text));
+        if decoded == text {
+            break;
+        }
+        text = decoded;
+    }
+    let text: String = text
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let text = text.trim_start_matches(|c: char| c.is_control() || c.is_whitespace());
+    let Some(colon) = text.find(':') else {
+        return Ok(());
+    };
+    let scheme = &text[..colon];
+    let is_scheme = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if !is_scheme {
+        // `/a:b`, `?q=a:b`, `#x:y`: the colon is not a scheme's.
+        return Ok(());
+    }
+    let scheme = scheme.to_ascii_lowercase();
+    if SAFE_SCHEMES.contains(&scheme.as_str()) {
+        Ok(())
+    } else {
+        Err(scheme)
+    }
+}
+
+/// The hint that goes with a refused scheme, the same wherever it was found.
+pub const SCHEME_HINT: &str = "use an http, https, mailto, tel or webcal address, or a path on the site; other schemes (javascript:, data:, vbscript:, ...) can run code in readers' browsers";
+
+/// Decodes numeric character references and the named ones that spell URL
+/// punctuation (`&colon;`, `&Tab;`, `&NewLine;`, `&sol;`, `&amp;`), enough to
+/// see a scheme hidden behind them. Anything else is left as written.
+fn decode_char_refs(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let end = rest[1..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
+            .map_or(rest.len(), |e| e + 1);
+        let name = &rest[1..end];
+        let decoded = if let Some(num) = name.strip_prefix('#') {
+            let n = match num.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                None => num.parse::<u32>().ok(),
+            };
+            n.and_then(char::from_u32)
+        } else {
+            match name.to_ascii_lowercase().as_str() {
+                "colon" => Some(':'),
+                "tab" => Some('\t'),
+                "newline" => Some('\n'),
+                "sol" => Some('/'),
+                "amp" => Some('&'),
+                _ => None,
+            }
+        };
+        match decoded {
+            Some(c) if end > 1 => {
+                out.push(c);
+                // The `;` is optional in browsers' legacy parsing.
+                rest = rest[end..].strip_prefix(';').unwrap_or(&rest[end..]);
+            }
+            _ => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Percent-decodes `s`, keeping escapes that do not decode to UTF-8 as they
+/// were (byte-wise, so a `%` before a non-ASCII character is just text).
+fn percent_decode_lossy(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && bytes[i + 1].is_ascii_hexdigit()
+            && bytes[i + 2].is_ascii_hexdigit()
+        {
+            let hex = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
+            out.push(hex(bytes[i + 1]) * 16 + hex(bytes[i + 2]));
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    #[rstest]
+    #[case("https://example.org/a?b=c:d")]
+    #[case("mailto:a@b.c")]
+    #[case("HTTPS://EXAMPLE.ORG")]
+    #[case("/guidelines/")]
+    #[case("../patterns/tdd.md#when")]
+    #[case("#intro")]
+    #[case("//cdn.example.org/x.png")]
+    #[case("notes/a:b")]
+    #[case("?q=a:b")]
+    #[case("100%")]
+    #[case("%E9t%C3%A9")]
+    fn navigation_passes(#[case] url: &str) {
+        assert_eq!(check_url_scheme(url), Ok(()), "{url}");
+    }
+
+    #[rstest]
+    #[case("javascript:alert(1)", "javascript")]
+    #[case("JaVaScRiPt:alert(1)", "javascript")]
+    #[case("  javascript:alert(1)", "javascript")]
+    #[case("\u{1}\u{0C} javascript:alert(1)", "javascript")]
+    #[case("jav\tascript:alert(1)", "javascript")]
+    #[case("java\nscript:alert(1)", "javascript")]
+    #[case("jav&#x09;ascript:alert(1)", "javascript")]
+    #[case("javascript&colon;alert(1)", "javascript")]
+    #[case("javascript&#58;alert(1)", "javascript")]
+    #[case("javascript&#x3A;alert(1)", "javascript")]
+    #[case("javascript&amp;#58;alert(1)", "javascript")]
+    #[case("javascript%3Aalert(1)", "javascript")]
+    #[case("%6Aavascript:alert(1)", "javascript")]
+    #[case("vbscript:msgbox", "vbscript")]
+    #[case("data:text/html;base64,PHNjcmlwdD4=", "data")]
+    #[case("DATA:image/svg+xml,<svg onload=alert(1)>", "data")]
+    #[case("file:///etc/passwd", "file")]
+    fn script_schemes_are_refused(#[case] url: &str, #[case] scheme: &str) {
+        assert_eq!(check_url_scheme(url), Err(scheme.to_string()), "{url:?}");
+    }
+
+    #[test]
+    fn control_characters_never_pass() {
+        assert_eq!(clean_text("a\u{0C}b\u{1A}c\u{7F}\u{85}\u{FFFF}"), "abc");
+        assert_eq!(clean_text("tab\tand\nnewline"), "tab\tand\nnewline");
+        assert!(matches!(clean_text("plain"), Cow::Borrowed(_)));
+        assert_eq!(
+            escape_html("<a href=\"x\" title='y'>&\u{1A}0\u{1A}"),
+            "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;0"
+        );
+    }
+}
