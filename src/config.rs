@@ -166,6 +166,13 @@ impl Config {
                 .in_file(&rel)
                 .hint("add at least `title: My community`"));
         } else {
+            front_matter::check_yaml_limits(
+                &text,
+                1,
+                &text,
+                &rel,
+                front_matter::MAX_SITE_YAML_BYTES,
+            )?;
             serde_yaml::from_str(&text)
                 .map_err(|e| front_matter::yaml_error(&e, &text, 1, &text, &rel, SITE_KEYS))?
         };

@@ -128,3 +128,98 @@ fn search_can_be_turned_off() {
     assert!(!site.out().join("search").exists());
     assert!(select(&site.html("index.html"), "form[role=search]").is_empty());
 }
+
+/// All records of a built index, in id order.
+fn records(site: &Fixture) -> Vec<serde_json::Value> {
+    let m = manifest(site);
+    let dir = m["dir"].as_str().unwrap();
+    let docs = m["docs"].as_u64().unwrap() as usize;
+    let chunk = m["chunk"].as_u64().unwrap() as usize;
+    let mut out = Vec::new();
+    for i in 0..docs.div_ceil(chunk) {
+        let list: Vec<serde_json::Value> =
+            serde_json::from_str(&site.read_out(&format!("{dir}d/{i}.json"))).unwrap();
+        out.extend(list);
+    }
+    out
+}
+
+#[test]
+fn records_keep_each_section_apart_under_its_heading() {
+    let site = Fixture::new();
+    assert_success(&site.build(&[]));
+    let tdd = records(&site)
+        .into_iter()
+        .find(|r| r["t"] == "Test-Driven Development")
+        .expect("the pattern's record");
+    // No text before the first heading; each section's text without the
+    // next heading's words, so a snippet never runs across a heading.
+    assert!(tdd.get("x").is_none(), "{tdd}");
+    assert_eq!(
+        tdd["h"],
+        serde_json::json!([
+            ["when-to-use", "When to use", "Always."],
+            ["pitfalls", "Pitfalls", "Some."]
+        ])
+    );
+}
+
+#[test]
+fn sub_results_link_to_headings_that_exist() {
+    let site = example();
+    assert_success(&site.build(&["--base-url", "/cop/"]));
+    let mut checked = 0;
+    for r in records(&site) {
+        let Some(sections) = r["h"].as_array() else {
+            continue;
+        };
+        let page = site.html(&format!("{}index.html", r["u"].as_str().unwrap()));
+        for s in sections {
+            let (id, title) = (s[0].as_str().unwrap(), s[1].as_str().unwrap());
+            let heading = select(&page, &format!("[id='{id}']"));
+            assert_eq!(heading.len(), 1, "{}#{id}", r["u"]);
+            let text: String = heading[0].text().collect();
+            assert!(
+                text.starts_with(title),
+                "{}#{id}: {text:?} vs {title:?}",
+                r["u"]
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "{checked} sections");
+}
+
+#[test]
+fn the_header_box_loads_its_script_as_a_module_and_works_as_a_plain_form() {
+    let site = example();
+    assert_success(&site.build(&["--base-url", "/cop/"]));
+    let page = site.html("patterns/index.html");
+    let form = select(&page, "header form[data-search-box]");
+    assert_eq!(form.len(), 1);
+    let form = form[0].value();
+    assert_eq!(form.attr("method"), Some("get"));
+    assert_eq!(
+        form.attr("data-manifest"),
+        Some("/cop/search/manifest.json")
+    );
+    assert_eq!(form.attr("data-base"), Some("/cop/"));
+    assert_eq!(select(&page, "header input[name=q][type=search]").len(), 1);
+    let script = select(
+        &page,
+        "script[type=module][src='/cop/assets/search-box.js']",
+    );
+    assert_eq!(script.len(), 1);
+    for asset in ["search-box.js", "search-engine.js", "search.js"] {
+        let js = site.read_out(&format!("assets/{asset}"));
+        assert!(
+            js.contains("export ") || js.contains("import ") || js.contains("import.meta"),
+            "{asset} is an ES module"
+        );
+    }
+    let search = site.html("search/index.html");
+    assert_eq!(
+        select(&search, "script[type=module][src='/cop/assets/search.js']").len(),
+        1
+    );
+}

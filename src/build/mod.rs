@@ -154,7 +154,32 @@ impl StageClock {
 }
 
 /// The build's "now": explicit, else `SOURCE_DATE_EPOCH`, else the clock.
+///
+/// It must fall in the years content dates may (`meta::DATE_WINDOW`): the
+/// calendar and the insights count months from it, so a clock in year 9999
+/// is as costly as a session there.
 pub fn resolve_now(explicit: Option<Timestamp>) -> Result<Timestamp, Diagnostic> {
+    let now = clock_reading(explicit)?;
+    let date = now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
+    match crate::meta::check_date_window(date) {
+        Ok(_) => Ok(now),
+        Err(e) => {
+            let source = if explicit.is_some() {
+                "--now"
+            } else if std::env::var_os("SOURCE_DATE_EPOCH").is_some() {
+                "SOURCE_DATE_EPOCH"
+            } else {
+                "the system clock"
+            };
+            Err(
+                Diagnostic::error(format!("the build clock ({source}) is out of range: {e}"))
+                    .hint("give a time such as --now 2025-03-12T10:00:00Z"),
+            )
+        }
+    }
+}
+
+fn clock_reading(explicit: Option<Timestamp>) -> Result<Timestamp, Diagnostic> {
     if let Some(t) = explicit {
         return Ok(t);
     }
@@ -321,7 +346,26 @@ impl Builder {
 
     /// Runs one build. Sources whose stamp changed, or that `changed`
     /// names, are read again, and parsed again if their content changed.
+    ///
+    /// A bug in Fireside (a panic) fails the build with an internal error
+    /// instead of ending the process: per file or page where it can be
+    /// named (see [`contained`]), else for the whole site. After a
+    /// site-wide one the builder forgets what it parsed, as the state a
+    /// panic interrupted cannot be trusted.
     pub fn build(
+        &mut self,
+        target: Target<'_>,
+        changed: Changed<'_>,
+    ) -> Result<BuildReport, BuildError> {
+        let result = contained(None, || self.build_uncontained(target, changed));
+        result.unwrap_or_else(|internal| {
+            self.setup = None;
+            self.sources.clear();
+            Err(BuildError::Content(vec![internal]))
+        })
+    }
+
+    fn build_uncontained(
         &mut self,
         target: Target<'_>,
         changed: Changed<'_>,
@@ -565,7 +609,9 @@ impl Builder {
         let parsed: Vec<(PathBuf, SourceState)> = to_parse
             .into_par_iter()
             .map(|(stamp, hash, file)| {
-                let (doc, diagnostics) = parse::parse_source(&file, &cx);
+                let (doc, diagnostics) =
+                    contained(Some(&file.path), || parse::parse_source(&file, &cx))
+                        .unwrap_or_else(|internal| (None, vec![internal]));
                 let state = SourceState {
                     stamp,
                     hash,
@@ -634,7 +680,7 @@ impl Builder {
             .hint("check that the folder is writable and the disk has room")
         };
         let write_failed: Mutex<Option<Diagnostic>> = Mutex::new(None);
-        let render_one = |page: &PlannedPage| -> Result<Option<Rendered>, Diagnostic> {
+        let render_page_once = |page: &PlannedPage| -> Result<Option<Rendered>, Diagnostic> {
             let input = render::page_input(site, &views, page, &plan);
             let input_print = hasher
                 .as_ref()
@@ -672,6 +718,11 @@ impl Builder {
                 html,
                 links: page_out.links,
             }))
+        };
+        let render_one = |page: &PlannedPage| -> Result<Option<Rendered>, Diagnostic> {
+            let source =
+                render::source_of(site, page.kind).unwrap_or_else(|| PathBuf::from(&page.output));
+            contained(Some(&source), || render_page_once(page))?
         };
         let (first, rest): (Vec<&PlannedPage>, Vec<&PlannedPage>) = plan.iter().partition(|p| {
             render::source_of(site, p.kind).is_some_and(|s| priority.contains(s.as_path()))
@@ -1001,4 +1052,95 @@ fn check_site_dir(root: &Path) -> Result<(), BuildError> {
 /// True if `path` looks like a site root.
 pub fn is_site(path: &Path) -> bool {
     path.join("site.yaml").is_file()
+}
+
+/// Runs one file's parse or one page's render (or, with `file` `None`, a
+/// whole build) so that a panic in it, which is a bug in Fireside, becomes an
+/// "internal error while building FILE" diagnostic: the build fails cleanly
+/// with every other diagnostic still reported, the output is not replaced,
+/// and `fireside serve` keeps running.
+///
+/// The panic message goes into the diagnostic's hint rather than to stderr:
+/// while a contained closure runs on a thread, the panic hook only records
+/// the message (see [`quiet_panic_hook`]).
+pub fn contained<T>(file: Option<&Path>, work: impl FnOnce() -> T) -> Result<T, Diagnostic> {
+    quiet_panic_hook();
+    CONTAINED.with(|c| c.set(c.get() + 1));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+    CONTAINED.with(|c| c.set(c.get() - 1));
+    outcome.map_err(|payload| {
+        let detail = LAST_PANIC
+            .with(|p| p.take())
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".into());
+        let hint = format!(
+            "this is a bug in Fireside, not in your content; please report it with the file if you can ({})",
+            detail.replace('\n', " ")
+        );
+        match file {
+            Some(file) => Diagnostic::error(format!(
+                "internal error while building `{}`",
+                diagnostic::display_path(file)
+            ))
+            .in_file(file)
+            .hint(hint),
+            None => Diagnostic::error("internal error while building the site").hint(hint),
+        }
+    })
+}
+
+thread_local! {
+    /// How many [`contained`] calls are running on this thread.
+    static CONTAINED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    /// The message of the last panic caught on this thread, for its diagnostic.
+    static LAST_PANIC: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Installs, once per process, a panic hook that stays silent for panics
+/// inside [`contained`] (keeping their message for the diagnostic) and
+/// defers to the previous hook for every other panic.
+fn quiet_panic_hook() {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if CONTAINED.with(|c| c.get()) > 0 {
+                let message = info.to_string();
+                LAST_PANIC.with(|p| *p.borrow_mut() = Some(message));
+            } else {
+                previous(info);
+            }
+        }));
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_an_internal_error_naming_the_file() {
+        let file = Path::new("content/sessions/a.md");
+        let d = contained(Some(file), || -> usize { panic!("index out of bounds") }).unwrap_err();
+        assert_eq!(
+            d.message,
+            "internal error while building `content/sessions/a.md`"
+        );
+        assert_eq!(d.file.as_deref(), Some(file));
+        let hint = d.hint.unwrap_or_default();
+        assert!(
+            hint.contains("bug in Fireside") && hint.contains("index out of bounds"),
+            "{hint}"
+        );
+    }
+
+    #[test]
+    fn work_that_does_not_panic_passes_its_value_through() {
+        assert_eq!(contained(None, || 42).unwrap(), 42);
+        // The hook keeps no stale message from an earlier panic.
+        let _ = contained(None, || panic!("first"));
+        let d = contained(None, || panic!("second")).unwrap_err();
+        assert!(d.hint.unwrap_or_default().contains("second"));
+    }
 }

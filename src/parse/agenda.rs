@@ -149,8 +149,22 @@ pub fn parse_agenda_file(
         )]);
     }
     if ext == "csv" {
+        if text.len() > front_matter::MAX_AGENDA_BYTES {
+            return Err(vec![
+                Diagnostic::error(format!(
+                    "the agenda is too large: {} KiB, and at most {} KiB are allowed",
+                    text.len().div_ceil(1024),
+                    front_matter::MAX_AGENDA_BYTES / 1024
+                ))
+                .in_file(&file.path)
+                .at_line_only(1, 1)
+                .hint("split it into one agenda per season or year"),
+            ]);
+        }
         parse_csv(file, text, cx.date_order)
     } else {
+        front_matter::check_yaml_limits(text, 1, text, &file.path, front_matter::MAX_AGENDA_BYTES)
+            .map_err(|d| vec![d])?;
         let meta: AgendaMeta = serde_yaml::from_str(text).map_err(|e| {
             vec![front_matter::yaml_error(
                 &e,
@@ -172,8 +186,14 @@ pub fn parse_agenda_markdown(
     split: &Split<'_>,
     cx: &ParseContext<'_>,
 ) -> Result<AgendaDoc, Vec<Diagnostic>> {
-    let meta: AgendaMeta =
-        front_matter::parse_yaml(split, text, &file.path, AGENDA_KEYS).map_err(|d| vec![d])?;
+    let meta: AgendaMeta = front_matter::parse_yaml_within(
+        split,
+        text,
+        &file.path,
+        AGENDA_KEYS,
+        front_matter::MAX_AGENDA_BYTES,
+    )
+    .map_err(|d| vec![d])?;
     let body = markdown::render(
         split.body,
         split.body_first_line,
@@ -522,7 +542,8 @@ pub fn parse_flexible_date(raw: &str, order: Option<DateOrder>) -> Result<Date, 
             }
         }
     };
-    Date::new(y, m, d).map_err(|_| bad(format!("the date `{s}` does not exist")))
+    let date = Date::new(y, m, d).map_err(|_| bad(format!("the date `{s}` does not exist")))?;
+    meta::check_date_window(date).map_err(|e| (e, "write the year in full, e.g. 2025".into()))
 }
 
 fn is_weekday(w: &str) -> bool {

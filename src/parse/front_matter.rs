@@ -109,10 +109,163 @@ pub fn parse_yaml<T: DeserializeOwned>(
     file: &Path,
     known_keys: &[&str],
 ) -> Result<T, Diagnostic> {
+    parse_yaml_within(split, text, file, known_keys, MAX_FRONT_MATTER_BYTES)
+}
+
+/// [`parse_yaml`] for front matter that may be larger than most (a Markdown
+/// agenda's front matter is the whole agenda).
+pub fn parse_yaml_within<T: DeserializeOwned>(
+    split: &Split<'_>,
+    text: &str,
+    file: &Path,
+    known_keys: &[&str],
+    max_bytes: usize,
+) -> Result<T, Diagnostic> {
     let yaml = split.yaml.unwrap_or_default();
+    check_yaml_limits(yaml, split.yaml_first_line, text, file, max_bytes)?;
     let yaml_for_parse = if yaml.trim().is_empty() { "{}" } else { yaml };
     serde_yaml::from_str::<T>(yaml_for_parse)
         .map_err(|err| yaml_error(&err, yaml, split.yaml_first_line, text, file, known_keys))
+}
+
+/// The most front matter a content file may have. A generous page of
+/// metadata is a few kilobytes; past this it is a mistake or an attack.
+pub const MAX_FRONT_MATTER_BYTES: usize = 64 * 1024;
+/// The most an agenda file (`.yaml`/`.yml`, or `.csv`) may hold: a year of
+/// weekly sessions with long descriptions is well under this.
+pub const MAX_AGENDA_BYTES: usize = 1024 * 1024;
+/// The most `site.yaml` may hold.
+pub const MAX_SITE_YAML_BYTES: usize = 256 * 1024;
+/// How deep YAML may nest (flow `[`/`{` and block indentation together).
+/// Real front matter nests two or three levels. The YAML scanner's work grows
+/// with the square of the nesting (200 KB of `[` takes it 20 seconds), so
+/// the depth is bounded before the parser sees the text.
+pub const MAX_YAML_NESTING: usize = 64;
+
+/// Checks a YAML snippet (starting at line `first_line` of `text`) against
+/// [`MAX_YAML_NESTING`] and `max_bytes` before any YAML parser reads it.
+///
+/// The nesting count is a cheap, single-pass over-estimate, not a YAML
+/// parser: every `[` or `{` counts, even inside quotes or comments, while a
+/// `]` or `}` counts only outside what may be a quoted scalar or a comment.
+/// So mistaking text for a quote can only over-count (refusing a string with
+/// dozens of unclosed brackets, which no real file has), never let deep
+/// nesting through.
+pub fn check_yaml_limits(
+    yaml: &str,
+    first_line: usize,
+    text: &str,
+    file: &Path,
+    max_bytes: usize,
+) -> Result<(), Diagnostic> {
+    if yaml.len() > max_bytes {
+        let line = first_line + yaml.lines().count().saturating_sub(1);
+        return Err(Diagnostic::error(format!(
+            "the YAML is too large: {} KiB, and at most {} KiB are allowed",
+            yaml.len().div_ceil(1024),
+            max_bytes / 1024
+        ))
+        .in_file(file)
+        .at_line_only(first_line, 1)
+        .hint(format!(
+            "it ends at line {line}; move long text into the Markdown body or split the file"
+        )));
+    }
+    let Some(offset) = too_deep(yaml, MAX_YAML_NESTING) else {
+        return Ok(());
+    };
+    let before = &yaml[..offset];
+    let line = first_line + before.matches('\n').count();
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    Err(Diagnostic::error(format!(
+        "the YAML nests more than {MAX_YAML_NESTING} levels deep"
+    ))
+    .in_file(file)
+    .at(text, line, column)
+    .underline(1)
+    .hint("front matter and agendas hold flat lists and maps; check for unclosed `[` or `{`"))
+}
+
+/// The byte offset at which `yaml` first nests deeper than `limit`, if it does.
+fn too_deep(yaml: &str, limit: usize) -> Option<usize> {
+    #[derive(PartialEq)]
+    enum In {
+        Plain,
+        Single,
+        Double,
+    }
+    let mut state = In::Plain;
+    let mut flow = 0usize;
+    // Indentation of the open block levels, innermost last.
+    let mut blocks: Vec<usize> = Vec::new();
+    let mut offset = 0;
+    for line in yaml.split_inclusive('\n') {
+        let content = line.trim_start_matches(' ');
+        let indent = line.len() - content.len();
+        if state == In::Plain
+            && flow == 0
+            && !content.trim().is_empty()
+            && !content.starts_with('#')
+        {
+            while blocks.last().is_some_and(|&b| b >= indent) {
+                blocks.pop();
+            }
+            blocks.push(indent);
+            // `- - - x` opens one level per dash.
+            let mut rest = content;
+            let mut column = indent;
+            while let Some(after) = rest.strip_prefix("- ").or_else(|| rest.strip_prefix("? ")) {
+                let trimmed = after.trim_start_matches(' ');
+                column += rest.len() - trimmed.len();
+                blocks.push(column);
+                rest = trimmed;
+            }
+            if blocks.len() + flow > limit {
+                return Some(offset + indent);
+            }
+        }
+        let mut previous = '\n';
+        let mut chars = line.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            match state {
+                In::Single => {
+                    if c == '\'' {
+                        if chars.peek().is_some_and(|&(_, n)| n == '\'') {
+                            chars.next();
+                        } else {
+                            state = In::Plain;
+                        }
+                    }
+                }
+                In::Double => match c {
+                    // Skips only the escapes that could end the string early.
+                    '\\' if chars.peek().is_some_and(|&(_, n)| n == '"' || n == '\\') => {
+                        chars.next();
+                    }
+                    '"' => state = In::Plain,
+                    _ => {}
+                },
+                In::Plain => match c {
+                    '#' if previous.is_whitespace() => break,
+                    '\'' | '"' if previous.is_whitespace() || "[{,:".contains(previous) => {
+                        state = if c == '"' { In::Double } else { In::Single };
+                    }
+                    ']' | '}' => flow = flow.saturating_sub(1),
+                    _ => {}
+                },
+            }
+            if matches!(c, '[' | '{') {
+                flow += 1;
+                if blocks.len() + flow > limit {
+                    return Some(offset + i);
+                }
+            }
+            previous = c;
+        }
+        offset += line.len();
+    }
+    None
 }
 
 /// Converts a YAML error located inside a snippet that starts at line
@@ -302,6 +455,42 @@ mod tests {
         assert_eq!(s.yaml, yaml);
         assert_eq!(s.body, body);
         assert_eq!(s.body_first_line, body_line);
+    }
+
+    #[rstest]
+    #[case::flat("title: A\ntags: [a, b]\nextra: {k: [1, 2]}\n", None)]
+    #[case::flow(&format!("a: {}", "[".repeat(100)), Some((1, 67)))]
+    #[case::braces(&format!("a: {}", "{x: ".repeat(100)), Some((1, 0)))]
+    #[case::block(&(0..100).map(|i| format!("{}k{i}:\n", " ".repeat(i))).collect::<String>(), Some((65, 65)))]
+    #[case::dashes(&format!("a:\n{}x\n", "- ".repeat(100)), Some((2, 0)))]
+    #[case::closers_in_quotes_do_not_count(&format!("a: {}\n", "[ ']]]', ".repeat(100)), Some((1, 0)))]
+    #[case::closers_in_comments_do_not_count(&format!("a: {}\n", "[ # ]]\n".repeat(100)), Some((0, 0)))]
+    #[case::brackets_in_text_are_fine("title: \"[[[x]]] and {y}\"\n", None)]
+    fn bounds_yaml_nesting(#[case] yaml: &str, #[case] at: Option<(usize, usize)>) {
+        let result = check_yaml_limits(yaml, 1, yaml, Path::new("a.md"), MAX_FRONT_MATTER_BYTES);
+        match at {
+            None => assert!(result.is_ok(), "{result:?}"),
+            Some((line, column)) => {
+                let d = result.unwrap_err();
+                assert!(d.message.contains("nests more than 64"), "{}", d.message);
+                // 0 stands for "somewhere": only the line or nothing is pinned.
+                if line > 0 {
+                    assert_eq!(d.line, line);
+                }
+                if column > 0 {
+                    assert_eq!(d.column, column);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bounds_yaml_size() {
+        let yaml = "a: b\n".repeat(MAX_FRONT_MATTER_BYTES / 5 + 1);
+        let d = check_yaml_limits(&yaml, 2, &yaml, Path::new("a.md"), MAX_FRONT_MATTER_BYTES)
+            .unwrap_err();
+        assert!(d.message.contains("too large"), "{}", d.message);
+        assert_eq!(d.line, 2);
     }
 
     #[test]

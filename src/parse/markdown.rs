@@ -60,6 +60,10 @@ pub struct TocEntry {
     pub level: u8,
     pub id: String,
     pub title: String,
+    /// Where the heading's text lies in `plain_text` (byte offsets), so
+    /// search can cut the text into sections without parsing it again.
+    #[serde(skip)]
+    pub plain: (usize, usize),
 }
 
 /// A link or image whose URL the resolve stage decides.
@@ -165,6 +169,8 @@ impl<'a> LineIndex<'a> {
 struct HeadingState<'a> {
     level: HeadingLevel,
     offset: usize,
+    /// `plain_text.len()` when the heading started.
+    plain_start: usize,
     id: Option<String>,
     classes: Vec<String>,
     events: Vec<Event<'a>>,
@@ -240,6 +246,7 @@ impl<'a> Renderer<'a, '_> {
                 self.heading = Some(HeadingState {
                     level,
                     offset,
+                    plain_start: self.out.plain_text.len(),
                     id: id.map(|s| s.to_string()),
                     classes: classes.into_iter().map(|c| c.to_string()).collect(),
                     events: Vec::new(),
@@ -446,6 +453,7 @@ impl<'a> Renderer<'a, '_> {
             level,
             id,
             title: text,
+            plain: (h.plain_start, self.out.plain_text.len()),
         });
         self.out.plain_text.push('\n');
     }
@@ -750,23 +758,14 @@ fn split_fragment(dest: &str) -> (String, Option<String>) {
     }
 }
 
+/// Decodes `%XX` escapes in a link's path or fragment so that it matches the
+/// file or heading it names. Escapes that do not form UTF-8 leave the text as
+/// written (the link check then reports it as it stands in the file).
 fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .map(|decoded| decoded.into_owned())
+        .unwrap_or_else(|_| s.to_string())
 }
 
 /// Escapes text for an HTML attribute value (control characters dropped).

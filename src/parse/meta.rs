@@ -127,14 +127,42 @@ pub fn parse_iso_date(s: &str) -> Result<Date, String> {
     }
     let num = |r: std::ops::Range<usize>| s[r].parse::<i16>().unwrap_or(0);
     let (y, m, d) = (num(0..4), num(5..7) as i8, num(8..10) as i8);
-    Date::new(y, m, d).map_err(|_| {
+    let date = Date::new(y, m, d).map_err(|_| {
         if (1..=12).contains(&m) {
             let days = Date::new(y, m, 1).map(|f| f.days_in_month()).unwrap_or(31);
             format!("invalid date `{s}`: {} has only {days} days", month_name(m))
         } else {
             format!("invalid date `{s}`: there is no month {m}")
         }
-    })
+    })?;
+    check_date_window(date)
+}
+
+/// The first and last years a date in content may fall in.
+///
+/// A community's sessions happen in living memory: a date outside these years
+/// is a typo (`0202-05-12`, `9999-12-31` as "some day"), and accepting it
+/// costs real work, since the calendar has a page for every month between the
+/// first session and the last (year 1 to 2025 is 24,000 empty pages) and date
+/// arithmetic near jiff's limit of year 9999 overflows.
+pub const DATE_WINDOW: std::ops::RangeInclusive<i16> = 1970..=2100;
+
+/// Refuses a date outside [`DATE_WINDOW`], saying why (every place a date
+/// enters the site calls this: front matter, agendas, the build clock).
+pub fn check_date_window(date: Date) -> Result<Date, String> {
+    if DATE_WINDOW.contains(&date.year()) {
+        return Ok(date);
+    }
+    let side = if date.year() < *DATE_WINDOW.start() {
+        "before"
+    } else {
+        "after"
+    };
+    Err(format!(
+        "the date `{date}` is {side} the years Fireside accepts ({}-{}); is the year a typo?",
+        DATE_WINDOW.start(),
+        DATE_WINDOW.end()
+    ))
 }
 
 pub fn month_name(m: i8) -> &'static str {
@@ -539,6 +567,21 @@ impl<'de> Deserialize<'de> for Color {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_outside_the_window_are_refused() {
+        assert!(parse_iso_date("1970-01-01").is_ok());
+        assert!(parse_iso_date("2100-12-31").is_ok());
+        for (date, side) in [
+            ("1969-12-31", "before"),
+            ("0001-01-01", "before"),
+            ("2101-01-01", "after"),
+            ("9999-12-31", "after"),
+        ] {
+            let e = parse_iso_date(date).unwrap_err();
+            assert!(e.contains(side) && e.contains("1970-2100"), "{e}");
+        }
+    }
 
     #[test]
     fn dates_are_checked() {

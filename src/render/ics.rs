@@ -327,7 +327,13 @@ fn write_event(w: &mut Lines, site: &Site, s: &Session, stamp: &str, c: &Config)
     let mut categories: Vec<String> = Vec::new();
     categories.extend(s.community.map(|i| site.communities[i].title.clone()));
     categories.extend(s.format.map(|i| site.formats[i].name.clone()));
-    categories.extend(s.tags.iter().map(|&i| site.tags[i].name.clone()));
+    // Capped, like the names in the description: see [`MAX_NAMES_IN_EVENT`].
+    categories.extend(
+        s.tags
+            .iter()
+            .take(MAX_NAMES_IN_EVENT)
+            .map(|&i| site.tags[i].name.clone()),
+    );
     if !categories.is_empty() {
         let list: Vec<String> = categories.iter().map(|x| escape_text(x)).collect();
         w.raw("CATEGORIES", &list.join(","));
@@ -340,6 +346,12 @@ fn write_event(w: &mut Lines, site: &Site, s: &Session, stamp: &str, c: &Config)
     w.raw("STATUS", status);
     w.raw("END", "VEVENT");
 }
+
+/// How many facilitators (and tags, as categories) an event names. A
+/// session is in the feed of each of its facilitators, so an event naming
+/// all of them would make the feeds grow with the square of their number;
+/// the session's page names everyone.
+const MAX_NAMES_IN_EVENT: usize = 10;
 
 /// What a reader needs in their calendar: the objective, format, who runs
 /// it, what to bring, and the page.
@@ -359,14 +371,19 @@ fn description(site: &Site, s: &Session) -> String {
         let names: Vec<&str> = s
             .facilitators
             .iter()
+            .take(MAX_NAMES_IN_EVENT)
             .map(|&p| site.people[p].name.as_str())
             .collect();
-        let label = if names.len() == 1 {
+        let label = if s.facilitators.len() == 1 {
             "Facilitator"
         } else {
             "Facilitators"
         };
-        facts.push(format!("{label}: {}", names.join(", ")));
+        let more = match s.facilitators.len() - names.len() {
+            0 => String::new(),
+            n => format!(" and {n} more"),
+        };
+        facts.push(format!("{label}: {}{more}", names.join(", ")));
     }
     facts.push(format!(
         "Tools: {}",

@@ -17,6 +17,11 @@ use crate::meta::{Maturity, Status};
 use crate::site::*;
 use typed_index_collections::TiSlice;
 
+/// How many of a person's topics (tags of their sessions, by name) their
+/// view holds: the facilitators page shows four, and an ellipsis when there
+/// are more.
+const TOPICS_PER_PERSON: usize = 5;
+
 /// Precomputed template values for one site.
 pub struct Views {
     pub site: Value,
@@ -310,6 +315,24 @@ impl Views {
                 }))
             })
             .collect();
+        // Each session's tags by name: a person's first topics are merged
+        // from the first few of each of their sessions, so the work is per
+        // session they ran, not per tag of it (with many sessions that each
+        // carry every tag, the full lists grew with tags x facilitators).
+        let tag_key = |t: TagId| (site.tags[t].name.to_lowercase(), t);
+        let tags_by_name: TiVec<SessionId, Vec<TagId>> = site
+            .sessions
+            .raw
+            .par_iter()
+            .map(|s| {
+                let mut tags = s.tags.clone();
+                tags.sort_by_cached_key(|&t| tag_key(t));
+                tags.dedup();
+                tags.truncate(TOPICS_PER_PERSON);
+                tags
+            })
+            .collect::<Vec<_>>()
+            .into();
         let people = site
             .people
             .raw
@@ -322,7 +345,10 @@ impl Views {
                 let planned = counts(&|s| upcoming[s] && !matches!(site.sessions[s].status, Status::Cancelled | Status::Proposed));
                 let formats = distinct_by_name(p.sessions.iter().filter_map(|&s| site.sessions[s].format).collect(), |f| &site.formats[f].name);
                 let communities = distinct_by_name(p.sessions.iter().filter_map(|&s| site.sessions[s].community).collect(), |c| &site.communities[c].title);
-                let topics = distinct_by_name(p.sessions.iter().flat_map(|&s| site.sessions[s].tags.iter().copied()).collect(), |t| &site.tags[t].name);
+                let mut topics: Vec<TagId> = p.sessions.iter().flat_map(|&s| tags_by_name[s].iter().copied()).collect();
+                topics.sort_by_cached_key(|&t| tag_key(t));
+                topics.dedup();
+                topics.truncate(TOPICS_PER_PERSON);
                 let dated: Vec<SessionId> = p.sessions.iter().copied().filter(|&s| site.sessions[s].date.is_some() && site.sessions[s].status != Status::Cancelled).collect();
                 let past: Vec<SessionId> = dated.iter().copied().filter(|&s| !upcoming[s]).collect();
                 let next = dated.iter().copied().filter(|&s| upcoming[s]).min();
