@@ -163,6 +163,11 @@ impl SiteTest {
         }
     }
 
+    /// A build published at `base_url`, as `--base-url` gives it.
+    pub fn build_for(&self, base_url: &str) -> Outcome {
+        self.build_with(|o| o.base_url = Some(base_url.to_string()))
+    }
+
     /// `fireside check`, in process: everything but the write.
     pub fn check(&self) -> Outcome {
         self.build_with(|o| o.dry_run = true)
@@ -202,7 +207,11 @@ impl SiteTest {
 
     /// `fireside build SITE --now NOW EXTRA...` with the real binary.
     pub fn run_build(&self, extra: &[&str]) -> std::process::Output {
-        let mut args = vec!["build", self.path().to_str().expect("UTF-8 temp path"), "--now"];
+        let mut args = vec![
+            "build",
+            self.path().to_str().expect("UTF-8 temp path"),
+            "--now",
+        ];
         let now = self.now.to_string();
         args.push(&now);
         args.extend_from_slice(extra);
@@ -231,18 +240,7 @@ impl Outcome {
     pub fn failed(self) -> Failure {
         match self.result {
             Err(BuildError::Content(diagnostics)) => Failure { diagnostics },
-            Err(BuildError::Usage(d)) => panic!("a usage error, not a content error:\n{}", render(&[d])),
-            Ok(r) => panic!("the build succeeded ({} pages)", r.pages),
-        }
-    }
-
-    /// The diagnostic of a build refused before it read any content (what
-    /// the binary exits with 2 for).
-    #[track_caller]
-    pub fn usage_error(self) -> Diagnostic {
-        match self.result {
-            Err(BuildError::Usage(d)) => d,
-            Err(BuildError::Content(d)) => panic!("content errors, not a usage error:\n{}", render(&d)),
+            Err(e) => panic!("not a content error:\n{}", render(&e.diagnostics())),
             Ok(r) => panic!("the build succeeded ({} pages)", r.pages),
         }
     }

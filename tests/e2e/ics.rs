@@ -138,7 +138,10 @@ pub fn events<'a>(components: &'a [Component<'static>]) -> Vec<&'a Component<'st
         .collect()
 }
 
-pub fn event_by_slug<'a>(components: &'a [Component<'static>], slug: &str) -> &'a Component<'static> {
+pub fn event_by_slug<'a>(
+    components: &'a [Component<'static>],
+    slug: &str,
+) -> &'a Component<'static> {
     events(components)
         .into_iter()
         .find(|e| prop(e, "UID").is_some_and(|u| u.starts_with(&format!("{slug}@"))))

@@ -119,11 +119,14 @@ fn render_file(kind: Kind, v: &[u8; 8]) -> String {
                 s += &format!("facilitators: {}\n", list(people));
             }
             // Mostly patterns that exist at the start; p1 and p2 come and go.
-            let patterns = subset(PATTERNS, v[5] % 8 & if v[6] % 3 == 0 { 7 } else { 1 });
+            let patterns = subset(
+                PATTERNS,
+                (v[5] % 8) & if v[6].is_multiple_of(3) { 7 } else { 1 },
+            );
             if !patterns.is_empty() {
                 s += &format!("patterns: {}\n", list(patterns));
             }
-            if v[7] % 5 == 0 {
+            if v[7].is_multiple_of(5) {
                 s.push_str("status: cancelled\n");
             }
             s + "---\n" + pick(BODIES, v[6]) + "\n"
@@ -138,7 +141,7 @@ fn render_file(kind: Kind, v: &[u8; 8]) -> String {
                 s += &format!("tags: {}\n", list(tags));
             }
             s.push_str("---\n## When to use\n\nOften.\n");
-            if v[3] % 3 != 0 {
+            if !v[3].is_multiple_of(3) {
                 s.push_str("\n## Pitfalls\n\nSome.\n");
             }
             s
@@ -149,7 +152,7 @@ fn render_file(kind: Kind, v: &[u8; 8]) -> String {
                 pick(&["Ana Ruiz", "Bo Chen", "Ana Ruiz-Diaz"], v[0]),
                 pick(&["Engineer", "Coach"], v[1])
             );
-            if v[2] % 2 == 0 {
+            if v[2].is_multiple_of(2) {
                 s.push_str("aliases: [Ana]\n");
             }
             s + "---\n" + pick(BODIES, v[3]) + "\n"
@@ -160,7 +163,10 @@ fn render_file(kind: Kind, v: &[u8; 8]) -> String {
             pick(BODIES, v[1])
         ),
         Kind::Agenda => {
-            let mut s = format!("title: {}\nsessions:\n", pick(&["Dev 2025", "Dev plan"], v[0]));
+            let mut s = format!(
+                "title: {}\nsessions:\n",
+                pick(&["Dev 2025", "Dev plan"], v[0])
+            );
             for i in 0..=(v[1] % 3) as usize {
                 s += &format!(
                     "  - title: {}\n    date: {}\n    facilitator: {}\n",
@@ -188,16 +194,31 @@ fn render_file(kind: Kind, v: &[u8; 8]) -> String {
 #[derive(Debug, Clone)]
 enum Step {
     /// Adds the file, or replaces it whole.
-    Write { slot: usize, v: [u8; 8] },
+    Write {
+        slot: usize,
+        v: [u8; 8],
+    },
     /// Changes one of the numbers a file was made from: one title, date,
     /// list or body, the rest as it was.
-    Tweak { slot: usize, field: usize, value: u8 },
-    Delete { slot: usize },
+    Tweak {
+        slot: usize,
+        field: usize,
+        value: u8,
+    },
+    Delete {
+        slot: usize,
+    },
     /// Moves a file to another slot of its kind (a new URL for sessions,
     /// patterns, people and pages).
-    Rename { slot: usize, to: usize },
+    Rename {
+        slot: usize,
+        to: usize,
+    },
     /// Writes a file that fails the build.
-    Break { slot: usize, how: usize },
+    Break {
+        slot: usize,
+        how: usize,
+    },
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -261,7 +282,10 @@ impl Sources {
             Step::Write { slot, v } => {
                 let text = render_file(SLOTS[slot].1, &v);
                 self.write(site, slot, Some(v), text.clone());
-                (format!("write {}:\n{text}", SLOTS[slot].0), vec![SLOTS[slot].0])
+                (
+                    format!("write {}:\n{text}", SLOTS[slot].0),
+                    vec![SLOTS[slot].0],
+                )
             }
             Step::Tweak { slot, field, value } => {
                 let path = SLOTS[slot].0;
@@ -283,7 +307,8 @@ impl Sources {
             }
             Step::Rename { slot, to } => {
                 let (from, kind) = SLOTS[slot];
-                let same_kind: Vec<usize> = (0..SLOTS.len()).filter(|i| SLOTS[*i].1 == kind).collect();
+                let same_kind: Vec<usize> =
+                    (0..SLOTS.len()).filter(|i| SLOTS[*i].1 == kind).collect();
                 let target = same_kind[to % same_kind.len()];
                 let to_path = SLOTS[target].0;
                 if target == slot || self.files.contains_key(to_path) {
@@ -292,8 +317,7 @@ impl Sources {
                 let Some(file) = self.files.remove(from) else {
                     return (format!("rename {from}: not there"), vec![]);
                 };
-                std::fs::rename(site.path().join(from), site.path().join(to_path))
-                    .expect("rename");
+                std::fs::rename(site.path().join(from), site.path().join(to_path)).expect("rename");
                 self.files.insert(to_path, file);
                 (format!("rename {from} -> {to_path}"), vec![from, to_path])
             }
@@ -302,7 +326,10 @@ impl Sources {
                 // A session needs no date to be broken; other kinds read
                 // the same text as their own kind of error.
                 self.write(site, slot, None, text.clone());
-                (format!("break {}:\n{text}", SLOTS[slot].0), vec![SLOTS[slot].0])
+                (
+                    format!("break {}:\n{text}", SLOTS[slot].0),
+                    vec![SLOTS[slot].0],
+                )
             }
         }
     }
@@ -310,10 +337,12 @@ impl Sources {
 
 /// The output tree of a clean build, without the marker only an atomic
 /// build writes.
-fn clean_build(site: &SiteTest) -> Result<BTreeMap<String, Vec<u8>>, BuildError> {
+fn clean_build(site: &SiteTest) -> Result<BTreeMap<String, Vec<u8>>, Box<BuildError>> {
     let out = tempfile::tempdir().expect("temp dir");
     let dir = out.path().join("public");
-    site.build_with(|o| o.output = Some(dir.clone())).result?;
+    site.build_with(|o| o.output = Some(dir.clone()))
+        .result
+        .map_err(Box::new)?;
     let mut files = snapshot(&dir);
     files.remove(".fireside-output");
     Ok(files)
@@ -384,7 +413,10 @@ fn run_script(steps: &[(Step, bool)]) -> Result<(), String> {
     }
     let first = builder.build(Target::Folder(&out), Changed::Unknown);
     if let Err(e) = first {
-        return Err(format!("{transcript}\nthe first build failed:\n{}", render(&e.diagnostics())));
+        return Err(format!(
+            "{transcript}\nthe first build failed:\n{}",
+            render(&e.diagnostics())
+        ));
     }
     let mut good = snapshot(&out);
     for (i, (step, watched)) in steps.iter().enumerate() {
@@ -446,8 +478,10 @@ fn run_script(steps: &[(Step, bool)]) -> Result<(), String> {
     Ok(())
 }
 
+/// `FIRESIDE_INCREMENTAL_CASES` for a longer run (`PROPTEST_CASES` is left
+/// to the cheaper properties of `properties.rs`).
 fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
+    std::env::var("FIRESIDE_INCREMENTAL_CASES")
         .ok()
         .and_then(|c| c.parse().ok())
         .unwrap_or(32)

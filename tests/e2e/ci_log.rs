@@ -4,10 +4,8 @@
 //! holds may become a line of its own, a workflow command or a terminal
 //! escape; the annotations Fireside writes stay one line each.
 
-mod common;
-
+use crate::common::*;
 use assert_cmd::Command;
-use common::*;
 
 /// Names and targets that try to write into the log. Every file name is
 /// legal on Linux.
