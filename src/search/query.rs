@@ -1,6 +1,6 @@
 //! The matching and ranking rules of search. This module is normative: the
 //! browser's engine (`themes/default/static/search-engine.js`) implements
-//! the same rules and `tests/search_parity.rs` runs it in node against this
+//! the same rules and `tests/e2e/search_parity.rs` runs it in node against this
 //! module over generated queries (every term of an index, its prefixes,
 //! one-edit typos, accented and upper-case forms), on an index cut into
 //! many shards so that the rules about shards are exercised too.

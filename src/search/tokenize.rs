@@ -16,7 +16,7 @@
 //! These rules are normative: this module and [`super::query`] are the
 //! definition, and the browser's engine (`themes/default/static/search-engine.js`)
 //! is tested against them over generated queries in plain node
-//! (`tests/search_parity.rs`).
+//! (`tests/e2e/search_parity.rs`).
 //!
 //! The client cannot carry all of deunicode's tables, so it folds with two:
 //! [`CLIENT_RANGES`], the Latin, Greek and Cyrillic blocks people type
@@ -192,7 +192,7 @@ pub const CLIENT_TABLE_END: &str = "// END FOLD TABLE\n";
 /// The client script's folding table for [`CLIENT_RANGES`], as JavaScript:
 /// per range, its first code point and the folded forms of its characters
 /// joined by `,` (empty: folds to nothing). Checked in between
-/// [`CLIENT_TABLE_BEGIN`] and [`CLIENT_TABLE_END`]; `tests/search_parity.rs`
+/// [`CLIENT_TABLE_BEGIN`] and [`CLIENT_TABLE_END`]; `tests/e2e/search_parity.rs`
 /// fails when it is stale and rewrites it with `FIRESIDE_BLESS=1`.
 pub fn client_fold_source() -> String {
     let mut out = String::from(CLIENT_TABLE_BEGIN);

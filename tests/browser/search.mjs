@@ -8,7 +8,7 @@
 // DIR is a built site whose base_url path is --base. Fails on any console
 // error, page error or failed request. Prints the bytes each first query
 // fetched and the time from a keystroke to its results (reported, never
-// asserted). Run by tests/search_browser.rs; exits 0 when every check
+// asserted). Run by tests/e2e/search_browser.rs; exits 0 when every check
 // passes. The engine's ranking is checked against Rust in node
 // (tests/search/parity.mjs), not here.
 

@@ -12,7 +12,7 @@
 // --golden: DIR is tests/search/golden; its shards must decode to the terms
 // and postings of its expected.json, as they do in Rust.
 //
-// Run by tests/search_parity.rs; exits 0 when everything agrees.
+// Run by tests/e2e/search_parity.rs; exits 0 when everything agrees.
 
 import fs from "node:fs";
 import path from "node:path";

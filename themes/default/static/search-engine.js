@@ -5,7 +5,7 @@
 
    The rules are src/search/query.rs and src/search/tokenize.rs, which are
    normative; this file implements them again for the browser, and
-   tests/search_parity.rs checks the two agree over generated queries. The
+   tests/e2e/search_parity.rs checks the two agree over generated queries. The
    folding table below is generated from the Rust side (deunicode); the same
    test fails when it is stale, and `FIRESIDE_BLESS=1 cargo test --test
    search_parity` rewrites it. */

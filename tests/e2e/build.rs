@@ -1,25 +1,25 @@
 //! End-to-end: build real sites into temp dirs and check what came out.
+//! Builds run in process; `SOURCE_DATE_EPOCH` and `init`/`new` are the
+//! binary's and run it.
 
-mod common;
+use crate::binary::{NOW, assert_success, fireside, stdout};
+use crate::harness::*;
 
-use std::path::Path;
-
-use common::*;
-
-fn example() -> Fixture {
-    Fixture::copy_of(&Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site"))
+fn example() -> SiteTest {
+    SiteTest::example()
 }
 
 #[test]
 fn example_site_builds_every_kind_of_page() {
     let site = example();
-    let out = site.build(&[]);
-    assert_success(&out);
-    assert!(
-        stdout(&out).contains("Built "),
-        "one-line summary: {}",
-        stdout(&out)
-    );
+    let report = site.build().ok();
+    // The report counts the HTML pages the folder holds (the binary's
+    // one-line summary prints it; `init_creates...` checks that line).
+    let html = snapshot(&site.out())
+        .keys()
+        .filter(|p| p.ends_with(".html"))
+        .count();
+    assert_eq!(report.pages, html, "pages in the report");
     for page in [
         "index.html",
         "sessions/index.html",
@@ -49,7 +49,7 @@ fn example_site_builds_every_kind_of_page() {
 #[test]
 fn every_internal_link_and_anchor_resolves() {
     let site = example();
-    assert_success(&site.build(&[]));
+    site.build().ok();
     let broken = broken_links(&site.out(), "/");
     assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
 }
@@ -57,7 +57,7 @@ fn every_internal_link_and_anchor_resolves() {
 #[test]
 fn a_sub_path_base_url_prefixes_every_link() {
     let site = example();
-    assert_success(&site.build(&["--base-url", "https://example.org/cop/"]));
+    site.build_for("https://example.org/cop/").ok();
     let broken = broken_links(&site.out(), "/cop/");
     assert!(
         broken.is_empty(),
@@ -79,13 +79,13 @@ fn a_sub_path_base_url_prefixes_every_link() {
 #[test]
 fn output_is_byte_identical_for_the_same_input_and_clock() {
     let site = example();
-    assert_success(&site.build(&[]));
+    site.build().ok();
     let first = snapshot(&site.out());
     // A warm cache must not change a byte either.
-    assert_success(&site.build(&[]));
+    site.build().ok();
     assert_eq!(first, snapshot(&site.out()));
     let other = example();
-    assert_success(&other.build(&[]));
+    other.build().ok();
     assert_eq!(
         first,
         snapshot(&other.out()),
@@ -95,7 +95,7 @@ fn output_is_byte_identical_for_the_same_input_and_clock() {
 
 #[test]
 fn source_date_epoch_sets_the_clock() {
-    let site = Fixture::new();
+    let site = SiteTest::new();
     site.write(
         "content/sessions/dev/kata.md",
         "---\ntitle: Kata\ndate: 2025-03-12\ntime: \"10:30-12:00\"\n---\n",
@@ -117,7 +117,7 @@ fn source_date_epoch_sets_the_clock() {
 #[test]
 fn session_page_shows_the_card() {
     let site = example();
-    assert_success(&site.build(&[]));
+    site.build().ok();
     let doc = site.html("sessions/2024-12-04-clean-code-principles/index.html");
     assert_eq!(text_of(&doc, "h1"), "Clean Code Principles");
     let details = text_of(&doc, ".session-details");
@@ -146,7 +146,7 @@ fn session_page_shows_the_card() {
 #[test]
 fn summer_sessions_show_summer_time() {
     let site = example();
-    assert_success(&site.build(&[]));
+    site.build().ok();
     let doc = site.html("sessions/2025-05-21-integration-testing/index.html");
     assert!(text_of(&doc, ".session-details").contains("10:30–12:00 CEST"));
     let time = select(&doc, ".session-details time")[0]
@@ -159,7 +159,7 @@ fn summer_sessions_show_summer_time() {
 
 #[test]
 fn markdown_features_render() {
-    let site = Fixture::new();
+    let site = SiteTest::new();
     site.write(
         "content/sessions/dev/kata.md",
         "---\ntitle: Kata\ndate: 2025-03-12\nfacilitators: [Ana]\npatterns: [tdd]\n---\n\
@@ -167,7 +167,7 @@ Intro with [[TDD]], [[Test-Driven Development|the TDD page]], [[tdd#pitfalls]] a
 ## Steps\n\n- [x] red\n- [ ] green\n\nA claim[^1].\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ \"quoted\"\n\n\
 ```rust\nfn main() {}\n```\n\n<script>alert(1)</script>\n\n[^1]: The source.\n",
     );
-    assert_success(&site.build(&[]));
+    site.build().ok();
     let html = site.read_out("sessions/2025-03-12-kata/index.html");
     let doc = site.html("sessions/2025-03-12-kata/index.html");
     let hrefs: Vec<&str> = select(&doc, ".prose a")
@@ -194,13 +194,13 @@ Intro with [[TDD]], [[Test-Driven Development|the TDD page]], [[tdd#pitfalls]] a
 
 #[test]
 fn raw_html_passes_when_the_site_allows_it() {
-    let site = Fixture::new();
+    let site = SiteTest::new();
     site.write("site.yaml", "title: T\nmarkdown:\n  raw_html: true\n");
     site.write(
         "content/about.md",
         "---\ntitle: About\n---\nPress <kbd>Ctrl</kbd>.\n",
     );
-    assert_success(&site.build(&[]));
+    site.build().ok();
     assert!(
         site.read_out("about/index.html")
             .contains("<kbd>Ctrl</kbd>")
@@ -209,14 +209,15 @@ fn raw_html_passes_when_the_site_allows_it() {
 
 #[test]
 fn drafts_are_left_out_unless_asked_for() {
-    let site = Fixture::new();
+    let site = SiteTest::new();
     site.write(
         "content/sessions/dev/wip.md",
         "---\ntitle: WIP\ndate: 2025-03-12\ndraft: true\n---\n",
     );
-    assert_success(&site.build(&[]));
+    site.build().ok();
     assert!(!site.out().join("sessions/2025-03-12-wip").exists());
-    assert_success(&site.build(&["--drafts"]));
+    let site = site.drafts();
+    site.build().ok();
     assert!(
         site.out()
             .join("sessions/2025-03-12-wip/index.html")
@@ -226,12 +227,12 @@ fn drafts_are_left_out_unless_asked_for() {
 
 #[test]
 fn a_person_without_a_profile_gets_a_page() {
-    let site = Fixture::new();
+    let site = SiteTest::new();
     site.write(
         "content/sessions/dev/kata.md",
         "---\ntitle: Kata\ndate: 2025-03-12\nfacilitator: José Núñez\n---\n",
     );
-    assert_success(&site.build(&[]));
+    site.build().ok();
     let doc = site.html("facilitators/jose-nunez/index.html");
     assert_eq!(text_of(&doc, "h1"), "José Núñez");
     assert!(text_of(&doc, "main").contains("Kata"));
@@ -239,12 +240,11 @@ fn a_person_without_a_profile_gets_a_page() {
 
 #[test]
 fn crlf_and_bom_files_build() {
-    let site = Fixture::new();
-    site.write_bytes(
+    let site = SiteTest::new().file_bytes(
         "content/sessions/dev/crlf.md",
         b"\xEF\xBB\xBF---\r\ntitle: Windows kata\r\ndate: 2025-03-12\r\n---\r\nBody line\r\n",
     );
-    assert_success(&site.build(&[]));
+    site.build().ok();
     assert_eq!(
         text_of(&site.html("sessions/2025-03-12-crlf/index.html"), "h1"),
         "Windows kata"
@@ -253,14 +253,14 @@ fn crlf_and_bom_files_build() {
 
 #[test]
 fn assets_next_to_content_are_copied_and_linked() {
-    let site = Fixture::new();
+    let site = SiteTest::new();
     site.write_bytes("content/sessions/dev/board.png", b"\x89PNG fake");
     site.write(
         "content/sessions/dev/kata.md",
         "---\ntitle: Kata\ndate: 2025-03-12\n---\n![The board](board.png)\n",
     );
     site.write("static/favicon.ico", "icon");
-    assert_success(&site.build(&[]));
+    site.build().ok();
     assert!(site.out().join("sessions/dev/board.png").is_file());
     assert!(site.out().join("favicon.ico").is_file());
     let doc = site.html("sessions/2025-03-12-kata/index.html");
@@ -272,10 +272,10 @@ fn assets_next_to_content_are_copied_and_linked() {
 
 #[test]
 fn templates_can_be_overridden_by_name() {
-    let site = Fixture::new();
+    let site = SiteTest::new();
     site.write("templates/page.html", "{% extends \"base.html\" %}{% block content %}<p id=\"custom\">{{ page_title }}</p>{% endblock content %}");
     site.write("content/about.md", "---\ntitle: About us\n---\nText.\n");
-    assert_success(&site.build(&[]));
+    site.build().ok();
     assert_eq!(
         text_of(&site.html("about/index.html"), "#custom"),
         "About us"
@@ -284,12 +284,12 @@ fn templates_can_be_overridden_by_name() {
 
 #[test]
 fn titles_are_escaped() {
-    let site = Fixture::new();
+    let site = SiteTest::new();
     site.write(
         "content/patterns/xss.md",
         "---\ntitle: \"<img src=x onerror=alert(1)> & co\"\n---\nx\n",
     );
-    assert_success(&site.build(&[]));
+    site.build().ok();
     let html = site.read_out("patterns/xss/index.html");
     assert!(!html.contains("<img src=x"));
     assert!(html.contains("&lt;img src=x onerror=alert(1)&gt; &amp; co"));
@@ -298,8 +298,7 @@ fn titles_are_escaped() {
 #[test]
 fn check_validates_and_writes_nothing() {
     let site = example();
-    let out = fireside(&["check", site.path().to_str().unwrap()]);
-    assert_success(&out);
+    site.check().ok();
     assert!(!site.out().exists());
 }
 
@@ -341,6 +340,11 @@ fn init_creates_a_site_that_builds_and_new_adds_files() {
     let build = fireside(&["build", root.to_str().unwrap(), "--now", NOW]);
     assert_success(&build);
     assert!(
+        stdout(&build).starts_with("Built "),
+        "one-line summary: {}",
+        stdout(&build)
+    );
+    assert!(
         root.join("public/sessions/2025-03-12-mob-legacy-code/index.html")
             .is_file()
     );
@@ -370,24 +374,18 @@ fn init_creates_a_site_that_builds_and_new_adds_files() {
 #[test]
 fn feed_lists_write_ups_newest_first() {
     let site = example();
-    assert_success(&site.build(&[]));
-    let feed = site.read_out("feed.xml");
-    let first = feed.find("<entry>").unwrap();
-    let titles: Vec<&str> = feed[first..]
-        .split("<title>")
-        .skip(1)
-        .map(|s| s.split("</title>").next().unwrap())
-        .collect();
+    site.build().ok();
+    let feed = site.xml("feed.xml");
+    let titles = feed.texts("entry", "title");
     assert!(titles.len() >= 10, "{titles:?}");
     assert!(
-        !feed.contains("Property-Based Testing Kata"),
+        !site
+            .read_out("feed.xml")
+            .contains("Property-Based Testing Kata"),
         "planned sessions are not write-ups"
     );
-    let updated: Vec<&str> = feed[first..]
-        .split("<updated>")
-        .skip(1)
-        .map(|s| s.split("</updated>").next().unwrap())
-        .collect();
+    let updated = feed.texts("entry", "updated");
+    assert_eq!(updated.len(), titles.len(), "every entry has a date");
     let mut sorted = updated.clone();
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(updated, sorted);
@@ -395,12 +393,12 @@ fn feed_lists_write_ups_newest_first() {
 
 #[test]
 fn content_index_introduces_the_home_page() {
-    let site = Fixture::new();
+    let site = SiteTest::new();
     site.write(
         "content/index.md",
         "---\ntitle: Welcome\n---\nWe are the **Test CoP**.\n",
     );
-    assert_success(&site.build(&[]));
+    site.build().ok();
     let home = site.html("index.html");
     assert_eq!(text_of(&home, ".intro strong"), "Test CoP");
     assert_eq!(
@@ -412,18 +410,19 @@ fn content_index_introduces_the_home_page() {
 
 #[test]
 fn site_yaml_date_order_reads_numeric_dates_in_csv_agendas() {
-    let site = Fixture::new();
+    let site = SiteTest::new();
     let csv = "Session #,Day,Time,Title\n1,04/05/2025,10:00 - 11:00,Kata\n";
     site.write("content/agendas/dev/2025.csv", csv);
-    let refused = site.build(&[]);
-    assert_eq!(refused.status.code(), Some(1));
-    assert!(stderr(&refused).contains("ambiguous date `04/05/2025`"));
+    site.build().failed().at(
+        "ambiguous date `04/05/2025`",
+        "content/agendas/dev/2025.csv",
+    );
     for (order, slug) in [("dmy", "2025-05-04-kata"), ("mdy", "2025-04-05-kata")] {
         site.write(
             "site.yaml",
             &format!("title: Test CoP\ntimezone: Europe/Madrid\ndate_order: {order}\n"),
         );
-        assert_success(&site.build(&[]));
+        site.build().ok();
         assert!(
             site.out()
                 .join(format!("sessions/{slug}/index.html"))
@@ -437,7 +436,7 @@ fn site_yaml_date_order_reads_numeric_dates_in_csv_agendas() {
         "content/agendas/dev/2025.yaml",
         "title: Dev 2025\ndate_order: dmy\nsessions:\n  - title: Kata\n    date: 04/05/2025\n",
     );
-    assert_success(&site.build(&[]));
+    site.build().ok();
     assert!(
         site.out()
             .join("sessions/2025-05-04-kata/index.html")

@@ -4,14 +4,12 @@
 //! read-only checkout, and a poisoned highlight cache. Every case is a real
 //! build of a fixture site.
 
-mod common;
-
 use std::io::BufRead;
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use common::*;
+use crate::common::*;
 use rstest::rstest;
 
 /// The string planted in every file outside the site: it must appear
@@ -681,7 +679,7 @@ fn assert_no_markup_injected(h: &Hostile) {
             );
         }
     }
-    let text = common::text_of(&doc, "pre code");
+    let text = crate::common::text_of(&doc, "pre code");
     assert_eq!(text, CODE);
 }
 

@@ -1,24 +1,20 @@
 //! Sessions in time: calendar pages, month grids, the backlog and the
-//! iCalendar feeds, checked on real builds. Every generated `.ics` is read
+//! iCalendar feeds, checked on real builds in process. Every generated `.ics` is read
 //! back with an independent parser (the `icalendar` crate's), and the
 //! instants it describes are worked out from its own VTIMEZONE data.
-
-mod common;
-mod tools;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::*;
-use icalendar::parser::{Component, read_calendar, unfold};
+use crate::harness::*;
+use crate::ics::*;
 use jiff::Timestamp;
-use jiff::civil::DateTime;
 
 const CLEAN_CODE: &str = "2024-12-04-clean-code-principles";
 const INTEGRATION: &str = "2025-05-21-integration-testing";
 
-fn example() -> Fixture {
-    Fixture::copy_of(&Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site"))
+fn example() -> SiteTest {
+    SiteTest::example()
 }
 
 /// Every `.ics` file of an output folder: relative path -> text.
@@ -30,151 +26,6 @@ fn feeds(out: &Path) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// The raw shape RFC 5545 3.1 asks for: CRLF line ends only, no line over
-/// 75 octets, continuation lines starting with one space.
-#[track_caller]
-fn assert_content_lines(name: &str, text: &str) {
-    assert!(text.ends_with("\r\n"), "{name}: must end with CRLF");
-    assert!(
-        !text.replace("\r\n", "").contains(['\n', '\r']),
-        "{name}: a bare LF or CR"
-    );
-    for (i, line) in text.split("\r\n").enumerate() {
-        assert!(
-            line.len() <= 75,
-            "{name}: line {} has {} octets: {line:?}",
-            i + 1,
-            line.len()
-        );
-    }
-}
-
-fn prop<'a>(c: &'a Component<'_>, name: &str) -> Option<&'a str> {
-    c.find_prop(name).map(|p| p.val.as_str())
-}
-
-fn param<'a>(c: &'a Component<'_>, prop_name: &str, key: &str) -> Option<&'a str> {
-    c.find_prop(prop_name)?
-        .params
-        .iter()
-        .find(|p| p.key.as_str() == key)
-        .and_then(|p| p.val.as_ref().map(|v| v.as_str()))
-}
-
-fn text_value(c: &Component<'_>, name: &str) -> String {
-    c.find_prop(name)
-        .map(|p| p.val.clone().unescape_text().as_str().to_string())
-        .unwrap_or_default()
-}
-
-fn parse_local(value: &str) -> DateTime {
-    DateTime::strptime("%Y%m%dT%H%M%S", value).unwrap_or_else(|e| panic!("{value}: {e}"))
-}
-
-fn parse_offset(value: &str) -> i32 {
-    let sign = if value.starts_with('-') { -1 } else { 1 };
-    let digits = &value[1..];
-    let n = |r: std::ops::Range<usize>| digits.get(r).map_or(0, |d| d.parse::<i32>().unwrap());
-    sign * (n(0..2) * 3600 + n(2..4) * 60 + n(4..6))
-}
-
-/// The instant a `DTSTART`/`DTEND` stands for, using only what the file
-/// says: a UTC value, or local time with a TZID resolved through the
-/// file's own VTIMEZONE (the observance with the latest onset not after it).
-fn instant(calendar: &[Component<'_>], event: &Component<'_>, name: &str) -> Timestamp {
-    let value = prop(event, name).unwrap_or_else(|| panic!("no {name}"));
-    if let Some(utc) = value.strip_suffix('Z') {
-        return parse_local(utc)
-            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-            .unwrap()
-            .timestamp();
-    }
-    let tzid = param(event, name, "TZID").unwrap_or_else(|| panic!("{name} has no TZID"));
-    let vtimezone = calendar
-        .iter()
-        .find(|c| c.name.as_str() == "VTIMEZONE" && prop(c, "TZID") == Some(tzid))
-        .unwrap_or_else(|| panic!("no VTIMEZONE for {tzid}"));
-    let local = parse_local(value);
-    let observance = vtimezone
-        .components
-        .iter()
-        .filter(|o| parse_local(prop(o, "DTSTART").unwrap()) <= local)
-        .max_by_key(|o| parse_local(prop(o, "DTSTART").unwrap()))
-        .unwrap_or_else(|| panic!("VTIMEZONE {tzid} does not cover {value}"));
-    let offset = parse_offset(prop(observance, "TZOFFSETTO").unwrap());
-    let as_utc = local
-        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-        .unwrap()
-        .timestamp();
-    as_utc - jiff::SignedDuration::from_secs(offset as i64)
-}
-
-/// Parses a feed with the icalendar crate; returns the VCALENDAR's
-/// properties checked and its components.
-fn parse(name: &str, text: &str) -> Vec<Component<'static>> {
-    assert_content_lines(name, text);
-    let unfolded = unfold(text);
-    let cal = read_calendar(&unfolded).unwrap_or_else(|e| panic!("{name} does not parse: {e}"));
-    let get = |key: &str| {
-        cal.properties
-            .iter()
-            .find(|p| p.name.as_str() == key)
-            .map(|p| p.val.as_str().to_string())
-    };
-    assert_eq!(get("VERSION").as_deref(), Some("2.0"), "{name}");
-    assert!(
-        get("PRODID").is_some_and(|p| p.contains("Fireside")),
-        "{name}"
-    );
-    assert_eq!(get("CALSCALE").as_deref(), Some("GREGORIAN"), "{name}");
-    assert!(get("X-WR-CALNAME").is_some_and(|n| !n.is_empty()), "{name}");
-    cal.components.into_iter().map(|c| owned(&c)).collect()
-}
-
-fn owned(c: &Component<'_>) -> Component<'static> {
-    Component {
-        name: c.name.to_owned(),
-        properties: c
-            .properties
-            .iter()
-            .map(|p| icalendar::parser::Property {
-                name: p.name.to_owned(),
-                val: p.val.to_owned(),
-                params: p
-                    .params
-                    .iter()
-                    .map(|x| icalendar::parser::Parameter {
-                        key: x.key.to_owned(),
-                        val: x.val.as_ref().map(|v| v.to_owned()),
-                    })
-                    .collect(),
-            })
-            .collect(),
-        components: c.components.iter().map(owned).collect(),
-    }
-}
-
-fn events<'a>(components: &'a [Component<'static>]) -> Vec<&'a Component<'static>> {
-    components
-        .iter()
-        .filter(|c| c.name.as_str() == "VEVENT")
-        .collect()
-}
-
-fn event_by_slug<'a>(components: &'a [Component<'static>], slug: &str) -> &'a Component<'static> {
-    events(components)
-        .into_iter()
-        .find(|e| prop(e, "UID").is_some_and(|u| u.starts_with(&format!("{slug}@"))))
-        .unwrap_or_else(|| panic!("no event for {slug}"))
-}
-
-/// `fireside build` with its own clock (`Fixture::build` fixes one).
-fn build_at(site: &Fixture, now: &str, extra: &[&str]) -> std::process::Output {
-    let mut args = vec!["build", site.path().to_str().unwrap(), "--now", now];
-    args.extend_from_slice(extra);
-    fireside(&args)
-}
-
 fn ts(s: &str) -> Timestamp {
     s.parse().unwrap()
 }
@@ -182,7 +33,7 @@ fn ts(s: &str) -> Timestamp {
 #[test]
 fn every_feed_parses_and_describes_the_right_instants() {
     let site = example();
-    assert_success(&site.build(&["--base-url", "https://example.org/cop/"]));
+    site.build_for("https://example.org/cop/").ok();
     let all = feeds(&site.out());
     for (name, text) in &all {
         let components = parse(name, text);
@@ -246,8 +97,8 @@ fn every_feed_parses_and_describes_the_right_instants() {
 #[test]
 fn a_madrid_session_is_0930z_in_winter_and_0830z_in_summer() {
     let site = example();
-    assert_success(&site.build(&["--base-url", "https://example.org/cop/"]));
-    let components = parse("calendar.ics", &site.read_out("calendar.ics"));
+    site.build_for("https://example.org/cop/").ok();
+    let components = site.ics("calendar.ics");
     let winter = event_by_slug(&components, CLEAN_CODE);
     assert_eq!(param(winter, "DTSTART", "TZID"), Some("Europe/Madrid"));
     assert_eq!(prop(winter, "DTSTART"), Some("20241204T103000"));
@@ -306,8 +157,8 @@ fn a_madrid_session_is_0930z_in_winter_and_0830z_in_summer() {
 #[test]
 fn uids_stay_the_same_across_builds_and_edits() {
     let site = example();
-    let uids = |site: &Fixture| -> BTreeMap<String, String> {
-        let components = parse("calendar.ics", &site.read_out("calendar.ics"));
+    let uids = |site: &SiteTest| -> BTreeMap<String, String> {
+        let components = site.ics("calendar.ics");
         events(&components)
             .iter()
             .map(|e| {
@@ -318,7 +169,7 @@ fn uids_stay_the_same_across_builds_and_edits() {
             })
             .collect()
     };
-    assert_success(&site.build(&["--base-url", "https://example.org/cop/"]));
+    site.build_for("https://example.org/cop/").ok();
     let first = uids(&site);
     assert_eq!(
         first
@@ -328,12 +179,11 @@ fn uids_stay_the_same_across_builds_and_edits() {
         Some("2024-12-04-clean-code-principles@example.org/cop")
     );
     // Another day's build: new DTSTAMPs, the same UIDs.
-    let later = build_at(
-        &site,
-        "2027-01-01T00:00:00Z",
-        &["--base-url", "https://example.org/cop/"],
-    );
-    assert_success(&later);
+    site.build_with(|o| {
+        o.now = Some("2027-01-01T00:00:00Z".parse().unwrap());
+        o.base_url = Some("https://example.org/cop/".into());
+    })
+    .ok();
     assert!(
         site.read_out("calendar.ics")
             .contains("DTSTAMP:20270101T000000Z")
@@ -341,19 +191,18 @@ fn uids_stay_the_same_across_builds_and_edits() {
     assert_eq!(first, uids(&site));
     // Edit the write-up: objective, time and body change, the UID does not.
     let file = "content/sessions/software-development/2024-12-04-clean-code-principles.md";
-    let text = std::fs::read_to_string(site.path().join(file)).unwrap();
+    let text = site.source(file);
+    let objective = "objective: Understand the principles of clean code, and find out where we disagree about them.";
+    let time = "time: \"10:30-12:00\"";
+    // Both edits must find their line, or the test would edit only the body.
+    assert!(text.contains(objective) && text.contains(time), "{text}");
     let edited = text
-        .replacen(
-            "objective: Understand the principles of clean code, and find out where we disagree about them.",
-            "objective: A rewritten objective.",
-            1,
-        )
-        .replacen("time: \"10:30-12:00\"", "time: \"11:00-12:30\"", 1)
+        .replacen(objective, "objective: A rewritten objective.", 1)
+        .replacen(time, "time: \"11:00-12:30\"", 1)
         + "\n\nA paragraph added after the session.\n";
-    assert_ne!(text, edited);
     site.write(file, &edited);
-    assert_success(&site.build(&["--base-url", "https://example.org/cop/"]));
-    let components = parse("calendar.ics", &site.read_out("calendar.ics"));
+    site.build_for("https://example.org/cop/").ok();
+    let components = site.ics("calendar.ics");
     let e = event_by_slug(&components, CLEAN_CODE);
     assert!(text_value(e, "DESCRIPTION").contains("A rewritten objective."));
     let mut after: Vec<String> = uids(&site).into_values().collect();
@@ -365,7 +214,7 @@ fn uids_stay_the_same_across_builds_and_edits() {
 
 #[test]
 fn long_descriptions_with_accents_fold_and_unfold_to_the_original() {
-    let site = Fixture::new();
+    let site = SiteTest::new();
     let objective = "Diseñar pruebas de integración que fallen por la razón correcta: \
         contratos, dobles de prueba, bases de datos efímeras y señales de observabilidad; \
         ¿cuándo un test de extremo a extremo compensa su coste? Café ☕ y 🔥 incluidos.";
@@ -375,7 +224,7 @@ fn long_descriptions_with_accents_fold_and_unfold_to_the_original() {
             "---\ntitle: Pruebas de integración, sin dolor\ndate: 2025-05-21\ntime: \"10:30-12:00\"\nfacilitator: Ana Ruiz\nchannel: Sala Ñandú\nobjective: \"{objective}\"\n---\n"
         ),
     );
-    assert_success(&site.build(&[]));
+    site.build().ok();
     let text = site.read_out("sessions/2025-05-21-pruebas/session.ics");
     let description_lines = text
         .split("\r\n")
@@ -404,7 +253,7 @@ fn long_descriptions_with_accents_fold_and_unfold_to_the_original() {
 
 #[test]
 fn cancelled_all_day_and_proposed_sessions() {
-    let site = Fixture::new();
+    let site = SiteTest::new();
     site.write(
         "content/sessions/dev/2025-06-11-retro.md",
         "---\ntitle: Retro\ndate: 2025-06-11\ntime: \"16:00-17:00\"\nstatus: cancelled\n---\n",
@@ -417,8 +266,8 @@ fn cancelled_all_day_and_proposed_sessions() {
         "content/sessions/dev/mob-review.md",
         "---\ntitle: Mob review\nstatus: proposed\nfacilitator: Ana Ruiz\nobjective: Review a pull request together.\n---\n",
     );
-    assert_success(&site.build(&["--base-url", "https://cop.example.org/"]));
-    let components = parse("calendar.ics", &site.read_out("calendar.ics"));
+    site.build_for("https://cop.example.org/").ok();
+    let components = site.ics("calendar.ics");
     assert_eq!(
         events(&components).len(),
         2,
@@ -470,7 +319,7 @@ fn cancelled_all_day_and_proposed_sessions() {
 #[test]
 fn calendar_pages_offer_subscribe_and_download_links() {
     let site = example();
-    assert_success(&site.build(&["--base-url", "https://example.org/cop/"]));
+    site.build_for("https://example.org/cop/").ok();
     let calendar = site.html("calendar/index.html");
     let subscribe = select(&calendar, "a.feed-subscribe");
     assert_eq!(
@@ -502,7 +351,7 @@ fn calendar_pages_offer_subscribe_and_download_links() {
     );
 
     // A path-only base_url has no host to subscribe to: download only.
-    assert_success(&site.build(&[]));
+    site.build().ok();
     let calendar = site.html("calendar/index.html");
     assert!(select(&calendar, "a.feed-subscribe").is_empty());
     assert_eq!(
@@ -514,7 +363,8 @@ fn calendar_pages_offer_subscribe_and_download_links() {
 #[test]
 fn the_calendar_lists_upcoming_by_month_then_past_newest_first() {
     let site = example();
-    assert_success(&build_at(&site, "2025-03-01T09:00:00Z", &[]));
+    let site = site.now("2025-03-01T09:00:00Z");
+    site.build().ok();
     let doc = site.html("calendar/index.html");
     let upcoming: Vec<String> = select(&doc, "section[aria-labelledby=upcoming-title] h3")
         .iter()
@@ -548,7 +398,7 @@ fn the_calendar_lists_upcoming_by_month_then_past_newest_first() {
 #[test]
 fn month_pages_cover_every_month_with_prev_and_next() {
     let site = example();
-    assert_success(&site.build(&[]));
+    site.build().ok();
     // From the first session (November 2024) to the last (February 2027).
     let mut months = Vec::new();
     let (mut y, mut m) = (2024, 11);
@@ -596,7 +446,7 @@ fn month_pages_cover_every_month_with_prev_and_next() {
 
 #[test]
 fn weeks_can_start_on_sunday() {
-    let site = Fixture::new();
+    let site = SiteTest::new();
     site.write(
         "site.yaml",
         "title: Test CoP\ntimezone: Europe/Madrid\ncalendar:\n  first_weekday: sunday\n",
@@ -605,7 +455,7 @@ fn weeks_can_start_on_sunday() {
         "content/sessions/dev/2025-06-01-kata.md",
         "---\ntitle: Kata\ndate: 2025-06-01\ntime: \"10:00\"\n---\n",
     );
-    assert_success(&site.build(&[]));
+    site.build().ok();
     let doc = site.html("calendar/2025/06/index.html");
     assert_eq!(text_of(&doc, "thead th:first-child"), "Sun");
     let first_cell = select(&doc, "tbody tr:first-child td:first-child time");
@@ -617,7 +467,7 @@ fn weeks_can_start_on_sunday() {
 #[test]
 fn the_seed_csv_gives_20_sessions_with_their_facilitators_and_times() {
     let site = example();
-    assert_success(&site.build(&[]));
+    site.build().ok();
     let agenda = site.html("agendas/software-development-2024-25/index.html");
     let rows = select(&agenda, "tbody tr");
     assert_eq!(rows.len(), 20);
@@ -649,7 +499,7 @@ fn the_seed_csv_gives_20_sessions_with_their_facilitators_and_times() {
         assert_eq!(cells[2], expected_time, "row {}", i + 1);
     }
     // Each row is a session in the feeds, at the same times.
-    let components = parse("calendar.ics", &site.read_out("calendar.ics"));
+    let components = site.ics("calendar.ics");
     for (i, link) in select(&agenda, "tbody th a").iter().enumerate() {
         let slug = link
             .value()
@@ -678,13 +528,9 @@ fn the_seed_csv_gives_20_sessions_with_their_facilitators_and_times() {
     }
 }
 
-fn select_in<'a>(el: &scraper::ElementRef<'a>, css: &str) -> Vec<scraper::ElementRef<'a>> {
-    el.select(&scraper::Selector::parse(css).unwrap()).collect()
-}
-
 /// A second, independent reader: Python's `icalendar` (PyPI), which resolves
 /// TZIDs with the host's zoneinfo. `scripts/test` installs it; elsewhere a
-/// missing module is reported as a skip (see `tests/tools/mod.rs`).
+/// missing module is reported as a skip (see `tests/e2e/tools.rs`).
 #[test]
 fn python_icalendar_reads_the_same_instants() {
     let probe = std::process::Command::new("python3")
@@ -692,11 +538,11 @@ fn python_icalendar_reads_the_same_instants() {
         .output();
     let missing = (!probe.is_ok_and(|o| o.status.success()))
         .then(|| "it is not installed; run `pip install icalendar`".to_string());
-    if !tools::available("Python's icalendar", missing) {
+    if !crate::tools::available("Python's icalendar", missing) {
         return;
     }
     let site = example();
-    assert_success(&site.build(&["--base-url", "https://example.org/cop/"]));
+    site.build_for("https://example.org/cop/").ok();
     let script = r#"
 import sys, pathlib, datetime, icalendar
 out = pathlib.Path(sys.argv[1])

@@ -2,31 +2,23 @@
 //! shards that decode to sorted terms, records that match the pages, and
 //! the switch that turns search off. The browser side is search_browser.rs.
 
-mod common;
-
-use std::path::Path;
-
-use common::*;
+use crate::harness::*;
 use fireside::search::shard;
 
-fn example() -> Fixture {
-    Fixture::copy_of(&Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site"))
+fn example() -> SiteTest {
+    SiteTest::example()
 }
 
-fn manifest(site: &Fixture) -> serde_json::Value {
+fn manifest(site: &SiteTest) -> serde_json::Value {
     serde_json::from_str(&site.read_out("search/manifest.json")).expect("manifest is JSON")
 }
 
 #[test]
 fn the_manifest_names_every_index_file_and_shards_hold_sorted_terms() {
     let site = example();
-    let built = site.build(&["--base-url", "https://example.org/cop/"]);
-    assert_success(&built);
-    assert!(
-        stdout(&built).contains("Search index: "),
-        "{}",
-        stdout(&built)
-    );
+    let built = site.build_for("https://example.org/cop/").ok();
+    let summary = built.search.as_ref().expect("search stats").summary();
+    assert!(summary.contains("Search index: "), "{summary}");
     let m = manifest(&site);
     let dir = m["dir"].as_str().unwrap();
     assert!(dir.starts_with("search/") && dir.ends_with('/'));
@@ -88,8 +80,8 @@ fn the_manifest_names_every_index_file_and_shards_hold_sorted_terms() {
 
 #[test]
 fn pages_have_a_search_box_and_the_search_page_exists() {
-    let site = example();
-    assert_success(&site.build(&["--base-url", "/cop/"]));
+    let site = example().base_url("/cop/");
+    site.build().ok();
     let home = site.html("index.html");
     let form = select(&home, "header form[role=search]");
     assert_eq!(form.len(), 1);
@@ -117,20 +109,19 @@ fn pages_have_a_search_box_and_the_search_page_exists() {
 
 #[test]
 fn search_can_be_turned_off() {
-    let site = Fixture::new();
+    let site = SiteTest::new();
     site.write(
         "site.yaml",
         "title: Test CoP\ntimezone: Europe/Madrid\nsearch:\n  enabled: false\n",
     );
-    let built = site.build(&[]);
-    assert_success(&built);
-    assert!(!stdout(&built).contains("Search index"));
+    let built = site.build().ok();
+    assert!(built.search.is_none(), "no search index, no summary of it");
     assert!(!site.out().join("search").exists());
     assert!(select(&site.html("index.html"), "form[role=search]").is_empty());
 }
 
 /// All records of a built index, in id order.
-fn records(site: &Fixture) -> Vec<serde_json::Value> {
+fn records(site: &SiteTest) -> Vec<serde_json::Value> {
     let m = manifest(site);
     let dir = m["dir"].as_str().unwrap();
     let docs = m["docs"].as_u64().unwrap() as usize;
@@ -146,8 +137,8 @@ fn records(site: &Fixture) -> Vec<serde_json::Value> {
 
 #[test]
 fn records_keep_each_section_apart_under_its_heading() {
-    let site = Fixture::new();
-    assert_success(&site.build(&[]));
+    let site = SiteTest::new();
+    site.build().ok();
     let tdd = records(&site)
         .into_iter()
         .find(|r| r["t"] == "Test-Driven Development")
@@ -167,7 +158,7 @@ fn records_keep_each_section_apart_under_its_heading() {
 #[test]
 fn sub_results_link_to_headings_that_exist() {
     let site = example();
-    assert_success(&site.build(&["--base-url", "/cop/"]));
+    site.build_for("/cop/").ok();
     let mut checked = 0;
     for r in records(&site) {
         let Some(sections) = r["h"].as_array() else {
@@ -193,7 +184,7 @@ fn sub_results_link_to_headings_that_exist() {
 #[test]
 fn the_header_box_loads_its_script_as_a_module_and_works_as_a_plain_form() {
     let site = example();
-    assert_success(&site.build(&["--base-url", "/cop/"]));
+    site.build_for("/cop/").ok();
     let page = site.html("patterns/index.html");
     let form = select(&page, "header form[data-search-box]");
     assert_eq!(form.len(), 1);

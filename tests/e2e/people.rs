@@ -1,12 +1,10 @@
 //! People and practice: the facilitator index, aliases, taxonomies,
-//! wikilinks and backlinks, on fixture sites built with the real binary.
+//! wikilinks and backlinks, on fixture sites built in process.
 
-mod common;
+use crate::harness::*;
 
-use common::*;
-
-fn site_with_people() -> Fixture {
-    let site = Fixture::new();
+fn site_with_people() -> SiteTest {
+    let site = SiteTest::new();
     site.write(
         "content/people/sebastian-kulinski.md",
         "---\ntitle: Sebastian Kulinski\nrole: Principal engineer\naliases: [Seb, Seb Kulinski]\n---\nBio.\n",
@@ -35,7 +33,7 @@ fn row_for<'a>(doc: &'a scraper::Html, name: &str) -> scraper::ElementRef<'a> {
 #[test]
 fn aliases_merge_into_one_facilitator_with_their_activity() {
     let site = site_with_people();
-    assert_success(&site.build(&[]));
+    site.build().ok();
     let doc = site.html("facilitators/index.html");
     let names: Vec<String> = select(&doc, "#facilitator-table tbody th a")
         .iter()
@@ -70,7 +68,7 @@ fn aliases_merge_into_one_facilitator_with_their_activity() {
 #[test]
 fn the_index_narrows_by_community_and_format_without_javascript() {
     let site = site_with_people();
-    assert_success(&site.build(&[]));
+    site.build().ok();
     let doc = site.html("facilitators/index.html");
     let by_community = text_of(&doc, "#by-community ~ h3, #by-community ~ p");
     assert!(by_community.contains("Leadership CoP"));
@@ -93,7 +91,7 @@ fn the_index_narrows_by_community_and_format_without_javascript() {
 #[test]
 fn a_person_without_a_profile_has_a_page_with_their_sessions() {
     let site = site_with_people();
-    assert_success(&site.build(&[]));
+    site.build().ok();
     let doc = site.html("facilitators/olga-petrova/index.html");
     assert_eq!(text_of(&doc, "h1"), "Olga Petrova");
     assert!(text_of(&doc, "#past-title ~ ul").contains("Debate D"));
@@ -107,7 +105,7 @@ fn wikilinks_of_every_form_resolve_and_leave_backlinks() {
         "---\ntitle: Notes\n---\n## Links\n\n[[Test-Driven Development]] [[tdd]] [[TDD]] [[TDD|test first]] [[TDD#Pitfalls]] \
 [[Seb]] [[community:Dev CoP]] [[2025-01-10-a]] [[notes#links]]\n",
     );
-    assert_success(&site.build(&[]));
+    site.build().ok();
     let doc = site.html("notes/index.html");
     let links: Vec<(String, String)> = select(&doc, ".prose a:not(.heading-anchor)")
         .iter()
@@ -160,7 +158,7 @@ fn wikilink_errors_name_the_candidates() {
         "content/x.md",
         "---\ntitle: X\n---\n[[dev]] and [[Kata A]] and [[TDD#Nope]]\n",
     );
-    let err = stderr(&site.build(&[]));
+    let err = site.build().failed().rendered();
     assert!(
         err.contains(
             "wikilink `[[dev]]` is ambiguous: it matches pattern `Dev`, community `Dev CoP`"
@@ -186,7 +184,7 @@ fn tags_and_formats_list_their_sessions_and_patterns() {
         "content/patterns/tdd.md",
         "---\ntitle: Test-Driven Development\ntags: [tdd]\n---\n## Pitfalls\n",
     );
-    assert_success(&site.build(&[]));
+    site.build().ok();
     let tag = site.html("tags/tdd/index.html");
     assert!(text_of(&tag, "main").contains("Kata A"));
     assert!(text_of(&tag, "main").contains("Test-Driven Development"));
@@ -208,7 +206,7 @@ fn insights_count_what_the_fixture_holds() {
         "content/sessions/dev/e.md",
         "---\ntitle: Cancelled E\ndate: 2025-06-20\nstatus: cancelled\nfacilitator: Ana\n---\n",
     );
-    assert_success(&site.build(&[]));
+    site.build().ok();
     let doc = site.html("insights/index.html");
     let rows = |section: &str| -> Vec<(String, String)> {
         select(&doc, &format!("#{section} ~ details tbody tr"))
@@ -278,7 +276,7 @@ fn formats_say_what_they_are_for_and_sites_can_describe_their_own() {
         "site.yaml",
         "title: T\nformats:\n  Debate: Two camps, one motion, a vote at the end.\n",
     );
-    assert_success(&site.build(&[]));
+    site.build().ok();
     assert_eq!(
         text_of(&site.html("formats/debate/index.html"), ".lead"),
         "Two camps, one motion, a vote at the end."

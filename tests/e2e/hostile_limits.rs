@@ -5,9 +5,7 @@
 //! never with a panic (exit 101). Inputs are sized so that a quadratic or
 //! exponential path would make the suite visibly slow; nothing is timed.
 
-mod common;
-
-use common::{Fixture, fireside, stderr};
+use crate::common::{Fixture, fireside, stderr};
 use rstest::rstest;
 
 /// Builds `site` and checks the outcome: `Ok(())` must succeed; otherwise

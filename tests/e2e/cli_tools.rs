@@ -2,12 +2,10 @@
 //! completions, the man page, the changelog section a release publishes, and
 //! the GitHub Action's install script run for real against this build.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -1,13 +1,10 @@
 //! The theme's stylesheet: written as parts (`themes/default/static/css/`),
 //! published as one `assets/fireside.css`; and how a theme folder or a site
-//! replaces one part or the whole of it. Fixture sites built with the real
-//! binary.
-
-mod common;
+//! replaces one part or the whole of it. Fixture sites built in process.
 
 use std::path::Path;
 
-use common::*;
+use crate::harness::*;
 
 /// The default theme's parts, in name order, as (file name, text).
 fn default_parts() -> Vec<(String, String)> {
@@ -35,8 +32,8 @@ fn joined(parts: &[(String, String)]) -> String {
 
 #[test]
 fn the_site_has_one_stylesheet_the_parts_joined_in_name_order() {
-    let site = Fixture::new();
-    assert_success(&site.build(&[]));
+    let site = SiteTest::new();
+    site.build().ok();
     let files = snapshot(&site.out());
 
     let css = String::from_utf8(files["assets/fireside.css"].clone()).unwrap();
@@ -63,8 +60,8 @@ fn the_site_has_one_stylesheet_the_parts_joined_in_name_order() {
 
 #[test]
 fn dark_mode_and_forced_colours_are_each_written_once() {
-    let site = Fixture::new();
-    assert_success(&site.build(&[]));
+    let site = SiteTest::new();
+    site.build().ok();
     let css = site.read_out("assets/fireside.css");
     assert_eq!(css.matches("prefers-color-scheme: dark").count(), 1);
     assert_eq!(css.matches("forced-colors").count(), 1);
@@ -76,7 +73,7 @@ fn dark_mode_and_forced_colours_are_each_written_once() {
 
 #[test]
 fn a_theme_folder_replaces_one_part_by_name_and_adds_new_ones() {
-    let site = Fixture::new();
+    let site = SiteTest::new();
     site.write(
         "site.yaml",
         "title: Test CoP\ntimezone: Europe/Madrid\ntheme: brand\n",
@@ -87,7 +84,7 @@ fn a_theme_folder_replaces_one_part_by_name_and_adds_new_ones() {
     );
     site.write("brand/static/css/99-brand.css", ".brand { color: red; }\n");
     site.write("brand/static/css/notes.txt", "not a stylesheet\n");
-    assert_success(&site.build(&[]));
+    site.build().ok();
 
     let mut expected = default_parts();
     let header = expected
@@ -115,23 +112,23 @@ fn a_theme_folder_replaces_one_part_by_name_and_adds_new_ones() {
 #[test]
 fn a_whole_stylesheet_replaces_the_parts() {
     // From a theme folder.
-    let site = Fixture::new();
+    let site = SiteTest::new();
     site.write(
         "site.yaml",
         "title: Test CoP\ntimezone: Europe/Madrid\ntheme: brand\n",
     );
     site.write("brand/static/fireside.css", "body { color: teal; }\n");
     site.write("brand/static/css/20-header.css", ".ignored {}\n");
-    assert_success(&site.build(&[]));
+    site.build().ok();
     assert_eq!(
         site.read_out("assets/fireside.css"),
         "body { color: teal; }\n"
     );
 
     // From the site's own static files, over the default theme.
-    let site = Fixture::new();
+    let site = SiteTest::new();
     site.write("static/assets/fireside.css", "body { color: navy; }\n");
-    assert_success(&site.build(&[]));
+    site.build().ok();
     assert_eq!(
         site.read_out("assets/fireside.css"),
         "body { color: navy; }\n"
@@ -140,8 +137,8 @@ fn a_whole_stylesheet_replaces_the_parts() {
 
 #[test]
 fn the_theme_script_is_an_es_module() {
-    let site = Fixture::new();
-    assert_success(&site.build(&[]));
+    let site = SiteTest::new();
+    site.build().ok();
     let home = site.html("index.html");
     let scripts = select(&home, "script[src$='assets/fireside.js']");
     assert_eq!(scripts.len(), 1);

@@ -12,18 +12,16 @@
 //!   and multi-word queries rank the same documents in the same order in
 //!   node as in Rust.
 //!
-//! `FIRESIDE_BLESS=1 cargo test --test search_parity` rewrites the folding
+//! `FIRESIDE_BLESS=1 cargo test --test e2e search_parity::` rewrites the folding
 //! table and the golden index. node is needed for the last two tests: a
 //! missing node skips them with a notice, and fails them under `CI` or
 //! `FIRESIDE_REQUIRE_TOOLS`.
-
-mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 use fireside::output::Content;
 use fireside::pipeline::{self, BuildOptions};
 use fireside::search::{self, index, query, shard, tokenize};
@@ -110,7 +108,7 @@ fn the_scripts_folding_table_is_generated_from_the_rust_side() {
             return;
         }
         panic!(
-            "the folding table in {} is stale; run `FIRESIDE_BLESS=1 cargo test --test search_parity`",
+            "the folding table in {} is stale; run `FIRESIDE_BLESS=1 cargo test --test e2e search_parity::`",
             path.display()
         );
     }
@@ -210,12 +208,12 @@ fn the_golden_index_is_what_the_build_writes_and_decodes_in_rust() {
     assert_eq!(
         names(&have),
         names(&want),
-        "the golden index is stale; run `FIRESIDE_BLESS=1 cargo test --test search_parity`"
+        "the golden index is stale; run `FIRESIDE_BLESS=1 cargo test --test e2e search_parity::`"
     );
     for (rel, bytes) in &want {
         assert!(
             have[rel] == *bytes,
-            "tests/search/golden/{rel} is stale; run `FIRESIDE_BLESS=1 cargo test --test search_parity`"
+            "tests/search/golden/{rel} is stale; run `FIRESIDE_BLESS=1 cargo test --test e2e search_parity::`"
         );
     }
 

@@ -3,8 +3,6 @@
 //! a server-sent event, the process ending), each with a deadline: no test
 //! sleeps and hopes.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -12,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 /// Generous: debug builds on a busy machine are slow, and a passing test
 /// never waits this long.

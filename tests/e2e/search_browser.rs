@@ -9,15 +9,12 @@
 //! It needs node, `npm ci` (playwright-core, axe-core) and chromium (`apt-get install
 //! chromium`); `scripts/test` installs them. A missing tool fails the test
 //! under `scripts/test` and in CI, and is reported as a skip otherwise (see
-//! `tests/tools/mod.rs`), like html_validation.rs.
-
-mod common;
-mod tools;
+//! `tests/e2e/tools.rs`), like html_validation.rs.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 
 fn chromium() -> PathBuf {
     std::env::var_os("FIRESIDE_CHROMIUM")
@@ -66,7 +63,7 @@ fn run_browser(out: &Path, base: &str) {
 
 #[test]
 fn search_works_in_a_real_browser_at_the_root_and_under_a_sub_path() {
-    if !tools::available("node, playwright-core and chromium", missing_tool()) {
+    if !crate::tools::available("node, playwright-core and chromium", missing_tool()) {
         return;
     }
     let site = Fixture::copy_of(&Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site"));

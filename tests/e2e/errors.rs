@@ -1,9 +1,8 @@
 //! Bad input: each case gives a clear message at the right place, the right
 //! exit code, and leaves the previous output untouched.
 
-mod common;
-
-use common::*;
+use crate::binary::{NOW, fireside, stderr, stdout};
+use crate::harness::*;
 use rstest::rstest;
 
 /// (file, contents) written over a valid site; then the expected message,
@@ -232,9 +231,9 @@ fn bad_input_is_reported_with_its_location(
     #[case] message: &str,
     #[case] location: &str,
 ) {
-    let site = Fixture::new();
+    let site = SiteTest::new();
     site.write("content/about.md", "---\ntitle: About\n---\nHello.\n");
-    assert_success(&site.build(&[]));
+    site.build().ok();
     let before = snapshot(&site.out());
 
     if message == "not valid UTF-8" {
@@ -242,15 +241,10 @@ fn bad_input_is_reported_with_its_location(
     } else {
         site.write(file, contents);
     }
-    let out = site.build(&[]);
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "exit code; stderr:\n{err}");
-    assert!(err.contains(message), "expected `{message}` in:\n{err}");
-    assert!(
-        err.contains(location),
-        "expected location `{location}` in:\n{err}"
-    );
-    assert!(err.contains("error"), "{err}");
+    // A content error (the binary's exit code 1), with the message at its place.
+    let failure = site.build().failed();
+    failure.at(message, location);
+    assert!(!failure.errors().is_empty(), "{}", failure.rendered());
     assert_eq!(
         before,
         snapshot(&site.out()),
@@ -260,7 +254,7 @@ fn bad_input_is_reported_with_its_location(
 
 #[test]
 fn every_error_of_a_build_is_reported_at_once() {
-    let site = Fixture::new();
+    let site = SiteTest::new();
     site.write(
         "content/sessions/dev/a.md",
         "---\ntitle: A\ndate: 2025-13-01\n---\n",
@@ -273,24 +267,21 @@ fn every_error_of_a_build_is_reported_at_once() {
         "content/patterns/c.md",
         "---\ntitle: C\nmaturity: sometimes\n---\n",
     );
-    let out = site.build(&[]);
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(err.contains("content/sessions/dev/a.md:3:7"), "{err}");
-    assert!(err.contains("content/sessions/dev/b.md:4:1"), "{err}");
-    assert!(err.contains("did you mean `format`"), "{err}");
-    assert!(err.contains("content/patterns/c.md:3:11"), "{err}");
-    assert!(err.contains("3 errors"), "{err}");
+    let failure = site.build().failed();
+    failure.at("", "content/sessions/dev/a.md:3:7");
+    failure.at("did you mean `format`", "content/sessions/dev/b.md:4:1");
+    failure.at("", "content/patterns/c.md:3:11");
+    assert_eq!(failure.errors().len(), 3, "{}", failure.rendered());
 }
 
 #[test]
 fn errors_quote_the_line_with_a_caret_and_a_hint() {
-    let site = Fixture::new();
+    let site = SiteTest::new();
     site.write(
         "content/sessions/dev/a.md",
         "---\ntitle: A\ndate: 2025-03-12\nfacilitater: Ana\n---\n",
     );
-    let err = stderr(&site.build(&[]));
+    let err = stderr(&site.run_build(&[]));
     assert!(err.contains("4 | facilitater: Ana"), "{err}");
     assert!(err.contains("^^^^^^^^^^^"), "{err}");
     assert!(err.contains("help: did you mean `facilitators`?"), "{err}");
@@ -298,7 +289,7 @@ fn errors_quote_the_line_with_a_caret_and_a_hint() {
 
 #[test]
 fn github_actions_get_workflow_annotations() {
-    let site = Fixture::new();
+    let site = SiteTest::new();
     site.write(
         "content/sessions/dev/a.md",
         "---\ntitle: A\ndate: 2025-03-12\nfacilitater: Ana\n---\n",
@@ -320,15 +311,14 @@ fn github_actions_get_workflow_annotations() {
 
 #[test]
 fn warnings_do_not_fail_the_build() {
-    let site = Fixture::new();
+    let site = SiteTest::new();
     site.write(
         "content/about.md",
         "---\ntitle: About\n---\n```klingon\nqapla\n```\n",
     );
-    let out = site.build(&[]);
-    assert_success(&out);
-    assert!(stderr(&out).contains("warning: unknown code block language `klingon`"));
-    assert!(stdout(&out).contains("1 warning"));
+    let report = site.build().ok();
+    assert_eq!(report.warnings.len(), 1, "{}", render(&report.warnings));
+    assert!(render(&report.warnings).contains("warning: unknown code block language `klingon`"));
     assert!(
         site.read_out("about/index.html")
             .contains("<code>qapla\n</code>")
@@ -341,10 +331,10 @@ fn warnings_do_not_fail_the_build() {
 #[case::inside_static("static/out")]
 #[case::parent_of_site("..")]
 fn forbidden_output_folders_are_refused(#[case] rel: &str) {
-    let site = Fixture::new();
+    let site = SiteTest::new();
     site.write("static/keep.txt", "keep");
     let target = site.path().join(rel);
-    let out = site.build(&["-o", target.to_str().unwrap()]);
+    let out = site.run_build(&["-o", target.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("refusing to write the site"),
@@ -357,9 +347,9 @@ fn forbidden_output_folders_are_refused(#[case] rel: &str) {
 
 #[test]
 fn a_folder_fireside_did_not_create_is_never_replaced() {
-    let site = Fixture::new();
+    let site = SiteTest::new();
     site.write("docs/notes.txt", "precious");
-    let out = site.build(&["-o", site.path().join("docs").to_str().unwrap()]);
+    let out = site.run_build(&["-o", site.path().join("docs").to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("was not created by Fireside"));
     assert_eq!(
@@ -387,48 +377,45 @@ fn usage_errors_exit_with_two() {
 
 #[test]
 fn an_invalid_site_yaml_names_its_line() {
-    let site = Fixture::new();
+    let site = SiteTest::new();
     site.write(
         "site.yaml",
         "title: T\nbase_url: example.org\ntimezon: UTC\n",
     );
-    let err = stderr(&site.build(&[]));
-    assert!(err.contains("site.yaml:3:1"), "{err}");
-    assert!(err.contains("did you mean `timezone`"), "{err}");
+    site.build()
+        .failed()
+        .at("did you mean `timezone`", "site.yaml:3:1");
 }
 
 #[test]
 fn broken_links_in_generated_html_are_errors_at_their_source() {
     // A site-absolute link in Markdown: reported at its Markdown line.
-    let site = Fixture::new();
+    let site = SiteTest::new();
     site.write(
         "content/about.md",
         "---\ntitle: About\n---\nIntro.\n\nSee [the rules](/rules/) first.\n",
     );
-    let out = site.build(&[]);
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("broken link `/rules/`"), "{err}");
-    assert!(err.contains("content/about.md:6:17"), "{err}");
+    site.build()
+        .failed()
+        .at("broken link `/rules/`", "content/about.md:6:17");
 
     // A template that links nowhere: reported at the template.
-    let site = Fixture::new();
+    let site = SiteTest::new();
     site.write(
         "templates/page.html",
         "{% extends \"base.html\" %}{% block content %}<a href=\"{{ url(path='nowhere/') }}\">x</a><a href=\"#missing\">y</a>{% endblock content %}",
     );
     site.write("content/about.md", "---\ntitle: About\n---\nText.\n");
-    let err = stderr(&site.build(&[]));
-    assert!(
-        err.contains("broken link `/nowhere/` in the page about/index.html"),
-        "{err}"
+    let failure = site.build().failed();
+    failure.at(
+        "broken link `/nowhere/` in the page about/index.html",
+        "templates/page.html",
     );
-    assert!(err.contains("templates/page.html"), "{err}");
-    assert!(err.contains("broken link `#missing`"), "{err}");
-    // `check` reports the same and exits 1.
-    let check = fireside(&["check", site.path().to_str().unwrap()]);
-    assert_eq!(check.status.code(), Some(1));
-    assert!(stderr(&check).contains("`/nowhere/`"));
+    failure.at("broken link `#missing`", "");
+    // `check` reports the same, as content errors.
+    site.check()
+        .failed()
+        .at("`/nowhere/`", "templates/page.html");
 }
 
 #[cfg(feature = "external-links")]
@@ -447,24 +434,24 @@ fn check_external_reports_dead_links_only_when_asked() {
             let _ = request.respond(tiny_http::Response::empty(status));
         }
     });
-    let site = Fixture::new();
+    let site = SiteTest::new();
     site.write(
         "content/about.md",
         &format!("---\ntitle: About\n---\n[alive](http://127.0.0.1:{port}/ok) and [dead](http://127.0.0.1:{port}/gone#x).\n"),
     );
-    let plain = fireside(&["check", site.path().to_str().unwrap()]);
-    assert_success(&plain);
-    let out = fireside(&["check", "--external", site.path().to_str().unwrap()]);
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(
-        err.contains(&format!(
-            "dead external link `http://127.0.0.1:{port}/gone`: the server answered 404"
-        )),
-        "{err}"
+    site.check().ok();
+    let failure = site
+        .build_with(|o| {
+            o.dry_run = true;
+            o.external_links = true;
+        })
+        .failed();
+    failure.at(
+        &format!("dead external link `http://127.0.0.1:{port}/gone`: the server answered 404"),
+        "content/about.md",
     );
+    let err = failure.rendered();
     assert!(!err.contains("/ok`"), "{err}");
-    assert!(err.contains("content/about.md"), "{err}");
     let _ = ureq::get(&format!("http://127.0.0.1:{port}/stop")).call();
     handle.join().unwrap();
 }
@@ -472,7 +459,8 @@ fn check_external_reports_dead_links_only_when_asked() {
 #[cfg(not(feature = "external-links"))]
 #[test]
 fn check_external_without_the_feature_says_so() {
-    let site = Fixture::new();
+    use crate::binary::assert_success;
+    let site = SiteTest::new();
     site.write(
         "content/about.md",
         "---\ntitle: About\n---\n[out](https://example.org/).\n",

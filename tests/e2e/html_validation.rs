@@ -3,15 +3,12 @@
 //! The checker (npm `vnu-jar`, on the machine's Java) is installed by
 //! `npm ci`; `scripts/test` does that. A missing checker fails the test under
 //! `scripts/test` and in CI, and is reported as a skip otherwise (see
-//! `tests/tools/mod.rs`), so the check never silently does not run.
-
-mod common;
-mod tools;
+//! `tests/e2e/tools.rs`), so the check never silently does not run.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 
 fn vnu_jar() -> Option<PathBuf> {
     let path = std::env::var_os("FIRESIDE_VNU_JAR")
@@ -34,7 +31,7 @@ fn missing_checker() -> Option<String> {
 }
 
 fn validate(dir: &Path) -> Vec<String> {
-    if !tools::available("the Nu HTML Checker", missing_checker()) {
+    if !crate::tools::available("the Nu HTML Checker", missing_checker()) {
         return Vec::new();
     }
     let jar = vnu_jar().expect("checked by missing_checker");
