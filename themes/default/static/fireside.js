@@ -181,9 +181,13 @@ function showSubscribeLinks() {
   for (const wrap of document.querySelectorAll("[data-webcal-from]")) {
     const feed = new URL(wrap.getAttribute("data-webcal-from"), location.href);
     if (!/^https?:$/.test(feed.protocol)) continue;
-    const link = wrap.querySelector("a");
-    if (!link) continue;
+    const words = wrap.querySelector("[data-webcal-link]");
+    if (!words) continue;
+    const link = document.createElement("a");
+    link.className = "feed-subscribe";
     link.href = "webcal://" + feed.host + feed.pathname;
+    link.textContent = words.textContent;
+    words.replaceWith(link);
     wrap.hidden = false;
   }
 }
