@@ -499,8 +499,7 @@ impl<'a> Renderer<'a, '_> {
                 }
                 Highlighted::UnknownLanguage => {
                     let (line, column) = self.lines.position(code.offset);
-                    let suggestion =
-                        crate::diagnostic::did_you_mean(lang, self.highlighter.language_names());
+                    let suggestion = self.highlighter.suggest_language(lang);
                     let hint = match suggestion {
                         Some(s) => format!("did you mean `{s}`? The block is shown as plain text"),
                         None => "the block is shown as plain text; use a known language name (rust, python, java, js, go, bash, sql, yaml, ...) or `text`".to_string(),
