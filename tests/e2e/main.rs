@@ -32,3 +32,4 @@ mod search_parity;
 mod serve;
 mod serve_hostile;
 mod theme;
+mod theme_browser;

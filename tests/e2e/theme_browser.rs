@@ -11,13 +11,10 @@
 //! missing tool fails under `scripts/test` and in CI and is a reported skip
 //! otherwise (`tests/tools/mod.rs`), like search_browser.rs.
 
-mod common;
-mod tools;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 
 fn chromium() -> PathBuf {
     std::env::var_os("FIRESIDE_CHROMIUM")
@@ -69,7 +66,7 @@ fn run_browser(out: &Path, base: &str) {
 
 #[test]
 fn every_page_type_passes_axe_and_the_theme_works_on_a_phone() {
-    if !tools::available("node, playwright-core and chromium", missing_tool()) {
+    if !crate::tools::available("node, playwright-core and chromium", missing_tool()) {
         return;
     }
     let site = Fixture::copy_of(&Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site"));
