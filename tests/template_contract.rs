@@ -162,11 +162,10 @@ fn check_fields(page: &str, path: &str, var: &Var, value: &Value, missing: &mut 
         match has_field(value, &field.name) {
             Some(false) => missing.push(format!("{page}: `{here}` is documented but missing")),
             Some(true) => {
-                if let Some(map) = first_map(value).and_then(|m| m.as_map()) {
-                    if let Some((_, v)) = map.iter().find(|(k, _)| k.as_str() == Some(&field.name))
-                    {
-                        check_fields(page, &here, field, v, missing);
-                    }
+                if let Some(map) = first_map(value).and_then(|m| m.as_map())
+                    && let Some((_, v)) = map.iter().find(|(k, _)| k.as_str() == Some(&field.name))
+                {
+                    check_fields(page, &here, field, v, missing);
                 }
             }
             // Null or an empty list: nothing to look into on this site.
