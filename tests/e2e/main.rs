@@ -31,5 +31,6 @@ mod search_browser;
 mod search_parity;
 mod serve;
 mod serve_hostile;
+mod template_contract;
 mod theme;
 mod theme_browser;

@@ -14,8 +14,6 @@ use fireside::templates::Templates;
 use fireside::view::Views;
 use tera::Value;
 
-mod common;
-
 /// A documented variable and the fields documented for its items.
 #[derive(Debug, Clone, PartialEq)]
 struct Var {
@@ -175,10 +173,11 @@ fn check_fields(page: &str, path: &str, var: &Var, value: &Value, missing: &mut 
 }
 
 fn example_site() -> (fireside::site::Site, Templates) {
-    let fixture =
-        common::Fixture::copy_of(&Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site"));
+    let fixture = crate::common::Fixture::copy_of(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site"),
+    );
     let mut opts = BuildOptions::new(fixture.path());
-    opts.now = Some(common::NOW.parse().expect("a timestamp"));
+    opts.now = Some(crate::common::NOW.parse().expect("a timestamp"));
     let cache = tempfile::tempdir().expect("a cache folder");
     opts.cache_dir = Some(cache.path().to_path_buf());
     let site = load_site(&opts).expect("the example site loads");
