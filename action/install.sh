@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs a released fireside binary for this runner: the GitHub Action's
-# install step (action.yml), also runnable by hand and by tests/cli_tools.rs.
+# install step (action.yml), also runnable by hand and by tests/e2e/cli_tools.rs.
 #
 #   action/install.sh resolve   work out version, target and folder only
 #   action/install.sh [install] resolve, then download, verify and unpack

@@ -2,16 +2,18 @@
 //
 //   node bench/search.mjs OUT_DIR [query ...]
 //
-// OUT_DIR is a built site. The script runs the site's own assets/search.js
-// engine in Node with a loader that reads the index files from disk and
-// counts their bytes, so the figures are what the browser would fetch
-// (uncompressed): the script, the manifest, the term shards the query
-// needs and the record chunks of the first page of results. It also times
-// a query once its shards are loaded (what a keystroke costs).
+// OUT_DIR is a built site. The script imports the site's own engine
+// (assets/search-engine.js, an ES module) in Node with a loader that reads
+// the index files from disk and counts their bytes, so the figures are what
+// the browser would fetch (uncompressed) for a first query typed into the
+// header box of any page: search-box.js, the engine, the manifest, the
+// term shards the query needs and the record chunks of the first page of
+// results. It also times a query once its shards are loaded (what a
+// keystroke costs).
 
 import fs from "node:fs";
 import path from "node:path";
-import vm from "node:vm";
+import { pathToFileURL } from "node:url";
 
 const PAGE = 10;
 const BUDGET = 100_000;
@@ -25,11 +27,14 @@ if (!fs.existsSync(path.join(out, "search/manifest.json"))) {
   process.exit(2);
 }
 
-const script = fs.readFileSync(path.join(out, "assets/search.js"));
-const sandbox = { Intl, URLSearchParams, console };
-sandbox.globalThis = sandbox;
-vm.runInNewContext(script.toString(), sandbox);
-const { createEngine } = sandbox.FiresideSearch;
+const engineFile = path.join(out, "assets/search-engine.js");
+const { createEngine } = await import(pathToFileURL(engineFile).href);
+// What a page loads to search: the header box and the engine it imports
+// (the search page's own script is measured beside them).
+const boxBytes = fs.statSync(path.join(out, "assets/search-box.js")).size;
+const pageBytes = fs.statSync(path.join(out, "assets/search.js")).size;
+const engineBytes = fs.statSync(engineFile).size;
+const HEADER = 6; // results the header box shows (search-box.js)
 const manifestBytes = fs.readFileSync(path.join(out, "search/manifest.json"));
 const manifest = JSON.parse(manifestBytes);
 const dir = path.join(out, manifest.dir);
@@ -67,7 +72,9 @@ console.log(`  term shards         ${shardFiles.length}, ${kb(sum(shardFiles))} 
 console.log(`  record chunks       ${chunkFiles.length} of ${manifest.chunk} docs, ${kb(sum(chunkFiles))}`);
 console.log(`  facet lists         ${facetFiles.length}, ${kb(sum(facetFiles))} (loaded after the first results, for counts)`);
 console.log(`  manifest            ${kb(manifestBytes.length)}`);
-console.log(`  search.js           ${kb(script.length)}`);
+console.log(`  search-box.js       ${kb(boxBytes)} (every page; imports the engine on first focus)`);
+console.log(`  search-engine.js    ${kb(engineBytes)}`);
+console.log(`  search.js           ${kb(pageBytes)} (the search page only)`);
 console.log();
 
 // ---- bytes per query, from a cold start (a fresh page)
@@ -76,16 +83,22 @@ for (const q of queries) {
   const { engine, log } = engineWithLog();
   const r = await engine.search({ q });
   const shardBytes = sum(log);
+  // The header box shows the first HEADER results; the search page a page
+  // of PAGE (after checking a quoted phrase's candidates).
+  const header = engineWithLog();
+  const hr = await header.engine.search({ q });
+  await header.engine.records(hr.ids.slice(0, HEADER));
+  const headerTotal = boxBytes + engineBytes + manifestBytes.length + sum(header.log);
   await engine.records(await engine.firstPage(r));
   const recordBytes = sum(log) - shardBytes;
-  const total = script.length + manifestBytes.length + sum(log);
+  const total = pageBytes + engineBytes + manifestBytes.length + sum(log);
   // Typed one letter at a time with no pause: every prefix runs a search.
   const typed = engineWithLog();
   for (let i = 1; i <= q.length; i++) {
     const rr = await typed.engine.search({ q: q.slice(0, i) });
     await typed.engine.records(await typed.engine.firstPage(rr));
   }
-  const typedTotal = script.length + manifestBytes.length + sum(typed.log);
+  const typedTotal = pageBytes + engineBytes + manifestBytes.length + sum(typed.log);
   // A keystroke once everything is loaded: median of 21 runs.
   const times = [];
   for (let i = 0; i < 21; i++) {
@@ -94,16 +107,19 @@ for (const q of queries) {
     times.push(performance.now() - t0);
   }
   times.sort((a, b) => a - b);
-  rows.push({ q, results: r.ids.length, shards: log.filter((l) => l.path.startsWith("t/")).length, shardBytes, recordBytes, total, typedTotal, ms: times[10] });
+  rows.push({ q, results: r.ids.length, shards: log.filter((l) => l.path.startsWith("t/")).length, shardBytes, recordBytes, headerTotal, total, typedTotal, ms: times[10] });
 }
 
-console.log("| query | results | shards | shard bytes | record bytes | first page total | typed letter by letter | keystroke (warm) |");
-console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
+const over = (n) => kb(n) + (n > BUDGET ? " (over budget)" : "");
+console.log("| query | results | shards | shard bytes | record bytes | header box, first query | search page, first page | typed letter by letter | keystroke (warm) |");
+console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
 for (const r of rows) {
-  console.log(`| \`${r.q}\` | ${r.results} | ${r.shards} | ${kb(r.shardBytes)} | ${kb(r.recordBytes)} | ${kb(r.total)}${r.total > BUDGET ? " (over budget)" : ""} | ${kb(r.typedTotal)} | ${r.ms.toFixed(1)} ms |`);
+  console.log(`| \`${r.q}\` | ${r.results} | ${r.shards} | ${kb(r.shardBytes)} | ${kb(r.recordBytes)} | ${over(r.headerTotal)} | ${over(r.total)} | ${kb(r.typedTotal)} | ${r.ms.toFixed(1)} ms |`);
 }
 console.log();
-console.log(`"first page total" = search.js + manifest + shards + record chunks of the first ${PAGE} results, uncompressed.`);
+console.log(`"header box" = search-box.js + search-engine.js + manifest + shards + record chunks of the first ${HEADER} results, uncompressed.`);
+console.log(`"search page" = search.js + search-engine.js + manifest + shards + record chunks of the first ${PAGE} results (for a phrase, of the candidates checked).`);
+console.log(`"typed letter by letter" = the search page's bytes when every prefix of the query runs a search.`);
 console.log(`Budget: ${kb(BUDGET)} for a one-word query; a keystroke within 50 ms once its shards are loaded.`);
-const over = rows.filter((r) => r.total > BUDGET && !r.q.includes(" "));
-process.exit(over.length ? 1 : 0);
+const overBudget = rows.filter((r) => Math.max(r.total, r.headerTotal) > BUDGET && !r.q.includes(" "));
+process.exit(overBudget.length ? 1 : 0);

@@ -19,6 +19,7 @@ pub mod load;
 pub mod model;
 pub mod output;
 pub mod parse;
+pub(crate) mod plan;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;

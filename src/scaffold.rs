@@ -20,7 +20,7 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, String> {
     }
     let files: &[(&str, &str)] = &[
         ("site.yaml", INIT_SITE),
-        (".gitignore", "public/\n.fireside-cache/\n"),
+        (".gitignore", "public/\n"),
         (
             "content/communities/software-development.md",
             INIT_COMMUNITY,

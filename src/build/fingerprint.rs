@@ -2,7 +2,7 @@
 //! from, so an incremental build renders only pages whose input changed.
 //!
 //! A page's output is a pure function of its template set and its
-//! [`PageInput`] (the template name and context values), so equal
+//! [`PageInput`] (the template name and context values, or finished text), so equal
 //! fingerprints mean equal bytes, whatever kind of page it is. Hashing the
 //! input costs far less than rendering it: contexts are mostly views shared
 //! by many pages (the site, one card per session), and those are hashed once
@@ -50,14 +50,21 @@ impl ValueHasher {
         f.finish()
     }
 
-    /// The fingerprint of a page: its template set, template and context.
+    /// The fingerprint of a page: its template set, template and context,
+    /// or its finished text.
     pub fn page(&self, templates: &Fingerprint, input: &PageInput) -> Fingerprint {
         let mut f = Feed::default();
         f.bytes(templates);
-        f.str(input.template);
-        for (key, value) in &input.values {
-            f.str(key);
-            self.feed(&mut f, value);
+        match input {
+            PageInput::Template { template, context } => {
+                f.tag(b'P');
+                f.str(template);
+                self.feed(&mut f, context);
+            }
+            PageInput::Text(text) => {
+                f.tag(b'X');
+                f.str(text);
+            }
         }
         f.finish()
     }
@@ -185,9 +192,13 @@ mod tests {
     use super::*;
 
     fn input(values: Vec<(&'static str, Value)>) -> PageInput {
-        PageInput {
+        let mut map = tera::Map::new();
+        for (k, v) in values {
+            map.insert(tera::value::Key::Str(k), v);
+        }
+        PageInput::Template {
             template: "page.html",
-            values,
+            context: Value::from(map),
         }
     }
 

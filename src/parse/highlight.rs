@@ -57,6 +57,29 @@ struct Block {
     html: Arc<str>,
 }
 
+/// Common names for languages that syntect knows by another token: what
+/// people write after a fence (`sh`, `yml`, `py`), mapped to a name or file
+/// extension syntect finds. Used to highlight and to suggest.
+const ALIASES: &[(&str, &str)] = &[
+    ("shell", "bash"),
+    ("sh", "bash"),
+    ("zsh", "bash"),
+    ("console", "bash"),
+    ("csharp", "cs"),
+    ("c#", "cs"),
+    ("yml", "yaml"),
+    ("golang", "go"),
+    ("c++", "cpp"),
+    ("py", "python"),
+    ("python3", "python"),
+    ("js", "js"),
+    ("node", "js"),
+    ("mjs", "js"),
+    ("jsonc", "json"),
+    ("objc", "m"),
+    ("rb", "ruby"),
+];
+
 type Key = [u8; 32];
 
 /// Highlights code blocks; shared by all rayon workers of a build.
@@ -122,28 +145,52 @@ impl Highlighter {
         self.previous = read_cache(path);
     }
 
-    /// Names of languages that highlight, for error hints.
-    pub fn language_names(&self) -> impl Iterator<Item = &str> {
-        self.syntaxes
-            .syntaxes()
-            .iter()
-            .flat_map(|s| s.file_extensions.iter().map(String::as_str))
+    /// The nearest language name a fence could have meant, for the unknown
+    /// language warning; `None` when nothing is close.
+    ///
+    /// The candidates are what a fence can say and get highlighted: the
+    /// syntaxes' one-word names (`rust`, `javascript`), their file extensions
+    /// of two letters or more, and the aliases in [`ALIASES`]. One-letter
+    /// extensions (`t`, `d`, `r`) are left out: every short word is one edit
+    /// from them. Closeness is edit distance (transpositions count once), not
+    /// a similarity score: Jaro-Winkler rates `typescript` close to
+    /// `applescript` for their shared ending. Words under four letters get no
+    /// suggestion, since two-letter names (`ts`, `js`, `cs`, `rs`) are all one
+    /// edit apart and any pick would be a guess; longer words may be one edit
+    /// off, and from seven letters on two.
+    pub fn suggest_language(&self, lang: &str) -> Option<String> {
+        let word = lang.trim().to_lowercase();
+        let budget = match word.chars().count() {
+            0..=3 => return None,
+            4..=6 => 1,
+            _ => 2,
+        };
+        // (rank, name): on a tie, a language's name beats an alias, and an
+        // alias beats a file extension (`rsut` is `rust`, not `rst`).
+        let mut candidates: Vec<(u8, String)> =
+            ALIASES.iter().map(|(a, _)| (1, a.to_string())).collect();
+        for syntax in self.syntaxes.syntaxes() {
+            let name = syntax.name.to_lowercase();
+            if !name.contains(char::is_whitespace) {
+                candidates.push((0, name));
+            }
+            candidates.extend(syntax.file_extensions.iter().map(|e| (2, e.to_lowercase())));
+        }
+        candidates.retain(|(_, c)| c.chars().count() >= 2 && self.find_syntax(c).is_some());
+        candidates
+            .into_iter()
+            .map(|(rank, c)| (strsim::osa_distance(&word, &c), rank, c))
+            .filter(|(distance, _, _)| *distance <= budget)
+            .min()
+            .map(|(_, _, c)| c)
     }
 
     fn find_syntax(&self, lang: &str) -> Option<&SyntaxReference> {
         let lang = lang.trim().to_ascii_lowercase();
-        let token = match lang.as_str() {
-            "shell" | "sh" | "zsh" | "console" => "bash",
-            "csharp" | "c#" => "cs",
-            "yml" => "yaml",
-            "golang" => "go",
-            "c++" => "cpp",
-            "py" | "python3" => "python",
-            "js" | "node" | "mjs" => "js",
-            "jsonc" => "json",
-            "objc" => "m",
-            other => other,
-        };
+        let token = ALIASES
+            .iter()
+            .find(|(alias, _)| *alias == lang)
+            .map_or(lang.as_str(), |(_, token)| token);
         self.syntaxes.find_syntax_by_token(token)
     }
 
@@ -664,6 +711,39 @@ mod tests {
             h.highlight("klingon", "x"),
             Highlighted::UnknownLanguage
         ));
+    }
+
+    /// What the unknown-language warning suggests: a real language name one
+    /// or two edits away, never a far-fetched one.
+    #[rstest::rstest]
+    #[case::transposed_letters("pyhton", Some("python"))]
+    #[case::missing_letter("javscript", Some("javascript"))]
+    #[case::two_edits_in_a_long_name("javscrpt", Some("javascript"))]
+    #[case::a_name_beats_an_extension("markdwn", Some("markdown"))]
+    #[case::an_alias_counts("bsah", Some("bash"))]
+    #[case::case_is_ignored("Rsut", Some("rust"))]
+    #[case::no_language_shares_only_an_ending("typescript", None)]
+    #[case::short_words_get_no_guess("ts", None)]
+    #[case::three_letters_get_no_guess("tsx", None)]
+    #[case::nothing_near("klingon", None)]
+    fn suggests_a_close_language_name_or_none(
+        #[case] written: &str,
+        #[case] expected: Option<&str>,
+    ) {
+        let h = Highlighter::new();
+        assert_eq!(h.suggest_language(written).as_deref(), expected);
+    }
+
+    #[test]
+    fn every_suggestion_and_alias_highlights() {
+        let h = Highlighter::new();
+        for (alias, _) in ALIASES {
+            assert!(h.find_syntax(alias).is_some(), "alias {alias}");
+        }
+        for word in ["pyhton", "javscrpt", "bsah", "markdwn", "rsut"] {
+            let s = h.suggest_language(word).expect("a suggestion");
+            assert!(h.find_syntax(&s).is_some(), "{s} does not highlight");
+        }
     }
 
     #[test]

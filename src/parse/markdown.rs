@@ -60,6 +60,10 @@ pub struct TocEntry {
     pub level: u8,
     pub id: String,
     pub title: String,
+    /// Where the heading's text lies in `plain_text` (byte offsets), so
+    /// search can cut the text into sections without parsing it again.
+    #[serde(skip)]
+    pub plain: (usize, usize),
 }
 
 /// A link or image whose URL the resolve stage decides.
@@ -165,6 +169,8 @@ impl<'a> LineIndex<'a> {
 struct HeadingState<'a> {
     level: HeadingLevel,
     offset: usize,
+    /// `plain_text.len()` when the heading started.
+    plain_start: usize,
     id: Option<String>,
     classes: Vec<String>,
     events: Vec<Event<'a>>,
@@ -240,6 +246,7 @@ impl<'a> Renderer<'a, '_> {
                 self.heading = Some(HeadingState {
                     level,
                     offset,
+                    plain_start: self.out.plain_text.len(),
                     id: id.map(|s| s.to_string()),
                     classes: classes.into_iter().map(|c| c.to_string()).collect(),
                     events: Vec::new(),
@@ -446,6 +453,7 @@ impl<'a> Renderer<'a, '_> {
             level,
             id,
             title: text,
+            plain: (h.plain_start, self.out.plain_text.len()),
         });
         self.out.plain_text.push('\n');
     }
@@ -491,8 +499,7 @@ impl<'a> Renderer<'a, '_> {
                 }
                 Highlighted::UnknownLanguage => {
                     let (line, column) = self.lines.position(code.offset);
-                    let suggestion =
-                        crate::diagnostic::did_you_mean(lang, self.highlighter.language_names());
+                    let suggestion = self.highlighter.suggest_language(lang);
                     let hint = match suggestion {
                         Some(s) => format!("did you mean `{s}`? The block is shown as plain text"),
                         None => "the block is shown as plain text; use a known language name (rust, python, java, js, go, bash, sql, yaml, ...) or `text`".to_string(),

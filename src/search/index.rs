@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use super::tokenize::{self, FoldTable};
 use crate::meta::Kind;
-use crate::site::Site;
+use crate::site::{Body, Site};
 
 /// The kinds search finds, in the order of ids and of the kind facet
 /// (agendas are not searched: their sessions are).
@@ -86,9 +86,56 @@ pub struct Doc<'a> {
     pub tags: Vec<usize>,
     /// The item's own one-line summary, if it has one.
     pub summary: Option<&'a str>,
-    /// The start of the body, for snippets.
+    /// The body before its first heading, for snippets.
     pub body: &'a str,
+    /// The body's headings and the text under each, for sub-results and
+    /// snippets that stay inside one section.
+    pub sections: Vec<Section<'a>>,
     pub fields: Vec<(Field, Cow<'a, str>)>,
+}
+
+/// A heading of a document's body and the text up to the next heading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section<'a> {
+    /// The heading's `id`, the anchor a sub-result links to.
+    pub id: &'a str,
+    pub title: &'a str,
+    pub text: &'a str,
+}
+
+/// A body's text before its first heading, and its sections, cut where the
+/// Markdown renderer recorded each heading's text in `plain_text` (see
+/// `TocEntry::plain`). Offsets that do not fit (a body built by other
+/// means) leave the whole text as the introduction.
+pub fn split_body(body: Option<&Body>) -> (&str, Vec<Section<'_>>) {
+    let Some(body) = body else {
+        return ("", Vec::new());
+    };
+    let text = body.plain_text.as_str();
+    let fits = body.toc.windows(2).all(|w| w[0].plain.1 <= w[1].plain.0)
+        && body.toc.iter().all(|h| {
+            h.plain.0 <= h.plain.1
+                && text.is_char_boundary(h.plain.0)
+                && text.is_char_boundary(h.plain.1)
+                && h.plain.1 <= text.len()
+        });
+    let Some(first) = body.toc.first().filter(|_| fits) else {
+        return (text, Vec::new());
+    };
+    let sections = body
+        .toc
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let end = body.toc.get(i + 1).map_or(text.len(), |n| n.plain.0);
+            Section {
+                id: &h.id,
+                title: &h.title,
+                text: &text[h.plain.1..end],
+            }
+        })
+        .collect();
+    (&text[..first.plain.0], sections)
 }
 
 /// The searchable items of a site, in id order.
@@ -138,6 +185,7 @@ pub fn documents(site: &Site) -> Vec<Doc<'_>> {
                 .map(|d| (Field::Year, Cow::from(d.year().to_string()))),
         );
         fields.push((Field::Body, Cow::from(body_of(s.body.as_ref()))));
+        let (intro, sections) = split_body(s.body.as_ref());
         docs.push(Doc {
             kind: Kind::Session,
             title: &s.title,
@@ -148,7 +196,8 @@ pub fn documents(site: &Site) -> Vec<Doc<'_>> {
             format: s.format.map(usize::from),
             tags: s.tags.iter().map(|&t| t.index()).collect(),
             summary: s.objective.as_deref(),
-            body: body_of(s.body.as_ref()),
+            body: intro,
+            sections,
             fields,
         });
     }
@@ -159,7 +208,7 @@ pub fn documents(site: &Site) -> Vec<Doc<'_>> {
             &p.path,
             &p.aliases,
             p.summary.as_deref(),
-            &p.body.plain_text,
+            Some(&p.body),
         );
         doc.fields.extend(
             p.tags
@@ -176,7 +225,7 @@ pub fn documents(site: &Site) -> Vec<Doc<'_>> {
             &c.path,
             &c.aliases,
             c.purpose.as_deref(),
-            &c.body.plain_text,
+            Some(&c.body),
         );
         doc.fields.extend(
             c.coordinators
@@ -192,7 +241,7 @@ pub fn documents(site: &Site) -> Vec<Doc<'_>> {
             &p.path,
             &p.aliases,
             p.role.as_deref(),
-            body_of(p.body.as_ref()),
+            p.body.as_ref(),
         ));
     }
     for p in &site.pages {
@@ -202,13 +251,13 @@ pub fn documents(site: &Site) -> Vec<Doc<'_>> {
             &p.path,
             &p.aliases,
             p.description.as_deref(),
-            &p.body.plain_text,
+            Some(&p.body),
         ));
     }
     docs
 }
 
-fn body_of(b: Option<&crate::site::Body>) -> &str {
+fn body_of(b: Option<&Body>) -> &str {
     b.map_or("", |b| b.plain_text.as_str())
 }
 
@@ -219,8 +268,9 @@ fn simple_doc<'a>(
     path: &'a str,
     aliases: &'a [String],
     summary: Option<&'a str>,
-    body: &'a str,
+    body: Option<&'a Body>,
 ) -> Doc<'a> {
+    let (intro, sections) = split_body(body);
     let mut fields = vec![(Field::Title, Cow::from(title))];
     fields.extend(
         aliases
@@ -228,7 +278,7 @@ fn simple_doc<'a>(
             .map(|a| (Field::Alias, Cow::from(a.as_str()))),
     );
     fields.extend(summary.map(|s| (Field::Summary, Cow::from(s))));
-    fields.push((Field::Body, Cow::from(body)));
+    fields.push((Field::Body, Cow::from(body_of(body))));
     Doc {
         kind,
         title,
@@ -239,7 +289,8 @@ fn simple_doc<'a>(
         format: None,
         tags: Vec::new(),
         summary,
-        body,
+        body: intro,
+        sections,
         fields,
     }
 }

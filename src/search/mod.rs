@@ -1,6 +1,6 @@
 //! The search index: built from the resolved site at build time, split so
-//! that a browser loads only what a query needs, and read by a small plain
-//! script (`themes/default/static/search.js`) on any static host.
+//! that a browser loads only what a query needs, and read by the theme's
+//! small ES modules (below) on any static host.
 //!
 //! Files, under the output's `search/` folder:
 //!
@@ -17,6 +17,12 @@
 //! forever; the client revalidates only the manifest. A one-word query
 //! fetches the script, the manifest, one shard (two if it straddles a cut)
 //! and the record chunks of the results shown.
+//!
+//! The client is three ES modules of the default theme: `search-engine.js`
+//! (the engine, importable by node for the tests: it follows [`query`] and
+//! [`tokenize`], which are normative), `search-box.js` (results as you type
+//! in every page's header; it imports the engine on first focus, not on
+//! page load) and `search.js` (the search page).
 //!
 //! The build prints the index's size and warns when the worst one-word query
 //! would load more than [`FIRST_QUERY_BUDGET`].
@@ -40,8 +46,13 @@ pub const FIRST_QUERY_BUDGET: usize = 100_000;
 pub const RESULTS_PER_PAGE: usize = 10;
 /// Output path of the manifest.
 pub const MANIFEST: &str = "search/manifest.json";
-/// Output path of the client script.
+/// Output path of the search page's script.
 pub const SCRIPT: &str = "assets/search.js";
+/// Sizes of the theme's engine and header-box modules, which the first
+/// query from any page loads besides the page script.
+pub const ENGINE_BYTES: usize =
+    include_bytes!("../../themes/default/static/search-engine.js").len();
+pub const BOX_BYTES: usize = include_bytes!("../../themes/default/static/search-box.js").len();
 
 /// The index's files and what the build reports about them.
 #[derive(Debug)]
@@ -62,8 +73,9 @@ pub struct Stats {
     pub largest_shard_bytes: usize,
     /// The first term of the largest shard.
     pub largest_shard: String,
-    /// Upper bound for a one-word query: script, manifest, the largest
-    /// shard and the largest record chunks of a page of results.
+    /// Upper bound for a one-word query: scripts (the page's or the header
+    /// box's, and the engine), manifest, the largest shard and the largest
+    /// record chunks of a page of results.
     pub first_query_max: usize,
 }
 
@@ -109,12 +121,18 @@ pub fn human_bytes(n: usize) -> String {
     }
 }
 
-/// Builds the index of a site. `script_bytes` is the size of the client
-/// script the site publishes, for the budget.
+/// Builds the index of a site. `script_bytes` is the size of the search
+/// page's script the site publishes, for the budget.
 pub fn build(site: &Site, script_bytes: usize) -> SearchIndex {
+    build_with(site, script_bytes, shard::TARGET)
+}
+
+/// [`build`] with term shards of about `shard_target` bytes (tests cut
+/// small indexes into many shards to exercise the rules about shards).
+pub fn build_with(site: &Site, script_bytes: usize, shard_target: usize) -> SearchIndex {
     let docs = index::documents(site);
     let inverted = index::invert(&docs);
-    let shards = shard::shard(&inverted.terms, shard::TARGET);
+    let shards = shard::shard(&inverted.terms, shard_target);
     let facets = results::facets(site, &docs);
     let chunks = results::record_chunks(site, &docs, &facets);
 
@@ -175,7 +193,11 @@ pub fn build(site: &Site, script_bytes: usize) -> SearchIndex {
         manifest_bytes: manifest.len(),
         largest_shard_bytes,
         largest_shard,
-        first_query_max: script_bytes + manifest.len() + largest_shard_bytes + page_of_records,
+        first_query_max: script_bytes.max(BOX_BYTES)
+            + ENGINE_BYTES
+            + manifest.len()
+            + largest_shard_bytes
+            + page_of_records,
     };
     let mut files = vec![OutputFile {
         path: MANIFEST.into(),

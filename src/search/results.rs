@@ -9,6 +9,13 @@
 //! ```text
 //! facet file = (count gap*)*     one run per value, in manifest order; ids ascending
 //! ```
+//!
+//! A record is a JSON object: `t` title, `u` path under the base path, `k`
+//! kind (index into [`KINDS`]), `d` date, `f` facilitators, `c` community
+//! and `m` format (indexes into the facets' values), `s` summary, `x` the
+//! start of the text before the first heading, `h` the sections as
+//! `[heading id, heading text, start of its text]`. Snippets are cut from
+//! one of `s`, `x` or a section, so they never run across a heading.
 
 use serde_json::{Value, json};
 
@@ -17,11 +24,19 @@ use super::shard::put_varint;
 use crate::model::{CommunityId, FormatId, PersonId, Site, TagId};
 
 /// Documents per record file. Results of a query are scattered over the
-/// ids, so a chunk is small: a page of ten results fetches at most ten.
-pub const CHUNK: usize = 2;
+/// ids, so a record has a file of its own: a page of ten results fetches
+/// ten records and nothing else (records carry their sections since the
+/// header's sub-results, and two to a file cost a page of results ~9 KB
+/// of records it did not show).
+pub const CHUNK: usize = 1;
 
-/// Characters of body text kept for snippets.
-pub const EXCERPT_CHARS: usize = 280;
+/// Characters of body text kept for snippets: of the text before the
+/// first heading, and of each section.
+pub const EXCERPT_CHARS: usize = 200;
+pub const SECTION_CHARS: usize = 100;
+/// Sections a record keeps at most (their headings and excerpts): enough
+/// for sub-results, few enough that a page of results stays small.
+pub const MAX_SECTIONS: usize = 8;
 
 /// A facet value: URL key, label, and the documents that have it.
 #[derive(Debug, Clone)]
@@ -264,9 +279,19 @@ fn record(
     if let Some(s) = d.summary.filter(|s| !s.trim().is_empty()) {
         r["s"] = json!(crate::view::truncate(s, 200));
     }
-    let excerpt = excerpt(d.body, EXCERPT_CHARS);
-    if !excerpt.is_empty() {
-        r["x"] = json!(excerpt);
+    let intro = excerpt(d.body, EXCERPT_CHARS);
+    if !intro.is_empty() {
+        r["x"] = json!(intro);
+    }
+    let sections: Vec<Value> = d
+        .sections
+        .iter()
+        .filter(|s| !s.id.is_empty())
+        .take(MAX_SECTIONS)
+        .map(|s| json!([s.id, s.title, excerpt(s.text, SECTION_CHARS)]))
+        .collect();
+    if !sections.is_empty() {
+        r["h"] = json!(sections);
     }
     r
 }

@@ -13,8 +13,19 @@
 //!    `北` -> `bei `), lowercased, keeping letters, digits and spaces.
 //! 3. A space from a transliteration separates terms (`北京` -> `bei`, `jing`).
 //!
-//! The client cannot carry deunicode's tables, so the build ships the mapping
-//! of every non-ASCII character the index actually contains ([`FoldTable`]).
+//! These rules are normative: this module and [`super::query`] are the
+//! definition, and the browser's engine (`themes/default/static/search-engine.js`)
+//! is tested against them over generated queries in plain node
+//! (`tests/e2e/search_parity.rs`).
+//!
+//! The client cannot carry all of deunicode's tables, so it folds with two:
+//! [`CLIENT_RANGES`], the Latin, Greek and Cyrillic blocks people type
+//! accents from, generated from deunicode into the script itself
+//! ([`client_fold_source`]; a test fails when the checked-in copy is stale),
+//! and the manifest's table of every other non-ASCII character the index
+//! contains ([`FoldTable`]). A query character in neither folds to nothing,
+//! on both sides ([`for_each_query_term`]): no indexed term could contain
+//! its folding anyway, except by accident.
 
 use std::collections::BTreeMap;
 
@@ -25,8 +36,30 @@ pub const MIN_TERM_LEN: usize = 2;
 /// Longer "words" are hashes, URLs or base64, not something people type.
 pub const MAX_TERM_LEN: usize = 32;
 
-/// A non-ASCII character's folded form, as the client must apply it.
-fn fold_char(c: char) -> String {
+/// Unicode blocks whose folding the client script carries, as inclusive
+/// code point ranges: Latin-1 Supplement to Latin Extended-B, Greek,
+/// Cyrillic, Latin Extended Additional (Vietnamese), letter-like symbols,
+/// ligatures and full-width ASCII (what CJK keyboards type).
+pub const CLIENT_RANGES: [(u32, u32); 8] = [
+    (0x00C0, 0x024F),
+    (0x0370, 0x03FF),
+    (0x0400, 0x04FF),
+    (0x1E00, 0x1EFF),
+    (0x2100, 0x214F),
+    (0x2460, 0x24FF),
+    (0xFB00, 0xFB06),
+    (0xFF10, 0xFF5A),
+];
+
+/// Whether the client script folds `c` without the manifest's help.
+pub fn client_folds(c: char) -> bool {
+    let c = c as u32;
+    CLIENT_RANGES.iter().any(|&(a, b)| (a..=b).contains(&c))
+}
+
+/// A non-ASCII character's folded form: lowercase ASCII letters and digits,
+/// with a space where the transliteration separates words (`北` -> `bei `).
+pub fn fold_char(c: char) -> String {
     let mapped = deunicode::deunicode_char(c).unwrap_or("");
     let mut out = String::with_capacity(mapped.len());
     for m in mapped.chars() {
@@ -40,7 +73,13 @@ fn fold_char(c: char) -> String {
 }
 
 /// Calls `emit` with each folded term of one word (usually one term).
-fn fold_word(word: &str, term: &mut String, emit: &mut impl FnMut(&str)) {
+/// `fold` gives a non-ASCII character's folded form.
+fn fold_word(
+    word: &str,
+    term: &mut String,
+    fold: &impl Fn(char) -> String,
+    emit: &mut impl FnMut(&str),
+) {
     term.clear();
     for c in word.chars() {
         if c.is_ascii() {
@@ -49,7 +88,7 @@ fn fold_word(word: &str, term: &mut String, emit: &mut impl FnMut(&str)) {
             }
             continue;
         }
-        for m in fold_char(c).chars() {
+        for m in fold(c).chars() {
             if m == ' ' {
                 if !term.is_empty() {
                     emit(term);
@@ -70,7 +109,25 @@ fn fold_word(word: &str, term: &mut String, emit: &mut impl FnMut(&str)) {
 pub fn for_each_term(text: &str, mut emit: impl FnMut(&str)) {
     let mut term = String::new();
     for word in text.unicode_words() {
-        fold_word(word, &mut term, &mut emit);
+        fold_word(word, &mut term, &fold_char, &mut emit);
+    }
+}
+
+/// Like [`for_each_term`], for a query typed against an index whose
+/// characters are `known`: a character the client has no folding for
+/// (outside [`CLIENT_RANGES`] and not in the index) folds to nothing, as it
+/// does in the browser.
+pub fn for_each_query_term(text: &str, known: &FoldTable, mut emit: impl FnMut(&str)) {
+    let fold = |c: char| {
+        if client_folds(c) || known.0.contains_key(&c) {
+            fold_char(c)
+        } else {
+            String::new()
+        }
+    };
+    let mut term = String::new();
+    for word in text.unicode_words() {
+        fold_word(word, &mut term, &fold, &mut emit);
     }
 }
 
@@ -115,14 +172,42 @@ impl FoldTable {
         self.0.extend(other.0);
     }
 
-    /// Characters and their folded forms. Characters that fold to nothing
-    /// are left out: the client drops unknown characters anyway.
+    /// What the manifest ships: characters and their folded forms, except
+    /// those the script already folds ([`client_folds`]) and those that
+    /// fold to nothing (the client drops unknown characters anyway). A
+    /// trailing space is kept: it ends the term (`北京` -> `bei`, `jing`).
     pub fn entries(&self) -> impl Iterator<Item = (char, &str)> {
         self.0
             .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(c, v)| (*c, v.trim_end()))
+            .filter(|(c, v)| !v.is_empty() && !client_folds(**c))
+            .map(|(c, v)| (*c, v.as_str()))
     }
+}
+
+/// Marks around the generated table in the client script.
+pub const CLIENT_TABLE_BEGIN: &str =
+    "// BEGIN FOLD TABLE (generated from deunicode by src/search/tokenize.rs; do not edit)\n";
+pub const CLIENT_TABLE_END: &str = "// END FOLD TABLE\n";
+
+/// The client script's folding table for [`CLIENT_RANGES`], as JavaScript:
+/// per range, its first code point and the folded forms of its characters
+/// joined by `,` (empty: folds to nothing). Checked in between
+/// [`CLIENT_TABLE_BEGIN`] and [`CLIENT_TABLE_END`]; `tests/e2e/search_parity.rs`
+/// fails when it is stale and rewrites it with `FIRESIDE_BLESS=1`.
+pub fn client_fold_source() -> String {
+    let mut out = String::from(CLIENT_TABLE_BEGIN);
+    out.push_str("const FOLD_RANGES = [\n");
+    for (a, b) in CLIENT_RANGES {
+        let forms: Vec<String> = (a..=b)
+            .map(|c| char::from_u32(c).map(fold_char).unwrap_or_default())
+            .collect();
+        let joined = forms.join(",");
+        debug_assert!(!joined.contains('"') && !joined.contains('\\'));
+        out.push_str(&format!("  [0x{a:04X}, \"{joined}\"],\n"));
+    }
+    out.push_str("];\n");
+    out.push_str(CLIENT_TABLE_END);
+    out
 }
 
 /// Short words a query may contain without requiring them (`katas by Sofia
@@ -168,11 +253,34 @@ mod tests {
     }
 
     #[test]
-    fn the_fold_table_lists_only_characters_seen_in_words() {
+    fn the_manifest_table_lists_only_characters_seen_that_the_script_lacks() {
         let mut table = FoldTable::default();
-        table.add_text("Sofía Łukasz — “quoted” ß");
+        table.add_text("Sofía Łukasz — “quoted” ß 北京");
         let entries: Vec<(char, &str)> = table.entries().collect();
-        assert_eq!(entries, [('ß', "ss"), ('í', "i"), ('Ł', "l"), ('ł', "l")]);
+        // `í`, `Ł`, `ß` are in the script's own table; quotes fold to nothing.
+        assert_eq!(entries, [('京', "jing "), ('北', "bei ")]);
+    }
+
+    #[test]
+    fn queries_fold_only_characters_the_client_knows() {
+        let mut known = FoldTable::default();
+        known.add_text("北");
+        let mut got = Vec::new();
+        for_each_query_term("Søren 北京", &known, |t| got.push(t.to_string()));
+        // `ø` is in the script's ranges, `北` in the index, `京` in neither.
+        assert_eq!(got, ["soren", "bei"]);
+    }
+
+    #[test]
+    fn the_client_table_is_one_entry_per_code_point() {
+        let source = client_fold_source();
+        assert!(source.starts_with(CLIENT_TABLE_BEGIN) && source.ends_with(CLIENT_TABLE_END));
+        let latin = source.lines().nth(2).expect("first range");
+        let forms = latin.split('"').nth(1).expect("quoted forms");
+        let forms: Vec<&str> = forms.split(',').collect();
+        assert_eq!(forms.len(), 0x024F - 0x00C0 + 1);
+        assert_eq!(forms[0xF8 - 0xC0], "o", "ø");
+        assert_eq!(forms[0xDF - 0xC0], "ss", "ß");
     }
 
     #[test]

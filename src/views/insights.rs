@@ -374,3 +374,66 @@ mod tests {
         );
     }
 }
+
+/// The charts of the insights page, as SVG text drawn at build time.
+#[derive(serde::Serialize)]
+struct Charts {
+    per_month: String,
+    per_format: String,
+    per_community: String,
+    per_facilitator: String,
+}
+
+#[derive(serde::Serialize)]
+pub(crate) struct InsightsPage {
+    insights: Insights,
+    charts: Charts,
+}
+
+/// The `/insights/` page: the figures and their charts.
+pub(crate) fn page<'a>(cx: &super::Cx<'a>) -> super::View<'a, InsightsPage> {
+    let figures = Insights::new(cx.site);
+    let months = format!(
+        "{} sessions held from {} to {}",
+        figures.held,
+        figures.per_month.first().map_or("", |c| c.label.as_str()),
+        figures.per_month.last().map_or("", |c| c.label.as_str())
+    );
+    let charts = Charts {
+        per_month: column_chart(
+            "chart-month",
+            "Sessions held per month",
+            &months,
+            &figures.per_month,
+        ),
+        per_format: bar_chart(
+            "chart-format",
+            "Sessions held per format",
+            "Held sessions counted by format, most common first",
+            &figures.per_format,
+        ),
+        per_community: bar_chart(
+            "chart-community",
+            "Sessions held per community",
+            "Held sessions counted by community, most active first",
+            &figures.per_community,
+        ),
+        per_facilitator: bar_chart(
+            "chart-facilitator",
+            "Sessions held per facilitator",
+            &format!(
+                "The three most active facilitators ran {}% of held sessions",
+                figures.top_three_share
+            ),
+            &figures.per_facilitator,
+        ),
+    };
+    super::View::new(
+        "insights.html",
+        "Insights",
+        InsightsPage {
+            insights: figures,
+            charts,
+        },
+    )
+}

@@ -1,28 +1,42 @@
 //! The view model: the site as the values templates read.
 //!
-//! Each item is turned into a template value once (a "card" for lists, and the
-//! full item for its own page) and shared by every page that shows it: tera
-//! values are reference-counted, so a tag page listing 500 sessions clones
-//! 500 pointers, not 500 sessions.
+//! Each item becomes a typed card ([`cards`]) serialised once per build into
+//! a shared template value, and each page family has a module with the typed
+//! context of its pages. Contexts carry the shared cards, not copies: tera
+//! values are reference-counted and tera's serialiser passes a `Value` through
+//! by cloning its pointer, so a tag page listing 500 sessions clones 500
+//! pointers, not 500 sessions, and a fingerprint finds each card's hash by
+//! address (`build/fingerprint.rs`).
 
+mod agendas;
+mod calendar;
+pub(crate) mod cards;
+mod communities;
+mod feeds;
+mod home;
 pub mod insights;
+mod page;
+mod patterns;
+mod people;
+mod search;
+mod sessions;
+mod taxonomy;
 
-use jiff::ZonedDateTime;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
 use rayon::prelude::*;
-use serde_json::{Value as Json, json};
+use serde::{Serialize, Serializer};
 use tera::Value;
-
-use crate::ics::Feed;
-use crate::meta::{Maturity, Status};
-use crate::site::*;
 use typed_index_collections::TiSlice;
 
-/// How many of a person's topics (tags of their sessions, by name) their
-/// view holds: the facilitators page shows four, and an ellipsis when there
-/// are more.
-const TOPICS_PER_PERSON: usize = 5;
+use crate::plan::{PageKind, PlannedPage};
+use crate::render::PageInput;
+use crate::site::*;
 
-/// Precomputed template values for one site.
+use cards::*;
+
+/// Precomputed template values for one site: each card serialised once.
 pub struct Views {
     pub site: Value,
     pub sessions: TiVec<SessionId, Value>,
@@ -38,241 +52,25 @@ pub struct Views {
     /// Each session's iCalendar event, written once for all feeds.
     pub ics_events: crate::ics::EventTexts,
     /// Scheduled sessions by date, for the month grids: made once, when first asked.
-    by_date: std::sync::OnceLock<std::collections::BTreeMap<jiff::civil::Date, Vec<SessionId>>>,
+    by_date: std::sync::OnceLock<BTreeMap<jiff::civil::Date, Vec<SessionId>>>,
 }
 
-fn v(json: Json) -> Value {
-    Value::from_serializable(&json)
-}
-
-/// A template map from (key, value) pairs, in order.
-fn map<const N: usize>(fields: [(&'static str, Value); N]) -> Value {
-    let mut m = tera::Map::default();
-    for (k, v) in fields {
-        m.insert(tera::value::Key::Str(k), v);
-    }
-    Value::from(m)
-}
-
-fn link(title: &str, url: String) -> Json {
-    json!({ "title": title, "url": url })
-}
-
-/// The links to a calendar feed: `download` (the .ics file) and `subscribe`
-/// (`webcal://`, only with an absolute base_url). Null when the feed has no
-/// events and so is not generated.
-fn feed_links(site: &Site, feed: Feed) -> Json {
-    match feed.path(site) {
-        Some(path) => json!({
-            "download": site.config.url(&path),
-            "subscribe": site.config.webcal(&path),
-        }),
-        None => Json::Null,
-    }
-}
-
-/// "Wednesday 4 December 2024".
-pub fn long_date(d: jiff::civil::Date) -> String {
-    d.strftime("%A %-d %B %Y").to_string()
-}
-
-/// "10:30–12:00 CET" (the zone's abbreviation at the session's date).
-pub fn time_range_display(start: &ZonedDateTime, end: Option<&ZonedDateTime>) -> String {
-    let s = start.strftime("%H:%M").to_string();
-    match end {
-        Some(e) => format!("{s}–{} {}", e.strftime("%H:%M"), e.strftime("%Z")),
-        None => format!("{s} {}", start.strftime("%Z")),
-    }
+/// A card as its shared template value.
+fn value<T: Serialize>(card: T) -> Value {
+    Value::from_serializable(&card)
 }
 
 impl Views {
     pub fn new(site: &Site) -> Views {
-        let c = &site.config;
         let upcoming: TiVec<SessionId, bool> =
             site.sessions.iter().map(|s| site.is_upcoming(s)).collect();
-        let mut nav = vec![
-            link("Sessions", c.url("sessions/")),
-            link("Calendar", c.url("calendar/")),
-            link("Patterns", c.url("patterns/")),
-            link("Communities", c.url("communities/")),
-            link("Facilitators", c.url("facilitators/")),
-        ];
-        let mut menu_pages: Vec<&Page> = site.pages.iter().filter(|p| p.menu).collect();
-        menu_pages.sort_by(|a, b| (a.weight, &a.title).cmp(&(b.weight, &b.title)));
-        nav.extend(menu_pages.iter().map(|p| link(&p.title, c.url(&p.path))));
-        let site_value = v(json!({
-            "title": c.title,
-            "description": c.description,
-            "language": c.language,
-            "base_url": c.base_url,
-            "base_path": c.base_path,
-            // Canonical links, feeds and subscriptions need absolute URLs.
-            "absolute_urls": c.base_url.starts_with("http"),
-            "timezone": c.timezone,
-            "nav": nav,
-            "search_enabled": c.search.enabled,
-            "now": site.now.to_string(),
-            "year": site.now.to_zoned_datetime(jiff::tz::TimeZone::UTC).year(),
-            "extra": c.extra,
-            "communities": site.communities.iter().map(|x| link(&x.title, c.url(&x.path))).collect::<Vec<_>>(),
-            "feed_url": c.url("feed.xml"),
-            "calendar": feed_links(site, Feed::All),
-            "generator": concat!("Fireside ", env!("CARGO_PKG_VERSION")),
-        }));
-        let person_link = |i: PersonId| link(&site.people[i].name, c.url(&site.people[i].path));
         // Session cards are the bulk of the view model (one per session,
-        // rebuilt on every build of `fireside serve`), so they are made as
-        // template values directly, without a detour through JSON.
-        let link_value = |title: &str, url: String| {
-            map([("title", Value::from(title)), ("url", Value::from(url))])
-        };
-        let person_value =
-            |i: PersonId| link_value(&site.people[i].name, c.url(&site.people[i].path));
-        let sessions = site
-            .sessions
-            .raw
-            .par_iter()
-            .enumerate()
-            .map(|(i, s)| {
+        // rebuilt on every build of `fireside serve`): made in parallel.
+        let sessions = (0..site.sessions.len())
+            .into_par_iter()
+            .map(|i| {
                 let i = SessionId::from(i);
-                let when = s
-                    .start
-                    .as_ref()
-                    .map(|st| time_range_display(st, s.end.as_ref()));
-                let community = s.community.map(|ci| {
-                    let x = &site.communities[ci];
-                    map([
-                        ("title", Value::from(x.title.as_str())),
-                        ("url", Value::from(c.url(&x.path))),
-                        ("color", Value::from(x.color.as_ref().map(|c| c.0.as_str()))),
-                        ("slug", Value::from(x.slug.as_str())),
-                    ])
-                });
-                let channel = s.channel.as_ref().map(|ch| {
-                    let is_url = ch.starts_with("https://") || ch.starts_with("http://");
-                    map([
-                        (
-                            "label",
-                            Value::from(if is_url {
-                                channel_label(ch)
-                            } else {
-                                ch.clone()
-                            }),
-                        ),
-                        ("url", Value::from(is_url.then_some(ch.as_str()))),
-                    ])
-                });
-                let summary = s
-                    .objective
-                    .clone()
-                    .or_else(|| s.body.as_ref().map(|b| truncate(&b.first_paragraph, 220)))
-                    .unwrap_or_default();
-                let iso = |z: &ZonedDateTime| z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string();
-                let terms = |ids: &[TagId], terms: &TiSlice<TagId, Term>| {
-                    Value::from(
-                        ids.iter()
-                            .map(|&t| link_value(&terms[t].name, c.url(&terms[t].path)))
-                            .collect::<Vec<_>>(),
-                    )
-                };
-                map([
-                    ("kind", Value::from("session")),
-                    ("title", Value::from(s.title.as_str())),
-                    ("slug", Value::from(s.slug.as_str())),
-                    ("url", Value::from(c.url(&s.path))),
-                    ("date", Value::from(s.date.map(|d| d.to_string()))),
-                    ("date_display", Value::from(s.date.map(long_date))),
-                    ("year", Value::from(s.date.map(|d| d.year()))),
-                    ("time_display", Value::from(when)),
-                    ("start_iso", Value::from(s.start.as_ref().map(iso))),
-                    (
-                        "start_time",
-                        Value::from(s.start.as_ref().map(|z| z.strftime("%H:%M").to_string())),
-                    ),
-                    ("end_iso", Value::from(s.end.as_ref().map(iso))),
-                    ("zone", Value::from(s.zone.as_str())),
-                    (
-                        "facilitators",
-                        Value::from(
-                            s.facilitators
-                                .iter()
-                                .map(|&p| person_value(p))
-                                .collect::<Vec<_>>(),
-                        ),
-                    ),
-                    ("community", Value::from(community)),
-                    (
-                        "format",
-                        Value::from(s.format.map(|f| {
-                            link_value(&site.formats[f].name, c.url(&site.formats[f].path))
-                        })),
-                    ),
-                    ("channel", Value::from(channel)),
-                    (
-                        "tools",
-                        Value::from(
-                            s.tools
-                                .iter()
-                                .map(|t| Value::from(t.as_str()))
-                                .collect::<Vec<_>>(),
-                        ),
-                    ),
-                    ("objective", Value::from(s.objective.as_deref())),
-                    ("summary", Value::from(summary)),
-                    ("tags", terms(&s.tags, &site.tags)),
-                    (
-                        "patterns",
-                        Value::from(
-                            s.patterns
-                                .iter()
-                                .map(|&p| {
-                                    link_value(
-                                        &site.patterns[p].title,
-                                        c.url(&site.patterns[p].path),
-                                    )
-                                })
-                                .collect::<Vec<_>>(),
-                        ),
-                    ),
-                    ("status", Value::from(s.status.name())),
-                    (
-                        "status_label",
-                        Value::from(status_label(s.status, upcoming[i])),
-                    ),
-                    ("upcoming", Value::from(upcoming[i])),
-                    (
-                        "has_writeup",
-                        Value::from(s.body.as_ref().is_some_and(|b| !b.html.trim().is_empty())),
-                    ),
-                    (
-                        "resources",
-                        Value::from(
-                            s.resources
-                                .iter()
-                                .map(|(k, u)| {
-                                    map([
-                                        ("label", Value::from(k.as_str())),
-                                        ("url", Value::from(u.as_str())),
-                                    ])
-                                })
-                                .collect::<Vec<_>>(),
-                        ),
-                    ),
-                    (
-                        "ics_url",
-                        Value::from(Feed::Session(i).path(site).map(|p| c.url(&p))),
-                    ),
-                    (
-                        "agenda",
-                        Value::from(s.agenda.map(|(a, n)| {
-                            map([
-                                ("title", Value::from(site.agendas[a].title.as_str())),
-                                ("url", Value::from(c.url(&site.agendas[a].path))),
-                                ("number", Value::from(n)),
-                            ])
-                        })),
-                    ),
-                ])
+                value(SessionCard::new(site, i, upcoming[i]))
             })
             .collect::<Vec<_>>()
             .into();
@@ -280,162 +78,52 @@ impl Views {
             .patterns
             .raw
             .par_iter()
-            .map(|p| {
-                v(json!({
-                    "kind": "pattern",
-                    "title": p.title,
-                    "slug": p.slug,
-                    "url": c.url(&p.path),
-                    "summary": p.summary.clone().unwrap_or_else(|| truncate(&p.body.first_paragraph, 220)),
-                    "maturity": p.maturity.map(Maturity::name),
-                    "tags": p.tags.iter().map(|&t| link(&site.tags[t].name, c.url(&site.tags[t].path))).collect::<Vec<_>>(),
-                    "aliases": p.aliases,
-                    "session_count": p.sessions.len(),
-                }))
-            })
+            .map(|p| value(PatternCard::new(site, p)))
             .collect::<Vec<_>>()
             .into();
         let communities = site
             .communities
-            .iter_enumerated()
-            .map(|(ci, x)| {
-                let next = x.sessions.iter().copied().find(|&s| upcoming[s]);
-                v(json!({
-                    "kind": "community",
-                    "title": x.title,
-                    "slug": x.slug,
-                    "url": c.url(&x.path),
-                    "purpose": x.purpose,
-                    "color": x.color.as_ref().map(|c| c.0.clone()),
-                    "channel": x.channel,
-                    "session_count": x.sessions.len(),
-                    "coordinators": x.coordinators.iter().map(|&p| person_link(p)).collect::<Vec<_>>(),
-                    "next": next.map(|s| link(&site.sessions[s].title, c.url(&site.sessions[s].path))),
-                    "feed": feed_links(site, Feed::Community(ci)),
-                }))
-            })
+            .keys()
+            .map(|ci| value(CommunityCard::new(site, ci, &upcoming)))
             .collect();
-        // Each session's tags by name: a person's first topics are merged
-        // from the first few of each of their sessions, so the work is per
-        // session they ran, not per tag of it (with many sessions that each
-        // carry every tag, the full lists grew with tags x facilitators).
-        let tag_key = |t: TagId| (site.tags[t].name.to_lowercase(), t);
         let tags_by_name: TiVec<SessionId, Vec<TagId>> = site
             .sessions
             .raw
             .par_iter()
-            .map(|s| {
-                let mut tags = s.tags.clone();
-                tags.sort_by_cached_key(|&t| tag_key(t));
-                tags.dedup();
-                tags.truncate(TOPICS_PER_PERSON);
-                tags
-            })
+            .map(|s| first_tags_by_name(site, s))
             .collect::<Vec<_>>()
             .into();
-        let people = site
-            .people
-            .raw
-            .par_iter()
-            .enumerate()
-            .map(|(pi, p)| {
-                let pi = PersonId::from(pi);
-                let counts = |pred: &dyn Fn(SessionId) -> bool| p.sessions.iter().filter(|&&s| pred(s)).count();
-                let held = counts(&|s| !upcoming[s] && site.sessions[s].status == Status::Held);
-                let planned = counts(&|s| upcoming[s] && !matches!(site.sessions[s].status, Status::Cancelled | Status::Proposed));
-                let formats = distinct_by_name(p.sessions.iter().filter_map(|&s| site.sessions[s].format).collect(), |f| &site.formats[f].name);
-                let communities = distinct_by_name(p.sessions.iter().filter_map(|&s| site.sessions[s].community).collect(), |c| &site.communities[c].title);
-                let mut topics: Vec<TagId> = p.sessions.iter().flat_map(|&s| tags_by_name[s].iter().copied()).collect();
-                topics.sort_by_cached_key(|&t| tag_key(t));
-                topics.dedup();
-                topics.truncate(TOPICS_PER_PERSON);
-                let dated: Vec<SessionId> = p.sessions.iter().copied().filter(|&s| site.sessions[s].date.is_some() && site.sessions[s].status != Status::Cancelled).collect();
-                let past: Vec<SessionId> = dated.iter().copied().filter(|&s| !upcoming[s]).collect();
-                let next = dated.iter().copied().filter(|&s| upcoming[s]).min();
-                let session_link = |s: SessionId| json!({
-                    "title": site.sessions[s].title,
-                    "url": c.url(&site.sessions[s].path),
-                    "date": site.sessions[s].date.map(|d| d.to_string()),
-                });
-                v(json!({
-                    "kind": "person",
-                    "title": p.name,
-                    "name": p.name,
-                    "slug": p.slug,
-                    "url": c.url(&p.path),
-                    "role": p.role,
-                    "has_profile": p.source.is_some(),
-                    "session_count": p.sessions.len(),
-                    "held_count": held,
-                    "planned_count": planned,
-                    "activity": held + planned,
-                    "formats": formats.iter().map(|&f| json!({"title": site.formats[f].name, "url": c.url(&site.formats[f].path), "slug": site.formats[f].slug})).collect::<Vec<_>>(),
-                    "communities": communities.iter().map(|&x| json!({"title": site.communities[x].title, "url": c.url(&site.communities[x].path), "slug": site.communities[x].slug})).collect::<Vec<_>>(),
-                    "topics": topics.iter().map(|&t| link(&site.tags[t].name, c.url(&site.tags[t].path))).collect::<Vec<_>>(),
-                    "first": past.iter().copied().min().map(session_link),
-                    "last": past.iter().copied().max().map(session_link),
-                    "next": next.map(session_link),
-                    "feed": feed_links(site, Feed::Person(pi)),
-                }))
-            })
+        let people = (0..site.people.len())
+            .into_par_iter()
+            .map(|pi| value(PersonCard::new(site, pi.into(), &upcoming, &tags_by_name)))
             .collect::<Vec<_>>()
             .into();
-        let pages = site
-            .pages
-            .iter()
-            .map(|p| {
-                v(json!({
-                    "kind": "page",
-                    "title": p.title,
-                    "url": c.url(&p.path),
-                    "description": p.description.clone().unwrap_or_else(|| truncate(&p.body.first_paragraph, 220)),
-                }))
-            })
-            .collect();
-        let term_value = |t: &Term, kind: &str| {
-            let description = (kind == "format")
-                .then(|| crate::formats::describe(&t.name, c))
-                .flatten();
-            v(json!({
-                "description": description,
-                "kind": kind,
-                "name": t.name,
-                "title": t.name,
-                "slug": t.slug,
-                "url": c.url(&t.path),
-                "count": t.sessions.len() + t.patterns.len(),
-            }))
-        };
-        let tags = site.tags.iter().map(|t| term_value(t, "tag")).collect();
-        let formats = site
-            .formats
-            .iter()
-            .map(|t| term_value(t, "format"))
-            .collect();
-        let agendas = site
-            .agendas
-            .iter()
-            .map(|a| {
-                v(json!({
-                    "kind": "agenda",
-                    "title": a.title,
-                    "slug": a.slug,
-                    "url": c.url(&a.path),
-                    "session_count": a.sessions.len(),
-                    "community": a.community.map(|ci| link(&site.communities[ci].title, c.url(&site.communities[ci].path))),
-                }))
-            })
-            .collect();
         Views {
-            site: site_value,
+            site: value(SiteView::new(site)),
             sessions,
             patterns,
             communities,
             people,
-            pages,
-            tags,
-            formats,
-            agendas,
+            pages: site
+                .pages
+                .iter()
+                .map(|p| value(PageCard::new(site, p)))
+                .collect(),
+            tags: site
+                .tags
+                .iter()
+                .map(|t| value(TermCard::new(site, t, "tag")))
+                .collect(),
+            formats: site
+                .formats
+                .iter()
+                .map(|t| value(TermCard::new(site, t, "format")))
+                .collect(),
+            agendas: site
+                .agendas
+                .iter()
+                .map(|a| value(AgendaCard::new(site, a)))
+                .collect(),
             upcoming,
             ics_events: crate::ics::EventTexts::new(site),
             by_date: std::sync::OnceLock::new(),
@@ -443,10 +131,7 @@ impl Views {
     }
 
     /// [`crate::calendar::sessions_by_date`], shared by every month page.
-    pub fn sessions_by_date(
-        &self,
-        site: &Site,
-    ) -> &std::collections::BTreeMap<jiff::civil::Date, Vec<SessionId>> {
+    pub fn sessions_by_date(&self, site: &Site) -> &BTreeMap<jiff::civil::Date, Vec<SessionId>> {
         self.by_date
             .get_or_init(|| crate::calendar::sessions_by_date(site))
     }
@@ -468,22 +153,6 @@ impl Views {
             .collect()
     }
 
-    /// Cards of the given sessions.
-    pub fn session_list(&self, ids: &[SessionId]) -> Value {
-        Value::from(
-            ids.iter()
-                .map(|&i| self.sessions[i].clone())
-                .collect::<Vec<_>>(),
-        )
-    }
-
-    pub fn list<I: Copy>(values: &TiSlice<I, Value>, ids: &[I]) -> Value
-    where
-        usize: From<I>,
-    {
-        Value::from(ids.iter().map(|&i| values[i].clone()).collect::<Vec<_>>())
-    }
-
     /// Splits sessions into upcoming (soonest first) and past (newest first).
     pub fn split_by_time(&self, ids: &[SessionId]) -> (Vec<SessionId>, Vec<SessionId>) {
         let (mut up, mut past): (Vec<SessionId>, Vec<SessionId>) =
@@ -492,55 +161,212 @@ impl Views {
         past.sort_by(|a, b| b.cmp(a));
         (up, past)
     }
+
+    pub(crate) fn sessions<'v>(&'v self, ids: Vec<SessionId>) -> Cards<'v, SessionId> {
+        Cards::new(&self.sessions, ids)
+    }
+
+    pub(crate) fn patterns<'v>(&'v self, ids: Vec<PatternId>) -> Cards<'v, PatternId> {
+        Cards::new(&self.patterns, ids)
+    }
+
+    pub(crate) fn people<'v>(&'v self, ids: Vec<PersonId>) -> Cards<'v, PersonId> {
+        Cards::new(&self.people, ids)
+    }
 }
 
-/// Distinct ids, sorted by name (case-insensitive), then by id for equal names.
-fn distinct_by_name<'a, I: Ord + Copy>(mut ids: Vec<I>, name: impl Fn(I) -> &'a str) -> Vec<I> {
-    ids.sort_unstable();
-    ids.dedup();
-    ids.sort_by_cached_key(|&i| name(i).to_lowercase());
-    ids
+/// A list of shared cards in a page context: serialises as a list of the
+/// cards' values, each passed through by pointer, never copied.
+pub(crate) struct Cards<'v, I> {
+    all: &'v TiSlice<I, Value>,
+    ids: Vec<I>,
 }
 
-/// Backlinks as template values.
-pub fn referenced_by(site: &Site, refs: &[ItemRef]) -> Value {
-    let mut items: Vec<Json> = refs
+impl<'v, I> Cards<'v, I> {
+    pub(crate) fn new(all: &'v TiSlice<I, Value>, ids: Vec<I>) -> Cards<'v, I> {
+        Cards { all, ids }
+    }
+
+    /// Every card of its kind, in site order.
+    pub(crate) fn all(all: &'v TiVec<I, Value>) -> Cards<'v, I>
+    where
+        I: From<usize>,
+    {
+        Cards {
+            all,
+            ids: (0..all.len()).map(I::from).collect(),
+        }
+    }
+}
+
+impl<I: Copy> Serialize for Cards<'_, I>
+where
+    usize: From<I>,
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.ids.iter().map(|&i| &self.all[i]))
+    }
+}
+
+/// What every page reads besides its own values: `site`, `page_title`,
+/// `current_path` and `permalink` (README, "Templates and themes").
+#[derive(Serialize)]
+struct Common<'a, C> {
+    site: &'a Value,
+    current_path: String,
+    permalink: String,
+    /// Absent on feeds, the sitemap and robots.txt, which have no title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page_title: Option<Cow<'a, str>>,
+    #[serde(flatten)]
+    page: C,
+}
+
+/// What a page family's module gives back: its template, title and values.
+pub(crate) struct View<'a, C> {
+    template: &'static str,
+    title: Option<Cow<'a, str>>,
+    context: C,
+}
+
+impl<'a, C> View<'a, C> {
+    pub(crate) fn new(template: &'static str, title: impl Into<Cow<'a, str>>, context: C) -> Self {
+        View {
+            template,
+            title: Some(title.into()),
+            context,
+        }
+    }
+
+    /// A page without a title: a feed, the sitemap, robots.txt.
+    pub(crate) fn untitled(template: &'static str, context: C) -> Self {
+        View {
+            template,
+            title: None,
+            context,
+        }
+    }
+}
+
+/// What a family's module reads: the site, its views, the page.
+pub(crate) struct Cx<'a> {
+    pub(crate) site: &'a Site,
+    pub(crate) views: &'a Views,
+    pub(crate) page: &'a PlannedPage,
+    pub(crate) all_pages: &'a [PlannedPage],
+}
+
+impl Cx<'_> {
+    fn input<C: Serialize>(&self, view: View<'_, C>) -> PageInput {
+        let c = &self.site.config;
+        let context = Common {
+            site: &self.views.site,
+            current_path: c.url(&self.page.path),
+            permalink: c.permalink(&self.page.path),
+            page_title: view.title,
+            page: view.context,
+        };
+        PageInput::Template {
+            template: view.template,
+            context: Value::from_serializable(&context),
+        }
+    }
+}
+
+/// The input of one page: its template and typed context, or its finished
+/// text. Cheap next to rendering: contexts are mostly shared cards.
+pub fn page_input(
+    site: &Site,
+    views: &Views,
+    page: &PlannedPage,
+    all_pages: &[PlannedPage],
+) -> PageInput {
+    let cx = Cx {
+        site,
+        views,
+        page,
+        all_pages,
+    };
+    match page.kind {
+        PageKind::Ics(feed) => PageInput::Text(feeds::ics(&cx, feed)),
+        PageKind::Home => cx.input(home::home(&cx)),
+        PageKind::Sessions => cx.input(sessions::sessions(&cx)),
+        PageKind::Session(i) => cx.input(sessions::session(&cx, i)),
+        PageKind::Patterns => cx.input(patterns::patterns(&cx)),
+        PageKind::Pattern(i) => cx.input(patterns::pattern(&cx, i)),
+        PageKind::Communities => cx.input(communities::communities(&cx)),
+        PageKind::Community(i) => cx.input(communities::community(&cx, i)),
+        PageKind::Facilitators => cx.input(people::facilitators(&cx)),
+        PageKind::Person(i) => cx.input(people::person(&cx, i)),
+        PageKind::Page(i) => cx.input(page::page(&cx, i)),
+        PageKind::NotFound => cx.input(page::not_found()),
+        PageKind::Tags => cx.input(taxonomy::taxonomy(&cx, taxonomy::Taxonomy::Tags)),
+        PageKind::Formats => cx.input(taxonomy::taxonomy(&cx, taxonomy::Taxonomy::Formats)),
+        PageKind::Tag(i) => cx.input(taxonomy::tag(&cx, i)),
+        PageKind::Format(i) => cx.input(taxonomy::format(&cx, i)),
+        PageKind::Agendas => cx.input(agendas::agendas(&cx)),
+        PageKind::Agenda(i) => cx.input(agendas::agenda(&cx, i)),
+        PageKind::Insights => cx.input(insights::page(&cx)),
+        PageKind::Calendar => cx.input(calendar::calendar(&cx)),
+        PageKind::CalendarMonth(m) => cx.input(calendar::month(&cx, m)),
+        PageKind::Backlog => cx.input(calendar::backlog(&cx)),
+        PageKind::Search => cx.input(search::search(&cx)),
+        PageKind::Feed => cx.input(feeds::atom(&cx)),
+        PageKind::Sitemap => cx.input(feeds::sitemap(&cx)),
+        PageKind::Robots => cx.input(feeds::robots(&cx)),
+    }
+}
+
+/// A rendered body and its table of contents: `content` (safe HTML) and `toc`.
+pub(crate) struct Content<'a>(Option<&'a Body>);
+
+impl Serialize for Content<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // Rendered Markdown is the one thing marked safe (ARCHITECTURE.md).
+        Value::safe_string(self.0.map_or("", |b| b.html.as_str())).serialize(serializer)
+    }
+}
+
+pub(crate) fn content(body: Option<&Body>) -> Content<'_> {
+    Content(body)
+}
+
+pub(crate) fn toc(body: Option<&Body>) -> &[crate::markdown::TocEntry] {
+    body.map_or(&[], |b| b.toc.as_slice())
+}
+
+/// A backlink: an item whose text links here.
+#[derive(Serialize)]
+pub(crate) struct Backlink<'a> {
+    title: &'a str,
+    url: String,
+    kind: &'static str,
+}
+
+/// Backlinks, by title.
+pub(crate) fn referenced_by<'a>(site: &'a Site, refs: &[ItemRef]) -> Vec<Backlink<'a>> {
+    let mut items: Vec<Backlink> = refs
         .iter()
-        .map(|&r| json!({ "title": site.title_of(r), "url": site.config.url(site.path_of(r)), "kind": kind_name(r) }))
+        .map(|&r| Backlink {
+            title: site.title_of(r),
+            url: site.config.url(site.path_of(r)),
+            kind: kind_name(r),
+        })
         .collect();
-    items.sort_by(|a, b| a["title"].as_str().cmp(&b["title"].as_str()));
-    v(Json::Array(items))
+    items.sort_by(|a, b| a.title.cmp(b.title));
+    items
 }
 
-pub fn body_value(body: Option<&Body>) -> (Value, Value) {
-    match body {
-        Some(b) => (
-            Value::safe_string(&b.html),
-            Value::from_serializable(&b.toc),
-        ),
-        None => (Value::safe_string(""), Value::from(Vec::<Value>::new())),
-    }
+/// Splits sessions into those in the calendar and those on the backlog.
+pub(crate) fn scheduled_and_proposed(
+    site: &Site,
+    ids: &[SessionId],
+) -> (Vec<SessionId>, Vec<SessionId>) {
+    ids.iter().partition(|&&s| site.sessions[s].is_scheduled())
 }
 
-fn status_label(status: Status, upcoming: bool) -> &'static str {
-    match status {
-        Status::Planned if upcoming => "Upcoming",
-        Status::Planned => "Planned",
-        Status::Held => "Held",
-        Status::Cancelled => "Cancelled",
-        Status::Proposed => "Proposed",
-    }
-}
-
-/// A meeting URL shown by its host ("meet.example.com").
-fn channel_label(url: &str) -> String {
-    url.split("://")
-        .nth(1)
-        .and_then(|r| r.split('/').next())
-        .unwrap_or(url)
-        .to_string()
-}
-
+/// Text cut to at most `max_chars` characters, at a word when one is near,
+/// with an ellipsis.
 pub fn truncate(text: &str, max_chars: usize) -> String {
     let text = text.trim();
     if text.chars().count() <= max_chars {

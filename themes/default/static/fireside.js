@@ -2,10 +2,25 @@
    The site works fully without this file. An ES module (base.html loads it
    with type="module"): strict, scoped to itself and run after parsing. */
 
+/* The page's language (<html lang>), if the browser knows it. */
+function pageLocale() {
+  const lang = document.documentElement.lang;
+  try {
+    return lang ? Intl.getCanonicalLocales(lang)[0] : undefined;
+  } catch (e) {
+    return undefined;
+  }
+}
+
 /* Reader's local time: where a session's UTC offset differs from the
-   reader's at that instant, add the reader's time after its <time>. */
+   reader's at that instant, add the reader's time after its <time>.
+   Written like the page's own text, so one line never mixes two clocks:
+   in the page's language, and on the 24-hour clock the build writes every
+   time in (`%H:%M`, whatever the language), not the browser's habit. */
 function showLocalTimes() {
-  const hm = { hour: "2-digit", minute: "2-digit" };
+  const locale = pageLocale();
+  const clock = new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  const dayName = new Intl.DateTimeFormat(locale, { weekday: "short", day: "numeric", month: "short" });
   const pad = (n) => (n < 10 ? "0" : "") + n;
   for (const el of document.querySelectorAll("time[datetime*='T']")) {
     const iso = el.getAttribute("datetime");
@@ -14,10 +29,10 @@ function showLocalTimes() {
     const end = new Date(el.getAttribute("data-end") || NaN);
     if (!m || isNaN(start) || el.closest(".month-grid")) continue;
     if ((m[1] === "-" ? -1 : 1) * (m[2] * 60 + +m[3]) === -start.getTimezoneOffset()) continue;
-    let text = start.toLocaleTimeString([], hm) + (isNaN(end) ? "" : "–" + end.toLocaleTimeString([], hm));
+    let text = clock.format(start) + (isNaN(end) ? "" : "–" + clock.format(end));
     const day = start.getFullYear() + "-" + pad(start.getMonth() + 1) + "-" + pad(start.getDate());
     if (day !== iso.slice(0, 10)) {
-      text = start.toLocaleDateString([], { weekday: "short", day: "numeric", month: "short" }) + ", " + text;
+      text = dayName.format(start) + ", " + text;
     }
     const note = document.createElement("span");
     note.className = "local-time";
@@ -43,6 +58,10 @@ function focusSearchOnSlash() {
 
 /* A copy button above every code block, announced to screen readers. */
 function addCopyButtons() {
+  // A long line scrolls a block sideways: the keyboard must reach it too.
+  for (const pre of document.querySelectorAll("main pre")) {
+    if (!pre.hasAttribute("tabindex")) pre.tabIndex = 0;
+  }
   const blocks = document.querySelectorAll("pre.code");
   if (!blocks.length) return;
 
@@ -156,7 +175,45 @@ function filterTables() {
   }
 }
 
+/* Subscribe links for a site built without an absolute base_url: the
+   build cannot write webcal://host/calendar.ics, the browser can. */
+function showSubscribeLinks() {
+  for (const wrap of document.querySelectorAll("[data-webcal-from]")) {
+    const feed = new URL(wrap.getAttribute("data-webcal-from"), location.href);
+    if (!/^https?:$/.test(feed.protocol)) continue;
+    const words = wrap.querySelector("[data-webcal-link]");
+    if (!words) continue;
+    const link = document.createElement("a");
+    link.className = "feed-subscribe";
+    link.href = "webcal://" + feed.host + feed.pathname;
+    link.textContent = words.textContent;
+    words.replaceWith(link);
+    wrap.hidden = false;
+  }
+}
+
+/* The phone header's menu (a <details>, which opens and closes by itself):
+   Escape closes it and returns to its button, as a menu button does, and
+   so does a click or a focus elsewhere on the page. */
+function closeMenuOnLeave() {
+  const menu = document.querySelector(".site-menu");
+  if (!menu) return;
+  const summary = menu.querySelector("summary");
+  document.addEventListener("keydown", (e) => {
+    if (e.key !== "Escape" || !menu.open || !menu.contains(document.activeElement)) return;
+    menu.open = false;
+    summary.focus();
+  });
+  const leave = (e) => {
+    if (menu.open && !menu.contains(e.target)) menu.open = false;
+  };
+  document.addEventListener("click", leave);
+  document.addEventListener("focusin", leave);
+}
+
 showLocalTimes();
+showSubscribeLinks();
+closeMenuOnLeave();
 focusSearchOnSlash();
 addCopyButtons();
 filterTables();

@@ -1,0 +1,111 @@
+//! The machine-read outputs: the Atom feed, the sitemap, robots.txt and the
+//! iCalendar feeds (finished text from `render/ics.rs`, not a template).
+
+use serde::Serialize;
+
+use super::{Cx, View};
+use crate::ics::Feed;
+use crate::meta::Status;
+use crate::plan::PageKind;
+use crate::site::*;
+
+/// How many write-ups the Atom feed carries, newest first.
+const FEED_ENTRIES: usize = 30;
+
+/// The text of one iCalendar feed.
+pub(crate) fn ics(cx: &Cx<'_>, feed: Feed) -> String {
+    feed.render_with(cx.site, &cx.views.ics_events)
+}
+
+#[derive(Serialize)]
+struct Entry<'a> {
+    title: &'a str,
+    url: String,
+    id: String,
+    updated: String,
+    summary: String,
+    content: &'a str,
+    authors: Vec<&'a str>,
+    categories: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct Atom<'a> {
+    entries: Vec<Entry<'a>>,
+    updated: String,
+    feed_url: String,
+}
+
+pub(crate) fn atom<'a>(cx: &Cx<'a>) -> View<'a, Atom<'a>> {
+    let (site, c) = (cx.site, &cx.site.config);
+    let entries: Vec<Entry> = site
+        .sessions
+        .iter()
+        .rev()
+        .filter(|s| s.status == Status::Held && super::cards::has_writeup(s))
+        .take(FEED_ENTRIES)
+        .map(|s| Entry {
+            title: &s.title,
+            url: c.permalink(&s.path),
+            id: c.permalink(&s.path),
+            updated: feed_time(s),
+            summary: super::cards::session_summary(s),
+            content: s.body.as_ref().map_or("", |b| b.html.as_str()),
+            authors: s
+                .facilitators
+                .iter()
+                .map(|&p| site.people[p].name.as_str())
+                .collect(),
+            categories: s.tags.iter().map(|&t| site.tags[t].name.as_str()).collect(),
+        })
+        .collect();
+    let updated = entries
+        .first()
+        .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |e| e.updated.clone());
+    View::untitled(
+        "atom.xml",
+        Atom {
+            entries,
+            updated,
+            feed_url: c.permalink("feed.xml"),
+        },
+    )
+}
+
+/// An RFC 3339 instant for a feed entry: the session's start, or its date at midnight UTC.
+fn feed_time(s: &Session) -> String {
+    match (&s.start, s.date) {
+        (Some(z), _) => z.timestamp().strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        (None, Some(d)) => format!("{d}T00:00:00Z"),
+        _ => "1970-01-01T00:00:00Z".into(),
+    }
+}
+
+#[derive(Serialize)]
+pub(crate) struct Sitemap {
+    urls: Vec<String>,
+}
+
+pub(crate) fn sitemap<'a>(cx: &Cx<'a>) -> View<'a, Sitemap> {
+    let urls = cx
+        .all_pages
+        .iter()
+        .filter(|p| p.output.ends_with("index.html") && p.kind != PageKind::Search)
+        .map(|p| cx.site.config.permalink(&p.path))
+        .collect();
+    View::untitled("sitemap.xml", Sitemap { urls })
+}
+
+#[derive(Serialize)]
+pub(crate) struct Robots {
+    sitemap_url: String,
+}
+
+pub(crate) fn robots<'a>(cx: &Cx<'a>) -> View<'a, Robots> {
+    View::untitled(
+        "robots.txt",
+        Robots {
+            sitemap_url: cx.site.config.permalink("sitemap.xml"),
+        },
+    )
+}

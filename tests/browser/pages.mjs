@@ -1,0 +1,269 @@
+// The theme in a real browser: Debian's chromium driven by playwright-core,
+// against a built site served from 127.0.0.1. One page of every type passes
+// axe with no finding of any impact and logs no console error; landmarks
+// have unique names; the month grid (navigation, today, subscribe); the
+// phone header's menu; the reader's local time in one clock style.
+//
+//   node tests/browser/pages.mjs --site DIR --base / --today 2026-11-24
+//
+// DIR is a built site (the example site) whose base_url path is --base,
+// built with --now on the day --today. Run by tests/theme_browser.rs; exits
+// 0 when every check passes.
+
+import http from "node:http";
+import fs from "node:fs";
+import path from "node:path";
+import { chromium } from "playwright-core";
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith("--") ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
+);
+const siteDir = path.resolve(args.site);
+const base = args.base || "/";
+const today = args.today;
+const axeSource = fs.readFileSync(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript",
+  ".json": "application/json", ".bin": "application/octet-stream", ".xml": "application/xml",
+  ".txt": "text/plain", ".svg": "image/svg+xml", ".png": "image/png", ".ics": "text/calendar",
+};
+
+// A static server for the site under `base`, like any static host; a
+// missing file answers the site's 404 page with status 404.
+const server = http.createServer((req, res) => {
+  const url = new URL(req.url, "http://x");
+  let rel = decodeURIComponent(url.pathname);
+  if (!rel.startsWith(base)) { res.writeHead(404); res.end(); return; }
+  rel = rel.slice(base.length);
+  let file = path.join(siteDir, rel);
+  if (!file.startsWith(siteDir)) { res.writeHead(403); res.end(); return; }
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
+  if (!fs.existsSync(file)) {
+    res.writeHead(404, { "content-type": "text/html; charset=utf-8" });
+    res.end(fs.readFileSync(path.join(siteDir, "404.html")));
+    return;
+  }
+  res.writeHead(200, { "content-type": TYPES[path.extname(file)] || "application/octet-stream" });
+  res.end(fs.readFileSync(file));
+});
+await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+const origin = `http://127.0.0.1:${server.address().port}`;
+
+const browser = await chromium.launch({
+  executablePath: process.env.FIRESIDE_CHROMIUM || "/usr/bin/chromium",
+  headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run"],
+});
+
+// A page that records what went wrong on it: console errors, page errors,
+// failed requests, error statuses (but the 404 page's own, asked for).
+const problems = [];
+async function newPage(options = {}) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  page.on("console", (m) => {
+    // The 404 page's own status is logged as a failed load: asked for.
+    const asked404 = m.location().url.includes("/no-such-page/") && /404/.test(m.text());
+    if (m.type() === "error" && !asked404 && !m.location().url.endsWith("/favicon.ico")) {
+      problems.push(`console error: ${m.text()} (${m.location().url})`);
+    }
+  });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("requestfailed", (r) => {
+    if (/\/favicon\.(svg|ico)$/.test(r.url())) return;
+    const inFlight = /\/search\/[0-9a-f]+\/|\/assets\/search-engine\.js$/.test(r.url());
+    if (r.failure()?.errorText === "net::ERR_ABORTED" && inFlight) return;
+    problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+  });
+  page.on("response", (r) => {
+    if (r.status() >= 400 && !r.url().endsWith("/favicon.ico") && !r.url().includes("/no-such-page/")) {
+      problems.push(`HTTP ${r.status()}: ${r.url()}`);
+    }
+  });
+  return page;
+}
+
+let passed = 0, failed = 0;
+async function check(name, fn) {
+  try {
+    await fn();
+    passed++;
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name}\n     ${String(e.message || e).split("\n").join("\n     ")}`);
+  }
+}
+function assert(cond, msg) { if (!cond) throw new Error(msg); }
+
+// The first entry of a listing folder of the built site, as a URL path.
+function first(dir) {
+  const entries = fs.readdirSync(path.join(siteDir, dir), { withFileTypes: true })
+    .filter((e) => e.isDirectory() && fs.existsSync(path.join(siteDir, dir, e.name, "index.html")))
+    .map((e) => e.name).sort();
+  assert(entries.length, `no page under ${dir}/`);
+  return `${dir}/${entries[0]}/`;
+}
+const [year, month] = today.split("-");
+
+// One page of every type the theme renders.
+const PAGES = {
+  home: "",
+  sessions: "sessions/",
+  session: first("sessions"),
+  calendar: "calendar/",
+  month: `calendar/${year}/${month}/`,
+  backlog: "backlog/",
+  patterns: "patterns/",
+  pattern: first("patterns"),
+  communities: "communities/",
+  community: first("communities"),
+  facilitators: "facilitators/",
+  person: first("facilitators"),
+  tags: "tags/",
+  tag: first("tags"),
+  formats: "formats/",
+  format: first("formats"),
+  agendas: "agendas/",
+  agenda: first("agendas"),
+  insights: "insights/",
+  search: "search/?q=tdd",
+  "plain page": "about/",
+  "404": "no-such-page/",
+};
+
+async function axe(page) {
+  await page.addScriptTag({ content: axeSource });
+  return page.evaluate(async () => (await window.axe.run(document, { resultTypes: ["violations"] })).violations
+    .map((v) => `${v.id} (${v.impact}): ${v.help}: ${v.nodes.slice(0, 4).map((n) => n.target.join(" ")).join("; ")}`));
+}
+
+// Every landmark with its role and accessible name, from the browser's own
+// accessibility tree.
+async function landmarks(page) {
+  const cdp = await page.context().newCDPSession(page);
+  const { nodes } = await cdp.send("Accessibility.getFullAXTree");
+  const roles = new Set(["banner", "navigation", "main", "contentinfo", "complementary", "region", "search", "form"]);
+  return nodes.filter((n) => !n.ignored && roles.has(n.role?.value))
+    .map((n) => `${n.role.value} "${n.name?.value || ""}"`);
+}
+
+for (const [scheme, width] of [["light", 1280], ["dark", 1280], ["light", 390]]) {
+  const page = await newPage({ colorScheme: scheme, viewport: { width, height: 900 } });
+  for (const [type, rel] of Object.entries(PAGES)) {
+    await check(`${type} (${rel || "/"}, ${scheme}, ${width} px): axe finds nothing, landmarks are unique`, async () => {
+      const res = await page.goto(`${origin}${base}${rel}`);
+      assert(res.status() === (type === "404" ? 404 : 200), `status ${res.status()}`);
+      await page.waitForLoadState("load");
+      const found = await axe(page);
+      assert(!found.length, found.join("\n"));
+      const marks = await landmarks(page);
+      // On a phone the main navigation is folded into the closed menu.
+      for (const want of ['banner ""', ...(width > 640 ? ['navigation "Main"'] : []), 'main ""', 'contentinfo ""']) {
+        assert(marks.includes(want), `no ${want} landmark: ${marks.join(", ")}`);
+      }
+      const twice = marks.filter((m, i) => marks.indexOf(m) !== i);
+      assert(!twice.length, `landmarks named alike: ${twice.join(", ")} (all: ${marks.join(", ")})`);
+    });
+  }
+  await page.context().close();
+}
+
+const page = await newPage({ viewport: { width: 1280, height: 900 } });
+
+await check("the month grid: other months' links at one height, today marked, subscribe beside download", async () => {
+  await page.goto(`${origin}${base}calendar/${year}/${month}/`);
+  const tops = await page.$$eval(".month-nav a", (as) => as.map((a) => Math.round(a.getBoundingClientRect().top)));
+  assert(tops.length === 2, `${tops.length} month links`);
+  assert(tops[0] === tops[1], `previous at ${tops[0]} px, next at ${tops[1]} px`);
+  const marked = await page.$$eval("[aria-current=date]", (ts) => ts.map((t) => t.getAttribute("datetime")));
+  assert(marked.length === 1 && marked[0] === today, `aria-current=date on ${marked}`);
+  const look = await page.$eval(".month-grid td.today", (td) => {
+    const other = td.parentElement.querySelector("td.day:not(.today)") || document.querySelector("td.day:not(.today)");
+    const a = getComputedStyle(td), b = getComputedStyle(other);
+    return { today: a.backgroundColor + a.outlineStyle + a.boxShadow, other: b.backgroundColor + b.outlineStyle + b.boxShadow };
+  });
+  assert(look.today !== look.other, `today looks like any other day: ${look.today}`);
+  const links = await page.$$eval(".page-header .feed-links a", (as) => as.map((a) => [a.className, a.href, a.offsetParent !== null]));
+  const sub = links.find((l) => l[0].includes("feed-subscribe")), dl = links.find((l) => l[0].includes("feed-download"));
+  assert(dl && dl[2], `no download link: ${JSON.stringify(links)}`);
+  assert(sub && sub[2] && /^webcal:\/\/.+\/calendar\.ics$/.test(sub[1]), `no visible subscribe link: ${JSON.stringify(links)}`);
+});
+
+await check("on a 390 px phone the header is one line, its menu opens by keyboard and its links are reachable", async () => {
+  const phone = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  await phone.goto(`${origin}${base}patterns/`);
+  const height = await phone.$eval(".site-header", (h) => h.getBoundingClientRect().height);
+  assert(height <= 72, `the header is ${height} px tall`);
+  const links = phone.locator(".site-nav a");
+  assert(!(await links.first().isVisible()), "the menu's links show before it is opened");
+  await phone.focus(".site-menu summary");
+  await phone.keyboard.press("Enter");
+  assert(await phone.$eval(".site-menu", (d) => d.open), "Enter did not open the menu");
+  const n = await links.count();
+  assert(n >= 5, `${n} links in the menu`);
+  for (let i = 0; i < n; i++) {
+    const box = await links.nth(i).boundingBox();
+    assert(box && box.x >= 0 && box.x + box.width <= 390, `link ${i} is off screen: ${JSON.stringify(box)}`);
+  }
+  await phone.keyboard.press("Tab");
+  const focused = await phone.evaluate(() => document.activeElement.closest(".site-nav") !== null);
+  assert(focused, "Tab from the menu button does not reach its links");
+  await Promise.all([phone.waitForURL((u) => u.pathname !== `${base}patterns/`), phone.keyboard.press("Enter")]);
+  await phone.goto(`${origin}${base}patterns/`);
+  await phone.focus(".site-menu summary");
+  await phone.keyboard.press("Enter");
+  await phone.keyboard.press("Escape");
+  assert(!(await phone.$eval(".site-menu", (d) => d.open)), "Escape did not close the menu");
+  assert(await phone.evaluate(() => document.activeElement.matches(".site-menu summary")), "Escape did not return focus to the menu button");
+  await phone.fill("#site-search-q", "tdd");
+  await Promise.all([phone.waitForURL(/\/search\/\?q=tdd$/), phone.keyboard.press("Enter")]);
+  await phone.context().close();
+});
+
+await check("on a desktop the navigation shows as before, with no menu button", async () => {
+  await page.goto(`${origin}${base}patterns/`);
+  assert(await page.locator(".site-nav a").first().isVisible(), "the navigation is hidden on a desktop");
+  assert(!(await page.locator(".site-menu summary").isVisible()), "the menu button shows on a desktop");
+  const tops = await page.$$eval(".site-nav a", (as) => new Set(as.map((a) => Math.round(a.getBoundingClientRect().top))).size);
+  assert(tops === 1, `the navigation spans ${tops} lines`);
+});
+
+// A session with a start and an end, in a zone other than the reader's.
+function timedSession() {
+  for (const dir of fs.readdirSync(path.join(siteDir, "sessions")).sort()) {
+    const file = path.join(siteDir, "sessions", dir, "index.html");
+    if (fs.existsSync(file) && /<time datetime="[^"]+T[^"]+\+01:00" data-end=/.test(fs.readFileSync(file, "utf8"))) return `sessions/${dir}/`;
+  }
+  throw new Error("no timed session in the site");
+}
+
+for (const [lang, locale] of [["en", "en-US"], ["de", "de-DE"], ["en-US", "en-GB"]]) {
+  await check(`the reader's time is in the site's clock style (site ${lang}, browser ${locale})`, async () => {
+    const reader = await newPage({ timezoneId: "Asia/Kolkata", locale });
+    await reader.route(/\.html$|\/$/, async (route) => {
+      const res = await route.fetch();
+      const body = (await res.text()).replace(/<html lang="[^"]*"/, `<html lang="${lang}"`);
+      await route.fulfill({ response: res, body });
+    });
+    await reader.goto(`${origin}${base}${timedSession()}`);
+    const line = await reader.$eval(".local-time", (s) => s.parentElement.textContent);
+    const server = /(\d\d:\d\d)–(\d\d:\d\d) [A-Z]+/.exec(line);
+    const local = /\((\d\d:\d\d)–(\d\d:\d\d) your time\)/.exec(line);
+    assert(server, `no server-side time in: ${line}`);
+    assert(local, `the reader's time is not written like the site's (HH:MM–HH:MM): ${line}`);
+    assert(!/AM|PM|a\.m\.|p\.m\./i.test(line), `12-hour clock in: ${line}`);
+    // The session is at +01:00 and Kolkata at +05:30: 4 h 30 later.
+    const minutes = (hm) => hm.split(":").reduce((h, m) => h * 60 + Number(m));
+    assert((minutes(server[1]) + 270) % 1440 === minutes(local[1]), `${server[1]} CET is not ${local[1]} in Kolkata`);
+    await reader.context().close();
+  });
+}
+
+await browser.close();
+server.close();
+for (const p of problems) { failed++; console.log(`FAIL ${p}`); }
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

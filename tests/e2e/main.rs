@@ -1,0 +1,36 @@
+//! End-to-end tests, compiled as one binary: real fixture sites built into
+//! temp dirs and their output parsed.
+//!
+//! Most tests build through the library in this process (`harness.rs`:
+//! diagnostics come back as data). The ones about what only the binary
+//! does (exit codes, the stderr format, `GITHUB_ACTIONS` annotations,
+//! `init`/`new`, `serve` over TCP, installs) spawn it (`binary.rs`,
+//! `common.rs`), and so do the checks that hand a build to an outside tool
+//! (the Nu HTML Checker, a browser), which `tools.rs` skips or requires.
+
+mod binary;
+mod common;
+mod harness;
+mod ics;
+mod tools;
+
+mod build;
+mod calendar;
+mod ci_log;
+mod cli_tools;
+mod errors;
+mod hostile_content;
+mod hostile_fs;
+mod hostile_limits;
+mod html_validation;
+mod incremental;
+mod people;
+mod properties;
+mod search;
+mod search_browser;
+mod search_parity;
+mod serve;
+mod serve_hostile;
+mod template_contract;
+mod theme;
+mod theme_browser;

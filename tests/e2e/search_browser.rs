@@ -1,0 +1,74 @@
+//! Search in a real browser: `tests/browser/search.mjs` drives Debian's
+//! chromium with playwright-core against the built example site, served
+//! from 127.0.0.1, once at the root and once under a sub-path: the header
+//! box of every page (results as you type, keyboard, sub-results landing on
+//! their heading with the words highlighted, recent searches, axe) and the
+//! search page. The engine's ranking is checked against Rust without a
+//! browser, in search_parity.rs.
+//!
+//! It needs node, `npm ci` (playwright-core, axe-core) and chromium (`apt-get install
+//! chromium`); `scripts/test` installs them. A missing tool fails the test
+//! under `scripts/test` and in CI, and is reported as a skip otherwise (see
+//! `tests/e2e/tools.rs`), like html_validation.rs.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::common::*;
+
+fn chromium() -> PathBuf {
+    std::env::var_os("FIRESIDE_CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
+}
+
+/// Why the browser test cannot run here, if it cannot.
+fn missing_tool() -> Option<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if Command::new("node").arg("--version").output().is_err() {
+        return Some("node is not installed".into());
+    }
+    if !root
+        .join("node_modules/playwright-core/package.json")
+        .is_file()
+        || !root.join("node_modules/axe-core/axe.min.js").is_file()
+    {
+        return Some("playwright-core or axe-core is not installed; run `npm ci`".into());
+    }
+    if !chromium().is_file() {
+        return Some(format!(
+            "{} is missing; run `apt-get install chromium`",
+            chromium().display()
+        ));
+    }
+    None
+}
+
+fn run_browser(out: &Path, base: &str) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/search.mjs");
+    let result = Command::new("node")
+        .arg(script)
+        .args(["--site", out.to_str().unwrap(), "--base", base])
+        .env("FIRESIDE_CHROMIUM", chromium())
+        .output()
+        .expect("node runs");
+    let report = String::from_utf8_lossy(&result.stdout).into_owned()
+        + &String::from_utf8_lossy(&result.stderr);
+    println!("{report}");
+    assert!(
+        result.status.success(),
+        "browser test failed (base {base}):\n{report}"
+    );
+}
+
+#[test]
+fn search_works_in_a_real_browser_at_the_root_and_under_a_sub_path() {
+    if !crate::tools::available("node, playwright-core and chromium", missing_tool()) {
+        return;
+    }
+    let site = Fixture::copy_of(&Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site"));
+    for (base_url, base) in [("/", "/"), ("https://example.org/cop/", "/cop/")] {
+        assert_success(&site.build(&["--base-url", base_url]));
+        run_browser(&site.out(), base);
+    }
+}

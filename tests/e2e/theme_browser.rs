@@ -1,0 +1,77 @@
+//! The default theme in a real browser: `tests/browser/pages.mjs` drives
+//! Debian's chromium with playwright-core against the built example site,
+//! served from 127.0.0.1, at the root and under a sub-path. One page of
+//! every type (home to 404) passes axe with no finding of any impact, in
+//! light and dark mode and on a phone, with unique landmark names and no
+//! console error; the month grid lines up its month links, marks today and
+//! offers a subscribe link; the phone header stays one line with a menu
+//! that opens by keyboard; the reader's local time uses the site's clock.
+//!
+//! It needs node, `npm ci` (playwright-core, axe-core) and chromium; a
+//! missing tool fails under `scripts/test` and in CI and is a reported skip
+//! otherwise (`tests/tools/mod.rs`), like search_browser.rs.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::common::*;
+
+fn chromium() -> PathBuf {
+    std::env::var_os("FIRESIDE_CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
+}
+
+/// Why the browser test cannot run here, if it cannot.
+fn missing_tool() -> Option<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if Command::new("node").arg("--version").output().is_err() {
+        return Some("node is not installed".into());
+    }
+    if !root
+        .join("node_modules/playwright-core/package.json")
+        .is_file()
+        || !root.join("node_modules/axe-core/axe.min.js").is_file()
+    {
+        return Some("playwright-core or axe-core is not installed; run `npm ci`".into());
+    }
+    if !chromium().is_file() {
+        return Some(format!(
+            "{} is missing; run `apt-get install chromium`",
+            chromium().display()
+        ));
+    }
+    None
+}
+
+fn run_browser(out: &Path, base: &str) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/pages.mjs");
+    // The fixture clock's day: the month grid marks it as today.
+    let today = &NOW[..10];
+    let result = Command::new("node")
+        .arg(script)
+        .args(["--site", out.to_str().unwrap(), "--base", base])
+        .args(["--today", today])
+        .env("FIRESIDE_CHROMIUM", chromium())
+        .output()
+        .expect("node runs");
+    let report = String::from_utf8_lossy(&result.stdout).into_owned()
+        + &String::from_utf8_lossy(&result.stderr);
+    println!("{report}");
+    assert!(
+        result.status.success(),
+        "browser test failed (base {base}):\n{report}"
+    );
+}
+
+#[test]
+fn every_page_type_passes_axe_and_the_theme_works_on_a_phone() {
+    if !crate::tools::available("node, playwright-core and chromium", missing_tool()) {
+        return;
+    }
+    let site = Fixture::copy_of(&Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site"));
+    for (base_url, base) in [("/", "/"), ("https://example.org/cop/", "/cop/")] {
+        assert_success(&site.build(&["--base-url", base_url]));
+        run_browser(&site.out(), base);
+    }
+}
