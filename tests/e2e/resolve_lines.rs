@@ -4,9 +4,7 @@
 //! takes as long as the links take to parse. No timed assertion: a
 //! regression shows as this test becoming visibly slow.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn twenty_thousand_broken_links_are_each_reported_at_their_line() {

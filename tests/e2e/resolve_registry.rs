@@ -3,9 +3,7 @@
 //! the key that claims it, naming the file that holds the name first.
 //! Communities and patterns used to keep the first claim silently.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use rstest::rstest;
 
 /// Files are read in path order, so the later file is the one refused.

@@ -2,15 +2,13 @@
 //! precedence table in `resolve::sessions` (quoted by the README), with the
 //! same checks whichever source a value came from.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use fireside::resolve::sessions::{Field, Winner, precedence_table};
 use rstest::rstest;
 
 #[test]
 fn readme_quotes_the_precedence_table() {
-    let readme = include_str!("../README.md");
+    let readme = include_str!("../../README.md");
     assert!(
         readme.contains(&precedence_table()),
         "README's \"Agenda entry and write-up: which wins\" table differs from the code; it should be:\n{}",

@@ -2,17 +2,15 @@
 //! `meta::field_names`): a key added to a struct without a README row, or a
 //! row for a key that no longer exists, fails here.
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::*;
+use crate::common::*;
 use fireside::meta::{
     CommunityMeta, PageMeta, PatternMeta, PersonMeta, SHORTHAND_KEYS, SessionMeta,
 };
 use rstest::rstest;
 
-const README: &str = include_str!("../README.md");
+const README: &str = include_str!("../../README.md");
 
 /// The keys in the first column of the table under `### {heading}`:
 /// `markdown.raw_html` names `markdown`; `slug`, `draft` names two.
