@@ -23,6 +23,9 @@ pub struct CopiedFile {
     pub source: PathBuf,
     /// Output path relative to the output root, with `/` separators.
     pub output: String,
+    /// The source as it was listed: an incremental build copies the file
+    /// again only when this changed, without a second look at the disk.
+    pub stamp: FileStamp,
 }
 
 /// Files that editors and operating systems leave behind: never content.
@@ -242,6 +245,11 @@ pub struct FileStamp {
 }
 
 impl FileStamp {
+    /// The file's size in bytes when it was listed.
+    pub fn size(&self) -> u64 {
+        self.len
+    }
+
     pub fn of(meta: &std::fs::Metadata) -> FileStamp {
         #[cfg(unix)]
         let inode = std::os::unix::fs::MetadataExt::ino(meta);
@@ -329,6 +337,7 @@ pub fn scan_with(
                         listing.assets.push(CopiedFile {
                             output: rel_string(&content_path),
                             source: path,
+                            stamp,
                         });
                     }
                 }
@@ -346,9 +355,10 @@ pub fn scan_with(
     if static_dir.is_dir() {
         for entry in walk(&static_dir, &bounds, &|_| None) {
             match entry {
-                Ok((path, _)) => listing.static_files.push(CopiedFile {
+                Ok((path, stamp)) => listing.static_files.push(CopiedFile {
                     output: rel_string(path.strip_prefix(&static_dir).expect("under static")),
                     source: path,
+                    stamp,
                 }),
                 Err(d) => errors.push(d),
             }

@@ -372,6 +372,38 @@ pub fn remove_file(dir: &Path, rel: &str) -> std::io::Result<()> {
     Ok(())
 }
 
+/// How the apply phase writes a build's changes into its folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Apply {
+    /// The folder holds nothing of an earlier build (a builder's first
+    /// build): pages are written as they are rendered, a batch at a time, so
+    /// that memory stays bounded, and the rest at the end. Nothing to remove.
+    Stream,
+    /// The folder holds the last good build: nothing is written until the
+    /// whole build succeeded, then each file is replaced atomically (the
+    /// preview server may be reading it) and files no longer made are removed.
+    Replace,
+}
+
+/// The apply phase, the only writer of a build: writes `write` and removes
+/// `remove` under `dir`, the way `how` says.
+pub(crate) fn apply(
+    dir: &Path,
+    write: &[OutputFile],
+    remove: &[String],
+    how: Apply,
+) -> std::io::Result<()> {
+    match how {
+        Apply::Stream => write_files(dir, write),
+        Apply::Replace => {
+            write
+                .par_iter()
+                .try_for_each(|f| replace_file(dir, &f.path, &f.content))?;
+            remove.iter().try_for_each(|f| remove_file(dir, f))
+        }
+    }
+}
+
 /// Writes files under `dir`, creating folders, in parallel.
 pub fn write_files(dir: &Path, files: &[OutputFile]) -> std::io::Result<()> {
     let mut folders: Vec<PathBuf> = files
