@@ -109,6 +109,10 @@ pub struct BuildReport {
     pub removed: Vec<String>,
     /// The search index's figures, when search is enabled.
     pub search: Option<search::Stats>,
+    /// The resolved site the build rendered: `fireside serve` indexes it for
+    /// search after the reload. Dropping a large site takes a while; a
+    /// caller on a hurry drops it on a thread of its own.
+    pub site: std::sync::Arc<Site>,
 }
 
 /// Why a build failed. Content errors exit with 1, usage errors with 2,
@@ -233,10 +237,8 @@ pub struct Builder {
     /// freed as soon as the site is resolved instead of kept for the next build.
     once: bool,
     /// `fireside serve`: builds leave the search index out, so that a
-    /// reload never waits for it; it is built from [`Builder::take_site`].
+    /// reload never waits for it; it is built from [`BuildReport::site`].
     defer_search: bool,
-    /// The last good build's site, for the deferred search index.
-    last_site: Option<std::sync::Arc<Site>>,
     /// The clock of every build of this builder: fixed, so that a rebuild
     /// changes only what the sources changed.
     now: Option<Timestamp>,
@@ -262,6 +264,8 @@ struct SourceState {
     hash: blake3::Hash,
     doc: Option<Parsed>,
     diagnostics: Vec<Diagnostic>,
+    /// Where the document writes its links, for the link checker's messages.
+    links: Vec<linkcheck::WrittenLink>,
 }
 
 /// What the output folder holds after the last good build.
@@ -281,7 +285,6 @@ impl Builder {
             opts,
             once: false,
             defer_search: false,
-            last_site: None,
             now: None,
             shown_output: None,
             setup: None,
@@ -305,16 +308,10 @@ impl Builder {
     }
 
     /// A builder for `fireside serve`: builds leave the search index out;
-    /// the caller builds it from [`Builder::take_site`].
+    /// the caller builds it from [`BuildReport::site`].
     pub fn with_deferred_search(mut self) -> Builder {
         self.defer_search = true;
         self
-    }
-
-    /// The site of the last good build, once: a deferred search index is
-    /// built from it (`fireside serve` does so on a thread of its own).
-    pub fn take_site(&mut self) -> Option<std::sync::Arc<Site>> {
-        self.last_site.take()
     }
 
     /// True once a build succeeded into the output folder: later builds
@@ -371,6 +368,7 @@ impl Builder {
             templates,
             mut warnings,
             changed_sources,
+            written_links,
         } = self.load(changed, &mut clock)?;
         if self.once {
             // The site holds what it needs of the documents.
@@ -384,19 +382,21 @@ impl Builder {
         };
         let priority: HashSet<&Path> = changed_sources.iter().map(PathBuf::as_path).collect();
         let written = self
-            .render_and_write(&site, &templates, target, &priority, &mut clock)
+            .render_and_write(&site, &templates, &written_links, target, &priority, &mut clock)
             .map_err(|e| match e {
                 WriteFailure::Content(e) => fail(e, &warnings),
                 WriteFailure::Io(d) => BuildError::Write(d),
             });
-        let old_site = if self.defer_search && written.is_ok() {
-            self.last_site.replace(std::sync::Arc::new(site))
-        } else {
-            Some(std::sync::Arc::new(site))
-        };
         // Freeing a large site takes a while: do it off the path to the reload.
-        std::thread::spawn(move || drop((old_site, templates)));
-        let written = written?;
+        let written = match written {
+            Ok(w) => w,
+            Err(e) => {
+                std::thread::spawn(move || drop((site, templates)));
+                return Err(e);
+            }
+        };
+        std::thread::spawn(move || drop(templates));
+        let site = std::sync::Arc::new(site);
         if let Some(stats) = &written.search {
             warnings.extend(stats.budget_warnings());
         }
@@ -412,6 +412,7 @@ impl Builder {
             written: written.written,
             removed: written.removed,
             search: written.search,
+            site,
         })
     }
 
@@ -472,8 +473,10 @@ impl Builder {
         let mut errors = Vec::new();
         let mut warnings = Vec::new();
         let mut docs = Vec::with_capacity(listing.sources.len());
+        let mut written_links = linkcheck::WrittenLinks::default();
         for entry in &listing.sources {
             if let Some(state) = self.sources.get(&entry.path) {
+                written_links.add(entry.path.clone(), state.links.clone());
                 for d in &state.diagnostics {
                     if d.is_error() {
                         errors.push(d.clone());
@@ -511,6 +514,7 @@ impl Builder {
             templates,
             warnings,
             changed_sources: forced,
+            written_links,
         })
     }
 
@@ -606,11 +610,13 @@ impl Builder {
                 let (doc, diagnostics) =
                     contained(Some(&file.path), || parse::parse_source(&file, &cx))
                         .unwrap_or_else(|internal| (None, vec![internal]));
+                let links = doc.as_ref().map_or_else(Vec::new, written_links);
                 let state = SourceState {
                     stamp,
                     hash,
                     doc,
                     diagnostics,
+                    links,
                 };
                 (file.path, state)
             })
@@ -639,6 +645,7 @@ impl Builder {
         &mut self,
         site: &Site,
         templates: &Templates,
+        written_links: &linkcheck::WrittenLinks,
         target: Target<'_>,
         priority: &HashSet<&Path>,
         clock: &mut StageClock,
@@ -760,7 +767,7 @@ impl Builder {
             changes.check_all_links,
             &known,
             &site.config.base_path,
-            &site.config.root,
+            written_links,
         );
         if !broken.is_empty() {
             diagnostic::sort(&mut broken);
@@ -804,6 +811,32 @@ impl Builder {
     }
 }
 
+/// Where a parsed document writes its links, with the lines to quote.
+fn written_links(doc: &Parsed) -> Vec<linkcheck::WrittenLink> {
+    let (text, links) = match doc {
+        Parsed::Session(d) => (&d.text, &d.body.links),
+        Parsed::Pattern(d) => (&d.text, &d.body.links),
+        Parsed::Community(d) => (&d.text, &d.body.links),
+        Parsed::Person(d) => (&d.text, &d.body.links),
+        Parsed::Page(d) => (&d.text, &d.body.links),
+        Parsed::Agenda(_) | Parsed::Draft => return Vec::new(),
+    };
+    links
+        .iter()
+        .map(|l| linkcheck::WrittenLink {
+            href: l.written.clone(),
+            line: l.line,
+            column: l.column,
+            source_line: text
+                .lines()
+                .nth(l.line.saturating_sub(1))
+                .unwrap_or_default()
+                .trim_end_matches('\r')
+                .to_string(),
+        })
+        .collect()
+}
+
 /// How many pages a streaming first build renders before it writes them:
 /// enough to keep both cores busy between writes, few enough that the
 /// pages in memory are a few megabytes whatever the site's size.
@@ -816,6 +849,7 @@ struct Loaded {
     warnings: Vec<Diagnostic>,
     /// Sources named as changed (relative to the site): their pages render first.
     changed_sources: HashSet<PathBuf>,
+    written_links: linkcheck::WrittenLinks,
 }
 
 /// What [`Builder::render_and_write`] did.

@@ -14,6 +14,10 @@
 //! client can cost (head size, time, connections) and answers only requests
 //! for the preview's own names ([`host`]).
 
+// The preview server is one of the three modules that may touch the file
+// system (clippy.toml): it serves files, watches them and clears its folder.
+#![allow(clippy::disallowed_methods)]
+
 pub mod guard;
 pub mod host;
 pub mod http;
@@ -30,7 +34,8 @@ use std::time::Instant;
 
 use crate::config::ThemeSource;
 use crate::diagnostic::Diagnostic;
-use crate::pipeline::{BuildError, BuildOptions, BuildReport, Builder, Changed, Target};
+use crate::build::{BuildError, BuildOptions, BuildReport, Builder, Changed, Target};
+use crate::model::Site;
 use reload::{Hub, Outcome};
 use search::SearchWorker;
 use watch::{Change, Watcher};
@@ -107,19 +112,17 @@ pub fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
     })
     .with_deferred_search();
     let started = Instant::now();
+    let indexer = SearchWorker::start(out_root.clone());
     match builder.build(Target::Folder(&out_root), Changed::Unknown) {
         Ok(report) => {
             print_warnings(&report, opts.color);
             println!("Built {} pages in {:.2?}.", report.pages, started.elapsed());
+            indexer.update(report.site);
         }
         Err(e) => {
             clear_failed(&mut builder, &out_root);
             fail(&hub, &e, opts.color);
         }
-    }
-    let indexer = SearchWorker::start(out_root.clone());
-    if let Some(site) = builder.take_site() {
-        indexer.update(site);
     }
     let base_path = base_path_of(&builder);
     // tiny_http listens privately, in a folder of its own (beside the
@@ -243,23 +246,24 @@ fn build_loop(
         } else {
             Changed::Only(&changed)
         };
-        rebuild(builder, hub, cx, changed, color);
+        let site = rebuild(builder, hub, cx, changed, color);
         watcher.refresh(theme_folder(builder).as_deref());
         // The search index follows on its own thread, after the reload.
-        if let Some(site) = builder.take_site() {
+        if let Some(site) = site {
             indexer.update(site);
         }
     }
 }
 
-/// Rebuilds after a change and tells the browsers.
+/// Rebuilds after a change and tells the browsers. Returns the site of a
+/// good build, for the search index.
 fn rebuild(
     builder: &mut Builder,
     hub: &Hub,
     cx: &http::Context,
     changed: Changed<'_>,
     color: bool,
-) {
+) -> Option<Arc<Site>> {
     let started = Instant::now();
     match builder.build(Target::Folder(&cx.root), changed) {
         Ok(report) => {
@@ -284,10 +288,12 @@ fn rebuild(
             if let Some(o) = outcome {
                 hub.publish(o);
             }
+            Some(report.site)
         }
         Err(e) => {
             clear_failed(builder, &cx.root);
             fail(hub, &e, color);
+            None
         }
     }
 }
