@@ -12,15 +12,26 @@
 
 pub mod build;
 pub mod check;
+// I/O outside the loader and the writer (clippy.toml), still to move behind
+// them: `site.yaml` is read here rather than by the loader.
+#[allow(clippy::disallowed_methods)]
 pub mod config;
 pub mod diagnostic;
 pub mod escape;
 pub mod load;
 pub mod model;
 pub mod output;
+// Still to move behind the loader and the writer: the highlight cache
+// (`parse::highlight`) reads and writes its file here.
+#[allow(clippy::disallowed_methods)]
 pub mod parse;
+// Still to move behind the loader: a theme folder's templates and static
+// files are read by `render::templates`.
+#[allow(clippy::disallowed_methods)]
 pub mod render;
 pub mod resolve;
+// `fireside init` writes a new site: an edge of its own, like the writer.
+#[allow(clippy::disallowed_methods)]
 pub mod scaffold;
 pub mod search;
 pub mod serve;

@@ -5,6 +5,9 @@
 //! never with a panic (exit 101). Inputs are sized so that a quadratic or
 //! exponential path would make the suite visibly slow; nothing is timed.
 
+// Tests make and read fixture sites: the I/O boundary (clippy.toml) is the library's.
+#![allow(clippy::disallowed_methods)]
+
 mod common;
 
 use common::{Fixture, fireside, stderr};

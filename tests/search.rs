@@ -2,6 +2,9 @@
 //! shards that decode to sorted terms, records that match the pages, and
 //! the switch that turns search off. The browser side is search_browser.rs.
 
+// Tests make and read fixture sites: the I/O boundary (clippy.toml) is the library's.
+#![allow(clippy::disallowed_methods)]
+
 mod common;
 
 use std::path::Path;

@@ -33,14 +33,14 @@ use crate::markdown::MarkdownOptions;
 use crate::output::{self, Content, OutputFile};
 use crate::parse::{self, ParseContext, Parsed};
 use crate::render::{self, PlannedPage};
-use changes::SupportingFile;
-use pages::RenderedPage;
-use progress::Progress;
 use crate::resolve::{self, ResolveInput};
 use crate::search;
 use crate::site::Site;
 use crate::templates::{self, Templates};
 use crate::view::Views;
+use changes::SupportingFile;
+use pages::RenderedPage;
+use progress::Progress;
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -382,7 +382,14 @@ impl Builder {
         };
         let priority: HashSet<&Path> = changed_sources.iter().map(PathBuf::as_path).collect();
         let written = self
-            .render_and_write(&site, &templates, &written_links, target, &priority, &mut clock)
+            .render_and_write(
+                &site,
+                &templates,
+                &written_links,
+                target,
+                &priority,
+                &mut clock,
+            )
             .map_err(|e| match e {
                 WriteFailure::Content(e) => fail(e, &warnings),
                 WriteFailure::Io(d) => BuildError::Write(d),

@@ -61,8 +61,7 @@ pub(crate) fn render(
         .filter_map(|page| {
             let source = render::source_of(input.site, page.kind)
                 .unwrap_or_else(|| PathBuf::from(&page.output));
-            let outcome = contained(Some(&source), || render_one(input, page))
-                .and_then(|r| r);
+            let outcome = contained(Some(&source), || render_one(input, page)).and_then(|r| r);
             input.progress.page_done();
             match outcome {
                 Ok(r) => r,
@@ -83,7 +82,13 @@ fn render_one(
     input: &RenderInput<'_>,
     page: &PlannedPage,
 ) -> Result<Option<RenderedPage>, Diagnostic> {
-    let RenderInput { site, views, plan, templates, .. } = input;
+    let RenderInput {
+        site,
+        views,
+        plan,
+        templates,
+        ..
+    } = input;
     let context = render::page_input(site, views, page, plan);
     let input_print = input
         .hasher

@@ -300,7 +300,13 @@ fn check_page<'a>(
     }
 }
 
-fn broken(written: &WrittenLinks, page: &PageLinks, line: usize, href: &str, why: &str) -> Diagnostic {
+fn broken(
+    written: &WrittenLinks,
+    page: &PageLinks,
+    line: usize,
+    href: &str,
+    why: &str,
+) -> Diagnostic {
     let hint = format!("{why}; fix the link where it is written");
     if let Some(src) = &page.source
         && let Some(link) = written.find(src, href)

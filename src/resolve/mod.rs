@@ -793,12 +793,7 @@ impl<'d> Resolver<'d> {
         check_names(&mut self.errors, &tag_names, "tag", |v, msg| {
             doc.error_at_value("tags", v, msg)
         });
-        let tags = dedup(
-            tag_names
-                .iter()
-                .filter_map(|t| self.tag(t))
-                .collect(),
-        );
+        let tags = dedup(tag_names.iter().filter_map(|t| self.tag(t)).collect());
         let status = status_given
             .or_else(|| entry.and_then(|(_, e)| e.status))
             .unwrap_or_else(|| self.default_status(date, start.as_ref(), end.as_ref(), &zone));

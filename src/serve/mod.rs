@@ -32,9 +32,9 @@ use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
+use crate::build::{BuildError, BuildOptions, BuildReport, Builder, Changed, Target};
 use crate::config::ThemeSource;
 use crate::diagnostic::Diagnostic;
-use crate::build::{BuildError, BuildOptions, BuildReport, Builder, Changed, Target};
 use crate::model::Site;
 use reload::{Hub, Outcome};
 use search::SearchWorker;
@@ -272,7 +272,7 @@ fn rebuild(
             if let Ok(mut b) = cx.base_path.write() {
                 *b = base_path.clone();
             }
-            let outcome = outcome(&report, &base_path, hub.failing());
+            let outcome = outcome(&report.written, &report.removed, &base_path, hub.failing());
             println!(
                 "Rebuilt in {:.0?}: {} rendered, {} written, {} removed.{}",
                 started.elapsed(),
@@ -308,16 +308,17 @@ fn clear_failed(builder: &mut Builder, out: &Path) {
 }
 
 /// What open tabs should do after a good build.
-fn outcome(report: &BuildReport, base_path: &str, was_failing: bool) -> Option<Outcome> {
-    if report.written.is_empty() && report.removed.is_empty() {
+fn outcome(
+    written: &[String],
+    removed: &[String],
+    base_path: &str,
+    was_failing: bool,
+) -> Option<Outcome> {
+    if written.is_empty() && removed.is_empty() {
         return was_failing.then_some(Outcome::Recovered);
     }
-    if report.removed.is_empty() && report.written.iter().all(|p| p.ends_with(".css")) {
-        let paths = report
-            .written
-            .iter()
-            .map(|p| format!("{base_path}{p}"))
-            .collect();
+    if removed.is_empty() && written.iter().all(|p| p.ends_with(".css")) {
+        let paths = written.iter().map(|p| format!("{base_path}{p}")).collect();
         return Some(Outcome::Css(paths));
     }
     Some(Outcome::Reload)
@@ -429,27 +430,30 @@ fn open_browser(url: &str) {
 mod tests {
     use super::*;
 
-    fn report(written: &[&str], removed: &[&str]) -> BuildReport {
-        BuildReport {
-            pages: 1,
-            rendered: 0,
-            elapsed: std::time::Duration::ZERO,
-            warnings: Vec::new(),
-            output: PathBuf::new(),
-            written: written.iter().map(|s| s.to_string()).collect(),
-            removed: removed.iter().map(|s| s.to_string()).collect(),
-            search: None,
-        }
+    /// What a build wrote and removed.
+    fn report(written: &[&str], removed: &[&str]) -> (Vec<String>, Vec<String>) {
+        (
+            written.iter().map(|s| s.to_string()).collect(),
+            removed.iter().map(|s| s.to_string()).collect(),
+        )
+    }
+
+    fn outcome_of(
+        (written, removed): &(Vec<String>, Vec<String>),
+        base_path: &str,
+        was_failing: bool,
+    ) -> Option<Outcome> {
+        outcome(written, removed, base_path, was_failing)
     }
 
     #[test]
     fn css_alone_swaps_stylesheets() {
         assert_eq!(
-            outcome(&report(&["assets/fireside.css"], &[]), "/cop/", false),
+            outcome_of(&report(&["assets/fireside.css"], &[]), "/cop/", false),
             Some(Outcome::Css(vec!["/cop/assets/fireside.css".into()]))
         );
         assert_eq!(
-            outcome(
+            outcome_of(
                 &report(&["assets/fireside.css", "index.html"], &[]),
                 "/",
                 false
@@ -457,12 +461,12 @@ mod tests {
             Some(Outcome::Reload)
         );
         assert_eq!(
-            outcome(&report(&[], &["sessions/x/index.html"]), "/", false),
+            outcome_of(&report(&[], &["sessions/x/index.html"]), "/", false),
             Some(Outcome::Reload)
         );
-        assert_eq!(outcome(&report(&[], &[]), "/", false), None);
+        assert_eq!(outcome_of(&report(&[], &[]), "/", false), None);
         assert_eq!(
-            outcome(&report(&[], &[]), "/", true),
+            outcome_of(&report(&[], &[]), "/", true),
             Some(Outcome::Recovered)
         );
     }
