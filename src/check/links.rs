@@ -89,8 +89,10 @@ pub fn is_external(href: &str) -> bool {
 ///
 /// `written` says where the Markdown sources wrote their links: a broken
 /// link that appears in a page's source is reported at that line of that
-/// file; any other is a template's.
-pub fn check(
+/// file; any other is a template's. (Builds check through a [`LinkIndex`],
+/// which keeps the pages between builds.)
+#[cfg(test)]
+fn check(
     pages: &[PageLinks],
     files: &HashSet<String>,
     base_path: &str,

@@ -305,13 +305,9 @@ pub struct Listing {
 
 /// Walks `root`: lists sources with their stamps, assets and static files,
 /// and reads the site's templates (few and small). Sources are read by the
-/// caller, which may skip those it has already read.
-pub fn scan(root: &Path, output: Option<&Path>) -> Result<Listing, Vec<Diagnostic>> {
-    scan_with(root, output, &|_| None)
-}
-
-/// [`scan`], taking a file's stamp from `known` when it has one instead of
-/// asking the file system (a file watcher knows which files changed).
+/// caller, which may skip those it has already read. A file's stamp is
+/// taken from `known` when it has one instead of asking the file system (a
+/// file watcher knows which files changed).
 pub fn scan_with(
     root: &Path,
     output: Option<&Path>,

@@ -140,8 +140,10 @@ pub fn absolute(p: &Path) -> PathBuf {
     out
 }
 
-/// Writes `files` as the new content of `out`, atomically replacing it.
-pub fn write_site(out: &Path, files: &[OutputFile]) -> std::io::Result<()> {
+/// Writes `files` as the new content of `out`, atomically replacing it
+/// (the tests' way to fill an output folder in one call).
+#[cfg(test)]
+fn write_site(out: &Path, files: &[OutputFile]) -> std::io::Result<()> {
     write_site_with(out, || {}, |dir| write_files(dir, files)).map_err(|e| match e {
         WriteError::Io(e) | WriteError::Fill(e) => e,
     })
@@ -286,15 +288,6 @@ fn swap_in(
         std::fs::rename(staging.path(), out)?;
     }
     Ok(())
-}
-
-/// Writes one file under `dir`, creating its folder.
-pub fn write_file(dir: &Path, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
-    let target = dir.join(rel);
-    if let Some(parent) = target.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| naming(e, "cannot write", rel))?;
-    }
-    std::fs::write(target, bytes).map_err(|e| naming(e, "cannot write", rel))
 }
 
 /// Replaces one file under `dir` atomically: readers (the preview server)
