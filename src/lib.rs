@@ -11,17 +11,30 @@
 #![allow(clippy::result_large_err)]
 
 pub mod build;
-pub mod check;
+// Stages the library's users (main.rs, serve, the tests) do not call are
+// private to the crate: their items are free to change with the pipeline.
+pub(crate) mod check;
+// I/O outside the loader and the writer (clippy.toml), still to move behind
+// them: `site.yaml` is read here rather than by the loader.
+#[allow(clippy::disallowed_methods)]
 pub mod config;
 pub mod diagnostic;
 pub mod escape;
-pub mod load;
+pub(crate) mod load;
 pub mod model;
-pub mod output;
+pub(crate) mod output;
+// Still to move behind the loader and the writer: the highlight cache
+// (`parse::highlight`) reads and writes its file here.
+#[allow(clippy::disallowed_methods)]
 pub mod parse;
 pub(crate) mod plan;
+// Still to move behind the loader: a theme folder's templates and static
+// files are read by `render::templates`.
+#[allow(clippy::disallowed_methods)]
 pub mod render;
 pub mod resolve;
+// `fireside init` writes a new site: an edge of its own, like the writer.
+#[allow(clippy::disallowed_methods)]
 pub mod scaffold;
 pub mod search;
 pub mod serve;
@@ -31,7 +44,7 @@ pub mod views;
 // and tests move to the new paths.
 pub use build as pipeline;
 pub use build::fingerprint;
-pub use check::links as linkcheck;
+pub(crate) use check::links as linkcheck;
 pub use model as site;
 pub use model::{calendar, formats, slug};
 pub use parse::{agenda, front_matter, highlight, markdown, meta};

@@ -312,6 +312,8 @@ fn run_build(opts: &BuildOptions) -> ExitCode {
             if let Some(search) = &r.search {
                 println!("{}", search.summary());
             }
+            // The process ends now: do not wait for a large site to be freed.
+            std::thread::spawn(move || drop(r));
             ExitCode::SUCCESS
         }
         Err(e) => {

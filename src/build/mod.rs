@@ -11,12 +11,13 @@
 //! re-parses only changed files, renders only pages whose input changed,
 //! and rewrites only files whose bytes changed.
 
+mod changes;
 pub mod fingerprint;
+mod pages;
+mod progress;
 
 use std::collections::{HashMap, HashSet};
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
@@ -26,7 +27,7 @@ use crate::config::Config;
 use crate::diagnostic::{self, Diagnostic};
 use crate::fingerprint::{Fingerprint, ValueHasher};
 use crate::highlight::{self, Highlighter};
-use crate::linkcheck::{self, IndexedPage, LinkIndex};
+use crate::linkcheck::{self, LinkIndex};
 use crate::load::{FileStamp, SourceEntry};
 use crate::markdown::MarkdownOptions;
 use crate::output::{self, Content, OutputFile};
@@ -37,6 +38,9 @@ use crate::search;
 use crate::site::Site;
 use crate::templates::{self, Templates};
 use crate::view::Views;
+use changes::SupportingFile;
+use pages::RenderedPage;
+use progress::Progress;
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -105,6 +109,10 @@ pub struct BuildReport {
     pub removed: Vec<String>,
     /// The search index's figures, when search is enabled.
     pub search: Option<search::Stats>,
+    /// The resolved site the build rendered: `fireside serve` indexes it for
+    /// search after the reload. Dropping a large site takes a while; a
+    /// caller on a hurry drops it on a thread of its own.
+    pub site: std::sync::Arc<Site>,
 }
 
 /// Why a build failed. Content errors exit with 1, usage errors with 2,
@@ -229,10 +237,8 @@ pub struct Builder {
     /// freed as soon as the site is resolved instead of kept for the next build.
     once: bool,
     /// `fireside serve`: builds leave the search index out, so that a
-    /// reload never waits for it; it is built from [`Builder::take_site`].
+    /// reload never waits for it; it is built from [`BuildReport::site`].
     defer_search: bool,
-    /// The last good build's site, for the deferred search index.
-    last_site: Option<std::sync::Arc<Site>>,
     /// The clock of every build of this builder: fixed, so that a rebuild
     /// changes only what the sources changed.
     now: Option<Timestamp>,
@@ -258,6 +264,8 @@ struct SourceState {
     hash: blake3::Hash,
     doc: Option<Parsed>,
     diagnostics: Vec<Diagnostic>,
+    /// Where the document writes its links, for the link checker's messages.
+    links: Vec<linkcheck::WrittenLink>,
 }
 
 /// What the output folder holds after the last good build.
@@ -271,23 +279,12 @@ struct OutputState {
     links: LinkIndex,
 }
 
-/// A page rendered by the current build, kept until the build succeeds.
-struct Rendered {
-    output: String,
-    input: Fingerprint,
-    bytes: Fingerprint,
-    /// The page's bytes, when they must be written later.
-    html: Option<Vec<u8>>,
-    links: Option<linkcheck::PageLinks>,
-}
-
 impl Builder {
     pub fn new(opts: BuildOptions) -> Builder {
         Builder {
             opts,
             once: false,
             defer_search: false,
-            last_site: None,
             now: None,
             shown_output: None,
             setup: None,
@@ -311,16 +308,10 @@ impl Builder {
     }
 
     /// A builder for `fireside serve`: builds leave the search index out;
-    /// the caller builds it from [`Builder::take_site`].
+    /// the caller builds it from [`BuildReport::site`].
     pub fn with_deferred_search(mut self) -> Builder {
         self.defer_search = true;
         self
-    }
-
-    /// The site of the last good build, once: a deferred search index is
-    /// built from it (`fireside serve` does so on a thread of its own).
-    pub fn take_site(&mut self) -> Option<std::sync::Arc<Site>> {
-        self.last_site.take()
     }
 
     /// True once a build succeeded into the output folder: later builds
@@ -377,6 +368,7 @@ impl Builder {
             templates,
             mut warnings,
             changed_sources,
+            written_links,
         } = self.load(changed, &mut clock)?;
         if self.once {
             // The site holds what it needs of the documents.
@@ -390,19 +382,28 @@ impl Builder {
         };
         let priority: HashSet<&Path> = changed_sources.iter().map(PathBuf::as_path).collect();
         let written = self
-            .render_and_write(&site, &templates, target, &priority, &mut clock)
+            .render_and_write(
+                &site,
+                &templates,
+                &written_links,
+                target,
+                &priority,
+                &mut clock,
+            )
             .map_err(|e| match e {
                 WriteFailure::Content(e) => fail(e, &warnings),
                 WriteFailure::Io(d) => BuildError::Write(d),
             });
-        let old_site = if self.defer_search && written.is_ok() {
-            self.last_site.replace(std::sync::Arc::new(site))
-        } else {
-            Some(std::sync::Arc::new(site))
-        };
         // Freeing a large site takes a while: do it off the path to the reload.
-        std::thread::spawn(move || drop((old_site, templates)));
-        let written = written?;
+        let written = match written {
+            Ok(w) => w,
+            Err(e) => {
+                std::thread::spawn(move || drop((site, templates)));
+                return Err(e);
+            }
+        };
+        std::thread::spawn(move || drop(templates));
+        let site = std::sync::Arc::new(site);
         if let Some(stats) = &written.search {
             warnings.extend(stats.budget_warnings());
         }
@@ -418,6 +419,7 @@ impl Builder {
             written: written.written,
             removed: written.removed,
             search: written.search,
+            site,
         })
     }
 
@@ -478,8 +480,10 @@ impl Builder {
         let mut errors = Vec::new();
         let mut warnings = Vec::new();
         let mut docs = Vec::with_capacity(listing.sources.len());
+        let mut written_links = linkcheck::WrittenLinks::default();
         for entry in &listing.sources {
             if let Some(state) = self.sources.get(&entry.path) {
+                written_links.add(entry.path.clone(), state.links.clone());
                 for d in &state.diagnostics {
                     if d.is_error() {
                         errors.push(d.clone());
@@ -517,6 +521,7 @@ impl Builder {
             templates,
             warnings,
             changed_sources: forced,
+            written_links,
         })
     }
 
@@ -612,11 +617,13 @@ impl Builder {
                 let (doc, diagnostics) =
                     contained(Some(&file.path), || parse::parse_source(&file, &cx))
                         .unwrap_or_else(|internal| (None, vec![internal]));
+                let links = doc.as_ref().map_or_else(Vec::new, written_links);
                 let state = SourceState {
                     stamp,
                     hash,
                     doc,
                     diagnostics,
+                    links,
                 };
                 (file.path, state)
             })
@@ -632,12 +639,20 @@ impl Builder {
         Ok(())
     }
 
-    /// Plans the site, renders the pages whose input changed (those from
-    /// `priority` files first), checks links and writes what changed.
+    /// The build's last three phases, over the resolved site: render the
+    /// pages whose input changed (pure, parallel; those from `priority`
+    /// files first), compute the changes against what the output holds
+    /// (pure), check links, and apply the changes (the only writer).
+    ///
+    /// A first build into a folder applies by streaming: each batch of
+    /// rendered pages is written as soon as it is made, so that memory stays
+    /// bounded by a batch rather than the site. Later builds hold every
+    /// change until the whole build succeeded.
     fn render_and_write(
         &mut self,
         site: &Site,
         templates: &Templates,
+        written_links: &linkcheck::WrittenLinks,
         target: Target<'_>,
         priority: &HashSet<&Path>,
         clock: &mut StageClock,
@@ -647,160 +662,119 @@ impl Builder {
         clock.lap("views");
         // A one-shot build has no next build to compare with: no fingerprints.
         let hasher = (!self.once).then(|| ValueHasher::with_shared(&views.shared()));
-
         let dir = match target {
             Target::Folder(d) => Some(d),
             Target::Check => None,
         };
-        // A first build streams pages into its (empty) folder; later ones
-        // hold changed pages until everything succeeded.
-        let streaming = self.output.files.is_empty();
-        let bar = (self.opts.progress && plan.len() > 2000 && std::io::stderr().is_terminal())
-            .then(|| {
-                let bar = indicatif::ProgressBar::new(plan.len() as u64);
-                bar.set_style(
-                    indicatif::ProgressStyle::with_template(
-                        "{spinner} rendering {pos}/{len} pages {wide_bar} {eta}",
-                    )
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-                );
-                bar
-            });
-        let previous = &self.output;
+        let apply = if self.output.files.is_empty() {
+            output::Apply::Stream
+        } else {
+            output::Apply::Replace
+        };
         let shown = match (&self.shown_output, dir) {
             (Some(s), _) => s.clone(),
             (None, Some(d)) => d.to_path_buf(),
             (None, None) => self.opts.output_dir(),
         };
         let cannot_write = |e: std::io::Error| {
-            Diagnostic::error(format!(
-                "cannot write the site to `{}`: {e}",
-                shown.display()
-            ))
-            .hint("check that the folder is writable and the disk has room")
+            WriteFailure::Io(
+                Diagnostic::error(format!(
+                    "cannot write the site to `{}`: {e}",
+                    shown.display()
+                ))
+                .hint("check that the folder is writable and the disk has room"),
+            )
         };
-        let write_failed: Mutex<Option<Diagnostic>> = Mutex::new(None);
-        let render_page_once = |page: &PlannedPage| -> Result<Option<Rendered>, Diagnostic> {
-            let input = render::page_input(site, &views, page, &plan);
-            let input_print = hasher
-                .as_ref()
-                .map_or([0; 16], |h| h.page(&templates.fingerprint, &input));
-            if let Some(b) = &bar {
-                b.inc(1);
-            }
-            if previous.pages.get(&page.output) == Some(&input_print) {
-                return Ok(None);
-            }
-            let page_out = render::render_page(site, templates, page, &input)?;
-            let bytes = page_out.html.into_bytes();
-            let bytes_print = if self.once {
-                [0; 16]
-            } else {
-                fingerprint::of_bytes(&bytes)
-            };
-            let unchanged = previous.files.get(&page.output) == Some(&bytes_print);
-            let html = match dir {
-                Some(d) if streaming => {
-                    if let Err(e) = output::write_file(d, &page.output, &bytes) {
-                        let mut failed = write_failed.lock().expect("write lock");
-                        failed.get_or_insert_with(|| cannot_write(e));
-                        return Ok(None);
-                    }
-                    None
-                }
-                Some(_) if !unchanged => Some(bytes),
-                _ => None,
-            };
-            Ok(Some(Rendered {
-                output: page.output.clone(),
-                input: input_print,
-                bytes: bytes_print,
-                html,
-                links: page_out.links,
-            }))
-        };
-        let render_one = |page: &PlannedPage| -> Result<Option<Rendered>, Diagnostic> {
-            let source =
-                render::source_of(site, page.kind).unwrap_or_else(|| PathBuf::from(&page.output));
-            contained(Some(&source), || render_page_once(page))?
-        };
-        let (first, rest): (Vec<&PlannedPage>, Vec<&PlannedPage>) = plan.iter().partition(|p| {
-            render::source_of(site, p.kind).is_some_and(|s| priority.contains(s.as_path()))
-        });
-        let errors = Mutex::new(Vec::new());
-        let render_group = |group: &[&PlannedPage]| -> Vec<Rendered> {
-            group
-                .par_iter()
-                .filter_map(|p| match render_one(p) {
-                    Ok(r) => r,
-                    Err(e) => {
-                        let mut errors = errors.lock().expect("errors lock");
-                        // One broken template fails every page that uses it: report it once.
-                        if !errors.contains(&e) {
-                            errors.push(e);
-                        }
-                        None
-                    }
-                })
-                .collect()
-        };
-        let mut supporting = supporting_files(
+        let supporting = supporting_files(
             site,
             &plan,
             &self.setup.as_ref().expect("set up first").highlighter,
         )
         .map_err(WriteFailure::Content)?;
         let script = script_size(&supporting);
-        let mut rendered = render_group(&first);
+
+        // Render.
+        let progress = Progress::new(self.opts.progress, plan.len());
+        let input = pages::RenderInput {
+            site,
+            views: &views,
+            plan: &plan,
+            templates,
+            hasher: hasher.as_ref(),
+            previous_inputs: &self.output.pages,
+            previous_files: &self.output.files,
+            keep_bytes: dir.is_some(),
+            progress: &progress,
+        };
+        let (first, rest): (Vec<&PlannedPage>, Vec<&PlannedPage>) = plan.iter().partition(|p| {
+            render::source_of(site, p.kind).is_some_and(|s| priority.contains(s.as_path()))
+        });
+        let streaming_into = dir.filter(|_| apply == output::Apply::Stream);
+        let batch = if streaming_into.is_some() {
+            STREAM_BATCH
+        } else {
+            plan.len().max(1)
+        };
+        let render_all = || -> Result<Vec<RenderedPage>, WriteFailure> {
+            let mut rendered = Vec::new();
+            let mut errors = Vec::new();
+            for group in first.chunks(batch).chain(rest.chunks(batch)) {
+                let (mut done, failed) = pages::render(&input, group);
+                for e in failed {
+                    if !errors.contains(&e) {
+                        errors.push(e);
+                    }
+                }
+                // A failed build's output is discarded: stop writing it.
+                if let Some(d) = streaming_into.filter(|_| errors.is_empty()) {
+                    let files: Vec<OutputFile> = done
+                        .iter_mut()
+                        .filter_map(|r| {
+                            Some(OutputFile {
+                                path: r.output.clone(),
+                                content: Content::Bytes(r.html.take()?),
+                            })
+                        })
+                        .collect();
+                    output::apply(d, &files, &[], output::Apply::Stream).map_err(cannot_write)?;
+                }
+                rendered.extend(done);
+            }
+            if errors.is_empty() {
+                Ok(rendered)
+            } else {
+                Err(WriteFailure::Content(errors))
+            }
+        };
         // The search index reads only the site model, so it is built while
         // the pages render rather than after them.
-        let (rest, index) = rayon::join(
-            || render_group(&rest),
-            || {
-                (site.config.search.enabled && !self.defer_search)
-                    .then(|| search::build(site, script))
-            },
-        );
-        rendered.extend(rest);
-        if let Some(b) = bar {
-            b.finish_and_clear();
-        }
-        let errors = errors.into_inner().expect("errors lock");
-        if !errors.is_empty() {
-            return Err(WriteFailure::Content(errors));
-        }
-        if let Some(d) = write_failed.into_inner().expect("write lock") {
-            return Err(WriteFailure::Io(d));
-        }
+        let (rendered, index) = rayon::join(render_all, || {
+            (site.config.search.enabled && !self.defer_search).then(|| search::build(site, script))
+        });
+        progress.finish();
+        let rendered = rendered?;
+        let mut supporting = supporting;
         let search = index.map(|index| {
-            supporting.extend(index.files);
+            supporting.extend(index.files.into_iter().map(|file| {
+                let print = content_print(&file.content, None);
+                let size = 0; // the budget reads the script's size only
+                SupportingFile { file, print, size }
+            }));
             index.stats
         });
         clock.lap("render+search");
-        let planned: HashSet<&str> = plan.iter().map(|p| p.output.as_str()).collect();
-        let mut known: HashSet<String> = supporting.iter().map(|f| f.path.clone()).collect();
-        known.extend(planned.iter().map(|p| p.to_string()));
-        let changes = linkcheck::Changes {
-            pages: rendered
-                .iter_mut()
-                .filter_map(|r| Some((r.output.clone(), IndexedPage::new(r.links.take()?))))
-                .collect(),
-            removed: previous
-                .pages
-                .keys()
-                .filter(|p| !planned.contains(p.as_str()))
-                .cloned()
-                .collect(),
-        };
-        let files_removed = previous.files.keys().any(|f| !known.contains(f));
-        let check_all =
-            previous.pages.is_empty() || files_removed || previous.links.breaks_others(&changes);
+
+        // Compute the changes, and check the links they touch.
+        let rendered_count = rendered.len();
+        let previous = &self.output;
+        let mut changes = changes::compute(previous, &plan, rendered, supporting);
+        let known: HashSet<String> = changes.next.files.keys().cloned().collect();
         let mut broken = previous.links.check(
-            &changes,
-            check_all,
+            &changes.links,
+            changes.check_all_links,
             &known,
             &site.config.base_path,
-            &site.config.root,
+            written_links,
         );
         if !broken.is_empty() {
             diagnostic::sort(&mut broken);
@@ -809,89 +783,31 @@ impl Builder {
         clock.lap("links");
         if self.opts.external_links {
             let pages: Vec<linkcheck::PageLinks> =
-                previous.links.pages_with(&changes).cloned().collect();
+                previous.links.pages_with(&changes.links).cloned().collect();
             let dead = linkcheck::check_external(&pages, Duration::from_secs(10), 8);
             if !dead.is_empty() {
                 return Err(WriteFailure::Content(dead));
             }
         }
 
-        // Supporting files: written when their content (or source) changed.
-        let mut files: HashMap<String, Fingerprint> = previous
-            .files
-            .iter()
-            .filter(|(path, _)| planned.contains(path.as_str()))
-            .map(|(k, v)| (k.clone(), *v))
-            .collect();
-        let mut to_write: Vec<(String, Content)> = Vec::new();
-        for f in supporting {
-            let print = match &f.content {
-                Content::Bytes(b) => fingerprint::of_bytes(b),
-                Content::Static(b) => fingerprint::of_bytes(b),
-                Content::Copy(src) => {
-                    let stamp = std::fs::metadata(src).map(|m| FileStamp::of(&m)).ok();
-                    fingerprint::of_bytes(format!("{}\0{stamp:?}", src.display()).as_bytes())
-                }
-            };
-            if streaming || previous.files.get(&f.path) != Some(&print) {
-                to_write.push((f.path.clone(), f.content));
-            }
-            files.insert(f.path, print);
-        }
-        let mut written: Vec<String> = to_write.iter().map(|(p, _)| p.clone()).collect();
-        let mut pages = previous.pages.clone();
-        for r in &mut rendered {
-            pages.insert(r.output.clone(), r.input);
-            if previous.files.get(&r.output) != Some(&r.bytes) || streaming {
-                written.push(r.output.clone());
-            }
-            if let Some(html) = r.html.take() {
-                to_write.push((r.output.clone(), Content::Bytes(html)));
-            }
-            files.insert(r.output.clone(), r.bytes);
-        }
-        pages.retain(|p, _| planned.contains(p.as_str()));
-        let mut removed: Vec<String> = previous
-            .files
-            .keys()
-            .filter(|f| !files.contains_key(*f))
-            .cloned()
-            .collect();
+        // Apply.
         if let Some(d) = dir {
-            let io = |e: std::io::Error| WriteFailure::Io(cannot_write(e));
-            if streaming {
-                let files: Vec<OutputFile> = to_write
-                    .into_iter()
-                    .map(|(path, content)| OutputFile { path, content })
-                    .collect();
-                output::write_files(d, &files).map_err(io)?;
-            } else {
-                to_write
-                    .par_iter()
-                    .try_for_each(|(path, content)| output::replace_file(d, path, content))
-                    .map_err(io)?;
-                for f in &removed {
-                    output::remove_file(d, f).map_err(io)?;
-                }
-            }
+            output::apply(d, &changes.write, &changes.remove, apply).map_err(cannot_write)?;
         }
         clock.lap("write");
         let html_pages = plan.iter().filter(|p| p.output.ends_with(".html")).count();
         // Like the site, the views are freed off the path to the reload.
         std::thread::spawn(move || drop((views, plan, hasher)));
-        let rendered_count = rendered.len();
+        let written = std::mem::take(&mut changes.written);
+        let removed = std::mem::take(&mut changes.remove);
         if dir.is_some() {
             let mut links = std::mem::take(&mut self.output.links);
-            links.apply(changes);
+            links.apply(changes.links);
             self.output = OutputState {
-                pages,
-                files,
                 links,
+                ..changes.next
             };
         }
-        written.sort();
-        written.dedup();
-        removed.sort();
         Ok(Written {
             pages: html_pages,
             rendered: rendered_count,
@@ -902,6 +818,37 @@ impl Builder {
     }
 }
 
+/// Where a parsed document writes its links, with the lines to quote.
+fn written_links(doc: &Parsed) -> Vec<linkcheck::WrittenLink> {
+    let (text, links) = match doc {
+        Parsed::Session(d) => (&d.text, &d.body.links),
+        Parsed::Pattern(d) => (&d.text, &d.body.links),
+        Parsed::Community(d) => (&d.text, &d.body.links),
+        Parsed::Person(d) => (&d.text, &d.body.links),
+        Parsed::Page(d) => (&d.text, &d.body.links),
+        Parsed::Agenda(_) | Parsed::Draft => return Vec::new(),
+    };
+    links
+        .iter()
+        .map(|l| linkcheck::WrittenLink {
+            href: l.written.clone(),
+            line: l.line,
+            column: l.column,
+            source_line: text
+                .lines()
+                .nth(l.line.saturating_sub(1))
+                .unwrap_or_default()
+                .trim_end_matches('\r')
+                .to_string(),
+        })
+        .collect()
+}
+
+/// How many pages a streaming first build renders before it writes them:
+/// enough to keep both cores busy between writes, few enough that the
+/// pages in memory are a few megabytes whatever the site's size.
+const STREAM_BATCH: usize = 512;
+
 /// A resolved site, and what a build needs of the loading.
 struct Loaded {
     site: Site,
@@ -909,6 +856,7 @@ struct Loaded {
     warnings: Vec<Diagnostic>,
     /// Sources named as changed (relative to the site): their pages render first.
     changed_sources: HashSet<PathBuf>,
+    written_links: linkcheck::WrittenLinks,
 }
 
 /// What [`Builder::render_and_write`] did.
@@ -925,19 +873,26 @@ enum WriteFailure {
     Io(Diagnostic),
 }
 
+/// The fingerprint that tells whether the output's copy of a file is
+/// current: its bytes, or for a copied file its source's path and stamp
+/// as the loader listed it (so the source is not read to compare).
+fn content_print(content: &Content, stamp: Option<FileStamp>) -> Fingerprint {
+    match content {
+        Content::Bytes(b) => fingerprint::of_bytes(b),
+        Content::Static(b) => fingerprint::of_bytes(b),
+        Content::Copy(src) => {
+            fingerprint::of_bytes(format!("{}\0{stamp:?}", src.display()).as_bytes())
+        }
+    }
+}
+
 /// The size of the search script the site publishes (the theme's, or the
 /// site's own `static/assets/search.js`), for the search budget.
-fn script_size(files: &[OutputFile]) -> usize {
-    match files
+fn script_size(files: &[SupportingFile]) -> usize {
+    files
         .iter()
-        .find(|f| f.path == search::SCRIPT)
-        .map(|f| &f.content)
-    {
-        Some(Content::Bytes(b)) => b.len(),
-        Some(Content::Static(b)) => b.len(),
-        Some(Content::Copy(path)) => std::fs::metadata(path).map_or(0, |m| m.len() as usize),
-        None => 0,
-    }
+        .find(|f| f.file.path == search::SCRIPT)
+        .map_or(0, |f| f.size)
 }
 
 /// Everything besides rendered pages: the highlighting stylesheet, theme
@@ -946,22 +901,31 @@ fn supporting_files(
     site: &Site,
     plan: &[render::PlannedPage],
     highlighter: &Highlighter,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+) -> Result<Vec<SupportingFile>, Vec<Diagnostic>> {
+    let made = |path: String, content: Content| {
+        let size = match &content {
+            Content::Bytes(b) => b.len(),
+            Content::Static(b) => b.len(),
+            Content::Copy(_) => 0,
+        };
+        let print = content_print(&content, None);
+        SupportingFile {
+            file: OutputFile { path, content },
+            print,
+            size,
+        }
+    };
     let css = highlighter.stylesheet();
-    let mut files = vec![OutputFile {
-        path: "assets/highlight.css".into(),
-        content: Content::Bytes(css.into_bytes()),
-    }];
+    let mut files = vec![made(
+        "assets/highlight.css".into(),
+        Content::Bytes(css.into_bytes()),
+    )];
     for (path, bytes) in templates::theme_static_files(&site.config).map_err(|d| vec![d])? {
-        files.push(OutputFile {
-            path: format!("assets/{path}"),
-            content: Content::Static(bytes),
-        });
+        files.push(made(format!("assets/{path}"), Content::Static(bytes)));
     }
     // A site's static files may replace theme assets (`assets/fireside.css`),
     // but never a generated page.
-    let generated: std::collections::HashSet<&str> =
-        plan.iter().map(|p| p.output.as_str()).collect();
+    let generated: HashSet<&str> = plan.iter().map(|p| p.output.as_str()).collect();
     let mut conflicts = Vec::new();
     for f in site.static_files.iter().chain(site.assets.iter()) {
         if generated.contains(f.output.as_str()) {
@@ -975,10 +939,15 @@ fn supporting_files(
             );
             continue;
         }
-        files.retain(|x| x.path != f.output);
-        files.push(OutputFile {
-            path: f.output.clone(),
-            content: Content::Copy(f.source.clone()),
+        files.retain(|x| x.file.path != f.output);
+        let content = Content::Copy(f.source.clone());
+        files.push(SupportingFile {
+            print: content_print(&content, Some(f.stamp)),
+            size: f.stamp.size() as usize,
+            file: OutputFile {
+                path: f.output.clone(),
+                content,
+            },
         });
     }
     if conflicts.is_empty() {

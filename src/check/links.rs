@@ -87,14 +87,16 @@ pub fn is_external(href: &str) -> bool {
 /// Checks every internal link of `pages` against the pages themselves and
 /// the other files of the output (`files`, output paths).
 ///
-/// `root` is the site folder: a broken link that appears in a page's
-/// Markdown source is reported at that line of that file (re-reading it only
-/// on this error path); any other is a template's.
-pub fn check(
+/// `written` says where the Markdown sources wrote their links: a broken
+/// link that appears in a page's source is reported at that line of that
+/// file; any other is a template's. (Builds check through a [`LinkIndex`],
+/// which keeps the pages between builds.)
+#[cfg(test)]
+fn check(
     pages: &[PageLinks],
     files: &HashSet<String>,
     base_path: &str,
-    root: &Path,
+    written: &WrittenLinks,
 ) -> Vec<Diagnostic> {
     let changes = Changes {
         pages: pages
@@ -103,7 +105,41 @@ pub fn check(
             .collect(),
         ..Changes::default()
     };
-    LinkIndex::default().check(&changes, true, files, base_path, root)
+    LinkIndex::default().check(&changes, true, files, base_path, written)
+}
+
+/// Where each Markdown source wrote its links, taken from the parsed
+/// documents: a broken link found in the HTML is reported at its line in
+/// the source without reading the file again.
+#[derive(Debug, Default)]
+pub struct WrittenLinks {
+    by_file: HashMap<PathBuf, Vec<WrittenLink>>,
+}
+
+/// One link as a source wrote it.
+#[derive(Debug, Clone)]
+pub struct WrittenLink {
+    /// The destination as written: `/guidelines/`.
+    pub href: String,
+    /// 1-based line and column of the link in the file.
+    pub line: usize,
+    pub column: usize,
+    /// The text of that line, to quote.
+    pub source_line: String,
+}
+
+impl WrittenLinks {
+    /// Records the links of `file`, in the order the file has them.
+    pub fn add(&mut self, file: PathBuf, links: Vec<WrittenLink>) {
+        if !links.is_empty() {
+            self.by_file.insert(file, links);
+        }
+    }
+
+    /// The first place `file` writes a link to `href`.
+    fn find(&self, file: &Path, href: &str) -> Option<&WrittenLink> {
+        self.by_file.get(file)?.iter().find(|l| l.href == href)
+    }
 }
 
 /// A page's ids, ready for lookups, and its links.
@@ -157,7 +193,7 @@ impl LinkIndex {
         all: bool,
         files: &HashSet<String>,
         base_path: &str,
-        root: &Path,
+        written: &WrittenLinks,
     ) -> Vec<Diagnostic> {
         let ids = |page: &str| -> Option<&HashSet<String>> {
             match changes.pages.get(page) {
@@ -178,7 +214,7 @@ impl LinkIndex {
         pages.sort_by(|a, b| a.links.page.cmp(&b.links.page));
         let mut errors = Vec::new();
         for page in pages {
-            check_page(&page.links, &ids, files, base_path, root, &mut errors);
+            check_page(&page.links, &ids, files, base_path, written, &mut errors);
         }
         errors
     }
@@ -209,7 +245,7 @@ fn check_page<'a>(
     ids: &dyn Fn(&str) -> Option<&'a HashSet<String>>,
     files: &HashSet<String>,
     base_path: &str,
-    root: &Path,
+    written: &WrittenLinks,
     errors: &mut Vec<Diagnostic>,
 ) {
     for (line, href) in &page.links {
@@ -231,7 +267,7 @@ fn check_page<'a>(
             }
         } else {
             errors.push(broken(
-                root,
+                written,
                 page,
                 *line,
                 href,
@@ -247,7 +283,7 @@ fn check_page<'a>(
             } else {
                 "no page or file has that address".to_string()
             };
-            errors.push(broken(root, page, *line, href, &hint));
+            errors.push(broken(written, page, *line, href, &hint));
             continue;
         }
         if let Some(f) = fragment
@@ -256,7 +292,7 @@ fn check_page<'a>(
             && !target_ids.contains(f)
         {
             errors.push(broken(
-                root,
+                written,
                 page,
                 *line,
                 href,
@@ -266,18 +302,26 @@ fn check_page<'a>(
     }
 }
 
-fn broken(root: &Path, page: &PageLinks, line: usize, href: &str, why: &str) -> Diagnostic {
+fn broken(
+    written: &WrittenLinks,
+    page: &PageLinks,
+    line: usize,
+    href: &str,
+    why: &str,
+) -> Diagnostic {
     let hint = format!("{why}; fix the link where it is written");
     if let Some(src) = &page.source
-        && let Ok(text) = std::fs::read_to_string(root.join(src))
-        && let Some((i, col)) = text
-            .lines()
-            .enumerate()
-            .find_map(|(i, l)| l.find(&format!("({href}")).map(|c| (i, c + 2)))
+        && let Some(link) = written.find(src, href)
     {
+        // The column of the destination itself, where the line has it.
+        let column = link
+            .source_line
+            .find(&format!("({href}"))
+            .map_or(link.column, |c| c + 2);
         return Diagnostic::error(format!("broken link `{href}`"))
             .in_file(src.clone())
-            .at(&text, i + 1, col)
+            .at(&link.source_line, 1, column)
+            .at_line_only(link.line, column)
             .underline(href.chars().count())
             .hint(hint);
     }
@@ -424,7 +468,7 @@ mod tests {
             Some(PathBuf::from("content/b.md")),
             "<h2 id=\"s\">S</h2>",
         );
-        let errors = check(&[a, b], &files(&["i.png"]), "/", Path::new("."));
+        let errors = check(&[a, b], &files(&["i.png"]), "/", &WrittenLinks::default());
         let messages: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
         assert_eq!(messages.len(), 4, "{messages:#?}");
         assert!(messages[0].contains("`/b/#nope`"));
@@ -448,7 +492,7 @@ mod tests {
             None,
             "<a href=\"/other/\"></a><a href=\"/cop/\"></a>",
         );
-        let errors = check(&[a], &files(&[]), "/cop/", Path::new("."));
+        let errors = check(&[a], &files(&[]), "/cop/", &WrittenLinks::default());
         assert_eq!(errors.len(), 1);
         assert!(errors[0].message.contains("`/other/`"));
     }

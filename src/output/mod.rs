@@ -5,6 +5,9 @@
 //! Fireside replaces only folders it created itself (a marker file tells),
 //! and refuses output folders where a mistake would destroy sources.
 
+// The writer is one of the three modules that may touch the file system (clippy.toml).
+#![allow(clippy::disallowed_methods)]
+
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
@@ -137,8 +140,10 @@ pub fn absolute(p: &Path) -> PathBuf {
     out
 }
 
-/// Writes `files` as the new content of `out`, atomically replacing it.
-pub fn write_site(out: &Path, files: &[OutputFile]) -> std::io::Result<()> {
+/// Writes `files` as the new content of `out`, atomically replacing it
+/// (the tests' way to fill an output folder in one call).
+#[cfg(test)]
+fn write_site(out: &Path, files: &[OutputFile]) -> std::io::Result<()> {
     write_site_with(out, || {}, |dir| write_files(dir, files)).map_err(|e| match e {
         WriteError::Io(e) | WriteError::Fill(e) => e,
     })
@@ -285,15 +290,6 @@ fn swap_in(
     Ok(())
 }
 
-/// Writes one file under `dir`, creating its folder.
-pub fn write_file(dir: &Path, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
-    let target = dir.join(rel);
-    if let Some(parent) = target.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| naming(e, "cannot write", rel))?;
-    }
-    std::fs::write(target, bytes).map_err(|e| naming(e, "cannot write", rel))
-}
-
 /// Replaces one file under `dir` atomically: readers (the preview server)
 /// see the old bytes or the new, never half a file. The temporary file is a
 /// dot-file next to the target, so it is never served. A file to copy that
@@ -370,6 +366,38 @@ pub fn remove_file(dir: &Path, rel: &str) -> std::io::Result<()> {
         folder = f.parent();
     }
     Ok(())
+}
+
+/// How the apply phase writes a build's changes into its folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Apply {
+    /// The folder holds nothing of an earlier build (a builder's first
+    /// build): pages are written as they are rendered, a batch at a time, so
+    /// that memory stays bounded, and the rest at the end. Nothing to remove.
+    Stream,
+    /// The folder holds the last good build: nothing is written until the
+    /// whole build succeeded, then each file is replaced atomically (the
+    /// preview server may be reading it) and files no longer made are removed.
+    Replace,
+}
+
+/// The apply phase, the only writer of a build: writes `write` and removes
+/// `remove` under `dir`, the way `how` says.
+pub(crate) fn apply(
+    dir: &Path,
+    write: &[OutputFile],
+    remove: &[String],
+    how: Apply,
+) -> std::io::Result<()> {
+    match how {
+        Apply::Stream => write_files(dir, write),
+        Apply::Replace => {
+            write
+                .par_iter()
+                .try_for_each(|f| replace_file(dir, &f.path, &f.content))?;
+            remove.iter().try_for_each(|f| remove_file(dir, f))
+        }
+    }
 }
 
 /// Writes files under `dir`, creating folders, in parallel.

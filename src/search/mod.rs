@@ -36,7 +36,7 @@ pub mod tokenize;
 use serde_json::json;
 
 use crate::diagnostic::Diagnostic;
-use crate::output::{Content, OutputFile};
+pub use crate::output::{Content, OutputFile};
 use crate::site::Site;
 
 /// Bytes a browser may load, from opening the search page to the first

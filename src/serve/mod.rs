@@ -14,6 +14,10 @@
 //! client can cost (head size, time, connections) and answers only requests
 //! for the preview's own names ([`host`]).
 
+// The preview server is one of the three modules that may touch the file
+// system (clippy.toml): it serves files, watches them and clears its folder.
+#![allow(clippy::disallowed_methods)]
+
 pub mod guard;
 pub mod host;
 pub mod http;
@@ -28,9 +32,10 @@ use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
+use crate::build::{BuildError, BuildOptions, BuildReport, Builder, Changed, Target};
 use crate::config::ThemeSource;
 use crate::diagnostic::Diagnostic;
-use crate::pipeline::{BuildError, BuildOptions, BuildReport, Builder, Changed, Target};
+use crate::model::Site;
 use reload::{Hub, Outcome};
 use search::SearchWorker;
 use watch::{Change, Watcher};
@@ -107,19 +112,17 @@ pub fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
     })
     .with_deferred_search();
     let started = Instant::now();
+    let indexer = SearchWorker::start(out_root.clone());
     match builder.build(Target::Folder(&out_root), Changed::Unknown) {
         Ok(report) => {
             print_warnings(&report, opts.color);
             println!("Built {} pages in {:.2?}.", report.pages, started.elapsed());
+            indexer.update(report.site);
         }
         Err(e) => {
             clear_failed(&mut builder, &out_root);
             fail(&hub, &e, opts.color);
         }
-    }
-    let indexer = SearchWorker::start(out_root.clone());
-    if let Some(site) = builder.take_site() {
-        indexer.update(site);
     }
     let base_path = base_path_of(&builder);
     // tiny_http listens privately, in a folder of its own (beside the
@@ -243,23 +246,24 @@ fn build_loop(
         } else {
             Changed::Only(&changed)
         };
-        rebuild(builder, hub, cx, changed, color);
+        let site = rebuild(builder, hub, cx, changed, color);
         watcher.refresh(theme_folder(builder).as_deref());
         // The search index follows on its own thread, after the reload.
-        if let Some(site) = builder.take_site() {
+        if let Some(site) = site {
             indexer.update(site);
         }
     }
 }
 
-/// Rebuilds after a change and tells the browsers.
+/// Rebuilds after a change and tells the browsers. Returns the site of a
+/// good build, for the search index.
 fn rebuild(
     builder: &mut Builder,
     hub: &Hub,
     cx: &http::Context,
     changed: Changed<'_>,
     color: bool,
-) {
+) -> Option<Arc<Site>> {
     let started = Instant::now();
     match builder.build(Target::Folder(&cx.root), changed) {
         Ok(report) => {
@@ -268,7 +272,7 @@ fn rebuild(
             if let Ok(mut b) = cx.base_path.write() {
                 *b = base_path.clone();
             }
-            let outcome = outcome(&report, &base_path, hub.failing());
+            let outcome = outcome(&report.written, &report.removed, &base_path, hub.failing());
             println!(
                 "Rebuilt in {:.0?}: {} rendered, {} written, {} removed.{}",
                 started.elapsed(),
@@ -284,10 +288,12 @@ fn rebuild(
             if let Some(o) = outcome {
                 hub.publish(o);
             }
+            Some(report.site)
         }
         Err(e) => {
             clear_failed(builder, &cx.root);
             fail(hub, &e, color);
+            None
         }
     }
 }
@@ -302,16 +308,17 @@ fn clear_failed(builder: &mut Builder, out: &Path) {
 }
 
 /// What open tabs should do after a good build.
-fn outcome(report: &BuildReport, base_path: &str, was_failing: bool) -> Option<Outcome> {
-    if report.written.is_empty() && report.removed.is_empty() {
+fn outcome(
+    written: &[String],
+    removed: &[String],
+    base_path: &str,
+    was_failing: bool,
+) -> Option<Outcome> {
+    if written.is_empty() && removed.is_empty() {
         return was_failing.then_some(Outcome::Recovered);
     }
-    if report.removed.is_empty() && report.written.iter().all(|p| p.ends_with(".css")) {
-        let paths = report
-            .written
-            .iter()
-            .map(|p| format!("{base_path}{p}"))
-            .collect();
+    if removed.is_empty() && written.iter().all(|p| p.ends_with(".css")) {
+        let paths = written.iter().map(|p| format!("{base_path}{p}")).collect();
         return Some(Outcome::Css(paths));
     }
     Some(Outcome::Reload)
@@ -423,27 +430,30 @@ fn open_browser(url: &str) {
 mod tests {
     use super::*;
 
-    fn report(written: &[&str], removed: &[&str]) -> BuildReport {
-        BuildReport {
-            pages: 1,
-            rendered: 0,
-            elapsed: std::time::Duration::ZERO,
-            warnings: Vec::new(),
-            output: PathBuf::new(),
-            written: written.iter().map(|s| s.to_string()).collect(),
-            removed: removed.iter().map(|s| s.to_string()).collect(),
-            search: None,
-        }
+    /// What a build wrote and removed.
+    fn report(written: &[&str], removed: &[&str]) -> (Vec<String>, Vec<String>) {
+        (
+            written.iter().map(|s| s.to_string()).collect(),
+            removed.iter().map(|s| s.to_string()).collect(),
+        )
+    }
+
+    fn outcome_of(
+        (written, removed): &(Vec<String>, Vec<String>),
+        base_path: &str,
+        was_failing: bool,
+    ) -> Option<Outcome> {
+        outcome(written, removed, base_path, was_failing)
     }
 
     #[test]
     fn css_alone_swaps_stylesheets() {
         assert_eq!(
-            outcome(&report(&["assets/fireside.css"], &[]), "/cop/", false),
+            outcome_of(&report(&["assets/fireside.css"], &[]), "/cop/", false),
             Some(Outcome::Css(vec!["/cop/assets/fireside.css".into()]))
         );
         assert_eq!(
-            outcome(
+            outcome_of(
                 &report(&["assets/fireside.css", "index.html"], &[]),
                 "/",
                 false
@@ -451,12 +461,12 @@ mod tests {
             Some(Outcome::Reload)
         );
         assert_eq!(
-            outcome(&report(&[], &["sessions/x/index.html"]), "/", false),
+            outcome_of(&report(&[], &["sessions/x/index.html"]), "/", false),
             Some(Outcome::Reload)
         );
-        assert_eq!(outcome(&report(&[], &[]), "/", false), None);
+        assert_eq!(outcome_of(&report(&[], &[]), "/", false), None);
         assert_eq!(
-            outcome(&report(&[], &[]), "/", true),
+            outcome_of(&report(&[], &[]), "/", true),
             Some(Outcome::Recovered)
         );
     }

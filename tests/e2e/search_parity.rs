@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::common::*;
-use fireside::output::Content;
+use fireside::search::Content;
 use fireside::pipeline::{self, BuildOptions};
 use fireside::search::{self, index, query, shard, tokenize};
 use fireside::site::Site;
