@@ -8,7 +8,6 @@
 //! `common.rs`), and so do the checks that hand a build to an outside tool
 //! (the Nu HTML Checker, a browser), which `tools.rs` skips or requires.
 
-
 // Tests make and read fixture sites: the I/O boundary (clippy.toml) is the
 // library's, not theirs.
 #![allow(clippy::disallowed_methods)]

@@ -22,8 +22,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::common::*;
-use fireside::search::Content;
 use fireside::pipeline::{self, BuildOptions};
+use fireside::search::Content;
 use fireside::search::{self, index, query, shard, tokenize};
 use fireside::site::Site;
 use unicode_segmentation::UnicodeSegmentation;
