@@ -11,45 +11,17 @@
 //! under `scripts/test` and in CI, and is reported as a skip otherwise (see
 //! `tests/e2e/tools.rs`), like html_validation.rs.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use crate::common::*;
-
-fn chromium() -> PathBuf {
-    std::env::var_os("FIRESIDE_CHROMIUM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
-}
-
-/// Why the browser test cannot run here, if it cannot.
-fn missing_tool() -> Option<String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    if Command::new("node").arg("--version").output().is_err() {
-        return Some("node is not installed".into());
-    }
-    if !root
-        .join("node_modules/playwright-core/package.json")
-        .is_file()
-        || !root.join("node_modules/axe-core/axe.min.js").is_file()
-    {
-        return Some("playwright-core or axe-core is not installed; run `npm ci`".into());
-    }
-    if !chromium().is_file() {
-        return Some(format!(
-            "{} is missing; run `apt-get install chromium`",
-            chromium().display()
-        ));
-    }
-    None
-}
 
 fn run_browser(out: &Path, base: &str) {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/search.mjs");
     let result = Command::new("node")
         .arg(script)
         .args(["--site", out.to_str().unwrap(), "--base", base])
-        .env("FIRESIDE_CHROMIUM", chromium())
+        .env("FIRESIDE_CHROMIUM", crate::tools::chromium())
         .output()
         .expect("node runs");
     let report = String::from_utf8_lossy(&result.stdout).into_owned()
@@ -63,7 +35,10 @@ fn run_browser(out: &Path, base: &str) {
 
 #[test]
 fn search_works_in_a_real_browser_at_the_root_and_under_a_sub_path() {
-    if !crate::tools::available("node, playwright-core and chromium", missing_tool()) {
+    if !crate::tools::available(
+        "node, playwright-core and chromium",
+        crate::tools::missing_browser(),
+    ) {
         return;
     }
     let site = Fixture::copy_of(&Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site"));

@@ -19,6 +19,8 @@
 //! tool checks ran and which did not.
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::sync::{Mutex, Once};
 
 /// The checks that did not run in this test binary, as `test (tool): why`.
@@ -96,4 +98,34 @@ extern "C" fn summary() {
         s = if n == 1 { "" } else { "s" },
         them = if n == 1 { "it" } else { "them" },
     ));
+}
+
+/// Debian's chromium, or `FIRESIDE_CHROMIUM`.
+pub fn chromium() -> PathBuf {
+    std::env::var_os("FIRESIDE_CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
+}
+
+/// Why a browser test (node + playwright-core + axe-core + chromium) cannot
+/// run here, if it cannot.
+pub fn missing_browser() -> Option<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if Command::new("node").arg("--version").output().is_err() {
+        return Some("node is not installed".into());
+    }
+    if !root
+        .join("node_modules/playwright-core/package.json")
+        .is_file()
+        || !root.join("node_modules/axe-core/axe.min.js").is_file()
+    {
+        return Some("playwright-core or axe-core is not installed; run `npm ci`".into());
+    }
+    if !chromium().is_file() {
+        return Some(format!(
+            "{} is missing; run `apt-get install chromium`",
+            chromium().display()
+        ));
+    }
+    None
 }
