@@ -73,7 +73,7 @@ async function newPage(options = {}) {
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   page.on("requestfailed", (r) => {
     if (/\/favicon\.(svg|ico)$/.test(r.url())) return;
-    const inFlight = /\/search\/[0-9a-f]+\/|\/assets\/search-engine\.js$/.test(r.url());
+    const inFlight = /\/search\/([0-9a-f]+\/|manifest\.json$)|\/assets\/search-engine\.js$/.test(r.url());
     if (r.failure()?.errorText === "net::ERR_ABORTED" && inFlight) return;
     problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
   });

@@ -67,7 +67,7 @@ page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
 // moved on: not failures.
 page.on("requestfailed", (r) => {
   if (/\/favicon\.(svg|ico)$/.test(r.url())) return;
-  const inFlight = /\/search\/[0-9a-f]+\/|\/assets\/search-engine\.js$/.test(r.url());
+  const inFlight = /\/search\/([0-9a-f]+\/|manifest\.json$)|\/assets\/search-engine\.js$/.test(r.url());
   if (r.failure()?.errorText === "net::ERR_ABORTED" && inFlight) return;
   problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
 });
