@@ -27,7 +27,7 @@ use fireside::serve::{self, ServeOptions};
     propagate_version = true
 )]
 #[command(
-    after_help = "Exit codes: 0 success, 1 content errors, 2 usage errors, 3 the output could not be written.\nDocs: see README.md and the content model."
+    after_help = "Exit codes: 0 success, 1 content errors, 2 usage errors, 3 the output could not be written.\nDocs: see README.md and docs/ (the guide)."
 )]
 struct Cli {
     #[command(subcommand)]

@@ -116,7 +116,7 @@ pub struct BuildReport {
 }
 
 /// Why a build failed. Content errors exit with 1, usage errors with 2,
-/// write failures with 3 (see the README's exit-code table).
+/// write failures with 3 (see the exit-code table in docs/cli.md).
 #[derive(Debug)]
 pub enum BuildError {
     /// Problems in the site's files: all of them, plus the warnings.

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 /// the struct's field names (after renames) to `deserialize_struct`, so a
 /// deserializer that records them and stops gives the key list without a
 /// second, hand-written one that can drift from the struct (as `SITE_KEYS`
-/// did, lacking `formats`). Unknown-key suggestions, the README key tables'
+/// did, lacking `formats`). Unknown-key suggestions, the key tables of docs/content-model.md
 /// test and (later) JSON Schemas all read this one list.
 pub fn field_names<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
     match T::deserialize(FieldNames) {

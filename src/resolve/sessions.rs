@@ -7,7 +7,7 @@
 //! entry's patterns were not deduplicated, an entry's unknown community was
 //! an error alone and ignored once written up, a written-up entry's patterns
 //! were dropped). Now both sources become one [`SessionDraft`], whose fields
-//! are chosen by [`Field::winner`] (the table the README quotes), and one
+//! are chosen by [`Field::winner`] (the table docs/content-model.md quotes), and one
 //! builder validates and resolves the draft, whatever its sources.
 
 use std::collections::HashMap;
@@ -78,7 +78,7 @@ impl Field {
     ];
 
     /// The precedence, written once: the draft is overlaid through this
-    /// function, and the README's table is checked against it.
+    /// function, and the table in docs/content-model.md is checked against it.
     pub fn winner(self) -> Winner {
         use Field::*;
         match self {
@@ -146,8 +146,8 @@ impl Winner {
     }
 }
 
-/// The README's "Agenda entry and write-up: which wins" table, from
-/// [`Field::winner`] (a test keeps the README equal to it).
+/// The "Agenda entry and write-up: which wins" table, from
+/// [`Field::winner`] (a test keeps docs/content-model.md equal to it).
 pub fn precedence_table() -> String {
     let mut s = String::from("| key | taken from | when neither sets it |\n|---|---|---|\n");
     for f in Field::ALL {

@@ -209,7 +209,7 @@ where
 }
 
 /// What every page reads besides its own values: `site`, `page_title`,
-/// `current_path` and `permalink` (README, "Templates and themes").
+/// `current_path` and `permalink` (docs/templates.md).
 #[derive(Serialize)]
 struct Common<'a, C> {
     site: &'a Value,

@@ -1,5 +1,5 @@
-//! The README's key tables against the structs' keys (read from serde, see
-//! `meta::field_names`): a key added to a struct without a README row, or a
+//! The content model's key tables (docs/content-model.md) against the structs' keys (read from serde, see
+//! `meta::field_names`): a key added to a struct without a row in docs/content-model.md, or a
 //! row for a key that no longer exists, fails here.
 
 use std::collections::BTreeSet;
@@ -10,15 +10,15 @@ use fireside::meta::{
 };
 use rstest::rstest;
 
-const README: &str = include_str!("../../README.md");
+const CONTENT_MODEL: &str = include_str!("../../docs/content-model.md");
 
-/// The keys in the first column of the table under `### {heading}`:
+/// The keys in the first column of the table under `## {heading}`:
 /// `markdown.raw_html` names `markdown`; `slug`, `draft` names two.
 fn table_keys(heading: &str) -> BTreeSet<String> {
-    let start = README
-        .find(&format!("\n### {heading}\n"))
-        .unwrap_or_else(|| panic!("no README section {heading}"));
-    let section = &README[start + 1..];
+    let start = CONTENT_MODEL
+        .find(&format!("\n## {heading}\n"))
+        .unwrap_or_else(|| panic!("no section {heading} in docs/content-model.md"));
+    let section = &CONTENT_MODEL[start + 1..];
     let end = section[4..].find("\n#").map_or(section.len(), |e| e + 4);
     let mut keys = BTreeSet::new();
     for row in section[..end].lines().filter(|l| l.starts_with("| `")) {
@@ -50,13 +50,13 @@ fn readme_key_tables_list_exactly_the_struct_keys(#[case] heading: &str, #[case]
     assert_eq!(
         table_keys(heading),
         documented(keys),
-        "README table {heading}"
+        "docs/content-model.md table {heading}"
     );
 }
 
 #[test]
 fn readme_lists_exactly_the_agenda_keys() {
-    let sentence = README
+    let sentence = CONTENT_MODEL
         .split("These keys apply to the whole agenda: ")
         .nth(1)
         .and_then(|s| s.split(". ").next())

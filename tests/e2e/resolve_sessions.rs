@@ -1,5 +1,5 @@
 //! One session draft: an agenda entry overlaid by its write-up, by the
-//! precedence table in `resolve::sessions` (quoted by the README), with the
+//! precedence table in `resolve::sessions` (quoted by docs/content-model.md), with the
 //! same checks whichever source a value came from.
 
 use crate::common::*;
@@ -8,10 +8,10 @@ use rstest::rstest;
 
 #[test]
 fn readme_quotes_the_precedence_table() {
-    let readme = include_str!("../../README.md");
+    let readme = include_str!("../../docs/content-model.md");
     assert!(
         readme.contains(&precedence_table()),
-        "README's \"Agenda entry and write-up: which wins\" table differs from the code; it should be:\n{}",
+        "docs/content-model.md's \"Agenda entry and write-up: which wins\" table differs from the code; it should be:\n{}",
         precedence_table()
     );
 }

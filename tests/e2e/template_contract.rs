@@ -1,8 +1,8 @@
-//! The template contract as code: the variables README.md documents for each
+//! The template contract as code: the variables docs/templates.md documents for each
 //! template ("Templates and themes") are in that template's context, and the
 //! default theme's templates read no top-level variable their context lacks.
 //!
-//! The tables are read from README.md itself, so the documentation and the
+//! The tables are read from docs/templates.md itself, so the documentation and the
 //! views cannot drift apart without this test failing.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -80,15 +80,11 @@ fn parse_vars(text: &str) -> Vec<Var> {
     items(&chars, &mut 0)
 }
 
-/// The cells of the Markdown table rows under `## Templates and themes`.
+/// The cells of the Markdown table rows of `docs/templates.md`.
 fn readme_tables() -> Vec<Vec<String>> {
-    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
-        .expect("README.md");
-    let section = readme
-        .split("\n## Templates and themes\n")
-        .nth(1)
-        .expect("README has a Templates and themes section");
-    let section = section.split("\n## ").next().unwrap_or(section);
+    let section =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/templates.md"))
+            .expect("docs/templates.md");
     section
         .lines()
         .filter(|l| l.starts_with('|') && !l.starts_with("|---"))
@@ -101,7 +97,7 @@ fn readme_tables() -> Vec<Vec<String>> {
         .collect()
 }
 
-/// What README documents: per template, its own variables; and the common ones.
+/// What docs/templates.md documents: per template, its own variables; and the common ones.
 fn documented() -> (BTreeMap<String, Vec<Var>>, Vec<Var>) {
     let mut per_template = BTreeMap::new();
     let mut common = Vec::new();
@@ -201,7 +197,7 @@ fn every_documented_variable_is_in_its_templates_context() {
     let (documented, common) = documented();
     assert!(
         documented.len() >= 20,
-        "README's template table was not found: {documented:?}"
+        "docs/templates.md's table was not found: {documented:?}"
     );
     assert!(
         common
@@ -226,7 +222,7 @@ fn every_documented_variable_is_in_its_templates_context() {
         seen.insert(template.to_string());
         let Some(vars) = documented.get(*template) else {
             missing.push(format!(
-                "{}: template `{template}` is not in README's table",
+                "{}: template `{template}` is not in docs/templates.md's table",
                 page.output
             ));
             continue;
@@ -247,7 +243,7 @@ fn every_documented_variable_is_in_its_templates_context() {
         }
     }
     assert!(missing.is_empty(), "{}", missing.join("\n"));
-    // Every page template the README lists is one the example site renders.
+    // Every page template docs/templates.md lists is one the example site renders.
     for template in documented.keys() {
         if !matches!(template.as_str(), "base.html" | "components.html") {
             assert!(
