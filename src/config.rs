@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::agenda::DateOrder;
@@ -9,25 +10,37 @@ use crate::diagnostic::Diagnostic;
 use crate::front_matter;
 use crate::meta::ZoneName;
 
-#[derive(Debug, Clone, Deserialize)]
+/// Site settings (`site.yaml` at the site's root).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct SiteFile {
+pub(crate) struct SiteFile {
+    /// The site's title; required.
     title: String,
+    /// Where the site is published: a full URL, may include a sub-path (`https://org.github.io/cop/`), or a path (`/cop/`). Default `/`.
     base_url: Option<String>,
+    /// The site's language, for `<html lang>` and the clock style. Default `en`.
     language: Option<String>,
+    /// IANA time zone for sessions whose zone is not given anywhere else. Default `UTC`.
     timezone: Option<ZoneName>,
+    /// Meta description and feed subtitle.
     description: Option<String>,
+    /// `default` (built into the binary) or a path to a theme folder, relative to site.yaml.
     theme: Option<String>,
+    /// How Markdown is rendered.
     #[serde(default)]
     markdown: MarkdownConfig,
+    /// Calendar pages.
     #[serde(default)]
     calendar: CalendarConfig,
+    /// The search index and page.
     #[serde(default)]
     search: SearchConfig,
     /// Descriptions of session formats, by slug or name.
     #[serde(default)]
     formats: indexmap::IndexMap<String, String>,
+    /// How agendas read all-numeric dates like `04/12/2024` when the agenda does not say; the only way for CSV agendas.
     date_order: Option<DateOrder>,
+    /// Free-form data for templates (`site.extra`); any YAML.
     #[serde(default)]
     extra: serde_json::Value,
 }
@@ -37,15 +50,20 @@ pub fn site_keys() -> &'static [&'static str] {
     crate::meta::field_names::<SiteFile>()
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// How Markdown is rendered.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MarkdownConfig {
+    /// Pass raw HTML in Markdown through (sanitised) instead of escaping it.
     #[serde(default)]
     pub raw_html: bool,
+    /// Code highlighting theme for light mode.
     #[serde(default = "default_light_theme")]
     pub highlight_theme: String,
+    /// Code highlighting theme for dark mode.
     #[serde(default = "default_dark_theme")]
     pub highlight_theme_dark: String,
+    /// Curly quotes, en and em dashes, ellipses.
     #[serde(default = "yes")]
     pub smart_punctuation: bool,
 }
@@ -71,7 +89,8 @@ fn yes() -> bool {
     true
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+/// The first column of the month grids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Weekday {
     #[default]
@@ -79,16 +98,20 @@ pub enum Weekday {
     Sunday,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+/// Calendar pages.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CalendarConfig {
+    /// The first column of the month grids: `monday` or `sunday`.
     #[serde(default)]
     pub first_weekday: Weekday,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// The search index and page.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SearchConfig {
+    /// Build the search index, the `/search/` page and the header's search box.
     #[serde(default = "yes")]
     pub enabled: bool,
 }

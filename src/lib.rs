@@ -36,6 +36,7 @@ pub mod resolve;
 // `fireside init` writes a new site: an edge of its own, like the writer.
 #[allow(clippy::disallowed_methods)]
 pub mod scaffold;
+pub mod schema;
 pub mod search;
 pub mod serve;
 pub mod views;

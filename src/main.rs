@@ -134,6 +134,18 @@ enum Command {
     },
     /// Print the manual page (roff) to standard output: `fireside man > fireside.1`.
     Man,
+    /// Print the JSON Schema of site.yaml or of a kind's front matter, for editors.
+    ///
+    /// For example: `fireside schema session > session.schema.json`. The
+    /// repository's `schemas/` folder holds them all; docs/editors.md shows
+    /// how an editor picks them up.
+    Schema {
+        /// What the schema describes.
+        #[arg(value_parser = clap::builder::PossibleValuesParser::new(
+            fireside::schema::Target::all().into_iter().map(|t| t.name())
+        ))]
+        kind: String,
+    },
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -246,6 +258,13 @@ fn main() -> ExitCode {
             Ok(())
         }),
         Command::Man => print_generated(|out| clap_mangen::Man::new(Cli::command()).render(out)),
+        Command::Schema { kind } => match fireside::schema::Target::from_name(&kind) {
+            Some(target) => print_generated(|out| {
+                out.extend_from_slice(fireside::schema::file_text(target).as_bytes());
+                Ok(())
+            }),
+            None => usage_error(&format!("no schema named `{kind}`")),
+        },
     }
 }
 

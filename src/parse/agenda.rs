@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
@@ -63,30 +64,42 @@ pub struct AgendaEntry {
 }
 
 /// How to read all-numeric dates that are not ISO (`04/12/2024`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DateOrder {
     Dmy,
     Mdy,
 }
 
-#[derive(Debug, Deserialize)]
+/// Agenda (`content/agendas/`): a planned series of sessions, as a YAML file or a Markdown file's front matter.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct AgendaMeta {
+pub(crate) struct AgendaMeta {
+    /// The agenda's title. Default: the community's title and the file name.
     title: Option<String>,
+    /// The community of its sessions: slug, title or alias. Default: the agendas sub-folder.
     community: Option<String>,
+    /// The IANA time zone of its sessions' times. Default: the community's, else the site's.
     timezone: Option<ZoneName>,
+    /// What the series is about.
     description: Option<String>,
+    /// How to read all-numeric dates like `04/12/2024`: `dmy` or `mdy`. Default: site.yaml's, else such dates are refused as ambiguous.
     date_order: Option<DateOrder>,
+    /// Values every entry inherits unless it sets its own.
     #[serde(default)]
     defaults: EntryMeta,
+    /// The planned sessions; every entry becomes a session.
     #[serde(default)]
     sessions: Vec<EntryMeta>,
+    /// Overrides the slug made from the file name.
     slug: Option<String>,
+    /// `true` leaves the file out of the site unless the build runs with `--drafts`.
     #[serde(default)]
     draft: bool,
+    /// Overrides the kind of content decided by the file's folder.
     #[allow(dead_code)]
     kind: Option<meta::Kind>,
+    /// Free-form data for templates; any YAML.
     #[serde(default)]
     #[allow(dead_code)]
     extra: serde_json::Value,
@@ -97,33 +110,51 @@ pub fn agenda_keys() -> &'static [&'static str] {
     crate::meta::field_names::<AgendaMeta>()
 }
 
-#[derive(Debug, Default, Clone, Deserialize)]
+/// One planned session of an agenda.
+#[derive(Debug, Default, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct EntryMeta {
+    /// Its number in the series.
     number: Option<u32>,
+    /// The session's title; required (here or in `defaults`).
     title: Option<String>,
+    /// The day: ISO (`2024-12-04`) or with the month in words (`4 December 2024`); all-numeric dates need `date_order`.
     date: Option<DateText>,
     // Time and zone stay text until `entry_from_meta`, which knows the key
     // (or CSV column) to point an error at.
+    /// Local start and optional end: `10:30-12:00`, `10:30 - 12:00` or a start only.
+    #[schemars(with = "Option<TimeRange>")]
     time: Option<String>,
+    /// IANA time zone of `time`.
+    #[schemars(with = "Option<ZoneName>")]
     timezone: Option<String>,
+    /// Who runs it: names matching a person's file name, title or aliases.
     #[serde(default)]
     facilitators: StringList,
+    /// One facilitator's name: shorthand for `facilitators: [name]`.
     facilitator: Option<String>,
+    /// One line: what participants get out of it.
     objective: Option<String>,
+    /// Free text that becomes a format page: Code kata, Lean Coffee, Debate...
     format: Option<String>,
+    /// Where it happens: `Zoom`, `#channel`, or a meeting URL.
     channel: Option<String>,
+    /// Tools participants need.
     tools: Option<StringList>,
+    /// Topics; each becomes a tag page.
     #[serde(default)]
     tags: StringList,
+    /// Patterns it teaches or discusses, by slug, title or alias.
     #[serde(default)]
     patterns: StringList,
+    /// Where the session is in its life. Default: from the build's clock.
     status: Option<Status>,
+    /// The community's slug, title or alias. Default: the agenda's.
     community: Option<String>,
 }
 
 /// A date as written; YAML may also type it as a number in odd cases.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(transparent)]
 struct DateText(String);
 

@@ -9,6 +9,7 @@ use std::fmt;
 
 use indexmap::IndexMap;
 use jiff::civil::{Date, Time};
+use schemars::JsonSchema;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 
@@ -88,7 +89,9 @@ macro_rules! keys_from_fields {
 
 /// The kinds of content a site holds. The folder decides the kind of a file,
 /// and `kind:` in its front matter overrides it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Session,
@@ -126,7 +129,7 @@ impl Kind {
 }
 
 /// A session's lifecycle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Planned,
@@ -147,7 +150,9 @@ impl Status {
 }
 
 /// How far a community recommends a pattern (a technology-radar ring).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Maturity {
     Adopt,
@@ -432,37 +437,59 @@ impl<'de> Deserialize<'de> for ScalarText {
 }
 
 /// Session front matter (`content/sessions/`).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SessionMeta {
+    /// The session's title; required.
     pub title: String,
+    /// The day it happens, `YYYY-MM-DD`; required unless `status: proposed`.
     pub date: Option<IsoDate>,
+    /// Local start and optional end, `"HH:MM-HH:MM"` or `"HH:MM"` (quote it in YAML).
     pub time: Option<TimeRange>,
+    /// Local start time, `"HH:MM"`: an alternative to `time`.
     pub start: Option<ClockTime>,
+    /// Local end time, `"HH:MM"`: an alternative to `time`.
     pub end: Option<ClockTime>,
+    /// IANA time zone of `time`, e.g. `Europe/Madrid`. Default: the agenda's, the community's, then the site's.
     pub timezone: Option<ZoneName>,
+    /// Who runs it: names matching a person's file name, title or aliases.
     #[serde(default)]
     pub facilitators: StringList,
+    /// One facilitator's name: shorthand for `facilitators: [name]`.
     pub facilitator: Option<String>,
+    /// The community's slug, title or alias. Default: the agenda's, else the sessions sub-folder.
     pub community: Option<String>,
+    /// Free text that becomes a format page: Code kata, Lean Coffee, Debate, Workshop...
     pub format: Option<String>,
+    /// Where it happens: `Zoom`, `#channel`, or a meeting URL. Default: the community's.
     pub channel: Option<String>,
+    /// Tools participants need.
     #[serde(default)]
     pub tools: StringList,
+    /// One line: what participants get out of it (also the summary in lists).
     pub objective: Option<String>,
+    /// Topics; each becomes a tag page.
     #[serde(default)]
     pub tags: StringList,
+    /// Patterns this session teaches or discusses, by slug, title or alias.
     #[serde(default)]
     pub patterns: StringList,
+    /// Where the session is in its life. Default: from the build's clock (`held` once over, else `planned`; `proposed` if undated).
     pub status: Option<Status>,
+    /// Links by label: slides, recording, kata repository (label: URL).
     #[serde(default)]
     pub resources: IndexMap<String, String>,
+    /// `true` leaves the file out of the site unless the build runs with `--drafts`.
     #[serde(default)]
     pub draft: bool,
+    /// Overrides the slug made from the file name (the last part of the URL).
     pub slug: Option<String>,
+    /// Other names wikilinks (and references by name) may use for this item.
     #[serde(default)]
     pub aliases: StringList,
+    /// Overrides the kind of content decided by the file's folder.
     pub kind: Option<Kind>,
+    /// Free-form data for your own templates; any YAML.
     #[serde(default)]
     pub extra: serde_json::Value,
 }
@@ -470,22 +497,32 @@ pub struct SessionMeta {
 keys_from_fields!(SessionMeta);
 
 /// Pattern front matter (`content/patterns/`).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PatternMeta {
+    /// The pattern's name; required.
     pub title: String,
+    /// One line for lists and cards. Default: the first paragraph.
     pub summary: Option<String>,
+    /// Topics, shared with sessions' tags.
     #[serde(default)]
     pub tags: StringList,
+    /// How far the community recommends it (a technology-radar ring). Unset means unrated.
     pub maturity: Option<Maturity>,
+    /// Other names wikilinks (and references by name) may use for this item.
     #[serde(default)]
     pub aliases: StringList,
+    /// Other patterns, by slug, title or alias; linked in both directions.
     #[serde(default)]
     pub related: StringList,
+    /// `true` leaves the file out of the site unless the build runs with `--drafts`.
     #[serde(default)]
     pub draft: bool,
+    /// Overrides the slug made from the file name (the last part of the URL).
     pub slug: Option<String>,
+    /// Overrides the kind of content decided by the file's folder.
     pub kind: Option<Kind>,
+    /// Free-form data for your own templates; any YAML.
     #[serde(default)]
     pub extra: serde_json::Value,
 }
@@ -493,22 +530,33 @@ pub struct PatternMeta {
 keys_from_fields!(PatternMeta);
 
 /// Community front matter (`content/communities/`).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CommunityMeta {
+    /// The community's name; required.
     pub title: String,
+    /// The shared domain, in one line.
     pub purpose: Option<String>,
+    /// Who coordinates it: names, linked to people like facilitators.
     #[serde(default)]
     pub coordinators: StringList,
+    /// The default channel of its sessions.
     pub channel: Option<String>,
+    /// The default IANA time zone of its sessions.
     pub timezone: Option<ZoneName>,
+    /// Accent colour, `"#rrggbb"` or `"#rgb"` (quoted: `#` starts a YAML comment).
     pub color: Option<Color>,
+    /// Other names wikilinks (and references by name) may use for this item.
     #[serde(default)]
     pub aliases: StringList,
+    /// `true` leaves the file out of the site unless the build runs with `--drafts`.
     #[serde(default)]
     pub draft: bool,
+    /// Overrides the slug made from the file name (the last part of the URL).
     pub slug: Option<String>,
+    /// Overrides the kind of content decided by the file's folder.
     pub kind: Option<Kind>,
+    /// Free-form data for your own templates; any YAML.
     #[serde(default)]
     pub extra: serde_json::Value,
 }
@@ -516,19 +564,27 @@ pub struct CommunityMeta {
 keys_from_fields!(CommunityMeta);
 
 /// Person front matter (`content/people/`).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonMeta {
+    /// The person's name; required.
     pub title: String,
+    /// One line, e.g. "Principal Engineer, Catalogue & Search".
     pub role: Option<String>,
+    /// Other names wikilinks (and references by name) may use for this item.
     #[serde(default)]
     pub aliases: StringList,
+    /// Links by label (label: URL).
     #[serde(default)]
     pub links: IndexMap<String, String>,
+    /// `true` leaves the file out of the site unless the build runs with `--drafts`.
     #[serde(default)]
     pub draft: bool,
+    /// Overrides the slug made from the file name (the last part of the URL).
     pub slug: Option<String>,
+    /// Overrides the kind of content decided by the file's folder.
     pub kind: Option<Kind>,
+    /// Free-form data for your own templates; any YAML.
     #[serde(default)]
     pub extra: serde_json::Value,
 }
@@ -536,10 +592,12 @@ pub struct PersonMeta {
 keys_from_fields!(PersonMeta);
 
 /// Plain page front matter (anything else under `content/`).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PageMeta {
+    /// The page's title; required.
     pub title: String,
+    /// Meta description, and the summary in lists (default: the first paragraph).
     pub description: Option<String>,
     /// Show the page in the site's main navigation.
     #[serde(default)]
@@ -547,12 +605,17 @@ pub struct PageMeta {
     /// Order in the navigation and in lists; lower comes first.
     #[serde(default)]
     pub weight: i64,
+    /// Other names wikilinks (and references by name) may use for this item.
     #[serde(default)]
     pub aliases: StringList,
+    /// `true` leaves the file out of the site unless the build runs with `--drafts`.
     #[serde(default)]
     pub draft: bool,
+    /// Overrides the slug made from the file name (the last part of the URL).
     pub slug: Option<String>,
+    /// Overrides the kind of content decided by the file's folder.
     pub kind: Option<Kind>,
+    /// Free-form data for your own templates; any YAML.
     #[serde(default)]
     pub extra: serde_json::Value,
 }

@@ -34,6 +34,7 @@ mod resolve_keys;
 mod resolve_lines;
 mod resolve_registry;
 mod resolve_sessions;
+mod schemas;
 mod search;
 mod search_browser;
 mod search_parity;
