@@ -166,6 +166,39 @@ impl Diagnostic {
         renderer.render(&report).to_string()
     }
 
+    /// The diagnostic as one JSON object, for editors and bots
+    /// (`--message-format json`, one per line as cargo writes them).
+    ///
+    /// Positions are 1-based, columns in characters; `end` is where the
+    /// underline stops (exclusive, on the same line). Unknown positions are
+    /// `null` rather than 0, so a reader never jumps to line 0. Text is as
+    /// written: JSON's own escaping already keeps control characters from
+    /// forging a line, so nothing is replaced.
+    pub fn to_json(&self) -> serde_json::Value {
+        let known = |n: usize| (n > 0).then_some(n);
+        let (line, column) = (
+            known(self.line),
+            known(self.column).filter(|_| self.line > 0),
+        );
+        serde_json::json!({
+            "reason": "diagnostic",
+            "level": match self.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            "message": self.message,
+            "file": self.file.as_deref().map(display_path),
+            "line": line,
+            "column": column,
+            "end": column.map(|c| serde_json::json!({
+                "line": self.line,
+                "column": c + self.span_chars,
+            })),
+            "hint": self.hint,
+            "source_line": self.source_line,
+        })
+    }
+
     /// A GitHub Actions workflow command, so the error shows on the pull request.
     /// It is one line whatever the content: newlines are `%0A` (GitHub shows
     /// them inside the annotation), other control characters are escaped as
@@ -382,6 +415,19 @@ mod tests {
         assert!(out.contains("facilitater: Ana"), "{out}");
         assert!(out.contains("^^^^^^^^^^^"), "{out}");
         assert!(out.contains("help: did you mean `facilitators`?"), "{out}");
+    }
+
+    #[test]
+    fn json_has_null_for_unknown_positions_and_keeps_text_on_one_line() {
+        let d = Diagnostic::error("two\nlines\u{1b}[31m").in_file("site.yaml");
+        let json = d.to_json();
+        assert_eq!(json["file"], "site.yaml");
+        assert!(json["line"].is_null() && json["column"].is_null() && json["end"].is_null());
+        assert!(json["hint"].is_null());
+        let line = json.to_string();
+        assert!(!line.contains('\n') && !line.contains('\u{1b}'), "{line}");
+        let back: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(back["message"], "two\nlines\u{1b}[31m");
     }
 
     #[test]

@@ -56,6 +56,10 @@ enum Command {
         /// never the site folder).
         #[arg(long, value_name = "DIR", env = "FIRESIDE_CACHE_DIR")]
         cache_dir: Option<PathBuf>,
+        /// How to print diagnostics: `human` (rustc-style, on stderr) or
+        /// `json` (one JSON object per line on stdout, for editors and bots).
+        #[arg(long, value_enum, default_value_t = MessageFormat::Human, value_name = "FORMAT")]
+        message_format: MessageFormat,
     },
     /// Check everything (front matter, references, links, templates) and write nothing.
     Check {
@@ -71,6 +75,10 @@ enum Command {
         /// never the site folder).
         #[arg(long, value_name = "DIR", env = "FIRESIDE_CACHE_DIR")]
         cache_dir: Option<PathBuf>,
+        /// How to print diagnostics: `human` (rustc-style, on stderr) or
+        /// `json` (one JSON object per line on stdout, for editors and bots).
+        #[arg(long, value_enum, default_value_t = MessageFormat::Human, value_name = "FORMAT")]
+        message_format: MessageFormat,
     },
     /// Preview the site: build it, serve it, rebuild and reload on every change.
     ///
@@ -148,6 +156,16 @@ enum Command {
     },
 }
 
+/// How `build` and `check` print diagnostics.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum MessageFormat {
+    /// rustc-style, with the quoted line and a caret, on stderr.
+    Human,
+    /// One JSON object per diagnostic per line on stdout, then a summary
+    /// object; other messages go to stderr.
+    Json,
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug)]
 enum NewWhat {
     Session,
@@ -165,6 +183,7 @@ fn main() -> ExitCode {
             now,
             drafts,
             cache_dir,
+            message_format,
         } => {
             let opts = BuildOptions {
                 output,
@@ -172,16 +191,17 @@ fn main() -> ExitCode {
                 now,
                 drafts,
                 cache_dir,
-                progress: true,
+                progress: message_format == MessageFormat::Human,
                 ..BuildOptions::new(site.unwrap_or_else(|| PathBuf::from(".")))
             };
-            run_build(&opts)
+            run_build(&opts, message_format)
         }
         Command::Check {
             site,
             drafts,
             external,
             cache_dir,
+            message_format,
         } => {
             let opts = BuildOptions {
                 drafts,
@@ -190,7 +210,7 @@ fn main() -> ExitCode {
                 external_links: external,
                 ..BuildOptions::new(site.unwrap_or_else(|| PathBuf::from(".")))
             };
-            run_build(&opts)
+            run_build(&opts, message_format)
         }
         Command::Serve {
             site,
@@ -295,7 +315,14 @@ fn color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
-fn report(diagnostics: &[Diagnostic]) {
+fn report(diagnostics: &[Diagnostic], format: MessageFormat) {
+    if format == MessageFormat::Json {
+        // stdout holds JSON only: no annotations in between.
+        for d in diagnostics {
+            println!("{}", d.to_json());
+        }
+        return;
+    }
     let color = color();
     let github = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
     for d in diagnostics {
@@ -306,30 +333,51 @@ fn report(diagnostics: &[Diagnostic]) {
     }
 }
 
-fn run_build(opts: &BuildOptions) -> ExitCode {
+fn run_build(opts: &BuildOptions, format: MessageFormat) -> ExitCode {
+    // In JSON mode stdout is the machine's: the human lines go to stderr.
+    let say = |line: String| match format {
+        MessageFormat::Human => println!("{line}"),
+        MessageFormat::Json => eprintln!("{line}"),
+    };
+    // The last JSON line, as cargo's `build-finished`.
+    let finished = |success: bool, diagnostics: &[Diagnostic]| {
+        if format == MessageFormat::Json {
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            println!(
+                "{}",
+                serde_json::json!({
+                    "reason": "build-finished",
+                    "success": success,
+                    "errors": errors,
+                    "warnings": diagnostics.len() - errors,
+                })
+            );
+        }
+    };
     match pipeline::build(opts) {
         Ok(r) => {
-            report(&r.warnings);
+            report(&r.warnings, format);
+            finished(true, &r.warnings);
             let warnings = match r.warnings.len() {
                 0 => String::new(),
                 1 => ", 1 warning".into(),
                 n => format!(", {n} warnings"),
             };
             if opts.dry_run {
-                println!(
+                say(format!(
                     "Checked {} pages: no errors{warnings} ({:.2?}).",
                     r.pages, r.elapsed
-                );
+                ));
             } else {
-                println!(
+                say(format!(
                     "Built {} pages into {} in {:.2?}{warnings}.",
                     r.pages,
                     r.output.display(),
                     r.elapsed
-                );
+                ));
             }
             if let Some(search) = &r.search {
-                println!("{}", search.summary());
+                say(search.summary());
             }
             // The process ends now: do not wait for a large site to be freed.
             std::thread::spawn(move || drop(r));
@@ -337,7 +385,8 @@ fn run_build(opts: &BuildOptions) -> ExitCode {
         }
         Err(e) => {
             let diagnostics = e.diagnostics();
-            report(&diagnostics);
+            report(&diagnostics, format);
+            finished(false, &diagnostics);
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             match e {
                 BuildError::Content(_) => {
