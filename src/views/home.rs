@@ -25,6 +25,31 @@ pub(crate) struct Home<'a> {
     stats: Stats,
 }
 
+/// How many write-ups the home page shows.
+const RECENT: usize = 6;
+
+/// "Recent write-ups": sessions that took place and were written up, newest
+/// first. A proposal or a planned session may have text (its pitch), but it
+/// is not a write-up: proposals belong to the backlog, planned sessions to
+/// "Next sessions". Sorted here by date and time, not by the order of the
+/// list it is given, so an undated session can never come first.
+fn recent_writeups(site: &Site, past: Vec<SessionId>) -> Vec<SessionId> {
+    let mut recent: Vec<SessionId> = past
+        .into_iter()
+        .filter(|&i| {
+            let s = &site.sessions[i];
+            s.status == Status::Held && s.date.is_some() && super::cards::has_writeup(s)
+        })
+        .collect();
+    recent.sort_by(|&a, &b| {
+        site.sessions[b]
+            .sort_key()
+            .cmp(&site.sessions[a].sort_key())
+    });
+    recent.truncate(RECENT);
+    recent
+}
+
 pub(crate) fn home<'a>(cx: &Cx<'a>) -> View<'a, Home<'a>> {
     let (site, views) = (cx.site, cx.views);
     let all: Vec<SessionId> = site.sessions.keys().collect();
@@ -34,11 +59,7 @@ pub(crate) fn home<'a>(cx: &Cx<'a>) -> View<'a, Home<'a>> {
         .filter(|&i| site.sessions[i].status != Status::Proposed)
         .take(4)
         .collect();
-    let recent = past
-        .into_iter()
-        .filter(|&i| super::cards::has_writeup(&site.sessions[i]))
-        .take(6)
-        .collect();
+    let recent = recent_writeups(site, past);
     let mut featured: Vec<PatternId> = site.patterns.keys().collect();
     featured.sort_by_key(|&i| {
         (
