@@ -246,7 +246,8 @@ fn month_range(first: (i16, i8), last: (i16, i8)) -> impl Iterator<Item = (i16, 
     })
 }
 
-/// A horizontal bar chart: one bar per count, labels on the left.
+/// A horizontal bar chart: one bar per count, its label on the left and its
+/// value at its end, so no axis is needed to read it.
 pub fn bar_chart(id: &str, title: &str, description: &str, data: &[Count]) -> String {
     let max = data.iter().map(|c| c.value).max().unwrap_or(0).max(1);
     let (label_w, bar_w, row_h) = (200.0, 360.0, 26.0);
@@ -259,16 +260,23 @@ pub fn bar_chart(id: &str, title: &str, description: &str, data: &[Count]) -> St
         esc(title),
         esc(description)
     );
+    // The baseline the bars grow from.
+    let _ = write!(
+        svg,
+        "<line class=\"chart-axis\" x1=\"{label_w}\" y1=\"0\" x2=\"{label_w}\" y2=\"{height}\"/>"
+    );
     for (i, c) in data.iter().enumerate() {
         let y = i as f64 * row_h + 4.0;
         let w = (c.value as f64 / max as f64 * bar_w).max(1.0);
         let _ = write!(
             svg,
-            "<text class=\"chart-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text><rect class=\"chart-bar\" x=\"{label_w}\" y=\"{y}\" width=\"{w:.1}\" height=\"{}\" rx=\"3\"/><text class=\"chart-value\" x=\"{:.1}\" y=\"{}\">{}</text>",
+            "<text class=\"chart-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text><rect class=\"chart-bar\" x=\"{label_w}\" y=\"{y}\" width=\"{w:.1}\" height=\"{}\" rx=\"3\"><title>{}: {}</title></rect><text class=\"chart-value\" x=\"{:.1}\" y=\"{}\">{}</text>",
             label_w - 8.0,
             y + row_h * 0.62,
             esc(&truncate_label(&c.label, 28)),
             row_h - 8.0,
+            esc(&c.label),
+            c.value,
             label_w + w + 6.0,
             y + row_h * 0.62,
             c.value
@@ -278,50 +286,117 @@ pub fn bar_chart(id: &str, title: &str, description: &str, data: &[Count]) -> St
     svg
 }
 
-/// A vertical column chart for a time series (sessions per month).
+/// A vertical column chart for a time series (sessions per month), with a
+/// labelled axis on each side: counts with gridlines on the left, months
+/// (and the year under each January) along the bottom, and each column's
+/// value above it when there is room. `data` labels are `YYYY-MM`.
 pub fn column_chart(id: &str, title: &str, description: &str, data: &[Count]) -> String {
     let max = data.iter().map(|c| c.value).max().unwrap_or(0).max(1);
+    let (step, top_value) = nice_ticks(max);
     // A fixed frame, so the chart reads the same for 12 months or 120.
-    let (width, height, top, bottom, left) = (720.0, 160.0, 16.0, 28.0, 30.0);
-    let col_w = (width - left - 10.0) / data.len().max(1) as f64;
+    let (width, plot_h, top, bottom, left, right) = (720.0, 160.0, 24.0, 40.0, 44.0, 8.0);
+    let col_w = (width - left - right) / data.len().max(1) as f64;
     let gap = (col_w * 0.2).min(3.0);
+    let baseline = top + plot_h;
     let mut svg = String::new();
     let _ = write!(
         svg,
         "<svg class=\"chart\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" viewBox=\"0 0 {width} {}\" width=\"100%\" preserveAspectRatio=\"xMinYMin meet\"><title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
-        height + top + bottom,
+        baseline + bottom,
         esc(title),
         esc(description)
     );
+    // The count axis: its title, then a gridline and a label per tick.
     let _ = write!(
         svg,
-        "<text class=\"chart-label\" x=\"0\" y=\"{}\">{max}</text>",
-        top + 4.0
+        "<text class=\"chart-axis-title\" x=\"0\" y=\"10\">Sessions held</text>"
     );
+    let mut tick = 0;
+    while tick <= top_value {
+        let y = baseline - tick as f64 / top_value as f64 * plot_h;
+        let _ = write!(
+            svg,
+            "<line class=\"chart-grid\" x1=\"{left}\" y1=\"{y:.1}\" x2=\"{}\" y2=\"{y:.1}\"/><text class=\"chart-label chart-y-label\" x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{tick}</text>",
+            width - right,
+            left - 6.0,
+            y + 4.0
+        );
+        tick += step;
+    }
+    // Month names every month when they fit, else every quarter or half year.
+    let every = match col_w {
+        w if w >= 26.0 => 1,
+        w if w >= 9.0 => 3,
+        w if w >= 4.5 => 6,
+        _ => 12,
+    };
     for (i, c) in data.iter().enumerate() {
-        let h = c.value as f64 / max as f64 * height;
+        let h = c.value as f64 / top_value as f64 * plot_h;
         let x = left + i as f64 * col_w;
+        let centre = x + (col_w - gap) / 2.0;
         let _ = write!(
             svg,
             "<rect class=\"chart-bar\" x=\"{x:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\"><title>{}: {}</title></rect>",
-            top + height - h,
+            baseline - h,
             (col_w - gap).max(0.5),
             esc(&c.label),
             c.value
         );
-        // Label January of each year, so the axis reads as time.
-        let month: u32 = c.label.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(1);
-        if month == 1 || (i == 0 && month <= 9) {
+        if col_w >= 14.0 && c.value > 0 {
             let _ = write!(
                 svg,
-                "<text class=\"chart-label\" x=\"{x:.1}\" y=\"{}\">{}</text>",
-                top + height + 16.0,
-                esc(&c.label[..4])
+                "<text class=\"chart-value\" x=\"{centre:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+                baseline - h - 4.0,
+                c.value
+            );
+        }
+        let (year, month) = (
+            c.label.get(..4).unwrap_or_default(),
+            c.label
+                .get(5..7)
+                .and_then(|m| m.parse::<i8>().ok())
+                .unwrap_or(1),
+        );
+        if (month - 1) % every == 0 {
+            let _ = write!(
+                svg,
+                "<text class=\"chart-label chart-x-label\" x=\"{centre:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                baseline + 14.0,
+                &crate::meta::month_name(month)[..3]
+            );
+        }
+        // The year under its January, and under the first month shown.
+        if month == 1 || i == 0 {
+            let _ = write!(
+                svg,
+                "<text class=\"chart-label chart-year-label\" x=\"{centre:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                baseline + 30.0,
+                esc(year)
             );
         }
     }
+    let _ = write!(
+        svg,
+        "<line class=\"chart-axis\" x1=\"{left}\" y1=\"{baseline}\" x2=\"{}\" y2=\"{baseline}\"/>",
+        width - right
+    );
     svg.push_str("</svg>");
     svg
+}
+
+/// Ticks for a count axis up to `max`: a step of 1, 2 or 5 times a power of
+/// ten giving at most five steps, and the axis's top (a multiple of it).
+fn nice_ticks(max: usize) -> (usize, usize) {
+    let mut power = 1;
+    loop {
+        for m in [1, 2, 5] {
+            let step = m * power;
+            if max.div_ceil(step) <= 5 {
+                return (step, max.div_ceil(step) * step);
+            }
+        }
+        power *= 10;
+    }
 }
 
 fn truncate_label(s: &str, max: usize) -> String {
@@ -345,6 +420,16 @@ mod tests {
     fn months_run_across_year_ends() {
         let m: Vec<_> = month_range((2024, 11), (2025, 2)).collect();
         assert_eq!(m, [(2024, 11), (2024, 12), (2025, 1), (2025, 2)]);
+    }
+
+    #[test]
+    fn count_axes_have_round_steps() {
+        assert_eq!(nice_ticks(1), (1, 1));
+        assert_eq!(nice_ticks(2), (1, 2));
+        assert_eq!(nice_ticks(7), (2, 8));
+        assert_eq!(nice_ticks(10), (2, 10));
+        assert_eq!(nice_ticks(23), (5, 25));
+        assert_eq!(nice_ticks(480), (100, 500));
     }
 
     #[test]

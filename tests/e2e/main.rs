@@ -29,6 +29,7 @@ mod hostile_fs;
 mod hostile_limits;
 mod html_validation;
 mod incremental;
+mod insights_charts;
 mod message_format;
 mod people;
 mod properties;
