@@ -18,6 +18,7 @@ mod harness;
 mod ics;
 mod tools;
 
+mod action_preview;
 mod build;
 mod calendar;
 mod ci_log;
