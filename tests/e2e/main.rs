@@ -23,6 +23,7 @@ mod build;
 mod calendar;
 mod ci_log;
 mod cli_tools;
+mod docs_site;
 mod errors;
 mod home;
 mod hostile_content;
