@@ -81,3 +81,19 @@ fn the_script_refuses_a_folder_that_is_not_empty() {
         "mine"
     );
 }
+
+#[test]
+fn the_readme_shows_a_small_screenshot() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    assert!(
+        readme.contains("](docs/screenshot.png)"),
+        "no screenshot in README.md"
+    );
+    let png = std::fs::read(root().join("docs/screenshot.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
+    assert!(
+        png.len() < 150 * 1024,
+        "{} bytes: keep it under 150 KB",
+        png.len()
+    );
+}
