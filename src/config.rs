@@ -93,8 +93,10 @@ fn yes() -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Weekday {
+    /// Weeks start on Monday (ISO 8601).
     #[default]
     Monday,
+    /// Weeks start on Sunday.
     Sunday,
 }
 

@@ -67,7 +67,9 @@ pub struct AgendaEntry {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DateOrder {
+    /// Day first: `04/12/2024` is 4 December.
     Dmy,
+    /// Month first: `04/12/2024` is 12 April.
     Mdy,
 }
 

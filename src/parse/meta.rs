@@ -132,9 +132,13 @@ impl Kind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
+    /// Announced, with a date; the default until it is over.
     Planned,
+    /// It took place; the default once it is over.
     Held,
+    /// Called off: kept in the calendar, marked cancelled.
     Cancelled,
+    /// An idea looking for a date or a facilitator: listed on the backlog.
     Proposed,
 }
 
@@ -155,9 +159,13 @@ impl Status {
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Maturity {
+    /// Recommended: use it by default.
     Adopt,
+    /// Worth using on a real project, with care.
     Trial,
+    /// Worth exploring, not yet for real work.
     Assess,
+    /// Not recommended for new work.
     Hold,
 }
 
