@@ -99,33 +99,85 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
         .hint("end the front matter with a line that holds only `---`"))
 }
 
-/// Deserializes front matter into `T`, mapping YAML and serde errors to a
-/// diagnostic with the file's line and column and a useful hint.
+/// Deserializes front matter into `T`, mapping YAML and serde errors to
+/// diagnostics with the file's line and column and a useful hint.
 ///
 /// `known_keys` lists the keys `T` accepts, for "did you mean" suggestions.
+/// Every error of the front matter is reported, not only the first (see
+/// [`parse_yaml_within`]).
 pub fn parse_yaml<T: DeserializeOwned>(
     split: &Split<'_>,
     text: &str,
     file: &Path,
     known_keys: &[&str],
-) -> Result<T, Diagnostic> {
+) -> Result<T, Vec<Diagnostic>> {
     parse_yaml_within(split, text, file, known_keys, MAX_FRONT_MATTER_BYTES)
 }
 
 /// [`parse_yaml`] for front matter that may be larger than most (a Markdown
 /// agenda's front matter is the whole agenda).
+///
+/// serde stops at the first error, so a file with four unknown keys would
+/// take four builds to fix. Instead, each error is attributed to the
+/// top-level key whose block holds it, that block is blanked out (its lines
+/// kept, empty, so that every later position is still the file's) and the
+/// front matter is read again, until it reads or an error belongs to no key.
+/// A required key that was blanked out is not reported missing.
 pub fn parse_yaml_within<T: DeserializeOwned>(
     split: &Split<'_>,
     text: &str,
     file: &Path,
     known_keys: &[&str],
     max_bytes: usize,
-) -> Result<T, Diagnostic> {
+) -> Result<T, Vec<Diagnostic>> {
     let yaml = split.yaml.unwrap_or_default();
-    check_yaml_limits(yaml, split.yaml_first_line, text, file, max_bytes)?;
-    let yaml_for_parse = if yaml.trim().is_empty() { "{}" } else { yaml };
-    serde_yaml::from_str::<T>(yaml_for_parse)
-        .map_err(|err| yaml_error(&err, yaml, split.yaml_first_line, text, file, known_keys))
+    check_yaml_limits(yaml, split.yaml_first_line, text, file, max_bytes).map_err(|d| vec![d])?;
+    let spans = KeySpans::new(yaml, split.yaml_first_line);
+    let mut current = yaml.to_string();
+    let mut blanked: Vec<&str> = Vec::new();
+    let mut errors = Vec::new();
+    // Each round blanks one more key, so there are at most that many rounds.
+    for _ in 0..=spans.keys.len() {
+        let for_parse = if current.trim().is_empty() { "{}" } else { &current };
+        let err = match serde_yaml::from_str::<T>(for_parse) {
+            Ok(meta) if errors.is_empty() => return Ok(meta),
+            Ok(_) => break,
+            Err(err) => err,
+        };
+        let d = yaml_error(&err, &current, split.yaml_first_line, text, file, known_keys);
+        if let Some(key) = between(&d.message, "missing required key `", "`")
+            && blanked.contains(&key)
+        {
+            break;
+        }
+        let span = (d.line >= split.yaml_first_line)
+            .then(|| spans.at_line(d.line))
+            .flatten()
+            .filter(|s| !blanked.contains(&s.key.as_str()));
+        errors.push(d);
+        let Some(span) = span else { break };
+        let Some(block) = current.get(span.block.clone()) else {
+            break;
+        };
+        current.replace_range(span.block.clone(), &blank(block));
+        blanked.push(&span.key);
+    }
+    Err(errors)
+}
+
+/// `block` with every character but its line ends replaced by a space of
+/// the same byte length, so that positions after it do not move.
+fn blank(block: &str) -> String {
+    block
+        .chars()
+        .map(|c| {
+            if c == '\n' {
+                "\n".to_string()
+            } else {
+                " ".repeat(c.len_utf8())
+            }
+        })
+        .collect()
 }
 
 /// The most front matter a content file may have. A generous page of
@@ -296,7 +348,7 @@ pub fn yaml_error(
     // carry no position of their own; they quote the value, so find it.
     if err
         .location()
-        .is_none_or(|l| l.line() == 1 && l.column() == 1)
+        .is_none_or(|l| (l.line(), l.column()) == content_start(yaml))
         && !message.starts_with("missing field")
         && !message.contains("unknown field")
         && let Some(value) = between(&message, "`", "`")
@@ -366,6 +418,19 @@ pub fn yaml_error(
         diag = diag.hint("YAML does not allow tabs for indentation; indent with spaces");
     }
     diag.at(text, line, column)
+}
+
+/// The line and column (1-based) of the first thing in `yaml` that is not
+/// blank or a comment: where serde_yaml places errors that belong to the
+/// whole mapping rather than to a key (a value's own validation).
+fn content_start(yaml: &str) -> (usize, usize) {
+    yaml.lines()
+        .enumerate()
+        .find_map(|(i, l)| {
+            let t = l.trim_start();
+            (!t.is_empty() && !t.starts_with('#')).then(|| (i + 1, l.len() - t.len() + 1))
+        })
+        .unwrap_or((1, 1))
 }
 
 fn value_hint(message: &str) -> String {
@@ -451,6 +516,11 @@ impl KeySpans {
             offset += line.len();
         }
         KeySpans { keys }
+    }
+
+    /// The top-level key whose line or block holds `line`.
+    pub fn at_line(&self, line: usize) -> Option<&KeySpan> {
+        self.keys.iter().rev().find(|k| k.line <= line)
     }
 
     /// The first occurrence of top-level `key`.
@@ -609,6 +679,51 @@ mod tests {
     fn decode_reports_position_of_invalid_utf8() {
         let d = decode(b"ok\nab\xFFc", Path::new("a.md")).unwrap_err();
         assert_eq!((d.line, d.column), (2, 3));
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Meta {
+        title: String,
+        date: Option<crate::meta::IsoDate>,
+        #[serde(default)]
+        tags: Vec<String>,
+        #[serde(default)]
+        draft: bool,
+    }
+
+    fn errors_of(text: &str) -> Vec<(usize, String)> {
+        let split = split(text, Path::new("a.md")).expect("splits");
+        match parse_yaml::<Meta>(&split, text, Path::new("a.md"), &["title", "date", "tags", "draft"]) {
+            Ok(m) => panic!("parsed: {m:?}"),
+            Err(ds) => ds.into_iter().map(|d| (d.line, d.message)).collect(),
+        }
+    }
+
+    /// Every error of a front matter in one run, each at its own line: a
+    /// Docusaurus file's keys, a bad value among them, a wrong type after.
+    #[test]
+    fn reports_every_front_matter_error_at_once() {
+        let got = errors_of(
+            "---\nid: intro\ntitle: Intro\nsidebar_label: Start\ndate: 2024-13-45\ntags:\n  nested: map\nsidebar_position: 2\ndraft: maybe\n---\nBody\n",
+        );
+        let lines: Vec<usize> = got.iter().map(|g| g.0).collect();
+        assert_eq!(lines, [2, 4, 5, 7, 8, 9], "{got:#?}");
+        assert!(got[0].1.contains("unknown key `id`"), "{got:#?}");
+        assert!(got[1].1.contains("unknown key `sidebar_label`"));
+        assert!(got[4].1.contains("unknown key `sidebar_position`"));
+    }
+
+    /// A required key whose value was wrong is not also reported missing.
+    #[test]
+    fn a_blanked_required_key_is_not_missing() {
+        let got = errors_of("---\ntitle: [a, b]\nfoo: 1\n---\n");
+        assert_eq!(got.len(), 2, "{got:#?}");
+        assert_eq!((got[0].0, got[1].0), (2, 3));
+        let got = errors_of("---\nfoo: 1\n---\n");
+        assert_eq!(got.len(), 2, "{got:#?}");
+        assert!(got[1].1.contains("missing required key `title`"));
     }
 
     #[test]

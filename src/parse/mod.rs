@@ -240,7 +240,7 @@ fn doc<M: DeserializeOwned>(
     keys: &[&str],
     is_draft: impl Fn(&M) -> bool,
 ) -> Result<Doc<M>, Vec<Diagnostic>> {
-    let meta: M = front_matter::parse_yaml(split, text, &file.path, keys).map_err(|d| vec![d])?;
+    let meta: M = front_matter::parse_yaml(split, text, &file.path, keys)?;
     if let Some(title_problem) = check_title(split, text, &file.path) {
         return Err(vec![title_problem]);
     }
