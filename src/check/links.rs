@@ -3,22 +3,17 @@
 //! HTML, which the resolve stage cannot see. Relative Markdown links were
 //! already checked, with their file and line, when the site was resolved.
 //!
-//! Pages are read with a real HTML tokenizer (html5ever's, the one the
-//! sanitiser uses) as they are rendered, so text that only shows HTML (an
+//! Pages are read with a real HTML tokenizer ([`html`]) as they are rendered, so text that only shows HTML (an
 //! `<a href>` inside `<code>`, an escaped `&lt;a href=...&gt;`) is text, and
 //! attribute values come out with their character references decoded. Every
 //! URL is resolved against the page's own address as a browser resolves it
 //! (the WHATWG URL rules of the `url` crate), so a relative `img.png` in raw
 //! HTML is checked where a browser would fetch it.
 
-use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use html5ever::tokenizer::states::RawKind;
-use html5ever::tokenizer::{
-    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
-};
+use crate::parse::html;
 
 use crate::diagnostic::Diagnostic;
 use crate::site::Site;
@@ -52,75 +47,6 @@ pub struct FoundLink {
     pub in_body: bool,
 }
 
-/// Tags whose content the HTML tokenizer reads as text, not markup: without
-/// a tree builder to tell it, it would find "links" in a script's strings.
-fn raw_kind(tag: &str) -> Option<RawKind> {
-    match tag {
-        "script" => Some(RawKind::ScriptData),
-        "style" | "xmp" | "iframe" | "noembed" | "noframes" => Some(RawKind::Rawtext),
-        "textarea" | "title" => Some(RawKind::Rcdata),
-        _ => None,
-    }
-}
-
-/// What the tokenizer found: ids and (line, url) pairs in document order.
-#[derive(Default)]
-struct Found {
-    ids: Vec<String>,
-    links: Vec<(usize, String)>,
-}
-
-struct Sink(RefCell<Found>);
-
-impl TokenSink for Sink {
-    type Handle = ();
-
-    fn process_token(&self, token: Token, line_number: u64) -> TokenSinkResult<()> {
-        let Token::TagToken(tag) = token else {
-            return TokenSinkResult::Continue;
-        };
-        if tag.kind != TagKind::StartTag {
-            return TokenSinkResult::Continue;
-        }
-        let line = usize::try_from(line_number).unwrap_or(usize::MAX);
-        self.0.borrow_mut().tag(&tag, line);
-        match raw_kind(&tag.name) {
-            Some(kind) if !tag.self_closing => TokenSinkResult::RawData(kind),
-            _ => TokenSinkResult::Continue,
-        }
-    }
-}
-
-impl Found {
-    fn tag(&mut self, tag: &Tag, line: usize) {
-        let name = &*tag.name;
-        for attr in &tag.attrs {
-            let value = &*attr.value;
-            match &*attr.name.local {
-                "id" => self.ids.push(value.to_string()),
-                "name" if name == "a" => self.ids.push(value.to_string()),
-                // `<base href>` is not a link; everything else with an
-                // `href` or `src` is something a browser fetches or follows.
-                "href" if name != "base" => self.links.push((line, value.to_string())),
-                "src" => self.links.push((line, value.to_string())),
-                _ => {}
-            }
-        }
-    }
-}
-
-/// Tokenizes `html`: its ids and links, with their lines.
-fn tokenize(html: &str) -> Found {
-    let input = BufferQueue::default();
-    input.push_back(html.into());
-    let tokenizer = Tokenizer::new(Sink(RefCell::new(Found::default())), TokenizerOpts::default());
-    // Without a tree builder the sink never asks to run a script, so one
-    // feed consumes the whole input.
-    let _ = tokenizer.feed(&input);
-    tokenizer.end();
-    tokenizer.sink.0.take()
-}
-
 /// What rendered a page, for the messages about its links.
 pub struct Origin<'a> {
     pub template: &'static str,
@@ -133,7 +59,12 @@ pub struct Origin<'a> {
 
 /// Collects the ids and the `href`/`src` values of a page.
 pub fn scan(page: &str, origin: Origin<'_>, html: &str) -> PageLinks {
-    let found = tokenize(html);
+    let mut ids = Vec::new();
+    let mut links = Vec::new();
+    for tag in html::start_tags(html) {
+        ids.extend(html::anchors(&tag).map(str::to_string));
+        links.extend(html::urls(&tag).map(|u| (tag.line, u.to_string())));
+    }
     // The body's lines in the page. A template writes the body once, as
     // one block; where it cannot be found, every link is the template's.
     let body_lines = origin
@@ -150,9 +81,8 @@ pub fn scan(page: &str, origin: Origin<'_>, html: &str) -> PageLinks {
         template: origin.template,
         template_file: origin.template_file,
         source: origin.source,
-        ids: found.ids,
-        links: found
-            .links
+        ids,
+        links: links
             .into_iter()
             .map(|(line, href)| FoundLink {
                 in_body: body_lines.as_ref().is_some_and(|r| r.contains(&line)),

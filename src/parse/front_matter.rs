@@ -58,6 +58,65 @@ pub struct Split<'a> {
     pub body_first_line: usize,
 }
 
+impl<'a> Split<'a> {
+    /// The title a Markdown file gives itself with its first line `# Title`,
+    /// when its front matter has no `title:` (GitHub READMEs, MkDocs and
+    /// most wikis work this way), and the split with that heading taken out
+    /// of the body, so that the page does not show its title twice.
+    pub fn title_from_heading(&self) -> Option<(String, Split<'a>)> {
+        let yaml = self.yaml.unwrap_or_default();
+        if KeySpans::new(yaml, self.yaml_first_line).key("title").is_some() {
+            return None;
+        }
+        let mut offset = 0;
+        let mut line_no = self.body_first_line;
+        for line in self.body.split_inclusive('\n') {
+            let text = line.trim_end_matches(['\n', '\r']);
+            if text.trim().is_empty() {
+                offset += line.len();
+                line_no += 1;
+                continue;
+            }
+            let title = atx_h1(text)?;
+            let rest = &self.body[offset + line.len()..];
+            return Some((
+                title,
+                Split {
+                    body: rest,
+                    body_first_line: line_no + 1,
+                    ..*self
+                },
+            ));
+        }
+        None
+    }
+}
+
+/// The text of a level-1 ATX heading line (`# Title`, `# Title #`,
+/// `# Title {#id}`), as CommonMark reads it: up to three spaces of indent,
+/// one `#`, a space, closing hashes dropped.
+fn atx_h1(line: &str) -> Option<String> {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    if indent > 3 {
+        return None;
+    }
+    let rest = line[indent..].strip_prefix('#')?;
+    if !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
+        return None;
+    }
+    let mut text = rest.trim();
+    if let Some(i) = text.rfind(" {#")
+        && text.ends_with('}')
+    {
+        text = text[..i].trim_end();
+    }
+    let closed = text.trim_end_matches('#');
+    if closed.is_empty() || closed.ends_with([' ', '\t']) {
+        text = closed.trim_end();
+    }
+    (!text.is_empty()).then(|| text.to_string())
+}
+
 fn is_fence(line: &str) -> bool {
     line.trim_end() == "---"
 }
@@ -134,6 +193,17 @@ pub fn parse_yaml_within<T: DeserializeOwned>(
     check_yaml_limits(yaml, split.yaml_first_line, text, file, max_bytes).map_err(|d| vec![d])?;
     let spans = KeySpans::new(yaml, split.yaml_first_line);
     let mut current = yaml.to_string();
+    // A `# Heading` stands for a missing `title:`. Added after every line
+    // of the front matter, so it moves no position.
+    if known_keys.contains(&"title")
+        && let Some((title, _)) = split.title_from_heading()
+    {
+        if !current.is_empty() && !current.ends_with('\n') {
+            current.push('\n');
+        }
+        let quoted = serde_json::to_string(&title).unwrap_or_else(|_| "\"\"".into());
+        current.push_str(&format!("title: {quoted}\n"));
+    }
     let mut blanked: Vec<&str> = Vec::new();
     let mut errors = Vec::new();
     // Each round blanks one more key, so there are at most that many rounds.
@@ -388,10 +458,12 @@ pub fn yaml_error(
     }
     if let Some(key) = between(&message, "missing field `", "`") {
         diag.message = format!("missing required key `{key}`");
-        return diag
-            .at(text, 1, 1)
-            .underline(3)
-            .hint(format!("add `{key}: ...` to the front matter"));
+        let hint = if key == "title" {
+            "add `title: ...` to the front matter, or start the text with a `# Title` line".to_string()
+        } else {
+            format!("add `{key}: ...` to the front matter")
+        };
+        return diag.at(text, 1, 1).underline(3).hint(hint);
     }
     if message.contains("duplicate") {
         // Point at the repeat, not at the mapping serde_yaml names.
