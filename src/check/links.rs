@@ -165,7 +165,10 @@ pub struct WrittenLink {
 
 impl WrittenLinks {
     /// Records the links of `file`, in the order the file has them.
-    pub fn add(&mut self, file: PathBuf, links: Vec<WrittenLink>) {
+    pub fn add(&mut self, file: PathBuf, mut links: Vec<WrittenLink>) {
+        // Markdown and raw-HTML links come from two lists: put them in the
+        // file's order, which is the page's.
+        links.sort_by_key(|l| (l.line, l.column));
         if !links.is_empty() {
             self.by_file.insert(file, links);
         }
