@@ -820,23 +820,26 @@ impl Builder {
 
 /// Where a parsed document writes its links, with the lines to quote.
 fn written_links(doc: &Parsed) -> Vec<linkcheck::WrittenLink> {
-    let (text, links) = match doc {
-        Parsed::Session(d) => (&d.text, &d.body.links),
-        Parsed::Pattern(d) => (&d.text, &d.body.links),
-        Parsed::Community(d) => (&d.text, &d.body.links),
-        Parsed::Person(d) => (&d.text, &d.body.links),
-        Parsed::Page(d) => (&d.text, &d.body.links),
+    let (text, body) = match doc {
+        Parsed::Session(d) => (&d.text, &d.body),
+        Parsed::Pattern(d) => (&d.text, &d.body),
+        Parsed::Community(d) => (&d.text, &d.body),
+        Parsed::Person(d) => (&d.text, &d.body),
+        Parsed::Page(d) => (&d.text, &d.body),
         Parsed::Agenda(_) | Parsed::Draft => return Vec::new(),
     };
+    let (links, raw) = (&body.links, &body.raw_links);
     links
         .iter()
-        .map(|l| linkcheck::WrittenLink {
-            href: l.written.clone(),
-            line: l.line,
-            column: l.column,
+        .map(|l| (&l.written, l.line, l.column))
+        .chain(raw.iter().map(|l| (&l.href, l.line, l.column)))
+        .map(|(href, line, column)| linkcheck::WrittenLink {
+            href: href.clone(),
+            line,
+            column,
             source_line: text
                 .lines()
-                .nth(l.line.saturating_sub(1))
+                .nth(line.saturating_sub(1))
                 .unwrap_or_default()
                 .trim_end_matches('\r')
                 .to_string(),

@@ -1,76 +1,111 @@
 //! Checks every internal link and `#anchor` in the generated HTML: links
-//! written by templates and site-absolute links from Markdown, which the
-//! resolve stage cannot see. Relative Markdown links were already checked,
-//! with their file and line, when the site was resolved.
+//! written by templates, site-absolute links from Markdown and links in raw
+//! HTML, which the resolve stage cannot see. Relative Markdown links were
+//! already checked, with their file and line, when the site was resolved.
 //!
-//! Pages are scanned as they are rendered (a cheap pass over attribute text,
-//! not a full HTML parse), so checking adds no second read of the output.
+//! Pages are read with a real HTML tokenizer ([`html`]) as they are rendered, so text that only shows HTML (an
+//! `<a href>` inside `<code>`, an escaped `&lt;a href=...&gt;`) is text, and
+//! attribute values come out with their character references decoded. Every
+//! URL is resolved against the page's own address as a browser resolves it
+//! (the WHATWG URL rules of the `url` crate), so a relative `img.png` in raw
+//! HTML is checked where a browser would fetch it.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use crate::parse::html;
+
 use crate::diagnostic::Diagnostic;
+use crate::site::Site;
 
 /// The ids and outgoing links of one rendered page.
 #[derive(Debug, Clone, Default)]
 pub struct PageLinks {
     /// Output path: `sessions/x/index.html`.
     pub page: String,
-    /// The template that rendered it and the Markdown file it came from.
+    /// The template that rendered it.
     pub template: &'static str,
+    /// The template's file, when the site (or its theme folder) has one;
+    /// `None` for the theme embedded in the binary, which is no file of the site.
+    pub template_file: Option<PathBuf>,
+    /// The Markdown file the page's body came from.
     pub source: Option<PathBuf>,
+    /// Every fragment target: `id`s, and `name`s of `<a>` (old-style anchors
+    /// still work in every browser, and much Markdown in the wild uses them).
     pub ids: Vec<String>,
-    /// (1-based line in the output, href as written).
-    pub links: Vec<(usize, String)>,
+    pub links: Vec<FoundLink>,
 }
 
-/// Collects `id`, `href` and `src` attribute values from HTML.
-pub fn scan(page: &str, template: &'static str, source: Option<PathBuf>, html: &str) -> PageLinks {
-    let mut out = PageLinks {
+/// One `href` or `src` found in a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundLink {
+    /// 1-based line in the output.
+    pub line: usize,
+    /// The URL, character references decoded.
+    pub href: String,
+    /// Inside the page's Markdown body (written by the source file, not the template).
+    pub in_body: bool,
+}
+
+/// What rendered a page, for the messages about its links.
+pub struct Origin<'a> {
+    pub template: &'static str,
+    pub template_file: Option<PathBuf>,
+    pub source: Option<PathBuf>,
+    /// The page's Markdown body as the template received it: links inside
+    /// it were written by `source`.
+    pub body: Option<&'a str>,
+}
+
+/// Collects the ids and the `href`/`src` values of a page.
+pub fn scan(page: &str, origin: Origin<'_>, html: &str) -> PageLinks {
+    let mut ids = Vec::new();
+    let mut links = Vec::new();
+    for tag in html::start_tags(html) {
+        ids.extend(html::anchors(&tag).map(str::to_string));
+        links.extend(html::urls(&tag).map(|u| (tag.line, u.to_string())));
+    }
+    // The body's lines in the page. A template writes the body once, as
+    // one block; where it cannot be found, every link is the template's.
+    let body_lines = origin
+        .body
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+        .and_then(|b| {
+            let at = html.find(b)?;
+            let first = 1 + html[..at].matches('\n').count();
+            Some(first..=first + b.matches('\n').count())
+        });
+    PageLinks {
         page: page.to_string(),
-        template,
-        source,
-        ..PageLinks::default()
-    };
-    // (offset, is_id, value) for every attribute, in document order.
-    let mut found: Vec<(usize, bool, &str)> = Vec::new();
-    for attr in [" id=\"", " href=\"", " src=\""] {
-        let mut from = 0;
-        while let Some(i) = html[from..].find(attr) {
-            let start = from + i + attr.len();
-            let Some(len) = html[start..].find('"') else {
-                break;
-            };
-            found.push((start, attr == " id=\"", &html[start..start + len]));
-            from = start + len;
-        }
+        template: origin.template,
+        template_file: origin.template_file,
+        source: origin.source,
+        ids,
+        links: links
+            .into_iter()
+            .map(|(line, href)| FoundLink {
+                in_body: body_lines.as_ref().is_some_and(|r| r.contains(&line)),
+                line,
+                href,
+            })
+            .collect(),
     }
-    found.sort_by_key(|f| f.0);
-    let (mut line, mut counted) = (1, 0);
-    for (offset, is_id, value) in found {
-        if is_id {
-            out.ids.push(unescape(value));
-        } else {
-            line += html.as_bytes()[counted..offset]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count();
-            counted = offset;
-            out.links.push((line, unescape(value)));
-        }
-    }
-    out
 }
 
-fn unescape(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    s.replace("&amp;", "&")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
+/// The resolved Markdown body of the page a source file renders to.
+pub fn body_of(site: &Site, kind: crate::plan::PageKind) -> Option<&str> {
+    use crate::plan::PageKind;
+    let body = match kind {
+        PageKind::Session(i) => site.sessions[i].body.as_ref()?,
+        PageKind::Pattern(i) => &site.patterns[i].body,
+        PageKind::Community(i) => &site.communities[i].body,
+        PageKind::Person(i) => site.people[i].body.as_ref()?,
+        PageKind::Page(i) => &site.pages[i].body,
+        PageKind::Agenda(i) => site.agendas[i].body.as_ref()?,
+        _ => return None,
+    };
+    Some(&body.html)
 }
 
 /// True for links that leave the site (`https:`, `mailto:`, `//host`).
@@ -130,16 +165,44 @@ pub struct WrittenLink {
 
 impl WrittenLinks {
     /// Records the links of `file`, in the order the file has them.
-    pub fn add(&mut self, file: PathBuf, links: Vec<WrittenLink>) {
+    pub fn add(&mut self, file: PathBuf, mut links: Vec<WrittenLink>) {
+        // Markdown and raw-HTML links come from two lists: put them in the
+        // file's order, which is the page's.
+        links.sort_by_key(|l| (l.line, l.column));
         if !links.is_empty() {
             self.by_file.insert(file, links);
         }
     }
 
-    /// The first place `file` writes a link to `href`.
-    fn find(&self, file: &Path, href: &str) -> Option<&WrittenLink> {
-        self.by_file.get(file)?.iter().find(|l| l.href == href)
+    /// The place `file` writes its `nth` (0-based) link to `href`, an URL
+    /// as the page has it: the same as written, or a site-absolute path
+    /// the resolve stage put under the base path.
+    fn nth(&self, file: &Path, href: &str, nth: usize, base_path: &str) -> Option<&WrittenLink> {
+        self.by_file
+            .get(file)?
+            .iter()
+            .filter(|l| same_link(&l.href, href, base_path))
+            .nth(nth)
     }
+}
+
+/// True if `written` (in a source) became `out` (in the page).
+fn same_link(written: &str, out: &str, base_path: &str) -> bool {
+    written == out
+        || (written.starts_with('/')
+            && out
+                .strip_prefix(base_path)
+                .is_some_and(|rest| rest == written.trim_start_matches('/')))
+        || (written.contains('%') || out.contains('%'))
+            && percent_decode(written) != written
+            && same_link(&percent_decode(written), &percent_decode(out), base_path)
+        || percent_decode(out) != out && same_link(written, &percent_decode(out), base_path)
+}
+
+fn percent_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// A page's ids, ready for lookups, and its links.
@@ -240,6 +303,54 @@ impl LinkIndex {
     }
 }
 
+/// The host every page is resolved under: any would do, since only the
+/// path and fragment of a same-site URL are compared.
+const SITE_ORIGIN: &str = "http://fireside.invalid";
+
+/// Where an internal link leads: an output path and a fragment, or why it
+/// leads nowhere on this site.
+enum Target {
+    Page { path: String, fragment: Option<String> },
+    /// A URL to another host (`//host/x`, or a `<base>`-like trick).
+    Elsewhere,
+    Outside(&'static str),
+    Invalid(String),
+}
+
+/// Resolves `href` against the page at output path `page`, published under
+/// `base_path`, as a browser would (WHATWG URL: `..`, `\\` as `/`, percent
+/// escapes), then maps it to the output file it names.
+fn resolve(page: &str, href: &str, base_path: &str) -> Target {
+    let base = url::Url::parse(SITE_ORIGIN).and_then(|o| o.join(&format!("{base_path}{page}")));
+    let Ok(base) = base else {
+        return Target::Invalid(format!("the page address `{base_path}{page}` is not a URL"));
+    };
+    let url = match base.join(href) {
+        Ok(u) => u,
+        Err(e) => return Target::Invalid(format!("it is not a valid URL ({e})")),
+    };
+    if url.origin() != base.origin() {
+        return Target::Elsewhere;
+    }
+    let path = percent_decode(url.path());
+    let Some(rest) = path.strip_prefix(base_path) else {
+        return Target::Outside(if href.starts_with('/') {
+            "it is outside the site's base path"
+        } else {
+            "it climbs out of the site with `..`"
+        });
+    };
+    let path = if rest.is_empty() || rest.ends_with('/') {
+        format!("{rest}index.html")
+    } else {
+        rest.to_string()
+    };
+    Target::Page {
+        path,
+        fragment: url.fragment().map(percent_decode),
+    }
+}
+
 fn check_page<'a>(
     page: &PageLinks,
     ids: &dyn Fn(&str) -> Option<&'a HashSet<String>>,
@@ -248,32 +359,33 @@ fn check_page<'a>(
     written: &WrittenLinks,
     errors: &mut Vec<Diagnostic>,
 ) {
-    for (line, href) in &page.links {
+    // How many times each URL was seen in the body so far: the nth one in
+    // the page is the nth one the source wrote, and is reported at its line.
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for link in &page.links {
+        let href = link.href.trim();
+        let nth = if link.in_body {
+            let n = seen.entry(href).or_insert(0);
+            *n += 1;
+            *n - 1
+        } else {
+            0
+        };
         if href.is_empty() || is_external(href) {
             continue;
         }
-        let (path, fragment) = match href.split_once('#') {
-            Some((p, f)) => (p, Some(f)),
-            None => (href.as_str(), None),
-        };
-        let path = path.split('?').next().unwrap_or("");
-        let target = if path.is_empty() {
-            page.page.clone()
-        } else if let Some(rest) = path.strip_prefix(base_path) {
-            if rest.is_empty() || rest.ends_with('/') {
-                format!("{rest}index.html")
-            } else {
-                rest.to_string()
+        let report = |why: &str| broken(written, page, link, nth, base_path, why);
+        let (target, fragment) = match resolve(&page.page, href, base_path) {
+            Target::Page { path, fragment } => (path, fragment),
+            Target::Elsewhere => continue,
+            Target::Outside(why) => {
+                errors.push(report(&format!("{why} `{base_path}`")));
+                continue;
             }
-        } else {
-            errors.push(broken(
-                written,
-                page,
-                *line,
-                href,
-                &format!("it is outside the site's base path `{base_path}`"),
-            ));
-            continue;
+            Target::Invalid(why) => {
+                errors.push(report(&why));
+                continue;
+            }
         };
         let target_ids = ids(&target);
         if target_ids.is_none() && !files.contains(&target) {
@@ -283,55 +395,83 @@ fn check_page<'a>(
             } else {
                 "no page or file has that address".to_string()
             };
-            errors.push(broken(written, page, *line, href, &hint));
+            errors.push(report(&hint));
             continue;
         }
         if let Some(f) = fragment
             && !f.is_empty()
             && let Some(target_ids) = target_ids
-            && !target_ids.contains(f)
+            && !target_ids.contains(&f)
         {
-            errors.push(broken(
-                written,
-                page,
-                *line,
-                href,
-                &format!("`{target}` has no element with id `{f}`"),
-            ));
+            errors.push(report(&format!("`{target}` has no element with id `{f}`")));
         }
     }
 }
 
+/// A broken link's diagnostic, at the place that wrote it: the line of the
+/// Markdown (or raw HTML) source for links in the body, else the template.
 fn broken(
     written: &WrittenLinks,
     page: &PageLinks,
-    line: usize,
-    href: &str,
+    link: &FoundLink,
+    nth: usize,
+    base_path: &str,
     why: &str,
 ) -> Diagnostic {
+    let href = link.href.trim();
     let hint = format!("{why}; fix the link where it is written");
-    if let Some(src) = &page.source
-        && let Some(link) = written.find(src, href)
+    if link.in_body
+        && let Some(src) = &page.source
     {
-        // The column of the destination itself, where the line has it.
-        let column = link
-            .source_line
-            .find(&format!("({href}"))
-            .map_or(link.column, |c| c + 2);
-        return Diagnostic::error(format!("broken link `{href}`"))
-            .in_file(src.clone())
-            .at(&link.source_line, 1, column)
-            .at_line_only(link.line, column)
-            .underline(href.chars().count())
-            .hint(hint);
+        if let Some(w) = written.nth(src, href, nth, base_path) {
+            // The column of the destination itself, where the line has it.
+            let column = w
+                .source_line
+                .find(&format!("({})", w.href))
+                .or_else(|| w.source_line.find(&format!("({} ", w.href)))
+                .or_else(|| w.source_line.find(&format!("\"{}\"", w.href)))
+                .or_else(|| w.source_line.find(&format!("'{}'", w.href)))
+                .map(|c| w.source_line[..c].chars().count() + 2)
+                .unwrap_or(w.column);
+            return Diagnostic::error(format!("broken link `{href}`"))
+                .in_file(src.clone())
+                .at(&w.source_line, 1, column)
+                .at_line_only(w.line, column)
+                .underline(w.href.chars().count())
+                .hint(hint);
+        }
+        return Diagnostic::error(format!(
+            "broken link `{href}` in the page {} (line {})",
+            page.page, link.line
+        ))
+        .in_file(src.clone())
+        .hint(hint);
     }
-    let file = PathBuf::from("templates").join(page.template);
-    Diagnostic::error(format!(
-        "broken link `{href}` in the page {} (line {line}), written by template `{}`",
-        page.page, page.template
-    ))
-    .in_file(file)
-    .hint(hint)
+    match &page.template_file {
+        Some(file) => Diagnostic::error(format!(
+            "broken link `{href}` in the page {} (line {}), written by template `{}`",
+            page.page,
+            link.line,
+            file.display()
+        ))
+        .in_file(file.clone())
+        .hint(hint),
+        // The embedded theme is no file of the site: name the page and,
+        // when there is one, the source it was made from.
+        None => {
+            let d = Diagnostic::error(format!(
+                "broken link `{href}` in the page {} (line {}), written by the theme's template `{}`",
+                page.page, link.line, page.template
+            ))
+            .hint(format!(
+                "{why}; the link comes from this file's values (front matter) or the theme"
+            ));
+            match &page.source {
+                Some(src) => d.in_file(src.clone()),
+                None => d,
+            }
+        }
+    }
 }
 
 /// Checks every distinct external `http(s)` link of the site, on `workers`
@@ -348,7 +488,7 @@ pub fn check_external(
     let mut urls: std::collections::BTreeMap<String, &PageLinks> =
         std::collections::BTreeMap::new();
     for page in pages {
-        for (_, href) in &page.links {
+        for FoundLink { href, .. } in &page.links {
             if href.starts_with("http://") || href.starts_with("https://") {
                 let url = href.split('#').next().unwrap_or(href).to_string();
                 urls.entry(url).or_insert(page);
@@ -385,16 +525,15 @@ pub fn check_external(
     dead.sort_by_key(|d| d.0);
     dead.into_iter()
         .map(|(_, url, page, why)| {
-            let file = page
-                .source
-                .clone()
-                .unwrap_or_else(|| PathBuf::from("templates").join(page.template));
-            Diagnostic::error(format!(
+            let d = Diagnostic::error(format!(
                 "dead external link `{url}`: {why} (in {})",
                 page.page
-            ))
-            .in_file(file)
-            .hint("update or remove the link; external links are only checked with --external")
+            ));
+            let d = match page.source.clone().or_else(|| page.template_file.clone()) {
+                Some(file) => d.in_file(file),
+                None => d,
+            };
+            d.hint("update or remove the link; external links are only checked with --external")
         })
         .collect()
 }
@@ -439,35 +578,97 @@ mod tests {
         list.iter().map(|s| s.to_string()).collect()
     }
 
+    fn page(path: &str, source: Option<&str>, html: &str) -> PageLinks {
+        let origin = Origin {
+            template: "page.html",
+            template_file: None,
+            source: source.map(PathBuf::from),
+            body: None,
+        };
+        scan(path, origin, html)
+    }
+
+    fn hrefs(p: &PageLinks) -> Vec<(usize, &str)> {
+        p.links.iter().map(|l| (l.line, l.href.as_str())).collect()
+    }
+
     #[test]
     fn scans_ids_and_links_with_lines() {
-        let p = scan(
+        let p = page(
             "a/index.html",
-            "page.html",
             None,
             "<h1 id=\"top\">x</h1>\n<a href=\"/b/?x=1&amp;y=2#s\">b</a>\n<img src=\"/i.png\">",
         );
         assert_eq!(p.ids, ["top"]);
-        assert_eq!(
-            p.links,
-            [(2, "/b/?x=1&y=2#s".to_string()), (3, "/i.png".to_string())]
-        );
+        assert_eq!(hrefs(&p), [(2, "/b/?x=1&y=2#s"), (3, "/i.png")]);
+    }
+
+    /// What the tokenizer must and must not take for a link: each row is
+    /// HTML a page can hold, and the (line, URL) pairs and ids found in it.
+    #[test]
+    fn only_real_attributes_are_links() {
+        type Row = (&'static str, &'static [(usize, &'static str)], &'static [&'static str]);
+        let rows: &[Row] = &[
+            // HTML shown as code is text.
+            ("<code>&lt;a href=\"/x/\"&gt;</code>", &[], &[]),
+            ("<pre><code>&lt;img src=\"/y.png\"&gt;\n</code></pre>", &[], &[]),
+            // Text that merely contains ` href="`.
+            ("<p>write href=\"/x/\" here</p>", &[], &[]),
+            // Entities in a value are decoded, single quotes and no quotes work.
+            ("<a href='/a/?q=1&amp;r=2'>a</a>", &[(1, "/a/?q=1&r=2")], &[]),
+            ("<a href=/b/#s&#x20;t>b</a>", &[(1, "/b/#s t")], &[]),
+            // A value that spans no lines does not run into the footer.
+            ("<a href=\"/c/\">c</a>\n<footer>\n<a href=\"/d/\">d</a></footer>", &[(1, "/c/"), (3, "/d/")], &[]),
+            // Old-style anchors are targets; `name` elsewhere is not.
+            ("<a name=\"install\"></a><input name=\"q\"><h2 id=\"use\">U</h2>", &[], &["install", "use"]),
+            // Scripts and styles are not markup.
+            ("<script>let s = '<a href=\"/nope/\">';</script><style>a[href=\"/no/\"]{}</style>", &[], &[]),
+            // Comments are not markup.
+            ("<!-- <a href=\"/gone/\"> -->", &[], &[]),
+            // `<base href>` is not a link.
+            ("<base href=\"/\"><link href=\"/s.css\" rel=stylesheet>", &[(1, "/s.css")], &[]),
+        ];
+        for (html, links, ids) in rows {
+            let p = page("index.html", None, html);
+            assert_eq!(hrefs(&p), *links, "links of {html}");
+            assert_eq!(p.ids, *ids, "ids of {html}");
+        }
+    }
+
+    /// Where a browser would fetch each URL from the page `docs/guide/index.html`
+    /// of a site published under `/cop/`.
+    #[test]
+    fn urls_resolve_as_a_browser_resolves_them() {
+        let rows: &[(&str, Option<(&str, Option<&str>)>)] = &[
+            ("img.png", Some(("docs/guide/img.png", None))),
+            ("../other/", Some(("docs/other/index.html", None))),
+            ("./", Some(("docs/guide/index.html", None))),
+            ("#top", Some(("docs/guide/index.html", Some("top")))),
+            ("/cop/my%20diagram.png", Some(("my diagram.png", None))),
+            ("/cop/a/?q=1#x%20y", Some(("a/index.html", Some("x y")))),
+            // A backslash is a slash in an http URL, in every browser.
+            ("..\\x.png", Some(("docs/x.png", None))),
+            ("/elsewhere/", None),
+            ("../../../up/", None),
+        ];
+        for (href, want) in rows {
+            let got = match resolve("docs/guide/index.html", href, "/cop/") {
+                Target::Page { path, fragment } => Some((path, fragment)),
+                _ => None,
+            };
+            let want = want.map(|(p, f)| (p.to_string(), f.map(str::to_string)));
+            assert_eq!(got, want, "{href}");
+        }
     }
 
     #[test]
     fn finds_missing_pages_files_and_anchors() {
-        let a = scan(
-            "index.html",
+        let a = page(
             "index.html",
             None,
-            "<a href=\"/b/#s\"></a><a href=\"/b/#nope\"></a><a href=\"/missing/\"></a><a href=\"/b\"></a><a href=\"https://x.org/\"></a><a href=\"#top\"></a><p id=\"top\"></p><img src=\"/i.png\"><img src=\"/gone.png\">",
+            "<a href=\"/b/#s\"></a><a href=\"/b/#nope\"></a><a href=\"/missing/\"></a><a href=\"/b\"></a><a href=\"https://x.org/\"></a><a href=\"mailto:a@b.org\"></a><a href=\"#top\"></a><p id=\"top\"></p><img src=\"/i.png\"><img src=\"/gone.png\">",
         );
-        let b = scan(
-            "b/index.html",
-            "page.html",
-            Some(PathBuf::from("content/b.md")),
-            "<h2 id=\"s\">S</h2>",
-        );
+        let b = page("b/index.html", Some("content/b.md"), "<h2 id=\"s\">S</h2>");
         let errors = check(&[a, b], &files(&["i.png"]), "/", &WrittenLinks::default());
         let messages: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
         assert_eq!(messages.len(), 4, "{messages:#?}");
@@ -482,12 +683,13 @@ mod tests {
                 .contains("trailing slash")
         );
         assert!(messages[3].contains("`/gone.png`"));
+        // The embedded theme is no file of the site.
+        assert!(errors.iter().all(|e| e.file.is_none()), "{errors:#?}");
     }
 
     #[test]
     fn links_must_stay_under_the_base_path() {
-        let a = scan(
-            "index.html",
+        let a = page(
             "index.html",
             None,
             "<a href=\"/other/\"></a><a href=\"/cop/\"></a>",
@@ -495,5 +697,36 @@ mod tests {
         let errors = check(&[a], &files(&[]), "/cop/", &WrittenLinks::default());
         assert_eq!(errors.len(), 1);
         assert!(errors[0].message.contains("`/other/`"));
+    }
+
+    #[test]
+    fn each_occurrence_in_the_body_is_reported_at_its_own_line() {
+        let body = "<p><a href=\"/x/\">one</a></p>\n<p><a href=\"/x/\">two</a></p>";
+        let html = format!("<a href=\"/x/\">nav</a>\n<main>\n{body}\n</main>");
+        let origin = Origin {
+            template: "page.html",
+            template_file: Some(PathBuf::from("templates/page.html")),
+            source: Some(PathBuf::from("content/a.md")),
+            body: Some(body),
+        };
+        let p = scan("a/index.html", origin, &html);
+        let mut written = WrittenLinks::default();
+        let at = |line: usize, text: &str| WrittenLink {
+            href: "/x/".into(),
+            line,
+            column: 1,
+            source_line: text.into(),
+        };
+        written.add(
+            PathBuf::from("content/a.md"),
+            vec![at(3, "See [one](/x/)."), at(7, "And [two](/x/).")],
+        );
+        let errors = check(&[p], &files(&[]), "/", &written);
+        let places: Vec<String> = errors.iter().map(|e| e.location()).collect();
+        assert_eq!(
+            places,
+            ["templates/page.html", "content/a.md:3:11", "content/a.md:7:11"],
+            "{errors:#?}"
+        );
     }
 }

@@ -216,8 +216,7 @@ pub fn parse_agenda_markdown(
         &file.path,
         agenda_keys(),
         front_matter::MAX_AGENDA_BYTES,
-    )
-    .map_err(|d| vec![d])?;
+    )?;
     let body = markdown::render(
         split.body,
         split.body_first_line,

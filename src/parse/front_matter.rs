@@ -58,6 +58,65 @@ pub struct Split<'a> {
     pub body_first_line: usize,
 }
 
+impl<'a> Split<'a> {
+    /// The title a Markdown file gives itself with its first line `# Title`,
+    /// when its front matter has no `title:` (GitHub READMEs, MkDocs and
+    /// most wikis work this way), and the split with that heading taken out
+    /// of the body, so that the page does not show its title twice.
+    pub fn title_from_heading(&self) -> Option<(String, Split<'a>)> {
+        let yaml = self.yaml.unwrap_or_default();
+        if KeySpans::new(yaml, self.yaml_first_line).key("title").is_some() {
+            return None;
+        }
+        let mut offset = 0;
+        let mut line_no = self.body_first_line;
+        for line in self.body.split_inclusive('\n') {
+            let text = line.trim_end_matches(['\n', '\r']);
+            if text.trim().is_empty() {
+                offset += line.len();
+                line_no += 1;
+                continue;
+            }
+            let title = atx_h1(text)?;
+            let rest = &self.body[offset + line.len()..];
+            return Some((
+                title,
+                Split {
+                    body: rest,
+                    body_first_line: line_no + 1,
+                    ..*self
+                },
+            ));
+        }
+        None
+    }
+}
+
+/// The text of a level-1 ATX heading line (`# Title`, `# Title #`,
+/// `# Title {#id}`), as CommonMark reads it: up to three spaces of indent,
+/// one `#`, a space, closing hashes dropped.
+fn atx_h1(line: &str) -> Option<String> {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    if indent > 3 {
+        return None;
+    }
+    let rest = line[indent..].strip_prefix('#')?;
+    if !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
+        return None;
+    }
+    let mut text = rest.trim();
+    if let Some(i) = text.rfind(" {#")
+        && text.ends_with('}')
+    {
+        text = text[..i].trim_end();
+    }
+    let closed = text.trim_end_matches('#');
+    if closed.is_empty() || closed.ends_with([' ', '\t']) {
+        text = closed.trim_end();
+    }
+    (!text.is_empty()).then(|| text.to_string())
+}
+
 fn is_fence(line: &str) -> bool {
     line.trim_end() == "---"
 }
@@ -99,33 +158,96 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
         .hint("end the front matter with a line that holds only `---`"))
 }
 
-/// Deserializes front matter into `T`, mapping YAML and serde errors to a
-/// diagnostic with the file's line and column and a useful hint.
+/// Deserializes front matter into `T`, mapping YAML and serde errors to
+/// diagnostics with the file's line and column and a useful hint.
 ///
 /// `known_keys` lists the keys `T` accepts, for "did you mean" suggestions.
+/// Every error of the front matter is reported, not only the first (see
+/// [`parse_yaml_within`]).
 pub fn parse_yaml<T: DeserializeOwned>(
     split: &Split<'_>,
     text: &str,
     file: &Path,
     known_keys: &[&str],
-) -> Result<T, Diagnostic> {
+) -> Result<T, Vec<Diagnostic>> {
     parse_yaml_within(split, text, file, known_keys, MAX_FRONT_MATTER_BYTES)
 }
 
 /// [`parse_yaml`] for front matter that may be larger than most (a Markdown
 /// agenda's front matter is the whole agenda).
+///
+/// serde stops at the first error, so a file with four unknown keys would
+/// take four builds to fix. Instead, each error is attributed to the
+/// top-level key whose block holds it, that block is blanked out (its lines
+/// kept, empty, so that every later position is still the file's) and the
+/// front matter is read again, until it reads or an error belongs to no key.
+/// A required key that was blanked out is not reported missing.
 pub fn parse_yaml_within<T: DeserializeOwned>(
     split: &Split<'_>,
     text: &str,
     file: &Path,
     known_keys: &[&str],
     max_bytes: usize,
-) -> Result<T, Diagnostic> {
+) -> Result<T, Vec<Diagnostic>> {
     let yaml = split.yaml.unwrap_or_default();
-    check_yaml_limits(yaml, split.yaml_first_line, text, file, max_bytes)?;
-    let yaml_for_parse = if yaml.trim().is_empty() { "{}" } else { yaml };
-    serde_yaml::from_str::<T>(yaml_for_parse)
-        .map_err(|err| yaml_error(&err, yaml, split.yaml_first_line, text, file, known_keys))
+    check_yaml_limits(yaml, split.yaml_first_line, text, file, max_bytes).map_err(|d| vec![d])?;
+    let spans = KeySpans::new(yaml, split.yaml_first_line);
+    let mut current = yaml.to_string();
+    // A `# Heading` stands for a missing `title:`. Added after every line
+    // of the front matter, so it moves no position.
+    if known_keys.contains(&"title")
+        && let Some((title, _)) = split.title_from_heading()
+    {
+        if !current.is_empty() && !current.ends_with('\n') {
+            current.push('\n');
+        }
+        let quoted = serde_json::to_string(&title).unwrap_or_else(|_| "\"\"".into());
+        current.push_str(&format!("title: {quoted}\n"));
+    }
+    let mut blanked: Vec<&str> = Vec::new();
+    let mut errors = Vec::new();
+    // Each round blanks one more key, so there are at most that many rounds.
+    for _ in 0..=spans.keys.len() {
+        let for_parse = if current.trim().is_empty() { "{}" } else { &current };
+        let err = match serde_yaml::from_str::<T>(for_parse) {
+            Ok(meta) if errors.is_empty() => return Ok(meta),
+            Ok(_) => break,
+            Err(err) => err,
+        };
+        let d = yaml_error(&err, &current, split.yaml_first_line, text, file, known_keys);
+        if let Some(key) = between(&d.message, "missing required key `", "`")
+            && blanked.contains(&key)
+        {
+            break;
+        }
+        let span = (d.line >= split.yaml_first_line)
+            .then(|| spans.at_line(d.line))
+            .flatten()
+            .filter(|s| !blanked.contains(&s.key.as_str()));
+        errors.push(d);
+        let Some(span) = span else { break };
+        let Some(block) = current.get(span.block.clone()) else {
+            break;
+        };
+        current.replace_range(span.block.clone(), &blank(block));
+        blanked.push(&span.key);
+    }
+    Err(errors)
+}
+
+/// `block` with every character but its line ends replaced by a space of
+/// the same byte length, so that positions after it do not move.
+fn blank(block: &str) -> String {
+    block
+        .chars()
+        .map(|c| {
+            if c == '\n' {
+                "\n".to_string()
+            } else {
+                " ".repeat(c.len_utf8())
+            }
+        })
+        .collect()
 }
 
 /// The most front matter a content file may have. A generous page of
@@ -296,7 +418,7 @@ pub fn yaml_error(
     // carry no position of their own; they quote the value, so find it.
     if err
         .location()
-        .is_none_or(|l| l.line() == 1 && l.column() == 1)
+        .is_none_or(|l| (l.line(), l.column()) == content_start(yaml))
         && !message.starts_with("missing field")
         && !message.contains("unknown field")
         && let Some(value) = between(&message, "`", "`")
@@ -336,10 +458,12 @@ pub fn yaml_error(
     }
     if let Some(key) = between(&message, "missing field `", "`") {
         diag.message = format!("missing required key `{key}`");
-        return diag
-            .at(text, 1, 1)
-            .underline(3)
-            .hint(format!("add `{key}: ...` to the front matter"));
+        let hint = if key == "title" {
+            "add `title: ...` to the front matter, or start the text with a `# Title` line".to_string()
+        } else {
+            format!("add `{key}: ...` to the front matter")
+        };
+        return diag.at(text, 1, 1).underline(3).hint(hint);
     }
     if message.contains("duplicate") {
         // Point at the repeat, not at the mapping serde_yaml names.
@@ -366,6 +490,19 @@ pub fn yaml_error(
         diag = diag.hint("YAML does not allow tabs for indentation; indent with spaces");
     }
     diag.at(text, line, column)
+}
+
+/// The line and column (1-based) of the first thing in `yaml` that is not
+/// blank or a comment: where serde_yaml places errors that belong to the
+/// whole mapping rather than to a key (a value's own validation).
+fn content_start(yaml: &str) -> (usize, usize) {
+    yaml.lines()
+        .enumerate()
+        .find_map(|(i, l)| {
+            let t = l.trim_start();
+            (!t.is_empty() && !t.starts_with('#')).then(|| (i + 1, l.len() - t.len() + 1))
+        })
+        .unwrap_or((1, 1))
 }
 
 fn value_hint(message: &str) -> String {
@@ -451,6 +588,11 @@ impl KeySpans {
             offset += line.len();
         }
         KeySpans { keys }
+    }
+
+    /// The top-level key whose line or block holds `line`.
+    pub fn at_line(&self, line: usize) -> Option<&KeySpan> {
+        self.keys.iter().rev().find(|k| k.line <= line)
     }
 
     /// The first occurrence of top-level `key`.
@@ -609,6 +751,51 @@ mod tests {
     fn decode_reports_position_of_invalid_utf8() {
         let d = decode(b"ok\nab\xFFc", Path::new("a.md")).unwrap_err();
         assert_eq!((d.line, d.column), (2, 3));
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Meta {
+        title: String,
+        date: Option<crate::meta::IsoDate>,
+        #[serde(default)]
+        tags: Vec<String>,
+        #[serde(default)]
+        draft: bool,
+    }
+
+    fn errors_of(text: &str) -> Vec<(usize, String)> {
+        let split = split(text, Path::new("a.md")).expect("splits");
+        match parse_yaml::<Meta>(&split, text, Path::new("a.md"), &["title", "date", "tags", "draft"]) {
+            Ok(m) => panic!("parsed: {m:?}"),
+            Err(ds) => ds.into_iter().map(|d| (d.line, d.message)).collect(),
+        }
+    }
+
+    /// Every error of a front matter in one run, each at its own line: a
+    /// Docusaurus file's keys, a bad value among them, a wrong type after.
+    #[test]
+    fn reports_every_front_matter_error_at_once() {
+        let got = errors_of(
+            "---\nid: intro\ntitle: Intro\nsidebar_label: Start\ndate: 2024-13-45\ntags:\n  nested: map\nsidebar_position: 2\ndraft: maybe\n---\nBody\n",
+        );
+        let lines: Vec<usize> = got.iter().map(|g| g.0).collect();
+        assert_eq!(lines, [2, 4, 5, 7, 8, 9], "{got:#?}");
+        assert!(got[0].1.contains("unknown key `id`"), "{got:#?}");
+        assert!(got[1].1.contains("unknown key `sidebar_label`"));
+        assert!(got[4].1.contains("unknown key `sidebar_position`"));
+    }
+
+    /// A required key whose value was wrong is not also reported missing.
+    #[test]
+    fn a_blanked_required_key_is_not_missing() {
+        let got = errors_of("---\ntitle: [a, b]\nfoo: 1\n---\n");
+        assert_eq!(got.len(), 2, "{got:#?}");
+        assert_eq!((got[0].0, got[1].0), (2, 3));
+        let got = errors_of("---\nfoo: 1\n---\n");
+        assert_eq!(got.len(), 2, "{got:#?}");
+        assert!(got[1].1.contains("missing required key `title`"));
     }
 
     #[test]

@@ -53,6 +53,18 @@ pub struct Rendered {
     pub first_paragraph: String,
     /// Warnings found while rendering (an unknown code language).
     pub diagnostics: Vec<Diagnostic>,
+    /// URLs written in raw HTML (`<a href>`, `<img src>`), with their
+    /// positions, so that the link checker reports a broken one at its line.
+    pub raw_links: Vec<RawLink>,
+}
+
+/// A URL in raw HTML, as written (character references decoded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawLink {
+    pub href: String,
+    /// 1-based line and column of the URL in the source file.
+    pub line: usize,
+    pub column: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -130,6 +142,9 @@ pub fn render(
         in_first_paragraph: Capture::NotYet,
         tables: 0,
         has_raw_html: false,
+        passed_raw: false,
+        html_block: None,
+        raw_open: HashMap::new(),
     };
     for (event, range) in Parser::new_ext(body, opts).into_offset_iter() {
         r.event(event, range.start);
@@ -215,6 +230,13 @@ struct Renderer<'a, 'h> {
     tables: usize,
     /// Whether the document holds raw HTML (only such documents are sanitised).
     has_raw_html: bool,
+    /// Whether harmless raw tags were let through with raw HTML off (the
+    /// document is then sanitised too).
+    passed_raw: bool,
+    /// With raw HTML off, the HTML block being read: its text and offset.
+    html_block: Option<(String, usize)>,
+    /// With raw HTML off, how many of each harmless tag passed open.
+    raw_open: HashMap<String, usize>,
 }
 
 impl<'a> Renderer<'a, '_> {
@@ -293,17 +315,25 @@ impl<'a> Renderer<'a, '_> {
                 html.push('>');
                 self.emit(Event::Html(html.into()));
             }
-            Event::Html(html) | Event::InlineHtml(html) if !self.options.raw_html => {
-                // Shown as text, quotes escaped too, so that nothing reading
-                // the page (the link checker included) sees an attribute in it.
-                self.text(&html);
-                self.emit(Event::Html(crate::escape::escape_html(&html).into()));
+            Event::Html(html) if !self.options.raw_html && self.html_block.is_some() => {
+                if let Some((block, _)) = &mut self.html_block {
+                    block.push_str(&html);
+                }
             }
             Event::Start(Tag::HtmlBlock) if !self.options.raw_html => {
-                self.emit(Event::Html("<p class=\"raw-html\">".into()));
+                self.html_block = Some((String::new(), offset));
             }
             Event::End(TagEnd::HtmlBlock) if !self.options.raw_html => {
-                self.emit(Event::Html("</p>\n".into()));
+                if let Some((block, at)) = self.html_block.take() {
+                    self.restricted_html(&block, at, true);
+                }
+            }
+            Event::Html(html) | Event::InlineHtml(html) if !self.options.raw_html => {
+                self.restricted_html(&html, offset, false);
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                self.raw_targets(&html, offset);
+                self.emit(Event::Html(html));
             }
             Event::TaskListMarker(done) => {
                 // The box is decoration; the state is said in words, next to the item.
@@ -405,6 +435,100 @@ impl<'a> Renderer<'a, '_> {
         self.out.plain_text.push_str(t);
     }
 
+    /// Raw HTML in a site that does not allow it: comments are dropped (they
+    /// are notes, not content), HTML made only of [`HARMLESS`] tags passes
+    /// (and is sanitised with the rest), anything else is shown as text,
+    /// quotes escaped too, so that nothing reading the page (the link
+    /// checker included) sees an attribute in it.
+    fn restricted_html(&mut self, html: &str, offset: usize, block: bool) {
+        use crate::parse::html::Token;
+        let tokens = crate::parse::html::tokens(html);
+        if tokens.iter().all(|t| *t == Token::Comment) {
+            return;
+        }
+        // An end tag passes only after its start tag passed: the `</a>` of
+        // an `<a href>` shown as text must be text too.
+        let mut open = self.raw_open.clone();
+        let harmless = tokens.iter().all(|t| match t {
+            Token::Tag(tag) => {
+                let known = HARMLESS.iter().any(|(name, attrs)| {
+                    tag.name == *name && tag.attrs.iter().all(|(a, _)| attrs.contains(&a.as_str()))
+                });
+                let count = open.entry(tag.name.clone()).or_insert(0);
+                if !known || (tag.end && *count == 0) {
+                    false
+                } else {
+                    if tag.end {
+                        *count -= 1;
+                    } else if tag.name != "br" {
+                        *count += 1;
+                    }
+                    true
+                }
+            }
+            Token::Comment | Token::Text => true,
+        });
+        if harmless {
+            self.raw_open = open;
+            self.passed_raw = true;
+            self.raw_targets(html, offset);
+            for t in &tokens {
+                if let Token::Tag(tag) = t
+                    && tag.name == "br"
+                {
+                    self.text(" ");
+                }
+            }
+            self.emit(Event::Html(html.to_string().into()));
+            return;
+        }
+        let shown = strip_comments(html);
+        self.text(&shown);
+        let escaped = crate::escape::escape_html(&shown);
+        let html = if block {
+            format!("<p class=\"raw-html\">{escaped}</p>\n")
+        } else {
+            escaped
+        };
+        self.emit(Event::Html(html.into()));
+    }
+
+    /// Records the anchors and URLs of raw HTML that reaches the page: an
+    /// `<a name>` or `id` is a target for `#links`, and each URL's position
+    /// is kept for the link checker's messages.
+    fn raw_targets(&mut self, html: &str, offset: usize) {
+        let mut from = 0;
+        for tag in crate::parse::html::start_tags(html) {
+            for id in crate::parse::html::anchors(&tag) {
+                self.out.anchors.insert(id.to_string());
+            }
+            for url in crate::parse::html::urls(&tag) {
+                // The URL as written is usually the decoded one; else the
+                // tag's line is the best place there is.
+                let at = html[from..].find(url).map(|i| from + i);
+                let (line, column) = match at {
+                    Some(i) => {
+                        from = i + url.len();
+                        self.lines.position(offset + i)
+                    }
+                    None => {
+                        let start = html
+                            .split_inclusive('\n')
+                            .take(tag.line.saturating_sub(1))
+                            .map(str::len)
+                            .sum::<usize>();
+                        self.lines.position(offset + start)
+                    }
+                };
+                self.out.raw_links.push(RawLink {
+                    href: url.to_string(),
+                    line,
+                    column,
+                });
+            }
+        }
+    }
+
     fn footnote_number(&mut self, name: &str) -> usize {
         let next = self.footnote_numbers.len() + 1;
         *self
@@ -433,9 +557,9 @@ impl<'a> Renderer<'a, '_> {
             Some(given) if is_valid_id(&given) => self.unique_id(&given),
             Some(given) => {
                 self.invalid_heading_id(&given, h.offset);
-                self.unique_id(&slugify(&text))
+                self.unique_id(&github_id(&text))
             }
-            None => self.unique_id(&slugify(&text)),
+            None => self.unique_id(&github_id(&text)),
         };
         let level = h.level as u8;
         let mut inner = String::new();
@@ -481,9 +605,16 @@ impl<'a> Renderer<'a, '_> {
     fn finish_code_block(&mut self) {
         let Some(code) = self.code.take() else { return };
         let lang = code.lang.trim();
+        // A language the highlighter does not know keeps its class, as
+        // CommonMark writes it: client-side highlighters and styles use it.
         let plain = || {
+            let class = if lang.is_empty() {
+                String::new()
+            } else {
+                format!(" class=\"language-{}\"", escape_attr(lang))
+            };
             format!(
-                "<pre class=\"code\"><code>{}</code></pre>\n",
+                "<pre class=\"code\"><code{class}>{}</code></pre>\n",
                 escape(&code.code)
             )
         };
@@ -539,7 +670,14 @@ impl<'a> Renderer<'a, '_> {
     /// The `href` to write for a link: external URLs as they are (escaped),
     /// everything else as a placeholder recorded in `links`.
     fn link_href(&mut self, dest: &CowStr<'_>, link_type: LinkType, offset: usize) -> String {
-        let dest = dest.trim();
+        // `<ana@example.org>`: CommonMark's email autolink, a `mailto:` link.
+        let mailto;
+        let dest = if link_type == LinkType::Email {
+            mailto = format!("mailto:{}", dest.trim());
+            mailto.as_str()
+        } else {
+            dest.trim()
+        };
         let target = if let LinkType::WikiLink { .. } = link_type {
             let (target, fragment) = split_fragment(dest);
             LinkTarget::Wiki {
@@ -607,7 +745,7 @@ impl<'a> Renderer<'a, '_> {
             }
             html.push_str("</ol>\n</section>\n");
         }
-        self.out.html = if self.has_raw_html && self.options.raw_html {
+        self.out.html = if (self.has_raw_html && self.options.raw_html) || self.passed_raw {
             sanitize(&html)
         } else {
             html
@@ -615,6 +753,35 @@ impl<'a> Renderer<'a, '_> {
         self.out.first_paragraph = self.out.first_paragraph.trim().to_string();
         self.out
     }
+}
+
+/// The raw tags that pass with raw HTML off, each with the attributes it may
+/// have: what people write in READMEs and wikis for line breaks, keys,
+/// exponents, foldable sections and anchors, none of which can run, load or
+/// link to anything.
+const HARMLESS: &[(&str, &[&str])] = &[
+    ("br", &[]),
+    ("kbd", &[]),
+    ("sup", &[]),
+    ("sub", &[]),
+    ("details", &["open"]),
+    ("summary", &[]),
+    ("a", &["name", "id"]),
+];
+
+/// `html` without its `<!-- comments -->` (an unclosed one runs to the end).
+fn strip_comments(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find("<!--") {
+        out.push_str(&rest[..i]);
+        rest = match rest[i + 4..].find("-->") {
+            Some(j) => &rest[i + 4 + j + 3..],
+            None => "",
+        };
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The raw-HTML allow-list: what a write-up needs (ammonia's default tags:
@@ -637,6 +804,8 @@ static SANITIZER: std::sync::LazyLock<ammonia::Builder<'static>> = std::sync::La
         .add_tag_attributes("pre", ["data-lang"])
         .add_tag_attributes("img", ["loading"])
         .add_tag_attributes("input", ["disabled", "checked"])
+        .add_tag_attributes("a", ["name"])
+        .add_tag_attributes("details", ["open"])
         .add_tag_attribute_values("input", "type", ["checkbox"])
         .url_schemes(crate::escape::SAFE_SCHEMES.iter().copied().collect())
         // Links are written as the rest of the site's: no `rel` added.
@@ -653,6 +822,20 @@ fn sanitize(html: &str) -> String {
     let hidden = html.replace(PLACEHOLDER, &token);
     let clean = SANITIZER.clean(&hidden).to_string();
     clean.replace(&token, PLACEHOLDER.encode_utf8(&mut [0; 4]))
+}
+
+/// A heading's id as GitHub makes it (and GitLab, and most renderers that
+/// copied it), so that `#links` that work on GitHub work here: lower case,
+/// every character that is not a letter, a digit, `-`, `_` or a space
+/// removed, each space a `-` (no collapsing: `A & B` is `a--b`). Repeats get
+/// `-1`, `-2`... from [`Renderer::unique_id`], as on GitHub.
+pub fn github_id(text: &str) -> String {
+    text.trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ' '))
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
 }
 
 /// The id grammar for `{#id}`: conservative, so that an id is safe in an
@@ -858,7 +1041,7 @@ mod tests {
         assert!(r.html.contains("hl-"));
         assert!(
             r.html
-                .contains("<pre class=\"code\"><code>qapla\n</code></pre>")
+                .contains("<pre class=\"code\"><code class=\"language-klingon\">qapla\n</code></pre>")
         );
         assert_eq!(r.diagnostics.len(), 1);
         assert_eq!(r.diagnostics[0].line, 7);
@@ -898,6 +1081,72 @@ mod tests {
         assert!(!r.html.contains("data:"));
         assert!(r.html.contains("mailto:a@b.c"));
         assert_eq!(r.diagnostics.iter().filter(|d| d.is_error()).count(), 3);
+    }
+
+    fn raw(body: &str) -> Rendered {
+        render(
+            body,
+            1,
+            Path::new("a.md"),
+            MarkdownOptions {
+                raw_html: true,
+                smart_punctuation: false,
+            },
+            &Highlighter::new(),
+        )
+    }
+
+    /// With raw HTML off: what passes, what is dropped, what is shown as text.
+    #[test]
+    fn harmless_raw_tags_pass_comments_go_the_rest_is_text() {
+        let rows: &[(&str, &str, &str)] = &[
+            ("Line<br>break\n", "Line<br>break", "&lt;br"),
+            ("Press <kbd>Ctrl</kbd>+<kbd>C</kbd>\n", "<kbd>Ctrl</kbd>+<kbd>C</kbd>", "&lt;kbd"),
+            ("x<sup>2</sup> H<sub>2</sub>O\n", "x<sup>2</sup> H<sub>2</sub>O", "&lt;sup"),
+            ("<details>\n<summary>More</summary>\n\nHidden.\n\n</details>\n", "<summary>More</summary>", "&lt;details"),
+            ("<a name=\"install\"></a>\n\n## Install\n", "<a name=\"install\"></a>", "&lt;a"),
+            ("Text <!-- a note --> more\n", "Text  more", "note"),
+            ("<!--\nblock note\n-->\n\nAfter\n", "<p>After</p>", "note"),
+            ("<div onclick=x>hi</div>\n", "&lt;div onclick=x&gt;hi&lt;/div&gt;", "<div"),
+            ("<a href=\"/x/\">x</a>\n", "&lt;a href=", "<a href"),
+            ("<a href=\"/x/\">x</a> <kbd>k</kbd>\n", "x&lt;/a&gt; <kbd>k</kbd>", "<a href"),
+            ("<kbd onclick=\"x\">k</kbd>\n", "&lt;kbd onclick", "<kbd"),
+        ];
+        for (body, has, lacks) in rows {
+            let r = md(body);
+            assert!(r.html.contains(has), "{body:?} should give {has:?}:\n{}", r.html);
+            assert!(!r.html.contains(lacks), "{body:?} should not give {lacks:?}:\n{}", r.html);
+        }
+        assert!(md("<a name=\"install\"></a>\n").anchors.contains("install"));
+    }
+
+    #[test]
+    fn heading_ids_follow_github() {
+        let r = md("# Client closed\n\n## `npm install`\n\n## A & B: C.D\n\n## Café\n\n## Client closed\n\n## Client closed\n");
+        let ids: Vec<&str> = r.toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["client-closed", "npm-install", "a--b-cd", "café", "client-closed-1", "client-closed-2"]
+        );
+    }
+
+    #[test]
+    fn email_autolinks_are_mailto_links() {
+        let r = md("Write <ana@example.org>.\n");
+        assert!(r.html.contains("<a href=\"mailto:ana@example.org\">ana@example.org</a>"), "{}", r.html);
+        assert!(r.links.is_empty());
+    }
+
+    #[test]
+    fn raw_html_anchors_and_links_are_recorded() {
+        let r = raw("Intro\n\n<p>See <a href=\"img/a.png\">a</a>\nand <img src='/b.png'></p>\n\nText <a id=\"here\" href=\"#x\">h</a>\n");
+        assert!(r.anchors.contains("here"));
+        let got: Vec<(&str, usize, usize)> = r
+            .raw_links
+            .iter()
+            .map(|l| (l.href.as_str(), l.line, l.column))
+            .collect();
+        assert_eq!(got, [("img/a.png", 3, 17), ("/b.png", 4, 15), ("#x", 6, 25)]);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 pub mod agenda;
 pub mod front_matter;
 pub mod highlight;
+pub mod html;
 pub mod markdown;
 pub mod meta;
 
@@ -157,7 +158,9 @@ pub fn parse_file(file: &SourceFile, cx: &ParseContext<'_>) -> Result<Parsed, Ve
         ]);
     }
     let split = front_matter::split(&text, &file.path).map_err(|d| vec![d])?;
-    let Some(yaml) = split.yaml else {
+    // A file without front matter is a page titled by its `# Heading`.
+    let headed = split.title_from_heading().is_some();
+    let Some(yaml) = split.yaml.or(headed.then_some("")) else {
         return Err(vec![
             Diagnostic::error("missing front matter")
                 .in_file(&file.path)
@@ -240,21 +243,34 @@ fn doc<M: DeserializeOwned>(
     keys: &[&str],
     is_draft: impl Fn(&M) -> bool,
 ) -> Result<Doc<M>, Vec<Diagnostic>> {
-    let meta: M = front_matter::parse_yaml(split, text, &file.path, keys).map_err(|d| vec![d])?;
-    if let Some(title_problem) = check_title(split, text, &file.path) {
-        return Err(vec![title_problem]);
-    }
-    // A draft that is left out is not worth rendering.
-    let body = if is_draft(&meta) && !cx.include_drafts {
-        Rendered::default()
-    } else {
+    // The heading that gave the title is not repeated in the body.
+    let body_split = split.title_from_heading().map_or(*split, |(_, s)| s);
+    let render = || {
         markdown::render(
-            split.body,
-            split.body_first_line,
+            body_split.body,
+            body_split.body_first_line,
             &file.path,
             cx.markdown,
             cx.highlighter,
         )
+    };
+    let meta = front_matter::parse_yaml::<M>(split, text, &file.path, keys);
+    let title_problem = check_title(split, text, &file.path);
+    let meta = match (meta, title_problem) {
+        (Ok(meta), None) => meta,
+        // Report the body's errors with the front matter's: one round.
+        (meta, title_problem) => {
+            let mut errors = meta.err().unwrap_or_default();
+            errors.extend(title_problem);
+            errors.extend(render().diagnostics.into_iter().filter(Diagnostic::is_error));
+            return Err(errors);
+        }
+    };
+    // A draft that is left out is not worth rendering.
+    let body = if is_draft(&meta) && !cx.include_drafts {
+        Rendered::default()
+    } else {
+        render()
     };
     Ok(Doc {
         file: file.path.clone(),

@@ -7,6 +7,8 @@
 pub mod ics;
 pub mod templates;
 
+use std::path::Path;
+
 use tera::{Context, Value};
 
 use crate::diagnostic::Diagnostic;
@@ -64,12 +66,14 @@ pub fn render_page(
         }
     };
     let links = page.output.ends_with(".html").then(|| {
-        crate::linkcheck::scan(
-            &page.output,
-            input.template().unwrap_or_default(),
-            source_of(site, page.kind),
-            &html,
-        )
+        let template = input.template().unwrap_or_default();
+        let origin = crate::linkcheck::Origin {
+            template,
+            template_file: templates.file_of(template).map(Path::to_path_buf),
+            source: source_of(site, page.kind),
+            body: crate::linkcheck::body_of(site, page.kind),
+        };
+        crate::linkcheck::scan(&page.output, origin, &html)
     });
     Ok(RenderedPage { html, links })
 }

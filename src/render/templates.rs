@@ -196,6 +196,15 @@ impl Templates {
         Ok(t)
     }
 
+    /// The file a template was read from, when the site or its theme
+    /// folder has it; `None` for the theme embedded in the binary.
+    pub fn file_of(&self, name: &str) -> Option<&Path> {
+        self.origins
+            .get(name)
+            .map(PathBuf::as_path)
+            .filter(|p| !p.starts_with("themes/default"))
+    }
+
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
         self.tera
             .render(name, context)
