@@ -96,12 +96,12 @@ pub struct CalendarConfig {
 
 /// `calendar.horizon`, read while deserializing so a bad value is an error
 /// at its line in site.yaml.
-#[derive(Debug, Clone, Copy)]
-pub struct Horizon(pub jiff::Span);
+#[derive(Debug, Clone)]
+pub struct Horizon(pub jiff::Span, pub String);
 
 impl Default for Horizon {
     fn default() -> Self {
-        Horizon(jiff::Span::new().months(6))
+        Horizon(jiff::Span::new().months(6), "6 months".into())
     }
 }
 
@@ -109,7 +109,7 @@ impl<'de> Deserialize<'de> for Horizon {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
         crate::model::recurrence::parse_calendar_span(&s)
-            .map(Horizon)
+            .map(|span| Horizon(span, s.trim().to_string()))
             .map_err(serde::de::Error::custom)
     }
 }

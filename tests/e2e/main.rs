@@ -30,6 +30,7 @@ mod html_validation;
 mod incremental;
 mod people;
 mod properties;
+mod recurrence;
 mod resolve_keys;
 mod resolve_lines;
 mod resolve_registry;
