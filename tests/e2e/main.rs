@@ -27,6 +27,7 @@ mod hostile_content;
 mod hostile_fs;
 mod hostile_limits;
 mod html_validation;
+mod ics_clients;
 mod incremental;
 mod people;
 mod properties;
