@@ -25,6 +25,7 @@ use crate::slug::slugify;
 
 mod occurrences;
 mod registry;
+mod series;
 pub mod sessions;
 
 use registry::Registry;
@@ -66,6 +67,8 @@ pub fn resolve(input: ResolveInput<'_>) -> Result<Site, Vec<Diagnostic>> {
     r.add_pages(&page_docs);
     r.add_agendas(&agenda_docs);
     r.add_sessions(&session_docs, &agenda_docs);
+    r.link_agenda_refs(&agenda_docs);
+    r.add_series(&session_docs);
     r.link_community_coordinators(&community_docs);
     r.link_pattern_relations(&pattern_docs);
     r.derive_indexes();

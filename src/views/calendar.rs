@@ -405,3 +405,98 @@ fn links(site: &Site, s: &Session) -> Option<(String, String)> {
     );
     Some((google, outlook))
 }
+
+/// A series in the `/series/` list.
+#[derive(Serialize)]
+struct SeriesItem<'a> {
+    title: &'a str,
+    url: String,
+    count: usize,
+    first: Option<String>,
+    last: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct SeriesIndex<'a> {
+    series: Vec<SeriesItem<'a>>,
+}
+
+/// `/series/`: every series, by title.
+pub(crate) fn series_index<'a>(cx: &Cx<'a>) -> View<'a, SeriesIndex<'a>> {
+    let site = cx.site;
+    let mut series: Vec<SeriesItem> = site
+        .series
+        .iter()
+        .map(|x| {
+            let dates: Vec<_> = x.sessions.iter().filter_map(|&s| site.sessions[s].date).collect();
+            SeriesItem {
+                title: &x.title,
+                url: site.config.url(&x.path),
+                count: x.sessions.len(),
+                first: dates.first().map(|&d| super::cards::long_date(d)),
+                last: dates.last().map(|&d| super::cards::long_date(d)),
+            }
+        })
+        .collect();
+    series.sort_by_key(|x| x.title.to_lowercase());
+    View::new("series_index.html", "Series", SeriesIndex { series })
+}
+
+#[derive(Serialize)]
+pub(crate) struct SeriesPage<'a> {
+    series: SeriesItem<'a>,
+    sessions: Cards<'a, SessionId>,
+}
+
+/// `/series/<slug>/`: its parts in order.
+pub(crate) fn series<'a>(cx: &Cx<'a>, i: SeriesId) -> View<'a, SeriesPage<'a>> {
+    let site = cx.site;
+    let x = &site.series[i];
+    let dates: Vec<_> = x.sessions.iter().filter_map(|&s| site.sessions[s].date).collect();
+    View::new(
+        "series.html",
+        x.title.as_str(),
+        SeriesPage {
+            series: SeriesItem {
+                title: &x.title,
+                url: site.config.url(&x.path),
+                count: x.sessions.len(),
+                first: dates.first().map(|&d| super::cards::long_date(d)),
+                last: dates.last().map(|&d| super::cards::long_date(d)),
+            },
+            sessions: cx.views.sessions(x.sessions.clone()),
+        },
+    )
+}
+
+/// A session's place in its series: part N of M, and its neighbours.
+#[derive(Serialize)]
+pub(crate) struct SeriesRef<'a> {
+    title: &'a str,
+    url: String,
+    part: usize,
+    of: usize,
+    previous: Option<super::cards::Link<'a>>,
+    next: Option<super::cards::Link<'a>>,
+}
+
+impl<'a> SeriesRef<'a> {
+    pub(crate) fn of(site: &'a Site, s: &Session) -> Option<SeriesRef<'a>> {
+        let (id, part) = s.series?;
+        let x = &site.series[id];
+        let link = |n: usize| {
+            x.sessions.get(n).map(|&o| {
+                let o = &site.sessions[o];
+                super::cards::Link::new(site, &o.title, &o.path)
+            })
+        };
+        Some(SeriesRef {
+            title: &x.title,
+            url: site.config.url(&x.path),
+            part,
+            of: x.sessions.len(),
+            previous: part.checked_sub(2).and_then(link),
+            next: link(part),
+        })
+    }
+}

@@ -206,6 +206,8 @@ pub(crate) struct SessionCard<'a> {
     /// The recurring session an occurrence belongs to.
     occurrence_of: Option<Link<'a>>,
     add_to_calendar: Option<super::calendar::AddToCalendar>,
+    /// Part N of M of a series, with its neighbours.
+    series: Option<super::calendar::SeriesRef<'a>>,
 }
 
 /// A session's one-line summary: its objective, or the start of its write-up.
@@ -305,6 +307,7 @@ impl<'a> SessionCard<'a> {
                 Link::new(site, &p.title, &p.path)
             }),
             add_to_calendar: super::calendar::AddToCalendar::of(site, i),
+            series: super::calendar::SeriesRef::of(site, s),
         }
     }
 }

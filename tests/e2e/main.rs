@@ -39,6 +39,7 @@ mod resolve_sessions;
 mod search;
 mod search_browser;
 mod search_parity;
+mod series;
 mod serve;
 mod serve_hostile;
 mod template_contract;
