@@ -107,6 +107,47 @@ pub struct CalendarConfig {
     /// The first column of the month grids: `monday` or `sunday`.
     #[serde(default)]
     pub first_weekday: Weekday,
+    /// How far ahead of the build's clock open-ended recurring sessions are
+    /// shown (`6 months`): their occurrences are pages, so they must stop.
+    #[serde(default)]
+    pub horizon: Horizon,
+    /// An alarm this long before each event in the iCalendar feeds
+    /// (`15 minutes`, `1 hour`; `none`, the default, writes none).
+    #[serde(default)]
+    pub reminder: Reminder,
+}
+
+/// `calendar.horizon`, read while deserializing so a bad value is an error
+/// at its line in site.yaml.
+#[derive(Debug, Clone)]
+pub struct Horizon(pub jiff::Span, pub String);
+
+impl Default for Horizon {
+    fn default() -> Self {
+        Horizon(jiff::Span::new().months(6), "6 months".into())
+    }
+}
+
+impl<'de> Deserialize<'de> for Horizon {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        crate::model::recurrence::parse_calendar_span(&s)
+            .map(|span| Horizon(span, s.trim().to_string()))
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// `calendar.reminder`: `None` writes no alarm.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Reminder(pub Option<jiff::SignedDuration>);
+
+impl<'de> Deserialize<'de> for Reminder {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        crate::model::recurrence::parse_reminder(&s)
+            .map(Reminder)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 /// The search index and page.

@@ -19,9 +19,10 @@ use std::borrow::Cow;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 
+use crate::config::{Horizon, Reminder};
 use crate::meta::{
-    ClockTime, Color, CommunityMeta, IsoDate, Kind, PageMeta, PatternMeta, PersonMeta, SessionMeta,
-    StringList, TimeRange, ZoneName,
+    ClockTime, Color, CommunityMeta, DateList, IsoDate, Kind, PageMeta, PatternMeta, PersonMeta,
+    SessionMeta, StringList, TimeRange, ZoneName,
 };
 
 /// What a schema describes: the site's settings or one kind's front matter.
@@ -193,6 +194,33 @@ value_schema!(StringList, "StringList", {
         { "type": "null" }
     ],
     "examples": [["first", "second"], "Code editor, testing framework"]
+});
+
+impl JsonSchema for DateList {
+    fn schema_name() -> Cow<'static, str> {
+        "DateList".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let date = generator.subschema_for::<IsoDate>();
+        json_schema!({
+            "description": "One date or a list of dates, each YYYY-MM-DD.",
+            "anyOf": [date, { "type": "array", "items": date }, { "type": "null" }],
+            "examples": [["2025-04-10"], "2025-04-10"]
+        })
+    }
+}
+
+value_schema!(Horizon, "Horizon", {
+    "description": "How far ahead open-ended recurring sessions are shown: a number and a unit (days, weeks, months, years).",
+    "type": "string",
+    "pattern": r"^\s*[0-9]+\s*(day|week|month|year)s?\s*$",
+    "examples": ["6 months", "1 year"]
+});
+
+value_schema!(Reminder, "Reminder", {
+    "description": "An alarm in the iCalendar feeds before each session (a number and minutes, hours or days), or `none`.",
+    "type": "string",
+    "examples": ["15 minutes", "1 hour", "none"]
 });
 
 #[cfg(test)]

@@ -119,16 +119,30 @@ fn civil(w: Weekday) -> CivilWeekday {
     }
 }
 
-/// Scheduled sessions by their local date, each day's in site order.
+/// Scheduled sessions by their local date, each day's in site order. A
+/// multi-day session (`end_date`) is on each of its days.
 pub fn sessions_by_date(site: &Site) -> BTreeMap<Date, Vec<SessionId>> {
     let mut map: BTreeMap<Date, Vec<SessionId>> = BTreeMap::new();
     for (i, s) in site.sessions.iter_enumerated() {
-        if let (true, Some(d)) = (s.is_scheduled(), s.date) {
-            map.entry(d).or_default().push(i);
+        let (true, Some(first)) = (s.is_scheduled(), s.date) else {
+            continue;
+        };
+        let last = s.last_date().unwrap_or(first);
+        let mut day = first;
+        for _ in 0..MAX_DAYS_SHOWN {
+            map.entry(day).or_default().push(i);
+            match day.tomorrow() {
+                Ok(next) if next <= last => day = next,
+                _ => break,
+            }
         }
     }
     map
 }
+
+/// The most days of a multi-day session the grids show it on: a long
+/// `end_date` (a typo, or a season) must not fill every month.
+const MAX_DAYS_SHOWN: usize = 31;
 
 /// The grid of `month`: whole weeks from the one holding the 1st to the one
 /// holding the last day, each day with its sessions.

@@ -54,4 +54,6 @@ ids! {
     TagId,
     /// A format in `Site::formats`.
     FormatId,
+    /// A series in `Site::series`.
+    SeriesId,
 }

@@ -8,6 +8,7 @@
 pub mod calendar;
 pub mod formats;
 pub mod ids;
+pub mod recurrence;
 pub mod slug;
 
 use std::path::PathBuf;
@@ -21,7 +22,7 @@ use crate::load::CopiedFile;
 use crate::markdown::TocEntry;
 use crate::meta::{Color, Maturity, Status, TimeRange};
 pub use ids::{
-    AgendaId, CommunityId, FormatId, PageId, PatternId, PersonId, SessionId, TagId, TiVec,
+    AgendaId, CommunityId, FormatId, PageId, PatternId, PersonId, SeriesId, SessionId, TagId, TiVec,
 };
 
 /// A reference to any item of the site, for backlinks and wikilinks.
@@ -53,6 +54,8 @@ pub struct Session {
     /// The write-up, if the session has one.
     pub source: Option<PathBuf>,
     pub date: Option<Date>,
+    /// The last day of a multi-day session (`end_date:`).
+    pub end_date: Option<Date>,
     pub time: Option<TimeRange>,
     /// The IANA zone the session's wall-clock times are in.
     pub zone: String,
@@ -74,6 +77,13 @@ pub struct Session {
     /// The agenda that planned it, and its number there.
     pub agenda: Option<(AgendaId, Option<u32>)>,
     pub referenced_by: Vec<ItemRef>,
+    /// Set on a recurring session (`repeat:`): its rule and occurrences.
+    /// A recurring session is not itself in the calendars: its occurrences are.
+    pub recurrence: Option<Box<recurrence::Recurrence>>,
+    /// Set on one occurrence of a recurring session, written up or not.
+    pub occurrence: Option<recurrence::Occurrence>,
+    /// The series it is part of (`series:`), and its part number there.
+    pub series: Option<(SeriesId, usize)>,
 }
 
 impl Session {
@@ -83,9 +93,20 @@ impl Session {
     }
 
     /// Has a date and is not just an idea: it is in the calendars and feeds.
-    /// Proposed sessions live on the backlog instead.
+    /// Proposed sessions live on the backlog instead, and a recurring
+    /// session is there through its occurrences.
     pub fn is_scheduled(&self) -> bool {
-        self.date.is_some() && self.status != Status::Proposed
+        self.date.is_some() && self.status != Status::Proposed && self.recurrence.is_none()
+    }
+
+    /// A recurring session (`repeat:`): a page for the rhythm, not an event.
+    pub fn is_recurring(&self) -> bool {
+        self.recurrence.is_some()
+    }
+
+    /// The last local day the session is on (its date unless multi-day).
+    pub fn last_date(&self) -> Option<Date> {
+        self.end_date.or(self.date)
     }
 }
 
@@ -171,6 +192,16 @@ pub struct Agenda {
     pub sessions: Vec<SessionId>,
 }
 
+/// Sessions grouped by `series:`: parts in date order, at `/series/<slug>/`.
+#[derive(Debug, Clone)]
+pub struct Series {
+    pub slug: String,
+    pub title: String,
+    pub path: String,
+    /// Its parts, by date.
+    pub sessions: Vec<SessionId>,
+}
+
 /// A tag or a format: a name, its page, and what carries it.
 #[derive(Debug, Clone)]
 pub struct Term {
@@ -193,6 +224,8 @@ pub struct Site {
     pub people: TiVec<PersonId, Person>,
     pub pages: TiVec<PageId, Page>,
     pub agendas: TiVec<AgendaId, Agenda>,
+    /// Series (`series:`), by slug.
+    pub series: TiVec<SeriesId, Series>,
     pub tags: TiVec<TagId, Term>,
     pub formats: TiVec<FormatId, Term>,
     pub assets: Vec<CopiedFile>,
@@ -226,7 +259,8 @@ impl Site {
         match (&session.end, &session.start, session.date) {
             (Some(end), _, _) => end.timestamp() > self.now,
             (None, Some(start), _) => start.timestamp() > self.now,
-            (None, None, Some(date)) => {
+            (None, None, Some(_)) => {
+                let date = session.last_date().unwrap_or_default();
                 let zone = crate::meta::tzdb()
                     .get(&session.zone)
                     .unwrap_or(jiff::tz::TimeZone::UTC);

@@ -31,9 +31,25 @@ pub struct AgendaDoc {
     pub timezone: Option<String>,
     pub description: Option<String>,
     pub entries: Vec<AgendaEntry>,
+    /// `sessions:` items that name an existing session file instead of
+    /// describing one.
+    pub refs: Vec<SessionRef>,
     pub body: Option<Rendered>,
     pub diagnostics: Vec<Diagnostic>,
     pub draft: bool,
+}
+
+/// An agenda item that names a session file (`- sessions/dev/kata.md`,
+/// relative to `content/`, or `- kata.md`, relative to the agenda).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRef {
+    /// As written.
+    pub path: String,
+    /// Its place in the list, from 1: the session's number in the agenda.
+    pub position: u32,
+    /// Where it is written (1-based line and column).
+    pub line: usize,
+    pub column: usize,
 }
 
 /// One planned session of an agenda, checked but not yet resolved.
@@ -92,7 +108,7 @@ pub(crate) struct AgendaMeta {
     defaults: EntryMeta,
     /// The planned sessions; every entry becomes a session.
     #[serde(default)]
-    sessions: Vec<EntryMeta>,
+    sessions: Vec<SessionItem>,
     /// Overrides the slug made from the file name.
     slug: Option<String>,
     /// `true` leaves the file out of the site unless the build runs with `--drafts`.
@@ -153,6 +169,41 @@ struct EntryMeta {
     status: Option<Status>,
     /// The community's slug, title or alias. Default: the agenda's.
     community: Option<String>,
+}
+
+/// A `sessions:` item: a session described in place, or the path of a
+/// session file. Not `#[serde(untagged)]`, which would replace an entry's
+/// own error (an unknown key, at its line) with "did not match any variant".
+#[derive(Debug, Clone, JsonSchema)]
+#[schemars(untagged)]
+enum SessionItem {
+    /// A session described in place.
+    Entry(EntryMeta),
+    /// The path of a session file, relative to `content/` or to the agenda.
+    File(String),
+}
+
+impl<'de> Deserialize<'de> for SessionItem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SessionItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a session (title, date, ...) or the path of a session file")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<SessionItem, E> {
+                Ok(SessionItem::File(v.trim().to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<SessionItem, A::Error> {
+                EntryMeta::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(SessionItem::Entry)
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// A date as written; YAML may also type it as a number in odd cases.
@@ -259,9 +310,27 @@ fn from_meta(
     let mut entries = Vec::new();
     let item_lines = session_item_lines(text);
     let date_order = meta.date_order.or(site_date_order);
-    for (i, e) in meta.sessions.iter().enumerate() {
+    let mut refs = Vec::new();
+    for (i, item) in meta.sessions.iter().enumerate() {
         let line = item_lines.get(i).copied().unwrap_or(first_line);
         let next = item_lines.get(i + 1).copied();
+        let e = match item {
+            SessionItem::Entry(e) => e,
+            SessionItem::File(path) => {
+                let column = text
+                    .lines()
+                    .nth(line.saturating_sub(1))
+                    .and_then(|l| l.find(path.as_str()))
+                    .map_or(1, |c| c + 1);
+                refs.push(SessionRef {
+                    path: path.clone(),
+                    position: i as u32 + 1,
+                    line,
+                    column,
+                });
+                continue;
+            }
+        };
         let merged = merge_defaults(&meta.defaults, e);
         match entry_from_meta(merged, date_order) {
             Ok(entry) => entries.push(AgendaEntry {
@@ -303,6 +372,7 @@ fn from_meta(
         timezone: meta.timezone.map(|z| z.0),
         description: meta.description,
         entries,
+        refs,
         diagnostics: body
             .as_ref()
             .map(|b| b.diagnostics.clone())
@@ -833,6 +903,7 @@ fn parse_csv(
         timezone: None,
         description: None,
         entries,
+        refs: Vec::new(),
         body: None,
         diagnostics: warnings,
         draft: false,

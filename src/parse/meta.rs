@@ -320,14 +320,40 @@ pub fn parse_time_range(s: &str) -> Result<TimeRange, String> {
     };
     let start = parse_clock(start)?;
     let end = end.map(parse_clock).transpose()?;
-    if let Some(end) = end
-        && end <= start
-    {
+    let range = TimeRange { start, end };
+    if end.is_some() && range.length().is_none() {
         return Err(format!(
-            "invalid time range `{s}`: the end is not after the start"
+            "invalid time range `{s}`: the end is not after the start \
+             (a session may cross midnight, as `23:00-01:00` does, for at most {MAX_OVERNIGHT_HOURS} hours)"
         ));
     }
-    Ok(TimeRange { start, end })
+    Ok(range)
+}
+
+/// The longest a session that crosses midnight may last: `23:00-01:00` is
+/// an evening session, but `12:00-10:30` is a typo, not 22 and a half hours.
+pub const MAX_OVERNIGHT_HOURS: i64 = 12;
+
+impl TimeRange {
+    /// Whether the end is on the next day (`23:00-01:00`).
+    pub fn crosses_midnight(&self) -> bool {
+        self.end.is_some_and(|e| e < self.start)
+    }
+
+    /// How long the session lasts by the clock on the wall, or `None` when
+    /// it has no end or the range is not a plausible one (see
+    /// [`MAX_OVERNIGHT_HOURS`]).
+    pub fn length(&self) -> Option<jiff::SignedDuration> {
+        let end = self.end?;
+        let same_day = end.duration_since(self.start);
+        if same_day.is_positive() {
+            return Some(same_day);
+        }
+        let overnight = same_day + jiff::SignedDuration::from_hours(24);
+        (overnight.is_positive()
+            && overnight <= jiff::SignedDuration::from_hours(MAX_OVERNIGHT_HOURS))
+        .then_some(overnight)
+    }
 }
 
 /// An IANA time zone name, checked against the bundled tz database.
@@ -500,9 +526,45 @@ pub struct SessionMeta {
     /// Free-form data for your own templates; any YAML.
     #[serde(default)]
     pub extra: serde_json::Value,
+    /// A recurring session's rule (`weekly`, `monthly on the 2nd thursday`,
+    /// `RRULE:...`); `date` is then its first occurrence.
+    pub repeat: Option<String>,
+    /// The last day a recurring session may occur on.
+    pub until: Option<IsoDate>,
+    /// How many times a recurring session occurs.
+    pub count: Option<u32>,
+    /// Occurrences of a recurring session that do not happen.
+    #[serde(default)]
+    pub except: DateList,
+    /// The last day of a multi-day session.
+    pub end_date: Option<IsoDate>,
+    /// The series this session is a part of.
+    pub series: Option<String>,
 }
 
 keys_from_fields!(SessionMeta);
+
+/// One date or a list of them (`except: 2025-04-10` or `except: [...]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DateList(pub Vec<IsoDate>);
+
+impl<'de> Deserialize<'de> for DateList {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // Not `#[serde(untagged)]`: it would hide the date's own message.
+        let value = serde_yaml::Value::deserialize(d)?;
+        match value {
+            serde_yaml::Value::Null => Ok(DateList::default()),
+            serde_yaml::Value::Sequence(items) => items
+                .into_iter()
+                .map(|v| IsoDate::deserialize(v).map_err(de::Error::custom))
+                .collect::<Result<Vec<_>, D::Error>>()
+                .map(DateList),
+            other => IsoDate::deserialize(other)
+                .map(|d| DateList(vec![d]))
+                .map_err(de::Error::custom),
+        }
+    }
+}
 
 /// Pattern front matter (`content/patterns/`).
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]

@@ -36,6 +36,10 @@ pub enum PageKind {
     CalendarMonth(Month),
     /// `/backlog/`: proposed sessions and their volunteers.
     Backlog,
+    /// `/series/`: every series, when there is one.
+    SeriesIndex,
+    /// `/series/<slug>/`: its parts in order.
+    Series(SeriesId),
     /// An iCalendar feed, written by `ics.rs` rather than a template.
     Ics(Feed),
     /// `/search/`, when `search.enabled`.
@@ -85,6 +89,14 @@ pub fn plan(site: &Site) -> Vec<PlannedPage> {
     if !site.agendas.is_empty() {
         pages.push(html_page("agendas/", PageKind::Agendas));
     }
+    if !site.series.is_empty() {
+        pages.push(html_page("series/", PageKind::SeriesIndex));
+    }
+    pages.extend(
+        site.series
+            .iter_enumerated()
+            .map(|(i, x)| html_page(&x.path, PageKind::Series(i))),
+    );
     if site.config.search.enabled {
         pages.push(html_page("search/", PageKind::Search));
     }

@@ -35,7 +35,8 @@ pub enum Feed {
     Community(CommunityId),
     /// `/facilitators/<slug>/calendar.ics`.
     Person(PersonId),
-    /// `/sessions/<slug>/session.ics`: one event, to add to a calendar.
+    /// `/sessions/<slug>/session.ics`: one event, to add to a calendar
+    /// (for a recurring session, its whole rhythm: one event with a rule).
     Session(SessionId),
 }
 
@@ -47,7 +48,20 @@ impl Feed {
             Feed::All => Cow::Owned(site.sessions.keys().collect()),
             Feed::Community(i) => Cow::Borrowed(&site.communities[i].sessions),
             Feed::Person(i) => Cow::Borrowed(&site.people[i].sessions),
-            Feed::Session(i) => Cow::Owned(vec![i]),
+            Feed::Session(i) => match &site.sessions[i].recurrence {
+                Some(r) => Cow::Borrowed(&r.occurrences),
+                None => Cow::Owned(vec![i]),
+            },
+        }
+    }
+
+    /// The feed a session's page offers: its own, or for an occurrence of a
+    /// recurring session the recurring session's (one event with a rule:
+    /// calendar apps keep it as a series, and follow its changes).
+    pub fn of_session(site: &Site, i: SessionId) -> Feed {
+        match &site.sessions[i].occurrence {
+            Some(o) => Feed::Session(o.of),
+            None => Feed::Session(i),
         }
     }
 
@@ -55,6 +69,12 @@ impl Feed {
     /// iCalendar object needs at least one component, RFC 5545 3.6, and an
     /// empty feed helps nobody): then no page links to it either.
     pub fn path(self, site: &Site) -> Option<String> {
+        // An occurrence is in its recurring session's event, not one of its own.
+        if let Feed::Session(i) = self
+            && site.sessions[i].occurrence.is_some()
+        {
+            return None;
+        }
         let any = self
             .sessions(site)
             .iter()
@@ -113,7 +133,7 @@ impl EventTexts {
             let mut w = Lines {
                 out: String::with_capacity(700),
             };
-            write_event(&mut w, site, &site.sessions[session], stamp, &site.config);
+            write_event(&mut w, site, session, stamp, &site.config);
             w.out
         })
     }
@@ -237,11 +257,7 @@ pub fn calendar(
     subscription: bool,
     texts: &EventTexts,
 ) -> String {
-    let scheduled: Vec<SessionId> = sessions
-        .iter()
-        .copied()
-        .filter(|&i| site.sessions[i].is_scheduled())
-        .collect();
+    let scheduled = events_of(site, sessions);
     let events: Vec<&Session> = scheduled.iter().map(|&i| &site.sessions[i]).collect();
     let mut w = Lines {
         out: String::with_capacity(1024 + events.len() * 700),
@@ -266,7 +282,22 @@ pub fn calendar(
             continue;
         };
         let first = start.timestamp();
-        let last = s.end.as_ref().map_or(first, |e| e.timestamp());
+        let mut last = s.end.as_ref().map_or(first, |e| e.timestamp());
+        // A rule goes on past the occurrences the site shows: the zone's
+        // changes must be there for the instances clients expand.
+        if let Some(r) = &s.recurrence {
+            for o in &r.occurrences {
+                let o = &site.sessions[*o];
+                if let Some(e) = o.end.as_ref().or(o.start.as_ref()) {
+                    last = last.max(e.timestamp());
+                }
+            }
+            if r.open_ended {
+                last = last
+                    .checked_add(SignedDuration::from_hours(24 * 366 * 2))
+                    .unwrap_or(last);
+            }
+        }
         let span = spans.entry(s.zone.as_str()).or_insert((first, last));
         span.0 = span.0.min(first);
         span.1 = span.1.max(last);
@@ -284,45 +315,165 @@ pub fn calendar(
     w.out
 }
 
-fn write_event(w: &mut Lines, site: &Site, s: &Session, stamp: &str, c: &Config) {
+/// The events of a feed holding `sessions`, in their order: a session is its
+/// own event, and an occurrence of a recurring session stands for the
+/// recurring session's one event (written once, where its first occurrence
+/// is), plus an override for an occurrence that a write-up moved or cancelled.
+fn events_of(site: &Site, sessions: &[SessionId]) -> Vec<SessionId> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for &i in sessions {
+        let s = &site.sessions[i];
+        if !s.is_scheduled() {
+            continue;
+        }
+        match &s.occurrence {
+            None => out.push(i),
+            Some(o) => {
+                if seen.insert(o.of) {
+                    out.push(o.of);
+                }
+                if is_override(site, i) {
+                    out.push(i);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A write-up that moved or cancelled its occurrence: an override event
+/// (`RECURRENCE-ID`) in the recurring session's feeds.
+fn is_override(site: &Site, i: SessionId) -> bool {
+    let s = &site.sessions[i];
+    let Some(o) = &s.occurrence else {
+        return false;
+    };
+    let parent = &site.sessions[o.of];
+    let excepted = parent
+        .recurrence
+        .as_ref()
+        .is_some_and(|r| r.except.contains(&o.planned_date));
+    let moved = s.date != Some(o.planned_date)
+        || s.start.as_ref().map(|z| z.timestamp())
+            != o.planned_start.as_ref().map(|z| z.timestamp());
+    o.written_up && !excepted && (moved || s.status == Status::Cancelled)
+}
+
+/// `DTSTART`-style parameter and value for an instant of a session: local
+/// time with its `TZID`, or UTC for UTC sessions and for a local time the
+/// clocks repeat (a DST fold): clients read an ambiguous local time
+/// differently (RFC 5545 says the first, ical.js and khal take the second),
+/// an instant in UTC they all read alike.
+fn when(zone: &str, z: &jiff::ZonedDateTime) -> (String, String) {
+    let ambiguous = meta::tzdb()
+        .get(zone)
+        .is_ok_and(|tz| tz.to_ambiguous_zoned_datetime(z.datetime()).is_ambiguous());
+    if is_utc(zone) || ambiguous {
+        (String::new(), utc_stamp(z.timestamp()))
+    } else {
+        (
+            format!(";TZID={zone}"),
+            z.strftime("%Y%m%dT%H%M%S").to_string(),
+        )
+    }
+}
+
+/// A local wall-clock time of a recurring session as its rule's values are
+/// written (`RECURRENCE-ID`, `EXDATE`): in its `TZID`, like `DTSTART`.
+fn local_when(zone: &str, dt: jiff::civil::DateTime) -> (String, String) {
+    if is_utc(zone) {
+        let utc = dt
+            .to_zoned_datetime(TimeZone::UTC)
+            .map(|z| utc_stamp(z.timestamp()))
+            .unwrap_or_default();
+        (String::new(), utc)
+    } else {
+        (
+            format!(";TZID={zone}"),
+            dt.strftime("%Y%m%dT%H%M%S").to_string(),
+        )
+    }
+}
+
+fn ical_date(d: jiff::civil::Date) -> String {
+    d.strftime("%Y%m%d").to_string()
+}
+
+/// `SEQUENCE`: minutes of the build clock since 2020. A subscribed client
+/// replaces its copy of an event only when the sequence grows, and a build
+/// keeps no memory of earlier builds, so the clock is what grows: every
+/// build's events supersede the last build's, and the same input and clock
+/// give the same number.
+fn sequence(now: Timestamp) -> i64 {
+    const EPOCH_2020: i64 = 1_577_836_800;
+    ((now.as_second() - EPOCH_2020) / 60).clamp(0, i64::from(i32::MAX))
+}
+
+fn write_event(w: &mut Lines, site: &Site, i: SessionId, stamp: &str, c: &Config) {
+    let s = &site.sessions[i];
+    let parent = s
+        .occurrence
+        .as_ref()
+        .filter(|_| is_override(site, i))
+        .map(|o| (o, &site.sessions[o.of]));
     w.raw("BEGIN", "VEVENT");
-    w.text("UID", &uid(s, c));
+    match parent {
+        Some((_, p)) => w.text("UID", &uid(p, c)),
+        None => w.text("UID", &uid(s, c)),
+    }
     w.raw("DTSTAMP", stamp);
+    w.raw("LAST-MODIFIED", stamp);
+    w.raw("SEQUENCE", &sequence(site.now).to_string());
+    if let Some((o, p)) = parent {
+        match (&o.planned_start, p.time) {
+            (Some(planned), Some(_)) => {
+                let (param, value) = when(&p.zone, planned);
+                w.raw(&format!("RECURRENCE-ID{param}"), &value);
+            }
+            _ => w.raw("RECURRENCE-ID;VALUE=DATE", &ical_date(o.planned_date)),
+        }
+    }
     match (&s.start, s.date) {
         (Some(start), _) => {
-            let at = |z: &jiff::ZonedDateTime| {
-                if is_utc(&s.zone) {
-                    (String::new(), utc_stamp(z.timestamp()))
-                } else {
-                    (
-                        format!(";TZID={}", s.zone),
-                        z.strftime("%Y%m%dT%H%M%S").to_string(),
-                    )
-                }
-            };
-            let (param, value) = at(start);
+            let (param, value) = when(&s.zone, start);
             w.raw(&format!("DTSTART{param}"), &value);
             if let Some(end) = &s.end {
-                let (param, value) = at(end);
+                let (param, value) = when(&s.zone, end);
                 w.raw(&format!("DTEND{param}"), &value);
             }
         }
         (None, Some(date)) => {
             // An all-day session: DATE values, the end exclusive (3.6.1).
-            w.raw("DTSTART;VALUE=DATE", &date.strftime("%Y%m%d").to_string());
-            if let Ok(next) = date.tomorrow() {
-                w.raw("DTEND;VALUE=DATE", &next.strftime("%Y%m%d").to_string());
+            w.raw("DTSTART;VALUE=DATE", &ical_date(date));
+            if let Ok(next) = s.last_date().unwrap_or(date).tomorrow() {
+                w.raw("DTEND;VALUE=DATE", &ical_date(next));
             }
         }
         (None, None) => {}
     }
-    w.text("SUMMARY", &s.title);
+    if let Some(r) = &s.recurrence {
+        write_rule(w, s, r);
+    }
+    // Clients that ignore STATUS (calcurse) still show that it is off.
+    if s.status == Status::Cancelled {
+        w.text("SUMMARY", &format!("Cancelled: {}", s.title));
+    } else {
+        w.text("SUMMARY", &s.title);
+    }
     w.text("DESCRIPTION", &description(site, s));
+    let meeting = s
+        .channel
+        .as_deref()
+        .filter(|ch| ch.starts_with("https://") || ch.starts_with("http://"));
     if let Some(channel) = &s.channel {
         w.text("LOCATION", channel);
     }
-    if c.host().is_some() {
-        w.raw("URL", &c.permalink(&s.path));
+    // The meeting link is where the event happens; else the session's page.
+    match meeting {
+        Some(url) => w.raw("URL", url),
+        None if c.host().is_some() => w.raw("URL", &c.permalink(&s.path)),
+        None => {}
     }
     let mut categories: Vec<String> = Vec::new();
     categories.extend(s.community.map(|i| site.communities[i].title.clone()));
@@ -344,7 +495,67 @@ fn write_event(w: &mut Lines, site: &Site, s: &Session, stamp: &str, c: &Config)
         "CONFIRMED"
     };
     w.raw("STATUS", status);
+    if let (Some(before), false) = (c.calendar.reminder.0, s.status == Status::Cancelled) {
+        w.raw("BEGIN", "VALARM");
+        w.raw("ACTION", "DISPLAY");
+        w.text("DESCRIPTION", &s.title);
+        w.raw("TRIGGER", &format!("-PT{}M", before.as_mins()));
+        w.raw("END", "VALARM");
+    }
     w.raw("END", "VEVENT");
+}
+
+/// `RRULE` and `EXDATE` of a recurring session. `UNTIL` is in UTC when the
+/// start has a time (RFC 5545 3.3.10: with a `TZID` start it must be), the
+/// last second of the `until` day in the session's zone.
+fn write_rule(w: &mut Lines, s: &Session, r: &crate::model::recurrence::Recurrence) {
+    if r.rule.rrule.is_empty() {
+        return;
+    }
+    let mut rule = r.rule.rrule.clone();
+    if let Some(n) = r.rule.count {
+        rule.push_str(&format!(";COUNT={n}"));
+    }
+    if let Some(until) = r.rule.until {
+        match s.time {
+            Some(_) => {
+                let end_of_day = until
+                    .tomorrow()
+                    .ok()
+                    .and_then(|d| {
+                        meta::tzdb()
+                            .get(&s.zone)
+                            .ok()
+                            .and_then(|tz| d.to_zoned_datetime(tz).ok())
+                    })
+                    .and_then(|z| z.timestamp().checked_sub(SignedDuration::from_secs(1)).ok());
+                if let Some(t) = end_of_day {
+                    rule.push_str(&format!(";UNTIL={}", utc_stamp(t)));
+                }
+            }
+            None => rule.push_str(&format!(";UNTIL={}", ical_date(until))),
+        }
+    }
+    w.raw("RRULE", &rule);
+    if r.except.is_empty() {
+        return;
+    }
+    match s.time {
+        Some(t) => {
+            let values: Vec<(String, String)> = r
+                .except
+                .iter()
+                .map(|d| local_when(&s.zone, d.to_datetime(t.start)))
+                .collect();
+            let param = values.first().map(|v| v.0.clone()).unwrap_or_default();
+            let list: Vec<String> = values.into_iter().map(|v| v.1).collect();
+            w.raw(&format!("EXDATE{param}"), &list.join(","));
+        }
+        None => {
+            let list: Vec<String> = r.except.iter().map(|d| ical_date(*d)).collect();
+            w.raw("EXDATE;VALUE=DATE", &list.join(","));
+        }
+    }
 }
 
 /// How many facilitators (and tags, as categories) an event names. A

@@ -23,7 +23,9 @@ use crate::parse::{Doc, Parsed};
 use crate::site::*;
 use crate::slug::slugify;
 
+mod occurrences;
 mod registry;
+mod series;
 pub mod sessions;
 
 use registry::Registry;
@@ -65,6 +67,8 @@ pub fn resolve(input: ResolveInput<'_>) -> Result<Site, Vec<Diagnostic>> {
     r.add_pages(&page_docs);
     r.add_agendas(&agenda_docs);
     r.add_sessions(&session_docs, &agenda_docs);
+    r.link_agenda_refs(&agenda_docs);
+    r.add_series(&session_docs);
     r.link_community_coordinators(&community_docs);
     r.link_pattern_relations(&pattern_docs);
     r.derive_indexes();
@@ -114,6 +118,7 @@ impl<'d> Resolver<'d> {
                 people: TiVec::new(),
                 pages: TiVec::new(),
                 agendas: TiVec::new(),
+                series: TiVec::new(),
                 tags: TiVec::new(),
                 formats: TiVec::new(),
                 assets: Vec::new(),
@@ -574,10 +579,13 @@ impl<'d> Resolver<'d> {
         dedup(ids)
     }
 
-    /// Start and end instants of a session from its local date, times and zone.
+    /// Start and end instants of a session from its local date, times and
+    /// zone. The end is on `end_date` for a multi-day session, and on the
+    /// next day for one that crosses midnight (`23:00-01:00`).
     fn instants(
         &self,
         date: Option<Date>,
+        end_date: Option<Date>,
         time: Option<TimeRange>,
         zone: &str,
     ) -> Result<(Option<ZonedDateTime>, Option<ZonedDateTime>), String> {
@@ -585,20 +593,16 @@ impl<'d> Resolver<'d> {
             return Ok((None, None));
         };
         let tz = meta::tzdb().get(zone).map_err(|e| e.to_string())?;
-        let at = |t: Time| -> Result<ZonedDateTime, String> {
-            let dt = DateTime::from_parts(date, t);
-            let ambiguous = tz.to_ambiguous_zoned_datetime(dt);
-            if let AmbiguousOffset::Gap { .. } = ambiguous.offset() {
-                return Err(format!(
-                    "{} on {date} does not exist in {zone}: the clocks skip that hour",
-                    t.strftime("%H:%M")
-                ));
-            }
-            // In a fold (the repeated hour), the first occurrence is meant.
-            ambiguous.earlier().map_err(|e| e.to_string())
+        let start = local_instant(&tz, zone, date, time.start)?;
+        let end_day = match (end_date, time.crosses_midnight()) {
+            (Some(d), _) => d,
+            (None, true) => date.tomorrow().map_err(|e| e.to_string())?,
+            (None, false) => date,
         };
-        let start = at(time.start)?;
-        let end = time.end.map(at).transpose()?;
+        let end = time
+            .end
+            .map(|t| local_instant(&tz, zone, end_day, t))
+            .transpose()?;
         Ok((Some(start), end))
     }
 
@@ -680,6 +684,10 @@ impl<'d> Resolver<'d> {
     /// Back-references from sessions to people, communities, patterns, terms and agendas.
     fn derive_indexes(&mut self) {
         for (i, s) in self.site.sessions.iter_enumerated() {
+            // A recurring session is in these lists through its occurrences.
+            if s.is_recurring() {
+                continue;
+            }
             for &p in &s.facilitators {
                 self.site.people[p].sessions.push(i);
             }
@@ -1102,6 +1110,42 @@ impl<'d> Resolver<'d> {
 
 /// Interns a tag or a format (`dir` names which) by its slug; `None` for a
 /// name with no slug.
+/// A local date and time in a zone, as an instant. A time the clocks skip
+/// (a DST gap) is an error naming the nearest time that exists; a time they
+/// repeat (a fold) is its first occurrence, as RFC 5545 3.3.5 reads it.
+pub(crate) fn local_instant(
+    tz: &jiff::tz::TimeZone,
+    zone: &str,
+    date: Date,
+    t: Time,
+) -> Result<ZonedDateTime, String> {
+    let dt = DateTime::from_parts(date, t);
+    let ambiguous = tz.to_ambiguous_zoned_datetime(dt);
+    if let AmbiguousOffset::Gap { before, .. } = ambiguous.offset() {
+        // Read with the offset before the gap, the time lands after the
+        // change; the change itself is the first time that exists again.
+        let nearest = before
+            .to_timestamp(dt)
+            .ok()
+            .and_then(|ts| tz.preceding(ts).next())
+            .map(|tr| {
+                tr.timestamp()
+                    .to_zoned_datetime(tz.clone())
+                    .strftime("%H:%M")
+                    .to_string()
+            });
+        let nearest = match nearest {
+            Some(n) => format!("; the nearest time that exists is {n}"),
+            None => String::new(),
+        };
+        return Err(format!(
+            "{} on {date} does not exist in {zone}: the clocks skip that hour{nearest}",
+            t.strftime("%H:%M")
+        ));
+    }
+    ambiguous.earlier().map_err(|e| e.to_string())
+}
+
 fn intern_term<I: From<usize> + Copy>(
     ids: &mut BTreeMap<String, I>,
     terms: &mut TiVec<I, Term>,

@@ -192,6 +192,7 @@ struct SessionDraft<'a> {
     entry: Option<(&'a AgendaDoc, &'a AgendaEntry, AgendaId)>,
     title: String,
     date: Option<Date>,
+    end_date: Option<Date>,
     time: Sourced<'a, TimeRange>,
     timezone: Option<String>,
     facilitators: Sourced<'a, Vec<String>>,
@@ -260,6 +261,7 @@ impl<'a> SessionDraft<'a> {
                 Some(m) => m.date.map(|d| d.0),
                 None => e.and_then(|(_, e)| e.date),
             },
+            end_date: m.and_then(|m| m.end_date.map(|d| d.0)),
             time: both(
                 Field::Time,
                 write_up_time.zip(w(time_key)),
@@ -390,7 +392,9 @@ impl<'d> Resolver<'d> {
                 }
             }
         }
+        self.expand_recurring(docs);
         self.sort_sessions();
+        self.link_occurrences();
     }
 
     /// Stable order: by date and time, undated (proposed) last, then slug.
@@ -419,6 +423,11 @@ impl<'d> Resolver<'d> {
                 *i = new_index[i];
             }
         }
+        for s in &mut self.site.sessions {
+            if let Some(o) = s.occurrence.as_mut() {
+                o.of = new_index[&o.of];
+            }
+        }
     }
 
     /// The slug of a draft (and where it came from, for duplicate reports);
@@ -426,7 +435,9 @@ impl<'d> Resolver<'d> {
     fn draft_slug(&mut self, d: &SessionDraft<'_>) -> Option<(String, String)> {
         match (d.write_up, d.entry) {
             (Some(doc), _) => {
-                let slug = self.session_slug(doc, d.date)?;
+                // A recurring session spans many dates: no date in its slug.
+                let date = d.date.filter(|_| doc.meta.repeat.is_none());
+                let slug = self.session_slug(doc, date)?;
                 Some((slug, crate::diagnostic::display_path(&doc.file)))
             }
             (None, Some((a, e, _))) => {
@@ -516,7 +527,12 @@ impl<'d> Resolver<'d> {
         if let Some(doc) = d.write_up
             && doc.meta.time.is_none()
             && let (Some(s), Some(e)) = (doc.meta.start, doc.meta.end)
-            && e.0 <= s.0
+            && (TimeRange {
+                start: s.0,
+                end: Some(e.0),
+            })
+            .length()
+            .is_none()
         {
             self.errors.push(
                 doc.error_at_key("end", "the session ends before it starts")
@@ -525,7 +541,19 @@ impl<'d> Resolver<'d> {
         }
         let zone = self.zone_for(None, d.timezone.as_deref(), community);
         let time = d.time.map(|(t, _)| t);
-        let (start, end) = match self.instants(d.date, time, &zone) {
+        if let (Some(doc), Some(first), Some(last)) = (d.write_up, d.date, d.end_date)
+            && last < first
+        {
+            self.errors.push(
+                doc.error_at_key(
+                    "end_date",
+                    format!("`end_date` {last} is before the session's `date` {first}"),
+                )
+                .hint("`end_date` is the last day of a multi-day session: on or after `date`"),
+            );
+        }
+        let end_date = d.end_date.filter(|&e| d.date.is_some_and(|s| e > s));
+        let (start, end) = match self.instants(d.date, end_date, time, &zone) {
             Ok(v) => v,
             Err(msg) => {
                 const HINT: &str =
@@ -596,9 +624,9 @@ impl<'d> Resolver<'d> {
             None => None,
         }
         .or_else(|| community.and_then(|c| self.site.communities[c].channel.clone()));
-        let status = d
-            .status
-            .unwrap_or_else(|| self.default_status(d.date, start.as_ref(), end.as_ref(), &zone));
+        let status = d.status.unwrap_or_else(|| {
+            self.default_status(end_date.or(d.date), start.as_ref(), end.as_ref(), &zone)
+        });
         let id = self.site.sessions.next_key();
         let m = d.write_up.map(|doc| &doc.meta);
         if let Some(doc) = d.write_up {
@@ -625,6 +653,7 @@ impl<'d> Resolver<'d> {
             title: d.title,
             source: d.write_up.map(|doc| doc.file.clone()),
             date: d.date,
+            end_date,
             time,
             zone,
             start,
@@ -648,6 +677,9 @@ impl<'d> Resolver<'d> {
             body: d.write_up.map(|_| super::new_body()),
             agenda: Field::Number.pick(None, d.entry.map(|(_, e, id)| (id, e.number))),
             referenced_by: Vec::new(),
+            recurrence: None,
+            occurrence: None,
+            series: None,
         });
     }
 }

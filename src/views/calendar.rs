@@ -255,3 +255,265 @@ pub(crate) fn backlog<'a>(cx: &Cx<'a>) -> View<'a, Backlog<'a>> {
         },
     )
 }
+
+/// A recurring session's rhythm on its page: the rule, and its occurrences
+/// split at the build's clock (the theme's script moves them on by the
+/// reader's clock).
+#[derive(Serialize)]
+pub(crate) struct Rhythm<'a> {
+    rule: &'a str,
+    open_ended: bool,
+    /// `calendar.horizon` as site.yaml wrote it (`6 months`).
+    horizon: &'a str,
+    until: Option<String>,
+    count: Option<u32>,
+    upcoming: Vec<OccurrenceLink>,
+    past: Vec<OccurrenceLink>,
+}
+
+/// One occurrence in a list of them.
+#[derive(Serialize)]
+pub(crate) struct OccurrenceLink {
+    url: String,
+    date: String,
+    date_display: String,
+    start_iso: Option<String>,
+    end_iso: Option<String>,
+    time_display: Option<String>,
+    status: &'static str,
+    written_up: bool,
+}
+
+impl<'a> Rhythm<'a> {
+    pub(crate) fn of(site: &'a Site, s: &'a Session) -> Option<Rhythm<'a>> {
+        let r = s.recurrence.as_ref()?;
+        let mut upcoming = Vec::new();
+        let mut past = Vec::new();
+        for &i in &r.occurrences {
+            let o = &site.sessions[i];
+            let link = OccurrenceLink {
+                url: site.config.url(&o.path),
+                date: o.date.map(|d| d.to_string()).unwrap_or_default(),
+                date_display: o.date.map(super::cards::long_date).unwrap_or_default(),
+                start_iso: o.start.as_ref().map(iso),
+                end_iso: o.end.as_ref().map(iso),
+                time_display: o
+                    .start
+                    .as_ref()
+                    .map(|st| super::cards::time_range_display(st, o.end.as_ref())),
+                status: o.status.name(),
+                written_up: o.occurrence.as_ref().is_some_and(|x| x.written_up),
+            };
+            if site.is_upcoming(o) {
+                upcoming.push(link);
+            } else {
+                past.push(link);
+            }
+        }
+        past.reverse();
+        Some(Rhythm {
+            rule: &r.written,
+            open_ended: r.open_ended,
+            horizon: &site.config.calendar.horizon.1,
+            until: r.rule.until.map(|d| d.to_string()),
+            count: r.rule.count,
+            upcoming,
+            past,
+        })
+    }
+}
+
+fn iso(z: &jiff::ZonedDateTime) -> String {
+    z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
+/// "Add to my calendar" on a session's page: the `.ics` file, a subscribe
+/// link, and for a one-off session Google Calendar and Outlook links with
+/// the times in UTC (those links carry one event, never a rule, so a
+/// recurring session and its occurrences offer the subscription instead).
+#[derive(Serialize)]
+pub(crate) struct AddToCalendar {
+    download: String,
+    subscribe: Option<String>,
+    google: Option<String>,
+    outlook: Option<String>,
+    recurring: bool,
+}
+
+impl AddToCalendar {
+    pub(crate) fn of(site: &Site, i: SessionId) -> Option<AddToCalendar> {
+        let feed = crate::ics::Feed::of_session(site, i);
+        let path = feed.path(site)?;
+        let s = &site.sessions[i];
+        let recurring = s.recurrence.is_some() || s.occurrence.is_some();
+        let (google, outlook) = if recurring || s.status == Status::Cancelled {
+            (None, None)
+        } else {
+            links(site, s).unzip()
+        };
+        Some(AddToCalendar {
+            download: site.config.url(&path),
+            subscribe: site.config.webcal(&path),
+            google,
+            outlook,
+            recurring,
+        })
+    }
+}
+
+/// Google Calendar's and Outlook's "new event" links for a session.
+fn links(site: &Site, s: &Session) -> Option<(String, String)> {
+    use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+    let enc = |t: &str| utf8_percent_encode(t, NON_ALPHANUMERIC).to_string();
+    let date = s.date?;
+    let utc = |z: &jiff::ZonedDateTime| z.timestamp().strftime("%Y%m%dT%H%M%SZ").to_string();
+    let utc_iso =
+        |z: &jiff::ZonedDateTime| z.timestamp().strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let last = s.last_date().unwrap_or(date);
+    let after_last = last.tomorrow().ok()?;
+    let (g_dates, o_times) = match &s.start {
+        Some(start) => {
+            let end = s.end.clone().unwrap_or_else(|| start.clone());
+            (
+                format!("{}/{}", utc(start), utc(&end)),
+                format!(
+                    "startdt={}&enddt={}",
+                    enc(&utc_iso(start)),
+                    enc(&utc_iso(&end))
+                ),
+            )
+        }
+        None => (
+            format!(
+                "{}/{}",
+                date.strftime("%Y%m%d"),
+                after_last.strftime("%Y%m%d")
+            ),
+            format!("startdt={date}&enddt={after_last}&allday=true"),
+        ),
+    };
+    let mut details = s.objective.clone().unwrap_or_default();
+    if site.config.host().is_some() {
+        if !details.is_empty() {
+            details.push_str("\n\n");
+        }
+        details.push_str(&site.config.permalink(&s.path));
+    }
+    let location = s.channel.clone().unwrap_or_default();
+    let google = format!(
+        "https://calendar.google.com/calendar/render?action=TEMPLATE&text={}&dates={g_dates}&details={}&location={}",
+        enc(&s.title),
+        enc(&details),
+        enc(&location)
+    );
+    let outlook = format!(
+        "https://outlook.live.com/calendar/0/deeplink/compose?path=%2Fcalendar%2Faction%2Fcompose&rru=addevent&subject={}&{o_times}&body={}&location={}",
+        enc(&s.title),
+        enc(&details),
+        enc(&location)
+    );
+    Some((google, outlook))
+}
+
+/// A series in the `/series/` list.
+#[derive(Serialize)]
+struct SeriesItem<'a> {
+    title: &'a str,
+    url: String,
+    count: usize,
+    first: Option<String>,
+    last: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct SeriesIndex<'a> {
+    series: Vec<SeriesItem<'a>>,
+}
+
+/// `/series/`: every series, by title.
+pub(crate) fn series_index<'a>(cx: &Cx<'a>) -> View<'a, SeriesIndex<'a>> {
+    let site = cx.site;
+    let mut series: Vec<SeriesItem> = site
+        .series
+        .iter()
+        .map(|x| {
+            let dates: Vec<_> = x
+                .sessions
+                .iter()
+                .filter_map(|&s| site.sessions[s].date)
+                .collect();
+            SeriesItem {
+                title: &x.title,
+                url: site.config.url(&x.path),
+                count: x.sessions.len(),
+                first: dates.first().map(|&d| super::cards::long_date(d)),
+                last: dates.last().map(|&d| super::cards::long_date(d)),
+            }
+        })
+        .collect();
+    series.sort_by_key(|x| x.title.to_lowercase());
+    View::new("series_index.html", "Series", SeriesIndex { series })
+}
+
+#[derive(Serialize)]
+pub(crate) struct SeriesPage<'a> {
+    series: SeriesItem<'a>,
+    sessions: Cards<'a, SessionId>,
+}
+
+/// `/series/<slug>/`: its parts in order.
+pub(crate) fn series<'a>(cx: &Cx<'a>, i: SeriesId) -> View<'a, SeriesPage<'a>> {
+    let site = cx.site;
+    let x = &site.series[i];
+    let dates: Vec<_> = x
+        .sessions
+        .iter()
+        .filter_map(|&s| site.sessions[s].date)
+        .collect();
+    View::new(
+        "series.html",
+        x.title.as_str(),
+        SeriesPage {
+            series: SeriesItem {
+                title: &x.title,
+                url: site.config.url(&x.path),
+                count: x.sessions.len(),
+                first: dates.first().map(|&d| super::cards::long_date(d)),
+                last: dates.last().map(|&d| super::cards::long_date(d)),
+            },
+            sessions: cx.views.sessions(x.sessions.clone()),
+        },
+    )
+}
+
+/// A session's place in its series: part N of M, and its neighbours.
+#[derive(Serialize)]
+pub(crate) struct SeriesRef<'a> {
+    title: &'a str,
+    url: String,
+    part: usize,
+    of: usize,
+    previous: Option<super::cards::Link<'a>>,
+    next: Option<super::cards::Link<'a>>,
+}
+
+impl<'a> SeriesRef<'a> {
+    pub(crate) fn of(site: &'a Site, s: &Session) -> Option<SeriesRef<'a>> {
+        let (id, part) = s.series?;
+        let x = &site.series[id];
+        let link = |n: usize| {
+            x.sessions.get(n).map(|&o| {
+                let o = &site.sessions[o];
+                super::cards::Link::new(site, &o.title, &o.path)
+            })
+        };
+        Some(SeriesRef {
+            title: &x.title,
+            url: site.config.url(&x.path),
+            part,
+            of: x.sessions.len(),
+            previous: part.checked_sub(2).and_then(link),
+            next: link(part),
+        })
+    }
+}

@@ -199,6 +199,15 @@ pub(crate) struct SessionCard<'a> {
     resources: Vec<LabelledUrl<'a>>,
     ics_url: Option<String>,
     agenda: Option<AgendaRef<'a>>,
+    /// The last day of a multi-day session.
+    end_date: Option<String>,
+    /// A recurring session's rule and occurrences.
+    recurrence: Option<super::calendar::Rhythm<'a>>,
+    /// The recurring session an occurrence belongs to.
+    occurrence_of: Option<Link<'a>>,
+    add_to_calendar: Option<super::calendar::AddToCalendar>,
+    /// Part N of M of a series, with its neighbours.
+    series: Option<super::calendar::SeriesRef<'a>>,
 }
 
 /// A session's one-line summary: its objective, or the start of its write-up.
@@ -224,7 +233,10 @@ impl<'a> SessionCard<'a> {
             slug: &s.slug,
             url: site.config.url(&s.path),
             date: s.date.map(|d| d.to_string()),
-            date_display: s.date.map(long_date),
+            date_display: s.date.map(|d| match s.end_date {
+                Some(e) if e != d => format!("{} – {}", long_date(d), long_date(e)),
+                _ => long_date(d),
+            }),
             year: s.date.map(|d| d.year()),
             time_display: s
                 .start
@@ -280,12 +292,22 @@ impl<'a> SessionCard<'a> {
                 .iter()
                 .map(|(label, url)| LabelledUrl { label, url })
                 .collect(),
-            ics_url: Feed::Session(i).path(site).map(|p| site.config.url(&p)),
+            ics_url: Feed::of_session(site, i)
+                .path(site)
+                .map(|p| site.config.url(&p)),
             agenda: s.agenda.map(|(a, number)| AgendaRef {
                 title: &site.agendas[a].title,
                 url: site.config.url(&site.agendas[a].path),
                 number,
             }),
+            end_date: s.end_date.map(|d| d.to_string()),
+            recurrence: super::calendar::Rhythm::of(site, s),
+            occurrence_of: s.occurrence.as_ref().map(|o| {
+                let p = &site.sessions[o.of];
+                Link::new(site, &p.title, &p.path)
+            }),
+            add_to_calendar: super::calendar::AddToCalendar::of(site, i),
+            series: super::calendar::SeriesRef::of(site, s),
         }
     }
 }
@@ -605,12 +627,35 @@ pub(crate) fn long_date(d: jiff::civil::Date) -> String {
     d.strftime("%A %-d %B %Y").to_string()
 }
 
-/// "10:30–12:00 CET" (the zone's abbreviation at the session's date).
+/// "10:30–12:00 CET": the abbreviation of the offset each end actually
+/// uses, so a session in the repeated hour of a DST change reads
+/// "02:30 CEST–03:30 CET", and one that ends the next day says so.
 pub(crate) fn time_range_display(start: &ZonedDateTime, end: Option<&ZonedDateTime>) -> String {
     let s = start.strftime("%H:%M").to_string();
+    let (sa, next_day) = (
+        start.strftime("%Z").to_string(),
+        end.is_some_and(|e| e.date() != start.date()),
+    );
     match end {
-        Some(e) => format!("{s}–{} {}", e.strftime("%H:%M"), e.strftime("%Z")),
-        None => format!("{s} {}", start.strftime("%Z")),
+        Some(e) => {
+            let ea = e.strftime("%Z").to_string();
+            let zone = if sa == ea {
+                format!("{s}–{} {ea}", e.strftime("%H:%M"))
+            } else {
+                format!("{s} {sa}–{} {ea}", e.strftime("%H:%M"))
+            };
+            if next_day {
+                let days = (e.date() - start.date()).get_days();
+                if days == 1 {
+                    format!("{zone} (next day)")
+                } else {
+                    zone
+                }
+            } else {
+                zone
+            }
+        }
+        None => format!("{s} {sa}"),
     }
 }
 

@@ -52,7 +52,12 @@ fn recent_writeups(site: &Site, past: Vec<SessionId>) -> Vec<SessionId> {
 
 pub(crate) fn home<'a>(cx: &Cx<'a>) -> View<'a, Home<'a>> {
     let (site, views) = (cx.site, cx.views);
-    let all: Vec<SessionId> = site.sessions.keys().collect();
+    // A recurring session is here through its occurrences.
+    let all: Vec<SessionId> = site
+        .sessions
+        .keys()
+        .filter(|&i| !site.sessions[i].is_recurring())
+        .collect();
     let (upcoming, past) = views.split_by_time(&all);
     let upcoming = upcoming
         .into_iter()

@@ -310,6 +310,8 @@ pub fn page_input(
         PageKind::Calendar => cx.input(calendar::calendar(&cx)),
         PageKind::CalendarMonth(m) => cx.input(calendar::month(&cx, m)),
         PageKind::Backlog => cx.input(calendar::backlog(&cx)),
+        PageKind::SeriesIndex => cx.input(calendar::series_index(&cx)),
+        PageKind::Series(i) => cx.input(calendar::series(&cx, i)),
         PageKind::Search => cx.input(search::search(&cx)),
         PageKind::Feed => cx.input(feeds::atom(&cx)),
         PageKind::Sitemap => cx.input(feeds::sitemap(&cx)),
