@@ -27,6 +27,11 @@ use crate::diagnostic::Diagnostic;
 use crate::highlight::{Highlighted, Highlighter, escape};
 use crate::slug::slugify;
 
+mod callouts;
+mod extensions;
+mod math;
+mod mermaid;
+
 /// Marks a link placeholder in rendered HTML. It cannot occur in user text:
 /// decoding strips it from every file and [`clean_event`] from every
 /// decoded character reference.
@@ -53,6 +58,8 @@ pub struct Rendered {
     pub first_paragraph: String,
     /// Warnings found while rendering (an unknown code language).
     pub diagnostics: Vec<Diagnostic>,
+    /// Whether the body holds a Mermaid diagram (its page loads the script).
+    pub has_diagram: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -108,7 +115,8 @@ pub fn render(
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_WIKILINKS;
+        | Options::ENABLE_WIKILINKS
+        | extensions::OPTIONS;
     if options.smart_punctuation {
         opts |= Options::ENABLE_SMART_PUNCTUATION;
     }
@@ -130,6 +138,7 @@ pub fn render(
         in_first_paragraph: Capture::NotYet,
         tables: 0,
         has_raw_html: false,
+        maths: extensions::Maths::new(body),
     };
     for (event, range) in Parser::new_ext(body, opts).into_offset_iter() {
         r.event(event, range.start);
@@ -215,6 +224,8 @@ struct Renderer<'a, 'h> {
     tables: usize,
     /// Whether the document holds raw HTML (only such documents are sanitised).
     has_raw_html: bool,
+    /// Converted formulas, kept out of the HTML until it is finished.
+    maths: extensions::Maths,
 }
 
 impl<'a> Renderer<'a, '_> {
@@ -239,6 +250,9 @@ impl<'a> Renderer<'a, '_> {
             }
             return;
         }
+        let Some(event) = self.extension_event(event, offset) else {
+            return;
+        };
         match event {
             Event::Start(Tag::Heading {
                 level, id, classes, ..
@@ -481,6 +495,10 @@ impl<'a> Renderer<'a, '_> {
     fn finish_code_block(&mut self) {
         let Some(code) = self.code.take() else { return };
         let lang = code.lang.trim();
+        if mermaid::is_mermaid(lang) {
+            self.mermaid_block(&code.code, code.offset);
+            return;
+        }
         let plain = || {
             format!(
                 "<pre class=\"code\"><code>{}</code></pre>\n",
@@ -612,6 +630,7 @@ impl<'a> Renderer<'a, '_> {
         } else {
             html
         };
+        self.out.html = self.maths.restore(std::mem::take(&mut self.out.html));
         self.out.first_paragraph = self.out.first_paragraph.trim().to_string();
         self.out
     }

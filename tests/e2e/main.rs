@@ -28,6 +28,7 @@ mod hostile_fs;
 mod hostile_limits;
 mod html_validation;
 mod incremental;
+mod kb_authoring;
 mod people;
 mod properties;
 mod resolve_keys;
