@@ -67,6 +67,9 @@ enum Command {
         /// Also fetch every external link (8 at a time, 10 s timeout) and report dead ones.
         #[arg(long)]
         external: bool,
+        /// Also list the patterns and pages past their review date (`review_by`).
+        #[arg(long)]
+        stale: bool,
         /// Keep the highlight cache in DIR (default: the user's cache folder;
         /// never the site folder).
         #[arg(long, value_name = "DIR", env = "FIRESIDE_CACHE_DIR")]
@@ -163,12 +166,13 @@ fn main() -> ExitCode {
                 progress: true,
                 ..BuildOptions::new(site.unwrap_or_else(|| PathBuf::from(".")))
             };
-            run_build(&opts)
+            run_build(&opts, false)
         }
         Command::Check {
             site,
             drafts,
             external,
+            stale,
             cache_dir,
         } => {
             let opts = BuildOptions {
@@ -178,7 +182,7 @@ fn main() -> ExitCode {
                 external_links: external,
                 ..BuildOptions::new(site.unwrap_or_else(|| PathBuf::from(".")))
             };
-            run_build(&opts)
+            run_build(&opts, stale)
         }
         Command::Serve {
             site,
@@ -287,7 +291,8 @@ fn report(diagnostics: &[Diagnostic]) {
     }
 }
 
-fn run_build(opts: &BuildOptions) -> ExitCode {
+/// Runs a build or check; with `stale`, then lists what is past its review date.
+fn run_build(opts: &BuildOptions, stale: bool) -> ExitCode {
     match pipeline::build(opts) {
         Ok(r) => {
             report(&r.warnings);
@@ -311,6 +316,9 @@ fn run_build(opts: &BuildOptions) -> ExitCode {
             }
             if let Some(search) = &r.search {
                 println!("{}", search.summary());
+            }
+            if stale {
+                print!("{}", r.site.stale_report());
             }
             // The process ends now: do not wait for a large site to be freed.
             std::thread::spawn(move || drop(r));

@@ -482,6 +482,13 @@ pub struct PatternMeta {
     pub aliases: StringList,
     #[serde(default)]
     pub related: StringList,
+    /// Who keeps it current (a person, linked like a facilitator).
+    pub owner: Option<String>,
+    /// When it is due for a review; past it, the page says it may be out of date.
+    pub review_by: Option<IsoDate>,
+    /// Old paths that should keep working: each becomes a redirect here.
+    #[serde(default)]
+    pub redirect_from: StringList,
     #[serde(default)]
     pub draft: bool,
     pub slug: Option<String>,
@@ -549,6 +556,13 @@ pub struct PageMeta {
     pub weight: i64,
     #[serde(default)]
     pub aliases: StringList,
+    /// Who keeps it current (a person, linked like a facilitator).
+    pub owner: Option<String>,
+    /// When it is due for a review; past it, the page says it may be out of date.
+    pub review_by: Option<IsoDate>,
+    /// Old paths that should keep working: each becomes a redirect here.
+    #[serde(default)]
+    pub redirect_from: StringList,
     #[serde(default)]
     pub draft: bool,
     pub slug: Option<String>,

@@ -44,6 +44,11 @@ pub enum PageKind {
     Feed,
     Sitemap,
     Robots,
+    /// A moved page's old path (`Site::redirects[i]`): a page that sends
+    /// the reader on.
+    Redirect(usize),
+    /// `_redirects`, the same moves for hosts that read one.
+    Redirects,
 }
 
 #[derive(Debug, Clone)]
@@ -151,6 +156,18 @@ pub fn plan(site: &Site) -> Vec<PlannedPage> {
             output: output.into(),
             path: output.into(),
             kind,
+        });
+    }
+    pages.extend(site.redirects.iter().enumerate().map(|(i, r)| PlannedPage {
+        output: r.output(),
+        path: r.from.clone(),
+        kind: PageKind::Redirect(i),
+    }));
+    if !site.redirects.is_empty() {
+        pages.push(PlannedPage {
+            output: "_redirects".into(),
+            path: "_redirects".into(),
+            kind: PageKind::Redirects,
         });
     }
     // `content/index.md` introduces the home page instead of replacing it.

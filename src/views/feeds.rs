@@ -90,7 +90,10 @@ pub(crate) fn sitemap<'a>(cx: &Cx<'a>) -> View<'a, Sitemap> {
     let urls = cx
         .all_pages
         .iter()
-        .filter(|p| p.output.ends_with("index.html") && p.kind != PageKind::Search)
+        .filter(|p| {
+            p.output.ends_with("index.html")
+                && !matches!(p.kind, PageKind::Search | PageKind::Redirect(_))
+        })
         .map(|p| cx.site.config.permalink(&p.path))
         .collect();
     View::untitled("sitemap.xml", Sitemap { urls })

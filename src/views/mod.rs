@@ -15,9 +15,11 @@ mod communities;
 mod feeds;
 mod home;
 pub mod insights;
+mod knowledge;
 mod page;
 mod patterns;
 mod people;
+mod redirects;
 mod search;
 mod sessions;
 mod taxonomy;
@@ -314,6 +316,8 @@ pub fn page_input(
         PageKind::Feed => cx.input(feeds::atom(&cx)),
         PageKind::Sitemap => cx.input(feeds::sitemap(&cx)),
         PageKind::Robots => cx.input(feeds::robots(&cx)),
+        PageKind::Redirect(i) => cx.input(redirects::redirect(&cx, i)),
+        PageKind::Redirects => PageInput::Text(redirects::redirects_file(&cx)),
     }
 }
 
