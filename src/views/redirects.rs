@@ -34,19 +34,33 @@ pub(crate) fn redirect<'a>(cx: &Cx<'a>, i: usize) -> View<'a, RedirectPage<'a>> 
     )
 }
 
-/// `_redirects`: one `from to 301` line per old path, both with the base
-/// path, since the host reads the file at its root. A folder's old path
-/// also matches without its trailing slash.
-pub(crate) fn redirects_file(cx: &Cx<'_>) -> String {
+#[derive(Serialize)]
+pub(crate) struct Rule {
+    from: String,
+    to: String,
+}
+
+#[derive(Serialize)]
+pub(crate) struct RedirectsFile {
+    rules: Vec<Rule>,
+}
+
+/// `_redirects` (template `redirects.txt`): one `from to 301` rule per old
+/// path, both with the base path, since the host reads the file at its
+/// root. A folder's old path also matches without its trailing slash.
+pub(crate) fn redirects_file<'a>(cx: &Cx<'a>) -> View<'a, RedirectsFile> {
     let c = &cx.site.config;
-    let mut out = String::from("# Moved pages (redirect_from), written by Fireside.\n");
+    let mut rules = Vec::new();
     for r in &cx.site.redirects {
         let to = c.url(cx.site.path_of(r.to));
         let from = c.url(&r.from);
-        out.push_str(&format!("{from} {to} 301\n"));
         if let Some(bare) = from.strip_suffix('/') {
-            out.push_str(&format!("{bare} {to} 301\n"));
+            rules.push(Rule {
+                from: bare.to_string(),
+                to: to.clone(),
+            });
         }
+        rules.push(Rule { from, to });
     }
-    out
+    View::new("redirects.txt", "Moved pages", RedirectsFile { rules })
 }

@@ -29,6 +29,7 @@ mod hostile_limits;
 mod html_validation;
 mod incremental;
 mod kb_authoring;
+mod kb_feeds;
 mod kb_upkeep;
 mod people;
 mod properties;
