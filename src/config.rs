@@ -40,6 +40,10 @@ pub(crate) struct SiteFile {
     formats: indexmap::IndexMap<String, String>,
     /// How agendas read all-numeric dates like `04/12/2024` when the agenda does not say; the only way for CSV agendas.
     date_order: Option<DateOrder>,
+    /// Prefix of the "Edit this page" links (docs/knowledge-base.md).
+    edit_url: Option<String>,
+    /// Dates and contributors from the Git history; on by default inside a work tree.
+    git: Option<bool>,
     /// Free-form data for templates (`site.extra`); any YAML.
     #[serde(default)]
     extra: serde_json::Value,
@@ -195,7 +199,49 @@ pub struct Config {
     /// How agendas read all-numeric dates (`04/12/2024`) when they do not say
     /// themselves; the only way for CSV agendas, which have no front matter.
     pub date_order: Option<DateOrder>,
+    /// Prefix of "Edit this page" links, ending in `/`: an http(s) URL the
+    /// source file's path from the site root is appended to.
+    pub edit_url: Option<String>,
+    /// `git:` as written; `None` means on inside a Git work tree.
+    pub git: Option<bool>,
     pub extra: serde_json::Value,
+}
+
+/// What a path segment of an edit link escapes: everything but RFC 3986's
+/// unreserved characters, so a file name cannot end the URL or add a query.
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'.')
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'~');
+
+/// `edit_url` checked: an http(s) URL with a host (anything else would put
+/// another scheme, `javascript:` among them, on every page), ending in `/`.
+fn edit_url(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    let lower = url.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    let host_ok = rest.is_some_and(|r| {
+        let host = r.split('/').next().unwrap_or("");
+        !host.is_empty() && !host.contains(['@', ' '])
+    });
+    if !host_ok
+        || url
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '"')
+    {
+        return Err(format!(
+            "`edit_url` must be an http(s) web address, not `{}`",
+            url.escape_default()
+        ));
+    }
+    Ok(if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    })
 }
 
 /// The bytes of `site.yaml` (empty if it cannot be read). A long-lived
@@ -260,6 +306,18 @@ impl Config {
                 ThemeSource::Folder(dir)
             }
         };
+        let edit_url = match file.edit_url {
+            None => None,
+            Some(url) => Some(edit_url(&url).map_err(|msg| {
+                let d = Diagnostic::error(msg).in_file(&rel).hint(
+                    "use the web address of your repository's edit view, e.g. `https://github.com/org/kb/edit/main/`",
+                );
+                match front_matter::locate_key(&text, 1, "edit_url") {
+                    Some((line, col)) => d.at(&text, line, col),
+                    None => d,
+                }
+            })?),
+        };
         Ok(Config {
             root: root.to_path_buf(),
             title: file.title,
@@ -274,8 +332,22 @@ impl Config {
             search: file.search,
             formats: file.formats,
             date_order: file.date_order,
+            edit_url,
+            git: file.git,
             extra: file.extra,
         })
+    }
+
+    /// The "Edit this page" link of a source file (relative to the site root).
+    pub fn edit_link(&self, source: &Path) -> Option<String> {
+        let prefix = self.edit_url.as_ref()?;
+        let rel = source.to_string_lossy().replace('\\', "/");
+        let encoded: String = rel
+            .split('/')
+            .map(|seg| percent_encoding::utf8_percent_encode(seg, PATH_SEGMENT).to_string())
+            .collect::<Vec<_>>()
+            .join("/");
+        Some(format!("{prefix}{encoded}"))
     }
 
     /// The site-absolute path of an output path (`sessions/x/` -> `/cop/sessions/x/`).
@@ -378,6 +450,8 @@ mod tests {
             extra: serde_json::Value::Null,
             formats: indexmap::IndexMap::new(),
             date_order: None,
+            edit_url: None,
+            git: None,
         }
     }
 

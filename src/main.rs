@@ -71,6 +71,9 @@ enum Command {
         /// Also fetch every external link (8 at a time, 10 s timeout) and report dead ones.
         #[arg(long)]
         external: bool,
+        /// Also list the patterns and pages past their review date (`review_by`).
+        #[arg(long)]
+        stale: bool,
         /// Keep the highlight cache in DIR (default: the user's cache folder;
         /// never the site folder).
         #[arg(long, value_name = "DIR", env = "FIRESIDE_CACHE_DIR")]
@@ -194,12 +197,13 @@ fn main() -> ExitCode {
                 progress: message_format == MessageFormat::Human,
                 ..BuildOptions::new(site.unwrap_or_else(|| PathBuf::from(".")))
             };
-            run_build(&opts, message_format)
+            run_build(&opts, message_format, false)
         }
         Command::Check {
             site,
             drafts,
             external,
+            stale,
             cache_dir,
             message_format,
         } => {
@@ -210,7 +214,7 @@ fn main() -> ExitCode {
                 external_links: external,
                 ..BuildOptions::new(site.unwrap_or_else(|| PathBuf::from(".")))
             };
-            run_build(&opts, message_format)
+            run_build(&opts, message_format, stale)
         }
         Command::Serve {
             site,
@@ -333,7 +337,8 @@ fn report(diagnostics: &[Diagnostic], format: MessageFormat) {
     }
 }
 
-fn run_build(opts: &BuildOptions, format: MessageFormat) -> ExitCode {
+/// Runs a build or check; with `stale`, then lists what is past its review date.
+fn run_build(opts: &BuildOptions, format: MessageFormat, stale: bool) -> ExitCode {
     // In JSON mode stdout is the machine's: the human lines go to stderr.
     let say = |line: String| match format {
         MessageFormat::Human => println!("{line}"),
@@ -378,6 +383,9 @@ fn run_build(opts: &BuildOptions, format: MessageFormat) -> ExitCode {
             }
             if let Some(search) = &r.search {
                 say(search.summary());
+            }
+            if stale {
+                say(r.site.stale_report().trim_end().to_string());
             }
             // The process ends now: do not wait for a large site to be freed.
             std::thread::spawn(move || drop(r));

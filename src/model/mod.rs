@@ -8,6 +8,7 @@
 pub mod calendar;
 pub mod formats;
 pub mod ids;
+pub mod knowledge;
 pub mod recurrence;
 pub mod slug;
 
@@ -127,6 +128,7 @@ pub struct Pattern {
     pub extra: serde_json::Value,
     pub body: Body,
     pub referenced_by: Vec<ItemRef>,
+    pub freshness: knowledge::Freshness,
 }
 
 #[derive(Debug, Clone)]
@@ -177,6 +179,7 @@ pub struct Page {
     pub extra: serde_json::Value,
     pub body: Body,
     pub referenced_by: Vec<ItemRef>,
+    pub freshness: knowledge::Freshness,
 }
 
 #[derive(Debug, Clone)]
@@ -230,6 +233,8 @@ pub struct Site {
     pub formats: TiVec<FormatId, Term>,
     pub assets: Vec<CopiedFile>,
     pub static_files: Vec<CopiedFile>,
+    /// Old paths of moved pages (`redirect_from`), sorted by path.
+    pub redirects: Vec<knowledge::Redirect>,
 }
 
 impl Site {

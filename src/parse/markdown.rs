@@ -27,6 +27,11 @@ use crate::diagnostic::Diagnostic;
 use crate::highlight::{Highlighted, Highlighter, escape};
 use crate::slug::slugify;
 
+mod callouts;
+mod extensions;
+mod math;
+mod mermaid;
+
 /// Marks a link placeholder in rendered HTML. It cannot occur in user text:
 /// decoding strips it from every file and [`clean_event`] from every
 /// decoded character reference.
@@ -53,6 +58,8 @@ pub struct Rendered {
     pub first_paragraph: String,
     /// Warnings found while rendering (an unknown code language).
     pub diagnostics: Vec<Diagnostic>,
+    /// Whether the body holds a Mermaid diagram (its page loads the script).
+    pub has_diagram: bool,
     /// URLs written in raw HTML (`<a href>`, `<img src>`), with their
     /// positions, so that the link checker reports a broken one at its line.
     pub raw_links: Vec<RawLink>,
@@ -120,7 +127,8 @@ pub fn render(
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_WIKILINKS;
+        | Options::ENABLE_WIKILINKS
+        | extensions::OPTIONS;
     if options.smart_punctuation {
         opts |= Options::ENABLE_SMART_PUNCTUATION;
     }
@@ -142,6 +150,7 @@ pub fn render(
         in_first_paragraph: Capture::NotYet,
         tables: 0,
         has_raw_html: false,
+        maths: extensions::Maths::new(body),
         passed_raw: false,
         html_block: None,
         raw_open: HashMap::new(),
@@ -230,6 +239,8 @@ struct Renderer<'a, 'h> {
     tables: usize,
     /// Whether the document holds raw HTML (only such documents are sanitised).
     has_raw_html: bool,
+    /// Converted formulas, kept out of the HTML until it is finished.
+    maths: extensions::Maths,
     /// Whether harmless raw tags were let through with raw HTML off (the
     /// document is then sanitised too).
     passed_raw: bool,
@@ -261,6 +272,9 @@ impl<'a> Renderer<'a, '_> {
             }
             return;
         }
+        let Some(event) = self.extension_event(event, offset) else {
+            return;
+        };
         match event {
             Event::Start(Tag::Heading {
                 level, id, classes, ..
@@ -605,6 +619,10 @@ impl<'a> Renderer<'a, '_> {
     fn finish_code_block(&mut self) {
         let Some(code) = self.code.take() else { return };
         let lang = code.lang.trim();
+        if mermaid::is_mermaid(lang) {
+            self.mermaid_block(&code.code, code.offset);
+            return;
+        }
         // A language the highlighter does not know keeps its class, as
         // CommonMark writes it: client-side highlighters and styles use it.
         let plain = || {
@@ -750,6 +768,7 @@ impl<'a> Renderer<'a, '_> {
         } else {
             html
         };
+        self.out.html = self.maths.restore(std::mem::take(&mut self.out.html));
         self.out.first_paragraph = self.out.first_paragraph.trim().to_string();
         self.out
     }

@@ -585,6 +585,13 @@ pub struct PatternMeta {
     /// Other patterns, by slug, title or alias; linked in both directions.
     #[serde(default)]
     pub related: StringList,
+    /// Who keeps it current (a person, linked like a facilitator).
+    pub owner: Option<String>,
+    /// When it is due for a review; past it, the page says it may be out of date.
+    pub review_by: Option<IsoDate>,
+    /// Old paths that should keep working: each becomes a redirect here.
+    #[serde(default)]
+    pub redirect_from: StringList,
     /// `true` leaves the file out of the site unless the build runs with `--drafts`.
     #[serde(default)]
     pub draft: bool,
@@ -678,6 +685,13 @@ pub struct PageMeta {
     /// Other names wikilinks (and references by name) may use for this item.
     #[serde(default)]
     pub aliases: StringList,
+    /// Who keeps it current (a person, linked like a facilitator).
+    pub owner: Option<String>,
+    /// When it is due for a review; past it, the page says it may be out of date.
+    pub review_by: Option<IsoDate>,
+    /// Old paths that should keep working: each becomes a redirect here.
+    #[serde(default)]
+    pub redirect_from: StringList,
     /// `true` leaves the file out of the site unless the build runs with `--drafts`.
     #[serde(default)]
     pub draft: bool,

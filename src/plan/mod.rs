@@ -48,6 +48,45 @@ pub enum PageKind {
     Feed,
     Sitemap,
     Robots,
+    /// A moved page's old path (`Site::redirects[i]`): a page that sends
+    /// the reader on.
+    Redirect(usize),
+    /// `_redirects`, the same moves for hosts that read one.
+    Redirects,
+    /// The Atom feed of one community's, tag's or facilitator's write-ups.
+    Atom(AtomFeed),
+}
+
+/// Which write-ups an Atom feed carries besides the site's own (`feed.xml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AtomFeed {
+    Community(CommunityId),
+    Tag(TagId),
+    Person(PersonId),
+}
+
+impl AtomFeed {
+    /// Where the feed is: `feed.xml` in the folder of the page it follows
+    /// (`communities/<slug>/feed.xml`). The plan writes exactly these and the
+    /// pages link exactly these, so a feed link never dangles.
+    pub fn path(self, site: &Site) -> String {
+        let page = match self {
+            AtomFeed::Community(i) => &site.communities[i].path,
+            AtomFeed::Tag(i) => &site.tags[i].path,
+            AtomFeed::Person(i) => &site.people[i].path,
+        };
+        format!("{page}feed.xml")
+    }
+
+    /// The feed of a page, if the page has one.
+    pub fn of(kind: PageKind) -> Option<AtomFeed> {
+        match kind {
+            PageKind::Community(i) => Some(AtomFeed::Community(i)),
+            PageKind::Tag(i) => Some(AtomFeed::Tag(i)),
+            PageKind::Person(i) => Some(AtomFeed::Person(i)),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -163,6 +202,29 @@ pub fn plan(site: &Site) -> Vec<PlannedPage> {
             output: output.into(),
             path: output.into(),
             kind,
+        });
+    }
+    let atom_feeds = (site.communities.keys().map(AtomFeed::Community))
+        .chain(site.tags.keys().map(AtomFeed::Tag))
+        .chain(site.people.keys().map(AtomFeed::Person));
+    pages.extend(atom_feeds.map(|feed| {
+        let path = feed.path(site);
+        PlannedPage {
+            output: path.clone(),
+            path,
+            kind: PageKind::Atom(feed),
+        }
+    }));
+    pages.extend(site.redirects.iter().enumerate().map(|(i, r)| PlannedPage {
+        output: r.output(),
+        path: r.from.clone(),
+        kind: PageKind::Redirect(i),
+    }));
+    if !site.redirects.is_empty() {
+        pages.push(PlannedPage {
+            output: "_redirects".into(),
+            path: "_redirects".into(),
+            kind: PageKind::Redirects,
         });
     }
     // `content/index.md` introduces the home page instead of replacing it.

@@ -23,6 +23,7 @@ use crate::parse::{Doc, Parsed};
 use crate::site::*;
 use crate::slug::slugify;
 
+mod knowledge;
 mod occurrences;
 mod registry;
 mod series;
@@ -80,6 +81,7 @@ pub fn resolve(input: ResolveInput<'_>) -> Result<Site, Vec<Diagnostic>> {
         &page_docs,
         &agenda_docs,
     );
+    r.resolve_knowledge(&pattern_docs, &page_docs);
     r.finish(input.assets, input.static_files)
 }
 
@@ -123,6 +125,7 @@ impl<'d> Resolver<'d> {
                 formats: TiVec::new(),
                 assets: Vec::new(),
                 static_files: Vec::new(),
+                redirects: Vec::new(),
             },
             errors: Vec::new(),
             people_by_key: Registry::default(),
@@ -338,6 +341,7 @@ impl<'d> Resolver<'d> {
                 extra: doc.meta.extra.clone(),
                 body: new_body(),
                 referenced_by: Vec::new(),
+                freshness: Default::default(),
             });
             let tags = doc.meta.tags.0.clone();
             check_names(&mut self.errors, &tags, "tag", |v, m| {
@@ -430,6 +434,7 @@ impl<'d> Resolver<'d> {
                 extra: doc.meta.extra.clone(),
                 body: new_body(),
                 referenced_by: Vec::new(),
+                freshness: Default::default(),
             });
         }
     }

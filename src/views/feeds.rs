@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::{Cx, View};
 use crate::ics::Feed;
 use crate::meta::Status;
-use crate::plan::PageKind;
+use crate::plan::{AtomFeed, PageKind};
 use crate::site::*;
 
 /// How many write-ups the Atom feed carries, newest first.
@@ -34,15 +34,63 @@ pub(crate) struct Atom<'a> {
     entries: Vec<Entry<'a>>,
     updated: String,
     feed_url: String,
+    /// The feed's title and the page it follows (absolute URLs when the
+    /// site has an absolute `base_url`).
+    feed_title: String,
+    alternate_url: String,
 }
 
+/// The site's feed: every write-up.
 pub(crate) fn atom<'a>(cx: &Cx<'a>) -> View<'a, Atom<'a>> {
+    let c = &cx.site.config;
+    atom_of(
+        cx,
+        |_| true,
+        format!("{}: session write-ups", c.title),
+        c.permalink("feed.xml"),
+        c.permalink(""),
+    )
+}
+
+/// The feed of one community, tag or facilitator: their write-ups.
+pub(crate) fn item_atom<'a>(cx: &Cx<'a>, feed: AtomFeed) -> View<'a, Atom<'a>> {
+    let (site, c) = (cx.site, &cx.site.config);
+    let (name, page): (&str, &str) = match feed {
+        AtomFeed::Community(i) => (&site.communities[i].title, &site.communities[i].path),
+        AtomFeed::Tag(i) => (&site.tags[i].name, &site.tags[i].path),
+        AtomFeed::Person(i) => (&site.people[i].name, &site.people[i].path),
+    };
+    let title = match feed {
+        AtomFeed::Community(_) => format!("{name}: session write-ups"),
+        AtomFeed::Tag(_) => format!("Write-ups tagged {name} · {}", c.title),
+        AtomFeed::Person(_) => format!("Write-ups of sessions with {name} · {}", c.title),
+    };
+    atom_of(
+        cx,
+        |s| match feed {
+            AtomFeed::Community(i) => s.community == Some(i),
+            AtomFeed::Tag(i) => s.tags.contains(&i),
+            AtomFeed::Person(i) => s.facilitators.contains(&i),
+        },
+        title,
+        c.permalink(&feed.path(site)),
+        c.permalink(page),
+    )
+}
+
+fn atom_of<'a>(
+    cx: &Cx<'a>,
+    keep: impl Fn(&Session) -> bool,
+    feed_title: String,
+    feed_url: String,
+    alternate_url: String,
+) -> View<'a, Atom<'a>> {
     let (site, c) = (cx.site, &cx.site.config);
     let entries: Vec<Entry> = site
         .sessions
         .iter()
         .rev()
-        .filter(|s| s.status == Status::Held && super::cards::has_writeup(s))
+        .filter(|s| s.status == Status::Held && super::cards::has_writeup(s) && keep(s))
         .take(FEED_ENTRIES)
         .map(|s| Entry {
             title: &s.title,
@@ -67,7 +115,9 @@ pub(crate) fn atom<'a>(cx: &Cx<'a>) -> View<'a, Atom<'a>> {
         Atom {
             entries,
             updated,
-            feed_url: c.permalink("feed.xml"),
+            feed_url,
+            feed_title,
+            alternate_url,
         },
     )
 }
@@ -90,7 +140,10 @@ pub(crate) fn sitemap<'a>(cx: &Cx<'a>) -> View<'a, Sitemap> {
     let urls = cx
         .all_pages
         .iter()
-        .filter(|p| p.output.ends_with("index.html") && p.kind != PageKind::Search)
+        .filter(|p| {
+            p.output.ends_with("index.html")
+                && !matches!(p.kind, PageKind::Search | PageKind::Redirect(_))
+        })
         .map(|p| cx.site.config.permalink(&p.path))
         .collect();
     View::untitled("sitemap.xml", Sitemap { urls })

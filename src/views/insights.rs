@@ -42,6 +42,33 @@ pub struct Insights {
     pub held: usize,
     pub patterns_never_practised: Vec<Count>,
     pub gaps: Vec<Gap>,
+    /// Patterns and pages past their review date, longest overdue first.
+    pub overdue: Vec<OverdueItem>,
+}
+
+/// A pattern or page past its review date (`review_by`), and who owns it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OverdueItem {
+    pub title: String,
+    pub url: String,
+    /// `YYYY-MM-DD`.
+    pub review_by: String,
+    pub owner: Option<String>,
+    pub owner_url: Option<String>,
+}
+
+/// [`Site::overdue`] as the insights page and `check --stale` show it.
+pub fn overdue(site: &Site) -> Vec<OverdueItem> {
+    site.overdue()
+        .into_iter()
+        .map(|o| OverdueItem {
+            title: site.title_of(o.item).to_string(),
+            url: site.config.url(site.path_of(o.item)),
+            review_by: o.review_by.to_string(),
+            owner: o.owner.map(|p| site.people[p].name.clone()),
+            owner_url: o.owner.map(|p| site.config.url(&site.people[p].path)),
+        })
+        .collect()
 }
 
 /// How many months ahead to look for gaps.
@@ -185,6 +212,7 @@ impl Insights {
             held: held.len(),
             patterns_never_practised,
             gaps: gaps(site),
+            overdue: overdue(site),
         }
     }
 }

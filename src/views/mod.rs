@@ -15,9 +15,11 @@ mod communities;
 mod feeds;
 mod home;
 pub mod insights;
+mod knowledge;
 mod page;
 mod patterns;
 mod people;
+mod redirects;
 mod search;
 mod sessions;
 mod taxonomy;
@@ -218,6 +220,9 @@ struct Common<'a, C> {
     /// Absent on feeds, the sitemap and robots.txt, which have no title.
     #[serde(skip_serializing_if = "Option::is_none")]
     page_title: Option<Cow<'a, str>>,
+    /// The Atom feed that follows this page (a community's, tag's or
+    /// facilitator's write-ups), for `<link rel="alternate">` and a visible link.
+    atom_feed: Option<String>,
     #[serde(flatten)]
     page: C,
 }
@@ -264,6 +269,7 @@ impl Cx<'_> {
             current_path: c.url(&self.page.path),
             permalink: c.permalink(&self.page.path),
             page_title: view.title,
+            atom_feed: crate::plan::AtomFeed::of(self.page.kind).map(|f| c.url(&f.path(self.site))),
             page: view.context,
         };
         PageInput::Template {
@@ -316,6 +322,9 @@ pub fn page_input(
         PageKind::Feed => cx.input(feeds::atom(&cx)),
         PageKind::Sitemap => cx.input(feeds::sitemap(&cx)),
         PageKind::Robots => cx.input(feeds::robots(&cx)),
+        PageKind::Redirect(i) => cx.input(redirects::redirect(&cx, i)),
+        PageKind::Redirects => cx.input(redirects::redirects_file(&cx)),
+        PageKind::Atom(feed) => cx.input(feeds::item_atom(&cx, feed)),
     }
 }
 

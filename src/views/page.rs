@@ -15,6 +15,8 @@ pub(crate) struct PlainPage<'a> {
     referenced_by: Vec<Backlink<'a>>,
     extra: &'a serde_json::Value,
     description: &'a str,
+    freshness: Option<super::knowledge::FreshnessView<'a>>,
+    edit_url: Option<String>,
 }
 
 pub(crate) fn page<'a>(cx: &Cx<'a>, i: PageId) -> View<'a, PlainPage<'a>> {
@@ -29,6 +31,8 @@ pub(crate) fn page<'a>(cx: &Cx<'a>, i: PageId) -> View<'a, PlainPage<'a>> {
             referenced_by: referenced_by(cx.site, &p.referenced_by),
             extra: &p.extra,
             description: p.description.as_deref().unwrap_or_default(),
+            freshness: super::knowledge::freshness(cx.site, &p.freshness),
+            edit_url: super::knowledge::edit_url(cx.site, &p.source),
         },
     )
 }

@@ -78,6 +78,8 @@ pub(crate) struct PatternPage<'a> {
     referenced_by: Vec<Backlink<'a>>,
     extra: &'a serde_json::Value,
     description: &'a str,
+    freshness: Option<super::knowledge::FreshnessView<'a>>,
+    edit_url: Option<String>,
 }
 
 pub(crate) fn pattern<'a>(cx: &Cx<'a>, i: PatternId) -> View<'a, PatternPage<'a>> {
@@ -96,6 +98,8 @@ pub(crate) fn pattern<'a>(cx: &Cx<'a>, i: PatternId) -> View<'a, PatternPage<'a>
             referenced_by: referenced_by(cx.site, &p.referenced_by),
             extra: &p.extra,
             description: p.summary.as_deref().unwrap_or_default(),
+            freshness: super::knowledge::freshness(cx.site, &p.freshness),
+            edit_url: super::knowledge::edit_url(cx.site, &p.source),
         },
     )
 }
