@@ -23,6 +23,7 @@ mod calendar;
 mod ci_log;
 mod cli_tools;
 mod errors;
+mod highlight_languages;
 mod hostile_content;
 mod hostile_fs;
 mod hostile_limits;
