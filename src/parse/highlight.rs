@@ -44,7 +44,7 @@ compile_error!(
 
 /// Bumped whenever the HTML the highlighter writes changes, so stale cache
 /// files are ignored rather than reused.
-const CACHE_MAGIC: &[u8; 8] = b"FSHL0004";
+const CACHE_MAGIC: &[u8; 8] = b"FSHL0003";
 
 /// The regex engine syntect runs, part of every cache key: the two engines
 /// may tokenise a pathological line differently, and a cache written by one
