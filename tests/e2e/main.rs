@@ -19,6 +19,7 @@ mod ics;
 mod tools;
 
 mod build;
+mod build_in_place;
 mod calendar;
 mod ci_log;
 mod cli_tools;
