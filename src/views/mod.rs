@@ -19,7 +19,7 @@ mod page;
 mod patterns;
 mod people;
 mod search;
-mod sessions;
+pub(crate) mod sessions;
 mod taxonomy;
 
 use std::borrow::Cow;
@@ -290,7 +290,8 @@ pub fn page_input(
     match page.kind {
         PageKind::Ics(feed) => PageInput::Text(feeds::ics(&cx, feed)),
         PageKind::Home => cx.input(home::home(&cx)),
-        PageKind::Sessions => cx.input(sessions::sessions(&cx)),
+        PageKind::Sessions => cx.input(sessions::sessions(&cx, 1)),
+        PageKind::SessionsPage(n) => cx.input(sessions::sessions(&cx, n as usize)),
         PageKind::Session(i) => cx.input(sessions::session(&cx, i)),
         PageKind::Patterns => cx.input(patterns::patterns(&cx)),
         PageKind::Pattern(i) => cx.input(patterns::pattern(&cx, i)),

@@ -30,6 +30,7 @@ mod hostile_fs;
 mod hostile_limits;
 mod html_validation;
 mod incremental;
+mod list_pages;
 mod people;
 mod properties;
 mod resolve_keys;
