@@ -3,7 +3,7 @@
 
     python3 bench/measure.py [-o FILE] [--] CMD [ARGS...]
 
-Prints `wall_s=<seconds> maxrss_mb=<MB> exit=<code>` on stderr and, with -o,
+Prints `wall_s=<seconds> cpu_s=<seconds> maxrss_mb=<MB> exit=<code>` on stderr and, with -o,
 also writes those three key=value lines to FILE (so that the command's own
 output can be redirected elsewhere). Exits with the command's exit status.
 
@@ -40,13 +40,15 @@ def main(argv: list[str]) -> int:
         return 127
     wall = time.perf_counter() - start
 
-    maxrss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = usage.ru_utime + usage.ru_stime  # user + kernel, every thread
+    maxrss = usage.ru_maxrss
     # Linux reports KiB, macOS bytes.
     rss_mb = maxrss / (1024 * 1024) if sys.platform == "darwin" else maxrss / 1024
     if code < 0:  # killed by a signal: report it the way a shell would
         code = 128 - code
 
-    report = f"wall_s={wall:.3f}\nmaxrss_mb={rss_mb:.1f}\nexit={code}\n"
+    report = f"wall_s={wall:.3f}\ncpu_s={cpu:.3f}\nmaxrss_mb={rss_mb:.1f}\nexit={code}\n"
     print(report.replace("\n", " ").strip(), file=sys.stderr)
     if out_file:
         with open(out_file, "w", encoding="utf-8") as f:

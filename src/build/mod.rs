@@ -86,6 +86,13 @@ impl BuildOptions {
         }
     }
 
+    /// The record of what `fireside build` wrote into the output folder
+    /// `out` (absolute), kept with the caches so the output holds only the site.
+    pub(crate) fn output_manifest(&self, out: &Path) -> Option<PathBuf> {
+        let cache = self.highlight_cache()?;
+        Some(output::manifest_path(cache.parent()?, out))
+    }
+
     pub fn output_dir(&self) -> PathBuf {
         self.output
             .clone()
@@ -248,6 +255,10 @@ pub struct Builder {
     setup: Option<Setup>,
     sources: HashMap<PathBuf, SourceState>,
     output: OutputState,
+    /// `fireside build` into its own earlier output: the target is an empty
+    /// staging folder that receives only the changed files (streamed, so
+    /// memory stays bounded), moved into the output once the build succeeded.
+    staged_update: bool,
 }
 
 /// What follows from one version of `site.yaml`; a new version resets
@@ -290,6 +301,7 @@ impl Builder {
             setup: None,
             sources: HashMap::new(),
             output: OutputState::default(),
+            staged_update: false,
         }
     }
 
@@ -666,7 +678,7 @@ impl Builder {
             Target::Folder(d) => Some(d),
             Target::Check => None,
         };
-        let apply = if self.output.files.is_empty() {
+        let apply = if self.output.files.is_empty() || self.staged_update {
             output::Apply::Stream
         } else {
             output::Apply::Replace
@@ -985,22 +997,54 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             out_dir.display()
         );
     };
-    let written = output::write_site_with(&out_dir, waiting, |staging| {
-        builder.build(Target::Folder(staging), Changed::Unknown)
-    });
-    let mut report = match written {
-        Ok(report) => report,
-        Err(output::WriteError::Fill(e)) => return Err(e),
-        Err(output::WriteError::Io(e)) => {
-            return Err(BuildError::Write(
-                Diagnostic::error(format!(
-                    "cannot write the site to `{}`: {e}",
-                    out_dir.display()
-                ))
-                .hint("check that the folder is writable and the disk has room"),
-            ));
+    let cannot_write = |e: std::io::Error| {
+        BuildError::Write(
+            Diagnostic::error(format!(
+                "cannot write the site to `{}`: {e}",
+                out_dir.display()
+            ))
+            .hint("check that the folder is writable and the disk has room"),
+        )
+    };
+    let out_abs = output::absolute(&out_dir);
+    let _lock = output::lock_output_creating(&out_abs, waiting).map_err(cannot_write)?;
+    // Read under the lock: another build into this folder may just have finished.
+    let manifest = opts.output_manifest(&out_abs);
+    let previous = manifest
+        .as_deref()
+        .and_then(|m| output::read_previous(&out_abs, m));
+    let mut report = match previous {
+        // The folder holds an earlier build of ours: change only what changed.
+        Some(files) => {
+            builder.output.files = files;
+            builder.staged_update = true;
+            let staging = output::staging_beside(&out_abs).map_err(cannot_write)?;
+            let report = builder.build(Target::Folder(staging.path()), Changed::Unknown)?;
+            if let Err(e) = output::commit_staged(&out_abs, staging.path(), &report.removed) {
+                // Part of the output is new: the manifest no longer describes it.
+                if let Some(m) = &manifest {
+                    output::remove_manifest(m);
+                }
+                return Err(cannot_write(e));
+            }
+            report
+        }
+        None => {
+            let written = output::write_site_locked(&out_abs, |staging| {
+                builder.build(Target::Folder(staging), Changed::Unknown)
+            });
+            match written {
+                Ok(report) => report,
+                Err(output::WriteError::Fill(e)) => return Err(e),
+                Err(output::WriteError::Io(e)) => return Err(cannot_write(e)),
+            }
         }
     };
+    if let Some(m) = &manifest
+        && output::write_manifest(&out_abs, m, &builder.output.files).is_err()
+    {
+        output::remove_manifest(m);
+    }
     report.output = out_dir;
     builder.save_cache();
     Ok(report)

@@ -98,9 +98,12 @@ fn render_one(
     }
     let page_out = render::render_page(site, templates, page, &context)?;
     let bytes = page_out.html.into_bytes();
-    let bytes_print = match input.hasher {
-        Some(_) => fingerprint::of_bytes(&bytes),
-        None => [0; 16],
+    // Needed whenever the output is kept: to compare with it, and for the
+    // record of what it holds (the next `fireside build` writes only changes).
+    let bytes_print = if input.hasher.is_some() || input.keep_bytes {
+        fingerprint::of_bytes(&bytes)
+    } else {
+        [0; 16]
     };
     let unchanged = input.previous_files.get(&page.output) == Some(&bytes_print);
     Ok(Some(RenderedPage {

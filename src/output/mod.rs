@@ -15,6 +15,9 @@ use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
 
+mod manifest;
+pub(crate) use manifest::{manifest_path, read_previous, remove_manifest, write_manifest};
+
 /// The marker file in every output folder Fireside writes.
 pub const MARKER: &str = ".fireside-output";
 
@@ -237,29 +240,93 @@ const MARKER_TEXT: &[u8] = b"This folder is written by Fireside; it is replaced 
 /// folder is removed and `out` is exactly as it was. The output is locked
 /// meanwhile (`on_wait` runs if another build holds it), and staging
 /// folders of killed builds are swept first.
+#[cfg(test)]
 pub fn write_site_with<T, E>(
     out: &Path,
     on_wait: impl FnOnce(),
     fill: impl FnOnce(&Path) -> Result<T, E>,
 ) -> Result<T, WriteError<E>> {
     let out = absolute(out);
+    let _lock = lock_output_creating(&out, on_wait).map_err(WriteError::Io)?;
+    write_site_locked(&out, fill)
+}
+
+/// [`lock_output`], after creating the folder that holds `out` (an absolute path).
+pub fn lock_output_creating(out: &Path, on_wait: impl FnOnce()) -> std::io::Result<OutputLock> {
+    let parent = out
+        .parent()
+        .ok_or_else(|| std::io::Error::other("output has no parent folder"))?;
+    std::fs::create_dir_all(parent)?;
+    lock_output(out, on_wait)
+}
+
+/// [`write_site_with`] for a caller that holds the output's lock already
+/// (`out` absolute).
+pub fn write_site_locked<T, E>(
+    out: &Path,
+    fill: impl FnOnce(&Path) -> Result<T, E>,
+) -> Result<T, WriteError<E>> {
     let parent = out
         .parent()
         .ok_or_else(|| WriteError::Io(std::io::Error::other("output has no parent folder")))?;
-    std::fs::create_dir_all(parent).map_err(WriteError::Io)?;
-    let _lock = lock_output(&out, on_wait).map_err(WriteError::Io)?;
-    let name = output_name(&out);
-    sweep_stale(parent, &name);
-    let staging = tempfile::Builder::new()
-        .prefix(&staging_prefixes(&name)[0])
-        .tempdir_in(parent)
-        .map_err(WriteError::Io)?;
-    std::fs::write(staging.path().join(MARKER), MARKER_TEXT).map_err(WriteError::Io)?;
+    let name = output_name(out);
+    let staging = staging_beside(out).map_err(WriteError::Io)?;
     let value = fill(staging.path()).map_err(WriteError::Fill)?;
-    swap_in(&staging, &out, parent, &name).map_err(WriteError::Io)?;
+    swap_in(&staging, out, parent, &name).map_err(WriteError::Io)?;
     // The staging folder now is `out`; stop its guard from deleting it.
     let _ = staging.keep();
     Ok(value)
+}
+
+/// A fresh, marked staging folder beside `out` (an absolute path), after
+/// sweeping those of killed builds; removed when dropped. Call it under the
+/// output's lock.
+pub fn staging_beside(out: &Path) -> std::io::Result<tempfile::TempDir> {
+    let parent = out
+        .parent()
+        .ok_or_else(|| std::io::Error::other("output has no parent folder"))?;
+    let name = output_name(out);
+    sweep_stale(parent, &name);
+    let staging = tempfile::Builder::new()
+        .prefix(&staging_prefixes(&name)[0])
+        .tempdir_in(parent)?;
+    std::fs::write(staging.path().join(MARKER), MARKER_TEXT)?;
+    Ok(staging)
+}
+
+/// Moves every file of `staging` (a build's changed files, on the same file
+/// system) into `out`, each by one rename, so a reader sees a file's old
+/// bytes or its new ones, never a mix; then removes `gone` (files the last
+/// build wrote that this one no longer makes) and the folders they leave
+/// empty. Only called once the build has succeeded: until then the output
+/// is untouched.
+pub fn commit_staged(out: &Path, staging: &Path, gone: &[String]) -> std::io::Result<()> {
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(staging).min_depth(1) {
+        let entry = entry.map_err(std::io::Error::other)?;
+        if entry.file_type().is_file() {
+            let rel = entry
+                .path()
+                .strip_prefix(staging)
+                .map_err(std::io::Error::other)?
+                .to_path_buf();
+            if rel != Path::new(MARKER) {
+                files.push(rel);
+            }
+        }
+    }
+    let mut folders: Vec<&Path> = files.iter().filter_map(|f| f.parent()).collect();
+    folders.sort();
+    folders.dedup();
+    for f in folders {
+        std::fs::create_dir_all(out.join(f))
+            .map_err(|e| naming(e, "cannot create the folder", &f.display().to_string()))?;
+    }
+    files.par_iter().try_for_each(|rel| {
+        std::fs::rename(staging.join(rel), out.join(rel))
+            .map_err(|e| naming(e, "cannot write", &rel.display().to_string()))
+    })?;
+    gone.iter().try_for_each(|rel| remove_file(out, rel))
 }
 
 fn swap_in(

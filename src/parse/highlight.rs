@@ -31,14 +31,33 @@ use std::fmt::Write as _;
 
 use syntect::highlighting::{
     Color, FontStyle, HighlightState, Highlighter as StyleResolver, RangedHighlightIterator, Style,
-    Theme, ThemeSet,
+    Theme,
 };
 use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
+use two_face::theme::LazyThemeSet;
+
+#[cfg(not(any(feature = "onig", feature = "fancy")))]
+compile_error!(
+    "highlighting needs a regex engine: build with the default `onig` feature, or `--features fancy`"
+);
 
 /// Bumped whenever the HTML the highlighter writes changes, so stale cache
 /// files are ignored rather than reused.
 const CACHE_MAGIC: &[u8; 8] = b"FSHL0003";
+
+/// The regex engine syntect runs, part of every cache key: the two engines
+/// may tokenise a pathological line differently, and a cache written by one
+/// build of Fireside must never change the bytes of another's.
+const ENGINE: &str = if cfg!(feature = "onig") {
+    "onig"
+} else {
+    "fancy"
+};
+
+/// bat's themes made for terminals: their "colours" are palette indexes
+/// encoded in the alpha channel, meaningless in CSS.
+const TERMINAL_THEMES: &[&str] = &["ansi", "base16", "base16-256"];
 
 /// The cache file's name in its folder.
 pub const CACHE_FILE: &str = "highlight.bin";
@@ -78,6 +97,12 @@ const ALIASES: &[(&str, &str)] = &[
     ("jsonc", "json"),
     ("objc", "m"),
     ("rb", "ruby"),
+    ("docker", "dockerfile"),
+    ("containerfile", "dockerfile"),
+    ("pwsh", "ps1"),
+    ("starlark", "bzl"),
+    ("kts", "kt"),
+    ("protobuf", "proto"),
 ];
 
 type Key = [u8; 32];
@@ -87,7 +112,8 @@ pub struct Highlighter {
     syntaxes: SyntaxSet,
     light: Theme,
     dark: Theme,
-    /// Part of every cache key: the same code looks different in other themes.
+    /// Part of every cache key: the same code looks different in other
+    /// themes (and, on pathological lines, with the other regex engine).
     theme_names: String,
     /// Blocks highlighted in an earlier build, read from disk (classes
     /// checked, text not yet compared with the code).
@@ -115,10 +141,17 @@ impl Highlighter {
     /// A highlighter for two of syntect's bundled themes; an unknown name is
     /// an error listing the available ones.
     pub fn with_themes(light: &str, dark: &str) -> Result<Self, String> {
-        let themes = ThemeSet::load_defaults().themes;
+        // bat's themes include syntect's defaults under the same names, so
+        // every name a site could use before still works. The set is lazy:
+        // only the two themes asked for are decoded.
+        let themes = LazyThemeSet::from(two_face::theme::extra());
         let take = |name: &str| {
-            themes.get(name).cloned().ok_or_else(|| {
-                let mut names: Vec<&str> = themes.keys().map(String::as_str).collect();
+            let usable = !TERMINAL_THEMES.contains(&name);
+            themes.get(name).filter(|_| usable).cloned().ok_or_else(|| {
+                let mut names: Vec<&str> = themes
+                    .theme_names()
+                    .filter(|n| !TERMINAL_THEMES.contains(n))
+                    .collect();
                 names.sort();
                 format!(
                     "unknown highlight theme `{name}`; available: {}",
@@ -129,10 +162,12 @@ impl Highlighter {
         let light_theme = take(light)?;
         let dark_theme = take(dark)?;
         Ok(Highlighter {
-            syntaxes: SyntaxSet::load_defaults_newlines(),
+            // bat's curated set: syntect's defaults plus TypeScript, Kotlin,
+            // Swift, TOML, Dockerfile and the rest company code is written in.
+            syntaxes: two_face::syntax::extra_newlines(),
             light: light_theme,
             dark: dark_theme,
-            theme_names: format!("{light}\0{dark}"),
+            theme_names: format!("{light}\0{dark}\0{ENGINE}"),
             previous: HashMap::new(),
             current: Mutex::new(HashMap::new()),
         })
@@ -722,7 +757,8 @@ mod tests {
     #[case::a_name_beats_an_extension("markdwn", Some("markdown"))]
     #[case::an_alias_counts("bsah", Some("bash"))]
     #[case::case_is_ignored("Rsut", Some("rust"))]
-    #[case::no_language_shares_only_an_ending("typescript", None)]
+    #[case::no_language_shares_only_an_ending("hackscript", None)]
+    #[case::typescript_is_known_now("typescrpt", Some("typescript"))]
     #[case::short_words_get_no_guess("ts", None)]
     #[case::three_letters_get_no_guess("tsx", None)]
     #[case::nothing_near("klingon", None)]

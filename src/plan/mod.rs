@@ -15,6 +15,8 @@ use crate::site::*;
 pub enum PageKind {
     Home,
     Sessions,
+    /// `/sessions/page/N/`, N from 2: the rest of the split session list.
+    SessionsPage(u32),
     Session(SessionId),
     Patterns,
     Pattern(PatternId),
@@ -120,6 +122,14 @@ pub fn plan(site: &Site) -> Vec<PlannedPage> {
         html_page("calendar/", PageKind::Calendar),
         html_page("backlog/", PageKind::Backlog),
     ];
+    pages.extend(
+        (2..=crate::views::sessions::sessions_page_count(site)).map(|n| {
+            html_page(
+                &crate::views::sessions::list_page_path("sessions/", n),
+                PageKind::SessionsPage(n as u32),
+            )
+        }),
+    );
     pages.extend(
         calendar::months_spanned(site)
             .into_iter()

@@ -21,7 +21,7 @@ mod patterns;
 mod people;
 mod redirects;
 mod search;
-mod sessions;
+pub(crate) mod sessions;
 mod taxonomy;
 
 use std::borrow::Cow;
@@ -296,7 +296,8 @@ pub fn page_input(
     match page.kind {
         PageKind::Ics(feed) => PageInput::Text(feeds::ics(&cx, feed)),
         PageKind::Home => cx.input(home::home(&cx)),
-        PageKind::Sessions => cx.input(sessions::sessions(&cx)),
+        PageKind::Sessions => cx.input(sessions::sessions(&cx, 1)),
+        PageKind::SessionsPage(n) => cx.input(sessions::sessions(&cx, n as usize)),
         PageKind::Session(i) => cx.input(sessions::session(&cx, i)),
         PageKind::Patterns => cx.input(patterns::patterns(&cx)),
         PageKind::Pattern(i) => cx.input(patterns::pattern(&cx, i)),
