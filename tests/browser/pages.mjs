@@ -229,6 +229,20 @@ await check("on a desktop the navigation shows as before, with no menu button", 
   assert(!(await page.locator(".site-menu summary").isVisible()), "the menu button shows on a desktop");
   const tops = await page.$$eval(".site-nav a", (as) => new Set(as.map((a) => Math.round(a.getBoundingClientRect().top))).size);
   assert(tops === 1, `the navigation spans ${tops} lines`);
+  // Two rows at most at 1280 px: the title and the search box, then the
+  // sections (wrapping freely gave three, a fifth of the first screen).
+  const wide = await newPage({ viewport: { width: 1280, height: 820 } });
+  await wide.goto(`${origin}${base}`);
+  const layout = await wide.$eval(".header-inner", (h) => {
+    const box = (sel) => h.querySelector(sel).getBoundingClientRect();
+    const title = box(".site-title"), search = box(".site-search"), nav = box(".site-nav");
+    const sameRow = title.top < search.bottom && search.top < title.bottom;
+    const navRows = new Set([...h.querySelectorAll(".site-nav a")].map((a) => Math.round(a.getBoundingClientRect().top))).size;
+    return { sameRow, navRows, navBelow: nav.top >= Math.min(title.bottom, search.bottom) - 1, height: h.closest(".site-header").getBoundingClientRect().height };
+  });
+  assert(layout.sameRow && layout.navRows === 1 && layout.height <= 120,
+    `at 1280 px the header is not two rows: ${JSON.stringify(layout)}`);
+  await wide.context().close();
 });
 
 // A session with a start and an end, in a zone other than the reader's.
