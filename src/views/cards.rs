@@ -208,6 +208,8 @@ pub(crate) struct SessionCard<'a> {
     add_to_calendar: Option<super::calendar::AddToCalendar>,
     /// Part N of M of a series, with its neighbours.
     series: Option<super::calendar::SeriesRef<'a>>,
+    /// schema.org `Event` JSON-LD, already escaped for a `<script>` element.
+    json_ld: Option<String>,
 }
 
 /// A session's one-line summary: its objective, or the start of its write-up.
@@ -308,6 +310,7 @@ impl<'a> SessionCard<'a> {
             }),
             add_to_calendar: super::calendar::AddToCalendar::of(site, i),
             series: super::calendar::SeriesRef::of(site, s),
+            json_ld: super::calendar::event_json_ld(site, i),
         }
     }
 }

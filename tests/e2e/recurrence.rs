@@ -364,3 +364,35 @@ fn every_error_is_reported_at_once_with_its_place() {
     failure.at("`date` 2027-01-06 is not an occurrence", "content/sessions/dev/h.md:3");
     assert!(!site.out().join("index.html").exists(), "nothing is written on failure");
 }
+
+#[test]
+fn session_pages_carry_event_json_ld_that_cannot_break_out_of_its_script() {
+    let hostile = "Ends </script><script>alert(1)</script> <!-- & more";
+    let site = site_with(&[(
+        "content/sessions/dev/k.md",
+        &session(&format!(
+            "title: \"{hostile}\"\ndate: 2027-01-12\ntime: \"10:00-11:30\"\nfacilitator: Ana Ruiz\nchannel: https://meet.example.org/k\nobjective: \"Say </SCRIPT> and <!-- twice\"\n"
+        )),
+    )]);
+    site.build().ok();
+    let raw = site.read_out("sessions/2027-01-12-k/index.html");
+    let page = scraper::Html::parse_document(&raw);
+    let scripts = select(&page, "script[type='application/ld+json']");
+    assert_eq!(scripts.len(), 1, "one JSON-LD block");
+    let text: String = scripts[0].text().collect();
+    let lower = text.to_lowercase();
+    assert!(!lower.contains("</script") && !text.contains("<!--"), "{text}");
+    let v: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    assert_eq!(v["@type"], "Event");
+    assert_eq!(v["name"], hostile);
+    assert_eq!(v["description"], "Say </SCRIPT> and <!-- twice");
+    assert_eq!(v["startDate"], "2027-01-12T10:00:00+01:00");
+    assert_eq!(v["endDate"], "2027-01-12T11:30:00+01:00");
+    assert_eq!(v["eventStatus"], "https://schema.org/EventScheduled");
+    assert_eq!(v["eventAttendanceMode"], "https://schema.org/OnlineEventAttendanceMode");
+    assert_eq!(v["location"]["url"], "https://meet.example.org/k");
+    assert_eq!(v["organizer"]["name"], "Dev CoP");
+    assert_eq!(v["performer"][0]["name"], "Ana Ruiz");
+    // The page's own script blocks are still the page's: nothing injected ran.
+    assert!(!raw.contains("<script>alert(1)"));
+}
