@@ -282,6 +282,7 @@ pub(crate) struct OccurrenceLink {
     time_display: Option<String>,
     status: &'static str,
     written_up: bool,
+    over_at: Option<String>,
 }
 
 impl<'a> Rhythm<'a> {
@@ -303,6 +304,7 @@ impl<'a> Rhythm<'a> {
                     .map(|st| super::cards::time_range_display(st, o.end.as_ref())),
                 status: o.status.name(),
                 written_up: o.occurrence.as_ref().is_some_and(|x| x.written_up),
+                over_at: o.over_at().map(|t| t.to_string()),
             };
             if site.is_upcoming(o) {
                 upcoming.push(link);
