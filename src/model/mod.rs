@@ -22,8 +22,7 @@ use crate::load::CopiedFile;
 use crate::markdown::TocEntry;
 use crate::meta::{Color, Maturity, Status, TimeRange};
 pub use ids::{
-    AgendaId, CommunityId, FormatId, PageId, PatternId, PersonId, SeriesId, SessionId, TagId,
-    TiVec,
+    AgendaId, CommunityId, FormatId, PageId, PatternId, PersonId, SeriesId, SessionId, TagId, TiVec,
 };
 
 /// A reference to any item of the site, for backlinks and wikilinks.

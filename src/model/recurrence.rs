@@ -72,15 +72,14 @@ pub struct Rule {
 pub fn parse_repeat(text: &str) -> Result<Rule, String> {
     let written = text.trim();
     let lower = written.to_lowercase();
-    let unreadable = || {
-        format!(
-            "cannot read the rule `{}`",
-            written.escape_default()
-        )
-    };
+    let unreadable = || format!("cannot read the rule `{}`", written.escape_default());
     if lower.starts_with("rrule:") || lower.starts_with("freq=") {
         let raw = written.split_once(':').map_or(written, |(k, v)| {
-            if k.eq_ignore_ascii_case("rrule") { v } else { written }
+            if k.eq_ignore_ascii_case("rrule") {
+                v
+            } else {
+                written
+            }
         });
         return parse_raw(raw);
     }
@@ -116,7 +115,10 @@ pub fn parse_repeat(text: &str) -> Result<Rule, String> {
                 return Err(unreadable());
             }
             let codes: Option<Vec<&str>> = days.iter().map(|d| weekday_code(d)).collect();
-            rrule.push_str(&format!(";BYDAY={}", codes.ok_or_else(unreadable)?.join(",")));
+            rrule.push_str(&format!(
+                ";BYDAY={}",
+                codes.ok_or_else(unreadable)?.join(",")
+            ));
         }
         ("MONTHLY", ["on", "day", n]) => {
             let day: i8 = n.parse().map_err(|_| unreadable())?;
@@ -168,9 +170,10 @@ fn parse_raw(raw: &str) -> Result<Rule, String> {
         }
     }
     let rrule = parts.join(";");
-    let parsed: rrule::RRule<rrule::Unvalidated> = rrule
-        .parse()
-        .map_err(|e: rrule::RRuleError| format!("cannot read the rule `RRULE:{rrule}`: {}", plain(&e)))?;
+    let parsed: rrule::RRule<rrule::Unvalidated> =
+        rrule.parse().map_err(|e: rrule::RRuleError| {
+            format!("cannot read the rule `RRULE:{rrule}`: {}", plain(&e))
+        })?;
     // Validation needs a start; any will do for what does not depend on it.
     let probe = rrule::Tz::UTC
         .with_ymd_and_hms(2025, 1, 1, 12, 0, 0)
@@ -235,11 +238,7 @@ fn ordinal(words: &str) -> Option<i8> {
 /// The local start of every occurrence of `rule` from `first` on, through
 /// `through` (inclusive, a local date), bounded by the rule's `count` and
 /// `until`. Errors when there would be more than [`MAX_OCCURRENCES`].
-pub fn expand(
-    rule: &Rule,
-    first: DateTime,
-    through: Date,
-) -> Result<Vec<DateTime>, String> {
+pub fn expand(rule: &Rule, first: DateTime, through: Date) -> Result<Vec<DateTime>, String> {
     let to_chrono = |dt: DateTime| {
         rrule::Tz::UTC
             .with_ymd_and_hms(
@@ -277,8 +276,12 @@ pub fn expand(
         .dates
         .iter()
         .map(|d| {
-            jiff::civil::date(d.year() as i16, d.month() as i8, d.day() as i8)
-                .at(d.hour() as i8, d.minute() as i8, d.second() as i8, 0)
+            jiff::civil::date(d.year() as i16, d.month() as i8, d.day() as i8).at(
+                d.hour() as i8,
+                d.minute() as i8,
+                d.second() as i8,
+                0,
+            )
         })
         .map(Ok)
         .collect()
@@ -356,8 +359,14 @@ mod tests {
         assert_eq!(rule("weekly"), "FREQ=WEEKLY");
         assert_eq!(rule("Every 2 weeks"), "FREQ=WEEKLY;INTERVAL=2");
         assert_eq!(rule("every other week"), "FREQ=WEEKLY;INTERVAL=2");
-        assert_eq!(rule("monthly on the 2nd thursday"), "FREQ=MONTHLY;BYDAY=2TH");
-        assert_eq!(rule("monthly on the last friday"), "FREQ=MONTHLY;BYDAY=-1FR");
+        assert_eq!(
+            rule("monthly on the 2nd thursday"),
+            "FREQ=MONTHLY;BYDAY=2TH"
+        );
+        assert_eq!(
+            rule("monthly on the last friday"),
+            "FREQ=MONTHLY;BYDAY=-1FR"
+        );
         assert_eq!(rule("monthly on day 15"), "FREQ=MONTHLY;BYMONTHDAY=15");
         assert_eq!(
             rule("weekly on monday and thursday"),
@@ -415,7 +424,12 @@ mod tests {
         let mut r = parse_repeat("weekly").unwrap();
         r.count = Some(3);
         let far = date(2030, 1, 1);
-        assert_eq!(expand(&r, date(2025, 1, 6).at(9, 0, 0, 0), far).unwrap().len(), 3);
+        assert_eq!(
+            expand(&r, date(2025, 1, 6).at(9, 0, 0, 0), far)
+                .unwrap()
+                .len(),
+            3
+        );
         r.count = None;
         r.until = Some(date(2025, 1, 20));
         let got = expand(&r, date(2025, 1, 6).at(9, 0, 0, 0), far).unwrap();
@@ -430,10 +444,7 @@ mod tests {
 
     #[test]
     fn spans_and_reminders() {
-        assert_eq!(
-            parse_calendar_span("6 months").unwrap().get_months(),
-            6
-        );
+        assert_eq!(parse_calendar_span("6 months").unwrap().get_months(), 6);
         assert!(parse_calendar_span("soon").is_err());
         assert_eq!(
             parse_reminder("1 hour").unwrap(),

@@ -143,7 +143,7 @@ struct EntryMeta {
 /// own error (an unknown key, at its line) with "did not match any variant".
 #[derive(Debug, Clone)]
 enum SessionItem {
-    Entry(EntryMeta),
+    Entry(Box<EntryMeta>),
     File(String),
 }
 
@@ -158,9 +158,12 @@ impl<'de> Deserialize<'de> for SessionItem {
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<SessionItem, E> {
                 Ok(SessionItem::File(v.trim().to_string()))
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<SessionItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<SessionItem, A::Error> {
                 EntryMeta::deserialize(serde::de::value::MapAccessDeserializer::new(map))
-                    .map(SessionItem::Entry)
+                    .map(|e| SessionItem::Entry(Box::new(e)))
             }
         }
         d.deserialize_any(V)

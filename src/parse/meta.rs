@@ -337,8 +337,9 @@ impl TimeRange {
             return Some(same_day);
         }
         let overnight = same_day + jiff::SignedDuration::from_hours(24);
-        (overnight.is_positive() && overnight <= jiff::SignedDuration::from_hours(MAX_OVERNIGHT_HOURS))
-            .then_some(overnight)
+        (overnight.is_positive()
+            && overnight <= jiff::SignedDuration::from_hours(MAX_OVERNIGHT_HOURS))
+        .then_some(overnight)
     }
 }
 

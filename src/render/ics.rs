@@ -355,7 +355,8 @@ fn is_override(site: &Site, i: SessionId) -> bool {
         .as_ref()
         .is_some_and(|r| r.except.contains(&o.planned_date));
     let moved = s.date != Some(o.planned_date)
-        || s.start.as_ref().map(|z| z.timestamp()) != o.planned_start.as_ref().map(|z| z.timestamp());
+        || s.start.as_ref().map(|z| z.timestamp())
+            != o.planned_start.as_ref().map(|z| z.timestamp());
     o.written_up && !excepted && (moved || s.status == Status::Cancelled)
 }
 
@@ -521,7 +522,12 @@ fn write_rule(w: &mut Lines, s: &Session, r: &crate::model::recurrence::Recurren
                 let end_of_day = until
                     .tomorrow()
                     .ok()
-                    .and_then(|d| meta::tzdb().get(&s.zone).ok().and_then(|tz| d.to_zoned_datetime(tz).ok()))
+                    .and_then(|d| {
+                        meta::tzdb()
+                            .get(&s.zone)
+                            .ok()
+                            .and_then(|tz| d.to_zoned_datetime(tz).ok())
+                    })
                     .and_then(|z| z.timestamp().checked_sub(SignedDuration::from_secs(1)).ok());
                 if let Some(t) = end_of_day {
                     rule.push_str(&format!(";UNTIL={}", utc_stamp(t)));

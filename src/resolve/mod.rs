@@ -1128,7 +1128,12 @@ pub(crate) fn local_instant(
             .to_timestamp(dt)
             .ok()
             .and_then(|ts| tz.preceding(ts).next())
-            .map(|tr| tr.timestamp().to_zoned_datetime(tz.clone()).strftime("%H:%M").to_string());
+            .map(|tr| {
+                tr.timestamp()
+                    .to_zoned_datetime(tz.clone())
+                    .strftime("%H:%M")
+                    .to_string()
+            });
         let nearest = match nearest {
             Some(n) => format!("; the nearest time that exists is {n}"),
             None => String::new(),

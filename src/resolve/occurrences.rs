@@ -47,13 +47,11 @@ impl<'d> Resolver<'d> {
     /// Expands every recurring session and merges the write-ups of its
     /// occurrences. Ids are those before sorting (`sort_sessions` maps them).
     pub(super) fn expand_recurring(&mut self, docs: &[&Doc<SessionMeta>]) {
-        let session_of = |r: &Self, doc: &Doc<SessionMeta>| match r
-            .by_content_path
-            .get(&doc.content_path)
-        {
-            Some(ItemRef::Session(i)) => Some(*i),
-            _ => None,
-        };
+        let session_of =
+            |r: &Self, doc: &Doc<SessionMeta>| match r.by_content_path.get(&doc.content_path) {
+                Some(ItemRef::Session(i)) => Some(*i),
+                _ => None,
+            };
         let mut rhythms: HashMap<String, Rhythm> = HashMap::new();
         for doc in docs.iter().filter(|d| d.meta.repeat.is_some()) {
             let Some(id) = session_of(self, doc) else {
@@ -164,9 +162,7 @@ impl<'d> Resolver<'d> {
             ok = false;
         }
         let s = &self.site.sessions[id];
-        let Some(first) = s.date else {
-            return None;
-        };
+        let first = s.date?;
         if let Some(u) = until
             && u < first
         {
@@ -425,12 +421,10 @@ impl<'d> Resolver<'d> {
             let now = self.site.now;
             let ahead = r.planned.iter().any(|p| {
                 !p.excepted
-                    && p.end
-                        .as_ref()
-                        .or(p.start.as_ref())
-                        .map_or(p.date >= now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date(), |z| {
-                            z.timestamp() > now
-                        })
+                    && p.end.as_ref().or(p.start.as_ref()).map_or(
+                        p.date >= now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date(),
+                        |z| z.timestamp() > now,
+                    )
             });
             self.site.sessions[r.id].status = if ahead { Status::Planned } else { Status::Held };
         }

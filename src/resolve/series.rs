@@ -18,7 +18,8 @@ impl<'d> Resolver<'d> {
     /// own fields and joins the agenda at that place in its list.
     pub(super) fn link_agenda_refs(&mut self, agendas: &[&AgendaDoc]) {
         for doc in agendas {
-            let Some(ItemRef::Agenda(agenda)) = self.by_content_path.get(&doc.content_path).copied()
+            let Some(ItemRef::Agenda(agenda)) =
+                self.by_content_path.get(&doc.content_path).copied()
             else {
                 continue;
             };
@@ -29,10 +30,12 @@ impl<'d> Resolver<'d> {
                     .iter()
                     .filter_map(|p| normalize(p))
                     .collect();
-                let found = candidates.iter().find_map(|p| match self.by_content_path.get(p) {
-                    Some(ItemRef::Session(i)) => Some(*i),
-                    _ => None,
-                });
+                let found = candidates
+                    .iter()
+                    .find_map(|p| match self.by_content_path.get(p) {
+                        Some(ItemRef::Session(i)) => Some(*i),
+                        _ => None,
+                    });
                 let at = |msg: String| {
                     Diagnostic::error(msg)
                         .in_file(&doc.file)
@@ -49,9 +52,8 @@ impl<'d> Resolver<'d> {
                         Some(s) => format!("did you mean `{s}`?"),
                         None => "name a session file relative to content/ (`sessions/dev/kata.md`) or to this agenda's folder".to_string(),
                     };
-                    self.errors.push(
-                        at(format!("no session file `{}`", r.path)).hint(hint),
-                    );
+                    self.errors
+                        .push(at(format!("no session file `{}`", r.path)).hint(hint));
                     continue;
                 };
                 match self.site.sessions[id].agenda {
@@ -83,8 +85,12 @@ impl<'d> Resolver<'d> {
             let slug = slugify(name);
             if slug.is_empty() {
                 self.errors.push(
-                    doc.error_at_value("series", name, format!("cannot make a URL slug from `{}`", name.escape_default()))
-                        .hint("name the series with letters or digits"),
+                    doc.error_at_value(
+                        "series",
+                        name,
+                        format!("cannot make a URL slug from `{}`", name.escape_default()),
+                    )
+                    .hint("name the series with letters or digits"),
                 );
                 continue;
             }

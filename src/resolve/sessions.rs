@@ -625,12 +625,7 @@ impl<'d> Resolver<'d> {
         }
         .or_else(|| community.and_then(|c| self.site.communities[c].channel.clone()));
         let status = d.status.unwrap_or_else(|| {
-            self.default_status(
-                end_date.or(d.date),
-                start.as_ref(),
-                end.as_ref(),
-                &zone,
-            )
+            self.default_status(end_date.or(d.date), start.as_ref(), end.as_ref(), &zone)
         });
         let id = self.site.sessions.next_key();
         let m = d.write_up.map(|doc| &doc.meta);

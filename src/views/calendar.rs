@@ -369,7 +369,8 @@ fn links(site: &Site, s: &Session) -> Option<(String, String)> {
     let enc = |t: &str| utf8_percent_encode(t, NON_ALPHANUMERIC).to_string();
     let date = s.date?;
     let utc = |z: &jiff::ZonedDateTime| z.timestamp().strftime("%Y%m%dT%H%M%SZ").to_string();
-    let utc_iso = |z: &jiff::ZonedDateTime| z.timestamp().strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let utc_iso =
+        |z: &jiff::ZonedDateTime| z.timestamp().strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
     let last = s.last_date().unwrap_or(date);
     let after_last = last.tomorrow().ok()?;
     let (g_dates, o_times) = match &s.start {
@@ -377,11 +378,19 @@ fn links(site: &Site, s: &Session) -> Option<(String, String)> {
             let end = s.end.clone().unwrap_or_else(|| start.clone());
             (
                 format!("{}/{}", utc(start), utc(&end)),
-                format!("startdt={}&enddt={}", enc(&utc_iso(start)), enc(&utc_iso(&end))),
+                format!(
+                    "startdt={}&enddt={}",
+                    enc(&utc_iso(start)),
+                    enc(&utc_iso(&end))
+                ),
             )
         }
         None => (
-            format!("{}/{}", date.strftime("%Y%m%d"), after_last.strftime("%Y%m%d")),
+            format!(
+                "{}/{}",
+                date.strftime("%Y%m%d"),
+                after_last.strftime("%Y%m%d")
+            ),
             format!("startdt={date}&enddt={after_last}&allday=true"),
         ),
     };
@@ -430,7 +439,11 @@ pub(crate) fn series_index<'a>(cx: &Cx<'a>) -> View<'a, SeriesIndex<'a>> {
         .series
         .iter()
         .map(|x| {
-            let dates: Vec<_> = x.sessions.iter().filter_map(|&s| site.sessions[s].date).collect();
+            let dates: Vec<_> = x
+                .sessions
+                .iter()
+                .filter_map(|&s| site.sessions[s].date)
+                .collect();
             SeriesItem {
                 title: &x.title,
                 url: site.config.url(&x.path),
@@ -454,7 +467,11 @@ pub(crate) struct SeriesPage<'a> {
 pub(crate) fn series<'a>(cx: &Cx<'a>, i: SeriesId) -> View<'a, SeriesPage<'a>> {
     let site = cx.site;
     let x = &site.series[i];
-    let dates: Vec<_> = x.sessions.iter().filter_map(|&s| site.sessions[s].date).collect();
+    let dates: Vec<_> = x
+        .sessions
+        .iter()
+        .filter_map(|&s| site.sessions[s].date)
+        .collect();
     View::new(
         "series.html",
         x.title.as_str(),
@@ -540,7 +557,10 @@ pub(crate) fn event_json_ld(site: &Site, i: SessionId) -> Option<String> {
         }
         None => {
             e.insert("startDate".into(), json!(date.to_string()));
-            e.insert("endDate".into(), json!(s.last_date().unwrap_or(date).to_string()));
+            e.insert(
+                "endDate".into(),
+                json!(s.last_date().unwrap_or(date).to_string()),
+            );
         }
     }
     let status = if s.status == Status::Cancelled {
@@ -594,9 +614,11 @@ pub(crate) fn event_json_ld(site: &Site, i: SessionId) -> Option<String> {
 fn is_online_channel(ch: &str) -> bool {
     let lower = ch.to_lowercase();
     ch.starts_with('#')
-        || ["zoom", "teams", "meet", "slack", "webex", "jitsi", "discord", "online"]
-            .iter()
-            .any(|w| lower.contains(w))
+        || [
+            "zoom", "teams", "meet", "slack", "webex", "jitsi", "discord", "online",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
 }
 
 /// JSON that is safe inside a `<script>` element: `<`, `>` and `&` are

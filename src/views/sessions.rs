@@ -23,7 +23,12 @@ pub(crate) fn sessions<'a>(cx: &Cx<'a>) -> View<'a, Sessions<'a>> {
     let site = cx.site;
     let mut years: Vec<(String, Vec<SessionId>)> = Vec::new();
     // A recurring session is listed through its occurrences.
-    for i in site.sessions.keys().rev().filter(|&i| !site.sessions[i].is_recurring()) {
+    for i in site
+        .sessions
+        .keys()
+        .rev()
+        .filter(|&i| !site.sessions[i].is_recurring())
+    {
         let label = match site.sessions[i].date {
             Some(d) => d.year().to_string(),
             None => "Proposed".to_string(),

@@ -121,19 +121,25 @@ fn check_reader(report: &str, site: &SiteTest, reader: &str) {
     );
     // Spot checks, so the comparison cannot pass on two empty sets.
     for line in [
-        "2026-10-08T14:00:00Z Lean Coffee",     // CEST
-        "2026-12-10T15:00:00Z Lean Coffee",     // CET
-        "2026-11-12T16:00:00Z Lean Coffee",     // moved an hour by its write-up
-        "2027-03-11T14:00:00Z NY Standup",      // EDT from 14 March
-        "2027-03-04T14:00:00Z NY Standup",      // EST
-        "2026-10-25T00:30:00Z Fold Kata",       // the first 02:30, in CEST
+        "2026-10-08T14:00:00Z Lean Coffee", // CEST
+        "2026-12-10T15:00:00Z Lean Coffee", // CET
+        "2026-11-12T16:00:00Z Lean Coffee", // moved an hour by its write-up
+        "2027-03-11T14:00:00Z NY Standup",  // EDT from 14 March
+        "2027-03-04T14:00:00Z NY Standup",  // EST
+        "2026-10-25T00:30:00Z Fold Kata",   // the first 02:30, in CEST
         "2027-03-04T22:00:00Z Late Kata",
         "2027-03-04 Hackathon",
     ] {
         assert!(feed.contains(line), "{reader}: {line} missing in\n{report}");
     }
-    for gone in ["2027-01-14T15:00:00Z Lean Coffee", "2027-02-11T15:00:00Z Lean Coffee"] {
-        assert!(!feed.contains(gone), "{reader}: {gone} takes place?\n{report}");
+    for gone in [
+        "2027-01-14T15:00:00Z Lean Coffee",
+        "2027-02-11T15:00:00Z Lean Coffee",
+    ] {
+        assert!(
+            !feed.contains(gone),
+            "{reader}: {gone} takes place?\n{report}"
+        );
     }
     // The cancelled write-up is an override clients still show as cancelled.
     assert!(
@@ -246,7 +252,10 @@ fn the_feed_has_rule_exceptions_overrides_alarms_and_a_changing_sequence() {
         .collect();
     // The rule, and two overrides: the moved and the cancelled occurrence.
     assert_eq!(lean.len(), 3);
-    let master = lean.iter().find(|e| e.find_prop("RRULE").is_some()).unwrap();
+    let master = lean
+        .iter()
+        .find(|e| e.find_prop("RRULE").is_some())
+        .unwrap();
     assert_eq!(
         prop(master, "RRULE"),
         Some("FREQ=MONTHLY;BYDAY=2TH;UNTIL=20270630T215959Z")
@@ -254,7 +263,10 @@ fn the_feed_has_rule_exceptions_overrides_alarms_and_a_changing_sequence() {
     assert_eq!(prop(master, "EXDATE"), Some("20270114T160000"));
     assert_eq!(param(master, "EXDATE", "TZID"), Some("Europe/Berlin"));
     assert_eq!(prop(master, "URL"), Some("https://meet.example.org/lean"));
-    assert_eq!(prop(master, "LOCATION"), Some("https://meet.example.org/lean"));
+    assert_eq!(
+        prop(master, "LOCATION"),
+        Some("https://meet.example.org/lean")
+    );
     let ids: BTreeSet<&str> = lean
         .iter()
         .filter_map(|e| prop(e, "RECURRENCE-ID"))

@@ -82,7 +82,9 @@ fn each_occurrence_is_at_its_own_instant_across_dst_in_europe_and_the_americas()
         ),
         (
             "content/sessions/ny/ny-kata.md",
-            &session("title: NY Kata\ndate: 2027-03-04\ntime: \"10:00-11:00\"\nrepeat: weekly\ncount: 5\n"),
+            &session(
+                "title: NY Kata\ndate: 2027-03-04\ntime: \"10:00-11:00\"\nrepeat: weekly\ncount: 5\n",
+            ),
         ),
     ]);
     site.build().ok();
@@ -140,7 +142,9 @@ fn every_rule_form_gives_its_dates(
     assert_eq!(dates, expected, "{rule}");
     for d in expected {
         assert!(
-            site.out().join(format!("sessions/rhythm/{d}/index.html")).is_file(),
+            site.out()
+                .join(format!("sessions/rhythm/{d}/index.html"))
+                .is_file(),
             "no page for the occurrence on {d}"
         );
     }
@@ -200,7 +204,12 @@ fn exceptions_and_write_ups_cancel_or_move_occurrences() {
     assert!(text_of(&page, ".session-details").contains("Ana Ruiz"));
     assert!(text_of(&page, ".session-details").contains("meet.example.org"));
     // No plain occurrence page for a written-up date.
-    assert!(!site.out().join("sessions/lean-coffee/2026-11-12/index.html").exists());
+    assert!(
+        !site
+            .out()
+            .join("sessions/lean-coffee/2026-11-12/index.html")
+            .exists()
+    );
 }
 
 #[test]
@@ -214,7 +223,11 @@ fn occurrences_are_in_every_list_and_grid() {
         .filter_map(|a| a.value().attr("href"))
         .filter(|h| h.contains("lean-coffee"))
         .collect();
-    assert_eq!(links, ["/sessions/lean-coffee/2026-12-10/"], "December grid");
+    assert_eq!(
+        links,
+        ["/sessions/lean-coffee/2026-12-10/"],
+        "December grid"
+    );
     // The calendar, the home page, the community and the facilitator.
     for page in [
         "calendar/index.html",
@@ -247,7 +260,10 @@ fn occurrences_are_in_every_list_and_grid() {
         .filter_map(|a| a.value().attr("href"))
         .find(|h| h.starts_with("/sessions/") && h.len() > "/sessions/".len())
         .map(str::to_string);
-    assert_eq!(first_upcoming.as_deref(), Some("/sessions/lean-coffee/2026-12-10/"));
+    assert_eq!(
+        first_upcoming.as_deref(),
+        Some("/sessions/lean-coffee/2026-12-10/")
+    );
 }
 
 #[rstest]
@@ -262,7 +278,9 @@ fn open_ended_sessions_stop_at_the_horizon(#[case] horizon: &str, #[case] last: 
     let site = site_with(&[
         (
             "site.yaml",
-            &format!("title: Test CoP\ntimezone: Europe/Madrid\nbase_url: https://example.org/\n{yaml}"),
+            &format!(
+                "title: Test CoP\ntimezone: Europe/Madrid\nbase_url: https://example.org/\n{yaml}"
+            ),
         ),
         (
             "content/sessions/dev/standup.md",
@@ -271,7 +289,10 @@ fn open_ended_sessions_stop_at_the_horizon(#[case] horizon: &str, #[case] last: 
     ]);
     site.build().ok();
     let got = instants(&site, "standup");
-    assert_eq!(got.first().map(|d| d.0.to_string()).as_deref(), Some("2026-11-03"));
+    assert_eq!(
+        got.first().map(|d| d.0.to_string()).as_deref(),
+        Some("2026-11-03")
+    );
     assert_eq!(got.last().map(|d| d.0.to_string()).as_deref(), Some(last));
     let page = site.html("sessions/standup/index.html");
     assert!(text_of(&page, ".occurrences").contains("shown up to"));
@@ -292,7 +313,10 @@ fn all_day_and_multi_day_sessions() {
     site.build().ok();
     let page = site.html("sessions/2027-03-04-hackathon/index.html");
     let when = text_of(&page, ".session-details");
-    assert!(when.contains("Thursday 4 March 2027 – Friday 5 March 2027"), "{when}");
+    assert!(
+        when.contains("Thursday 4 March 2027 – Friday 5 March 2027"),
+        "{when}"
+    );
     let page = site.html("sessions/2027-03-04-late/index.html");
     let t = select(&page, ".session-details time")[0].value();
     assert_eq!(t.attr("datetime"), Some("2027-03-04T23:00:00+01:00"));
@@ -324,7 +348,9 @@ fn every_error_is_reported_at_once_with_its_place() {
         ),
         (
             "content/sessions/dev/d.md",
-            &session("title: D\ndate: 2027-01-05\nrepeat: weekly\ncount: 4\nexcept: [2027-01-13]\n"),
+            &session(
+                "title: D\ndate: 2027-01-05\nrepeat: weekly\ncount: 4\nexcept: [2027-01-13]\n",
+            ),
         ),
         (
             "content/sessions/dev/e.md",
@@ -350,19 +376,49 @@ fn every_error_is_reported_at_once_with_its_place() {
         ),
     ]);
     let failure = site.build().failed();
-    failure.at("cannot read the rule `fortnightly-ish`", "content/sessions/dev/a.md:4");
+    failure.at(
+        "cannot read the rule `fortnightly-ish`",
+        "content/sessions/dev/a.md:4",
+    );
     failure.at("monthly on the 2nd thursday", "content/sessions/dev/a.md:4");
     failure.at("both `until` and `count`", "content/sessions/dev/b.md:6");
-    failure.at("`until` 2026-12-01 is before", "content/sessions/dev/c.md:5");
-    failure.at("2027-01-13 in `except` is not an occurrence", "content/sessions/dev/d.md:6");
+    failure.at(
+        "`until` 2026-12-01 is before",
+        "content/sessions/dev/c.md:5",
+    );
+    failure.at(
+        "2027-01-13 in `except` is not an occurrence",
+        "content/sessions/dev/d.md:6",
+    );
     failure.at("2027-01-12, 2027-01-19", "content/sessions/dev/d.md:6");
-    failure.at("`end_date` 2027-01-04 is before", "content/sessions/dev/e.md:4");
-    failure.at("the occurrence on 2027-03-28: 02:30", "content/sessions/dev/f.md:4");
-    failure.at("the nearest time that exists is 03:00", "content/sessions/dev/f.md:4");
-    failure.at("2027-01-06 is not one of its occurrences", "content/sessions/dev/2027-01-06-g.md:3");
-    failure.at("2027-01-05, 2027-01-12", "content/sessions/dev/2027-01-06-g.md:3");
-    failure.at("`date` 2027-01-06 is not an occurrence", "content/sessions/dev/h.md:3");
-    assert!(!site.out().join("index.html").exists(), "nothing is written on failure");
+    failure.at(
+        "`end_date` 2027-01-04 is before",
+        "content/sessions/dev/e.md:4",
+    );
+    failure.at(
+        "the occurrence on 2027-03-28: 02:30",
+        "content/sessions/dev/f.md:4",
+    );
+    failure.at(
+        "the nearest time that exists is 03:00",
+        "content/sessions/dev/f.md:4",
+    );
+    failure.at(
+        "2027-01-06 is not one of its occurrences",
+        "content/sessions/dev/2027-01-06-g.md:3",
+    );
+    failure.at(
+        "2027-01-05, 2027-01-12",
+        "content/sessions/dev/2027-01-06-g.md:3",
+    );
+    failure.at(
+        "`date` 2027-01-06 is not an occurrence",
+        "content/sessions/dev/h.md:3",
+    );
+    assert!(
+        !site.out().join("index.html").exists(),
+        "nothing is written on failure"
+    );
 }
 
 #[test]
@@ -381,7 +437,10 @@ fn session_pages_carry_event_json_ld_that_cannot_break_out_of_its_script() {
     assert_eq!(scripts.len(), 1, "one JSON-LD block");
     let text: String = scripts[0].text().collect();
     let lower = text.to_lowercase();
-    assert!(!lower.contains("</script") && !text.contains("<!--"), "{text}");
+    assert!(
+        !lower.contains("</script") && !text.contains("<!--"),
+        "{text}"
+    );
     let v: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
     assert_eq!(v["@type"], "Event");
     assert_eq!(v["name"], hostile);
@@ -389,7 +448,10 @@ fn session_pages_carry_event_json_ld_that_cannot_break_out_of_its_script() {
     assert_eq!(v["startDate"], "2027-01-12T10:00:00+01:00");
     assert_eq!(v["endDate"], "2027-01-12T11:30:00+01:00");
     assert_eq!(v["eventStatus"], "https://schema.org/EventScheduled");
-    assert_eq!(v["eventAttendanceMode"], "https://schema.org/OnlineEventAttendanceMode");
+    assert_eq!(
+        v["eventAttendanceMode"],
+        "https://schema.org/OnlineEventAttendanceMode"
+    );
     assert_eq!(v["location"]["url"], "https://meet.example.org/k");
     assert_eq!(v["organizer"]["name"], "Dev CoP");
     assert_eq!(v["performer"][0]["name"], "Ana Ruiz");

@@ -39,38 +39,69 @@ fn an_agenda_names_session_files_and_they_link_each_other() {
     // The session page links its agenda, and is listed once.
     let page = site.html("sessions/2027-01-12-clean/index.html");
     let kicker = select(&page, ".kicker a");
-    assert!(kicker.iter().any(|a| a.value().attr("href") == Some("/agendas/dev-2027/")));
+    assert!(
+        kicker
+            .iter()
+            .any(|a| a.value().attr("href") == Some("/agendas/dev-2027/"))
+    );
     assert!(text_of(&page, ".kicker").contains("session 2"));
 }
 
 #[test]
 fn an_agenda_naming_a_missing_file_is_an_error_at_its_line() {
     let site = SiteTest::new()
-        .file("content/sessions/dev/clean.md", &write_up("Clean Code", "2027-01-12", ""))
+        .file(
+            "content/sessions/dev/clean.md",
+            &write_up("Clean Code", "2027-01-12", ""),
+        )
         .file(
             "content/agendas/dev/2027.yaml",
             "title: Dev 2027\nsessions:\n  - sessions/dev/clean.md\n  - sessions/dev/cleen.md\n",
         );
     let failure = site.build().failed();
-    failure.at("no session file `sessions/dev/cleen.md`", "content/agendas/dev/2027.yaml:4:5");
-    failure.at("did you mean `sessions/dev/clean.md`?", "content/agendas/dev/2027.yaml:4");
+    failure.at(
+        "no session file `sessions/dev/cleen.md`",
+        "content/agendas/dev/2027.yaml:4:5",
+    );
+    failure.at(
+        "did you mean `sessions/dev/clean.md`?",
+        "content/agendas/dev/2027.yaml:4",
+    );
 }
 
 #[test]
 fn a_series_numbers_its_parts_by_date_and_links_them() {
     let season = "series: Kata season 2027\n";
     let site = SiteTest::new()
-        .file("content/sessions/dev/b.md", &write_up("Bowling", "2027-02-09", season))
-        .file("content/sessions/dev/a.md", &write_up("FizzBuzz", "2027-01-12", season))
-        .file("content/sessions/dev/c.md", &write_up("Gilded Rose", "2027-03-09", season))
-        .file("content/sessions/dev/other.md", &write_up("Other", "2027-01-20", ""));
+        .file(
+            "content/sessions/dev/b.md",
+            &write_up("Bowling", "2027-02-09", season),
+        )
+        .file(
+            "content/sessions/dev/a.md",
+            &write_up("FizzBuzz", "2027-01-12", season),
+        )
+        .file(
+            "content/sessions/dev/c.md",
+            &write_up("Gilded Rose", "2027-03-09", season),
+        )
+        .file(
+            "content/sessions/dev/other.md",
+            &write_up("Other", "2027-01-20", ""),
+        );
     site.build().ok();
     let middle = site.html("sessions/2027-02-09-b/index.html");
     assert!(text_of(&middle, ".series-part").contains("Part 2 of 3"));
     let prev = select(&middle, ".series-nav a[rel=prev]");
     let next = select(&middle, ".series-nav a[rel=next]");
-    assert_eq!(prev[0].value().attr("href"), Some("/sessions/2027-01-12-a/"));
-    assert_eq!(next[0].value().attr("href"), Some("/sessions/2027-03-09-c/"));
+    assert_eq!(
+        prev[0].value().attr("href"),
+        Some("/sessions/2027-01-12-a/")
+    );
+    assert_eq!(
+        next[0].value().attr("href"),
+        Some("/sessions/2027-03-09-c/")
+    );
     let first = site.html("sessions/2027-01-12-a/index.html");
     assert!(select(&first, ".series-nav a[rel=prev]").is_empty());
     let page = site.html("series/kata-season-2027/index.html");
@@ -80,7 +111,11 @@ fn a_series_numbers_its_parts_by_date_and_links_them() {
         .collect();
     assert_eq!(
         parts,
-        ["/sessions/2027-01-12-a/", "/sessions/2027-02-09-b/", "/sessions/2027-03-09-c/"]
+        [
+            "/sessions/2027-01-12-a/",
+            "/sessions/2027-02-09-b/",
+            "/sessions/2027-03-09-c/"
+        ]
     );
     let index = site.html("series/index.html");
     assert!(text_of(&index, ".series-list").contains("Kata season 2027 · 3 parts"));
