@@ -626,8 +626,22 @@ fn is_online_channel(ch: &str) -> bool {
 /// so content holding `</script>` or `<!--` cannot end the element or
 /// start a comment in it (HTML 13.1.2.6), and U+2028/U+2029 as escapes for
 /// older JavaScript parsers.
+///
+/// Text goes through the one door every output uses: the characters of
+/// [`crate::escape::is_forbidden`] are dropped, not escaped.
 pub(crate) fn script_json(value: &serde_json::Value) -> String {
-    let text = value.to_string();
+    fn clean(v: &serde_json::Value) -> serde_json::Value {
+        use serde_json::Value;
+        match v {
+            Value::String(s) => Value::String(crate::escape::clean_text(s).into_owned()),
+            Value::Array(a) => Value::Array(a.iter().map(clean).collect()),
+            Value::Object(o) => {
+                Value::Object(o.iter().map(|(k, v)| (k.clone(), clean(v))).collect())
+            }
+            other => other.clone(),
+        }
+    }
+    let text = clean(value).to_string();
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
         match c {
