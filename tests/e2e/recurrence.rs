@@ -458,3 +458,69 @@ fn session_pages_carry_event_json_ld_that_cannot_break_out_of_its_script() {
     // The page's own script blocks are still the page's: nothing injected ran.
     assert!(!raw.contains("<script>alert(1)"));
 }
+
+#[test]
+fn add_to_calendar_offers_google_and_outlook_in_utc_or_a_subscription_for_a_rhythm() {
+    let site = lean_coffee().file(
+        "content/sessions/dev/once.md",
+        &session("title: Once\ndate: 2027-07-01\ntime: \"10:00-11:30\"\nchannel: Zoom\n"),
+    );
+    site.build().ok();
+    let page = site.html("sessions/2027-07-01-once/index.html");
+    let hrefs: Vec<String> = select(&page, ".add-to-calendar-links a")
+        .iter()
+        .filter_map(|a| a.value().attr("href").map(str::to_string))
+        .collect();
+    // 10:00 in Madrid in July is 08:00Z.
+    let google = hrefs
+        .iter()
+        .find(|h| h.starts_with("https://calendar.google.com/"))
+        .expect("a Google Calendar link");
+    assert!(
+        google.contains("&dates=20270701T080000Z/20270701T093000Z"),
+        "{google}"
+    );
+    assert!(google.contains("&text=Once"), "{google}");
+    let outlook = hrefs
+        .iter()
+        .find(|h| h.starts_with("https://outlook.live.com/"))
+        .expect("an Outlook link");
+    assert!(
+        outlook.contains("startdt=2027%2D07%2D01T08%3A00%3A00Z&enddt=2027%2D07%2D01T09%3A30%3A00Z"),
+        "{outlook}"
+    );
+    assert!(hrefs.contains(&"/sessions/2027-07-01-once/session.ics".to_string()));
+    // A recurring session and its occurrences: subscribe to the rhythm.
+    for path in [
+        "sessions/lean-coffee/index.html",
+        "sessions/lean-coffee/2026-12-10/index.html",
+        "sessions/2026-11-12-lean-coffee/index.html",
+    ] {
+        let page = site.html(path);
+        let hrefs: Vec<String> = select(&page, ".add-to-calendar-links a")
+            .iter()
+            .filter_map(|a| a.value().attr("href").map(str::to_string))
+            .collect();
+        assert_eq!(
+            hrefs,
+            [
+                "webcal://example.org/sessions/lean-coffee/session.ics",
+                "/sessions/lean-coffee/session.ics"
+            ],
+            "{path}"
+        );
+    }
+    // Occurrences have no feed of their own: the rhythm's is the one.
+    assert!(
+        !site
+            .out()
+            .join("sessions/lean-coffee/2026-12-10/session.ics")
+            .exists()
+    );
+    assert!(
+        !site
+            .out()
+            .join("sessions/2026-11-12-lean-coffee/session.ics")
+            .exists()
+    );
+}
