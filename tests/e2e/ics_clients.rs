@@ -1,10 +1,10 @@
 //! The feeds as calendar apps read them: Mozilla's ical.js (Thunderbird's
 //! parser, from npm), Python's icalendar with recurring-ical-events (from
-//! PyPI) and khal (Debian) each expand every feed of a site with recurring sessions, moved and
-//! cancelled occurrences, exceptions, all-day, multi-day and overnight
-//! sessions and a session in a DST fold; the instants they find must be the
-//! ones the session pages show. `scripts/test` installs the readers;
-//! elsewhere a missing one is a skip (see `tests/e2e/tools.rs`).
+//! PyPI) and khal (Debian) each expand every feed of a site with recurring
+//! sessions, moved and cancelled occurrences, exceptions, all-day, multi-day
+//! and overnight sessions and a session in a DST fold; the instants they
+//! find must be the ones the session pages show. `scripts/test` installs the
+//! readers; elsewhere a missing one is a skip (see `tests/e2e/tools.rs`).
 
 use std::collections::BTreeSet;
 use std::path::Path;
