@@ -261,20 +261,29 @@ impl Site {
     }
 
     pub fn is_upcoming(&self, session: &Session) -> bool {
-        match (&session.end, &session.start, session.date) {
-            (Some(end), _, _) => end.timestamp() > self.now,
-            (None, Some(start), _) => start.timestamp() > self.now,
-            (None, None, Some(_)) => {
-                let date = session.last_date().unwrap_or_default();
+        session.over_at().is_some_and(|t| t > self.now)
+    }
+}
+
+impl Session {
+    /// The instant the session is over: its end, else its start, else (all
+    /// day) the midnight after its last day in its zone. Pages split
+    /// upcoming from past at the build's clock; the theme's script splits
+    /// them again at the reader's, from this instant.
+    pub fn over_at(&self) -> Option<Timestamp> {
+        match (&self.end, &self.start, self.last_date()) {
+            (Some(end), _, _) => Some(end.timestamp()),
+            (None, Some(start), _) => Some(start.timestamp()),
+            (None, None, Some(date)) => {
                 let zone = crate::meta::tzdb()
-                    .get(&session.zone)
+                    .get(&self.zone)
                     .unwrap_or(jiff::tz::TimeZone::UTC);
                 date.tomorrow()
                     .ok()
                     .and_then(|d| d.to_zoned_datetime(zone).ok())
-                    .is_some_and(|z| z.timestamp() > self.now)
+                    .map(|z| z.timestamp())
             }
-            (None, None, None) => false,
+            (None, None, None) => None,
         }
     }
 }

@@ -178,7 +178,7 @@ struct EntryMeta {
 #[schemars(untagged)]
 enum SessionItem {
     /// A session described in place.
-    Entry(EntryMeta),
+    Entry(Box<EntryMeta>),
     /// The path of a session file, relative to `content/` or to the agenda.
     File(String),
 }
@@ -199,7 +199,7 @@ impl<'de> Deserialize<'de> for SessionItem {
                 map: A,
             ) -> Result<SessionItem, A::Error> {
                 EntryMeta::deserialize(serde::de::value::MapAccessDeserializer::new(map))
-                    .map(SessionItem::Entry)
+                    .map(|e| SessionItem::Entry(Box::new(e)))
             }
         }
         d.deserialize_any(V)

@@ -162,9 +162,7 @@ impl<'d> Resolver<'d> {
             ok = false;
         }
         let s = &self.site.sessions[id];
-        let Some(first) = s.date else {
-            return None;
-        };
+        let first = s.date?;
         if let Some(u) = until
             && u < first
         {

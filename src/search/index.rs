@@ -141,7 +141,14 @@ pub fn split_body(body: Option<&Body>) -> (&str, Vec<Section<'_>>) {
 /// The searchable items of a site, in id order.
 pub fn documents(site: &Site) -> Vec<Doc<'_>> {
     let mut docs = Vec::new();
-    let dated = site.sessions.iter().filter(|s| s.date.is_some()).rev();
+    // An occurrence nobody wrote up repeats its recurring session, which is indexed.
+    let plain_occurrence =
+        |s: &&crate::site::Session| s.occurrence.as_ref().is_some_and(|o| !o.written_up);
+    let dated = site
+        .sessions
+        .iter()
+        .filter(|s| s.date.is_some() && !plain_occurrence(s))
+        .rev();
     let undated = site.sessions.iter().filter(|s| s.date.is_none());
     for s in dated.chain(undated) {
         let mut fields = vec![(Field::Title, Cow::from(s.title.as_str()))];

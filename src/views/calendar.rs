@@ -282,6 +282,7 @@ pub(crate) struct OccurrenceLink {
     time_display: Option<String>,
     status: &'static str,
     written_up: bool,
+    over_at: Option<String>,
 }
 
 impl<'a> Rhythm<'a> {
@@ -303,6 +304,7 @@ impl<'a> Rhythm<'a> {
                     .map(|st| super::cards::time_range_display(st, o.end.as_ref())),
                 status: o.status.name(),
                 written_up: o.occurrence.as_ref().is_some_and(|x| x.written_up),
+                over_at: o.over_at().map(|t| t.to_string()),
             };
             if site.is_upcoming(o) {
                 upcoming.push(link);
@@ -516,4 +518,140 @@ impl<'a> SeriesRef<'a> {
             next: link(part),
         })
     }
+}
+
+/// schema.org `Event` JSON-LD for a session's page, so that a link pasted
+/// into a chat unfurls with its date and facilitators. Written for a
+/// `<script type="application/ld+json">` element: see [`script_json`].
+pub(crate) fn event_json_ld(site: &Site, i: SessionId) -> Option<String> {
+    use serde_json::{Map, Value, json};
+    let s = &site.sessions[i];
+    let date = s.date?;
+    if s.status == Status::Proposed {
+        return None;
+    }
+    let c = &site.config;
+    let url = |path: &str| {
+        if c.host().is_some() {
+            c.permalink(path)
+        } else {
+            c.url(path)
+        }
+    };
+    let mut e = Map::new();
+    e.insert("@context".into(), json!("https://schema.org"));
+    e.insert("@type".into(), json!("Event"));
+    e.insert("name".into(), json!(s.title));
+    e.insert("url".into(), json!(url(&s.path)));
+    let summary = super::cards::session_summary(s);
+    if !summary.is_empty() {
+        e.insert("description".into(), json!(summary));
+    }
+    let stamp = |z: &jiff::ZonedDateTime| z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string();
+    match &s.start {
+        Some(start) => {
+            e.insert("startDate".into(), json!(stamp(start)));
+            if let Some(end) = &s.end {
+                e.insert("endDate".into(), json!(stamp(end)));
+            }
+        }
+        None => {
+            e.insert("startDate".into(), json!(date.to_string()));
+            e.insert(
+                "endDate".into(),
+                json!(s.last_date().unwrap_or(date).to_string()),
+            );
+        }
+    }
+    let status = if s.status == Status::Cancelled {
+        "https://schema.org/EventCancelled"
+    } else {
+        "https://schema.org/EventScheduled"
+    };
+    e.insert("eventStatus".into(), json!(status));
+    if let Some(ch) = &s.channel {
+        let is_url = ch.starts_with("https://") || ch.starts_with("http://");
+        let online = is_url || is_online_channel(ch);
+        e.insert(
+            "eventAttendanceMode".into(),
+            json!(if online {
+                "https://schema.org/OnlineEventAttendanceMode"
+            } else {
+                "https://schema.org/OfflineEventAttendanceMode"
+            }),
+        );
+        let location = if is_url {
+            json!({ "@type": "VirtualLocation", "url": ch })
+        } else if online {
+            json!({ "@type": "VirtualLocation", "name": ch })
+        } else {
+            json!({ "@type": "Place", "name": ch })
+        };
+        e.insert("location".into(), location);
+    }
+    if let Some(ci) = s.community {
+        let x = &site.communities[ci];
+        e.insert(
+            "organizer".into(),
+            json!({ "@type": "Organization", "name": x.title, "url": url(&x.path) }),
+        );
+    }
+    if !s.facilitators.is_empty() {
+        let people: Vec<Value> = s
+            .facilitators
+            .iter()
+            .map(|&p| {
+                let p = &site.people[p];
+                json!({ "@type": "Person", "name": p.name, "url": url(&p.path) })
+            })
+            .collect();
+        e.insert("performer".into(), Value::Array(people));
+    }
+    Some(script_json(&Value::Object(e)))
+}
+
+/// Video-call and chat channels named in words (`Zoom`, `#crafting`).
+fn is_online_channel(ch: &str) -> bool {
+    let lower = ch.to_lowercase();
+    ch.starts_with('#')
+        || [
+            "zoom", "teams", "meet", "slack", "webex", "jitsi", "discord", "online",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
+}
+
+/// JSON that is safe inside a `<script>` element: `<`, `>` and `&` are
+/// written as `\u003c`, `\u003e` and `\u0026` (still the same JSON string),
+/// so content holding `</script>` or `<!--` cannot end the element or
+/// start a comment in it (HTML 13.1.2.6), and U+2028/U+2029 as escapes for
+/// older JavaScript parsers.
+///
+/// Text goes through the one door every output uses: the characters of
+/// [`crate::escape::is_forbidden`] are dropped, not escaped.
+pub(crate) fn script_json(value: &serde_json::Value) -> String {
+    fn clean(v: &serde_json::Value) -> serde_json::Value {
+        use serde_json::Value;
+        match v {
+            Value::String(s) => Value::String(crate::escape::clean_text(s).into_owned()),
+            Value::Array(a) => Value::Array(a.iter().map(clean).collect()),
+            Value::Object(o) => {
+                Value::Object(o.iter().map(|(k, v)| (k.clone(), clean(v))).collect())
+            }
+            other => other.clone(),
+        }
+    }
+    let text = clean(value).to_string();
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
 }

@@ -208,6 +208,11 @@ pub(crate) struct SessionCard<'a> {
     add_to_calendar: Option<super::calendar::AddToCalendar>,
     /// Part N of M of a series, with its neighbours.
     series: Option<super::calendar::SeriesRef<'a>>,
+    /// schema.org `Event` JSON-LD, already escaped for a `<script>` element.
+    json_ld: Option<String>,
+    /// When it is over (UTC, RFC 3339): the theme's script moves it from
+    /// "upcoming" to "past" by the reader's clock.
+    over_at: Option<String>,
 }
 
 /// A session's one-line summary: its objective, or the start of its write-up.
@@ -308,6 +313,8 @@ impl<'a> SessionCard<'a> {
             }),
             add_to_calendar: super::calendar::AddToCalendar::of(site, i),
             series: super::calendar::SeriesRef::of(site, s),
+            json_ld: super::calendar::event_json_ld(site, i),
+            over_at: s.over_at().map(|t| t.to_string()),
         }
     }
 }

@@ -276,6 +276,37 @@ for (const [lang, locale] of [["en", "en-US"], ["de", "de-DE"], ["en-US", "en-GB
   });
 }
 
+await check("sessions over by the reader's clock move from upcoming to past", async () => {
+  // A reader a few weeks after the build: January 2027's Lean Coffee is over.
+  const reader = await newPage({ timezoneId: "Europe/Madrid" });
+  await reader.clock.install({ time: new Date("2027-01-20T12:00:00Z") });
+  await reader.goto(`${origin}${base}sessions/monthly-lean-coffee/`);
+  const upcoming = await reader.$$eval("[data-upcoming='occurrences'] time", (ts) => ts.map((t) => t.getAttribute("datetime").slice(0, 10)));
+  const past = await reader.$$eval("[data-past='occurrences'] time", (ts) => ts.map((t) => t.getAttribute("datetime").slice(0, 10)));
+  assert(!upcoming.includes("2027-01-14"), `2027-01-14 is still upcoming: ${upcoming}`);
+  assert(past[0] === "2027-01-14", `the newest past occurrence is ${past[0]}, not 2027-01-14`);
+  await reader.goto(`${origin}${base}`);
+  const next = await reader.$$eval("[data-upcoming='home'] [data-over-at]:not([hidden])", (cs) => cs.map((c) => c.getAttribute("data-over-at")));
+  assert(next.every((t) => Date.parse(t) > Date.parse("2027-01-20T12:00:00Z")), `the home page still announces: ${next}`);
+  await reader.context().close();
+});
+
+await check("the time-zone toggle shows the reader's zone and is remembered", async () => {
+  const reader = await newPage({ timezoneId: "Asia/Kolkata", locale: "en-GB" });
+  await reader.goto(`${origin}${base}${timedSession()}`);
+  const built = await reader.$eval(".session-details time", (t) => t.textContent);
+  await reader.click(".time-zone-toggle");
+  const mine = await reader.$eval(".session-details time", (t) => t.textContent);
+  assert(mine !== built && /GMT\+5:30|IST/.test(mine), `not the reader's zone: ${mine}`);
+  assert(!/AM|PM/i.test(mine), `12-hour clock in: ${mine}`);
+  await reader.goto(`${origin}${base}sessions/monthly-lean-coffee/`);
+  assert(await reader.$eval(".time-zone-toggle", (b) => b.getAttribute("aria-pressed")) === "true", "the choice was not remembered");
+  await reader.click(".time-zone-toggle");
+  await reader.goto(`${origin}${base}${timedSession()}`);
+  assert(await reader.$eval(".session-details time", (t) => t.textContent) === built, "back to each session's zone");
+  await reader.context().close();
+});
+
 await browser.close();
 server.close();
 for (const p of problems) { failed++; console.log(`FAIL ${p}`); }

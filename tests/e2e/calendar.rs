@@ -74,10 +74,16 @@ fn every_feed_parses_and_describes_the_right_instants() {
             );
         }
     }
-    // One session.ics per scheduled session, and all of them in calendar.ics.
+    // One session.ics per scheduled session (a recurring one is one event
+    // with its rule), and all of them in calendar.ics, which also holds the
+    // overrides (RECURRENCE-ID) of occurrences that a write-up moved.
     let singles = all.keys().filter(|k| k.ends_with("/session.ics")).count();
     let everything = parse("calendar.ics", &all["calendar.ics"]);
-    assert_eq!(events(&everything).len(), singles);
+    let uids: std::collections::BTreeSet<&str> = events(&everything)
+        .iter()
+        .filter_map(|e| prop(e, "UID"))
+        .collect();
+    assert_eq!(uids.len(), singles);
     assert!(
         singles >= 40,
         "the example site schedules about 40 sessions"
@@ -399,10 +405,10 @@ fn the_calendar_lists_upcoming_by_month_then_past_newest_first() {
 fn month_pages_cover_every_month_with_prev_and_next() {
     let site = example();
     site.build().ok();
-    // From the first session (November 2024) to the last (February 2027).
+    // From the first session (November 2024) to the last (June 2027).
     let mut months = Vec::new();
     let (mut y, mut m) = (2024, 11);
-    while (y, m) <= (2027, 2) {
+    while (y, m) <= (2027, 6) {
         months.push(format!("calendar/{y:04}/{m:02}/index.html"));
         (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
     }
@@ -410,7 +416,7 @@ fn month_pages_cover_every_month_with_prev_and_next() {
         assert!(site.out().join(page).is_file(), "missing {page}");
     }
     assert!(!site.out().join("calendar/2024/10/index.html").exists());
-    assert!(!site.out().join("calendar/2027/03/index.html").exists());
+    assert!(!site.out().join("calendar/2027/07/index.html").exists());
     let first = site.html("calendar/2024/11/index.html");
     assert!(select(&first, "a[rel=prev]").is_empty());
     assert_eq!(

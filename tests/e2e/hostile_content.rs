@@ -66,6 +66,16 @@ fn assert_no_script(out: &Path) {
                     "{file}: a placeholder left in <{name} {attr}>"
                 );
             }
+            // A JSON-LD data block (session pages' schema.org Event) is data,
+            // never run: it must parse as JSON, so content cannot break out.
+            if name == "script" && el.value().attr("type") == Some("application/ld+json") {
+                let text: String = el.text().collect();
+                assert!(
+                    serde_json::from_str::<serde_json::Value>(&text).is_ok(),
+                    "{file}: a JSON-LD block that is not JSON: {text}"
+                );
+                continue;
+            }
             if name == "script" {
                 let src = el.value().attr("src").unwrap_or("");
                 // The theme's own scripts are the `.js` files it ships.

@@ -1,10 +1,10 @@
 //! The feeds as calendar apps read them: Mozilla's ical.js (Thunderbird's
-//! parser, from npm) and Python's icalendar with recurring-ical-events (from
-//! PyPI) each expand every feed of a site with recurring sessions, moved and
-//! cancelled occurrences, exceptions, all-day, multi-day and overnight
-//! sessions and a session in a DST fold; the instants they find must be the
-//! ones the session pages show. `scripts/test` installs both readers;
-//! elsewhere a missing one is a skip (see `tests/e2e/tools.rs`).
+//! parser, from npm), Python's icalendar with recurring-ical-events (from
+//! PyPI) and khal (Debian) each expand every feed of a site with recurring
+//! sessions, moved and cancelled occurrences, exceptions, all-day, multi-day
+//! and overnight sessions and a session in a DST fold; the instants they
+//! find must be the ones the session pages show. `scripts/test` installs the
+//! readers; elsewhere a missing one is a skip (see `tests/e2e/tools.rs`).
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -308,4 +308,61 @@ fn the_feed_has_rule_exceptions_overrides_alarms_and_a_changing_sequence() {
     let later = calendar_site().now("2026-11-25T12:00:00Z");
     later.build().ok();
     assert!(seq(&later.read_out("calendar.ics")) > seq(&first));
+}
+
+/// A third reader, a command-line calendar: khal (Debian), in UTC.
+#[test]
+fn khal_lists_what_the_pages_show() {
+    let missing = Command::new("khal")
+        .arg("--version")
+        .output()
+        .is_err()
+        .then(|| "it is not installed; run `apt-get install khal`".to_string());
+    if !crate::tools::available("khal", missing) {
+        return;
+    }
+    let site = calendar_site();
+    site.build().ok();
+    let dir = tempfile::tempdir().unwrap();
+    let vdir = dir.path().join("cal");
+    std::fs::create_dir_all(&vdir).unwrap();
+    let config = dir.path().join("config");
+    std::fs::write(
+        &config,
+        format!(
+            "[calendars]\n[[site]]\npath = {}\ntype = calendar\n[locale]\ntimeformat = %H:%M\ndateformat = %Y-%m-%d\nlongdateformat = %Y-%m-%d\ndatetimeformat = %Y-%m-%dT%H:%M:%SZ\nlongdatetimeformat = %Y-%m-%dT%H:%M:%SZ\ndefault_timezone = UTC\nlocal_timezone = UTC\n",
+            vdir.display()
+        ),
+    )
+    .unwrap();
+    let khal = || {
+        let mut c = Command::new("khal");
+        c.env("TZ", "UTC").arg("-c").arg(&config);
+        c
+    };
+    run(
+        khal()
+            .args(["import", "--batch", "-a", "site"])
+            .arg(site.out().join("calendar.ics")),
+        "khal import",
+    );
+    let listed = run(
+        khal().args([
+            "list",
+            "--format",
+            "calendar.ics {start} {title} {status}",
+            "2026-01-01",
+            "800d",
+        ]),
+        "khal list",
+    );
+    // Lines are events (day headings are not); a multi-day event repeats.
+    let report: BTreeSet<&str> = listed
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| l.starts_with("calendar.ics "))
+        .collect();
+    let report = report.into_iter().collect::<Vec<_>>().join("\n");
+    // khal shows the whole open future of a rule; the pages stop at `until`.
+    check_reader(&report, &site, "khal");
 }

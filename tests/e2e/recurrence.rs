@@ -420,3 +420,107 @@ fn every_error_is_reported_at_once_with_its_place() {
         "nothing is written on failure"
     );
 }
+
+#[test]
+fn session_pages_carry_event_json_ld_that_cannot_break_out_of_its_script() {
+    let hostile = "Ends </script><script>alert(1)</script> <!-- & more";
+    let site = site_with(&[(
+        "content/sessions/dev/k.md",
+        &session(&format!(
+            "title: \"{hostile}\"\ndate: 2027-01-12\ntime: \"10:00-11:30\"\nfacilitator: Ana Ruiz\nchannel: https://meet.example.org/k\nobjective: \"Say </SCRIPT> and <!-- twice\"\n"
+        )),
+    )]);
+    site.build().ok();
+    let raw = site.read_out("sessions/2027-01-12-k/index.html");
+    let page = scraper::Html::parse_document(&raw);
+    let scripts = select(&page, "script[type='application/ld+json']");
+    assert_eq!(scripts.len(), 1, "one JSON-LD block");
+    let text: String = scripts[0].text().collect();
+    let lower = text.to_lowercase();
+    assert!(
+        !lower.contains("</script") && !text.contains("<!--"),
+        "{text}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    assert_eq!(v["@type"], "Event");
+    assert_eq!(v["name"], hostile);
+    assert_eq!(v["description"], "Say </SCRIPT> and <!-- twice");
+    assert_eq!(v["startDate"], "2027-01-12T10:00:00+01:00");
+    assert_eq!(v["endDate"], "2027-01-12T11:30:00+01:00");
+    assert_eq!(v["eventStatus"], "https://schema.org/EventScheduled");
+    assert_eq!(
+        v["eventAttendanceMode"],
+        "https://schema.org/OnlineEventAttendanceMode"
+    );
+    assert_eq!(v["location"]["url"], "https://meet.example.org/k");
+    assert_eq!(v["organizer"]["name"], "Dev CoP");
+    assert_eq!(v["performer"][0]["name"], "Ana Ruiz");
+    // The page's own script blocks are still the page's: nothing injected ran.
+    assert!(!raw.contains("<script>alert(1)"));
+}
+
+#[test]
+fn add_to_calendar_offers_google_and_outlook_in_utc_or_a_subscription_for_a_rhythm() {
+    let site = lean_coffee().file(
+        "content/sessions/dev/once.md",
+        &session("title: Once\ndate: 2027-07-01\ntime: \"10:00-11:30\"\nchannel: Zoom\n"),
+    );
+    site.build().ok();
+    let page = site.html("sessions/2027-07-01-once/index.html");
+    let hrefs: Vec<String> = select(&page, ".add-to-calendar-links a")
+        .iter()
+        .filter_map(|a| a.value().attr("href").map(str::to_string))
+        .collect();
+    // 10:00 in Madrid in July is 08:00Z.
+    let google = hrefs
+        .iter()
+        .find(|h| h.starts_with("https://calendar.google.com/"))
+        .expect("a Google Calendar link");
+    assert!(
+        google.contains("&dates=20270701T080000Z/20270701T093000Z"),
+        "{google}"
+    );
+    assert!(google.contains("&text=Once"), "{google}");
+    let outlook = hrefs
+        .iter()
+        .find(|h| h.starts_with("https://outlook.live.com/"))
+        .expect("an Outlook link");
+    assert!(
+        outlook.contains("startdt=2027%2D07%2D01T08%3A00%3A00Z&enddt=2027%2D07%2D01T09%3A30%3A00Z"),
+        "{outlook}"
+    );
+    assert!(hrefs.contains(&"/sessions/2027-07-01-once/session.ics".to_string()));
+    // A recurring session and its occurrences: subscribe to the rhythm.
+    for path in [
+        "sessions/lean-coffee/index.html",
+        "sessions/lean-coffee/2026-12-10/index.html",
+        "sessions/2026-11-12-lean-coffee/index.html",
+    ] {
+        let page = site.html(path);
+        let hrefs: Vec<String> = select(&page, ".add-to-calendar-links a")
+            .iter()
+            .filter_map(|a| a.value().attr("href").map(str::to_string))
+            .collect();
+        assert_eq!(
+            hrefs,
+            [
+                "webcal://example.org/sessions/lean-coffee/session.ics",
+                "/sessions/lean-coffee/session.ics"
+            ],
+            "{path}"
+        );
+    }
+    // Occurrences have no feed of their own: the rhythm's is the one.
+    assert!(
+        !site
+            .out()
+            .join("sessions/lean-coffee/2026-12-10/session.ics")
+            .exists()
+    );
+    assert!(
+        !site
+            .out()
+            .join("sessions/2026-11-12-lean-coffee/session.ics")
+            .exists()
+    );
+}

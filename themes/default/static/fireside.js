@@ -41,6 +41,70 @@ function showLocalTimes() {
   }
 }
 
+/* Never stale: a page is right for the build's clock, and a site built
+   last week must not announce yesterday's session as next. Every session
+   in an upcoming list carries the instant it is over (data-over-at, UTC);
+   by the reader's clock, those that are over move to the matching past
+   list (data-past with the same name), newest first, or leave the list
+   when the page has none. Without this script the page stays as built. */
+function keepSessionsCurrent() {
+  const now = Date.now();
+  for (const list of document.querySelectorAll("[data-upcoming]")) {
+    const name = list.getAttribute("data-upcoming");
+    const past = [...document.querySelectorAll("[data-past]")].find((p) => p.getAttribute("data-past") === name);
+    const over = [...list.querySelectorAll("[data-over-at]")].filter((el) => Date.parse(el.getAttribute("data-over-at")) <= now);
+    for (const el of over) {
+      if (past) {
+        past.prepend(el);
+        past.hidden = false;
+      } else {
+        el.hidden = true;
+      }
+    }
+  }
+}
+
+/* A reader's choice: all times in the reader's own zone, or each in its
+   session's zone (the page as built, plus "your time" notes). Remembered
+   across pages in localStorage; one clock style, the page language's
+   24-hour one the build writes. */
+function timeZoneToggle() {
+  const times = [...document.querySelectorAll("time[datetime*='T']")].filter((el) => !el.closest(".month-grid"));
+  const main = document.querySelector("main");
+  if (!times.length || !main) return;
+  const KEY = "fireside-times";
+  const locale = pageLocale();
+  const date = new Intl.DateTimeFormat(locale, { weekday: "long", day: "numeric", month: "long", year: "numeric" });
+  const clock = new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" });
+  const bare = new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  const read = () => { try { return localStorage.getItem(KEY) || "session"; } catch (e) { return "session"; } };
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "time-zone-toggle";
+  const apply = (mode) => {
+    for (const el of times) {
+      if (!el.hasAttribute("data-built")) el.setAttribute("data-built", el.textContent);
+      const start = new Date(el.getAttribute("datetime"));
+      const end = new Date(el.getAttribute("data-end") || NaN);
+      if (mode === "mine" && !isNaN(start)) {
+        el.textContent = date.format(start) + ", " + (isNaN(end) ? clock.format(start) : bare.format(start) + "–" + clock.format(end));
+      } else {
+        el.textContent = el.getAttribute("data-built");
+      }
+    }
+    for (const note of document.querySelectorAll(".local-time")) note.hidden = mode === "mine";
+    button.setAttribute("aria-pressed", mode === "mine" ? "true" : "false");
+    button.textContent = "Times in my zone";
+  };
+  button.addEventListener("click", () => {
+    const mode = button.getAttribute("aria-pressed") === "true" ? "session" : "mine";
+    try { localStorage.setItem(KEY, mode); } catch (e) { /* private mode: this page only */ }
+    apply(mode);
+  });
+  main.prepend(button);
+  apply(read());
+}
+
 /* "/" focuses the search box (the search page's own, or the header's),
    unless the reader is typing somewhere. */
 function focusSearchOnSlash() {
@@ -211,7 +275,9 @@ function closeMenuOnLeave() {
   document.addEventListener("focusin", leave);
 }
 
+keepSessionsCurrent();
 showLocalTimes();
+timeZoneToggle();
 showSubscribeLinks();
 closeMenuOnLeave();
 focusSearchOnSlash();
