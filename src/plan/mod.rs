@@ -34,6 +34,8 @@ pub enum PageKind {
     Insights,
     /// `/calendar/`: upcoming sessions by month, then past ones.
     Calendar,
+    /// `/calendar/page/N/`, N from 2: the rest of the split calendar list.
+    CalendarPage(u32),
     /// `/calendar/YYYY/MM/`: a month grid.
     CalendarMonth(Month),
     /// `/backlog/`: proposed sessions and their volunteers.
@@ -127,6 +129,14 @@ pub fn plan(site: &Site) -> Vec<PlannedPage> {
             html_page(
                 &crate::views::sessions::list_page_path("sessions/", n),
                 PageKind::SessionsPage(n as u32),
+            )
+        }),
+    );
+    pages.extend(
+        (2..=crate::views::calendar::calendar_page_count(site)).map(|n| {
+            html_page(
+                &crate::views::sessions::list_page_path("calendar/", n),
+                PageKind::CalendarPage(n as u32),
             )
         }),
     );

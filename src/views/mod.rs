@@ -9,7 +9,7 @@
 //! address (`build/fingerprint.rs`).
 
 mod agendas;
-mod calendar;
+pub(crate) mod calendar;
 pub(crate) mod cards;
 mod communities;
 mod feeds;
@@ -314,7 +314,8 @@ pub fn page_input(
         PageKind::Agendas => cx.input(agendas::agendas(&cx)),
         PageKind::Agenda(i) => cx.input(agendas::agenda(&cx, i)),
         PageKind::Insights => cx.input(insights::page(&cx)),
-        PageKind::Calendar => cx.input(calendar::calendar(&cx)),
+        PageKind::Calendar => cx.input(calendar::calendar(&cx, 1)),
+        PageKind::CalendarPage(n) => cx.input(calendar::calendar(&cx, n as usize)),
         PageKind::CalendarMonth(m) => cx.input(calendar::month(&cx, m)),
         PageKind::Backlog => cx.input(calendar::backlog(&cx)),
         PageKind::SeriesIndex => cx.input(calendar::series_index(&cx)),

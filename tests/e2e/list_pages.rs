@@ -1,6 +1,6 @@
-//! Big lists stay small (issue 11): `/sessions/` is split into pages of
-//! 100, linked both ways by a labelled page navigation that marks the
-//! current page, and every session is on exactly one page.
+//! Big lists stay small (issue 11): `/sessions/` and `/calendar/` are
+//! split into pages of 100, linked both ways by a labelled page navigation
+//! that marks the current page, and every session is on exactly one page.
 
 use std::collections::BTreeSet;
 
@@ -22,12 +22,25 @@ fn site() -> SiteTest {
     site
 }
 
-#[test]
-fn the_session_list_is_split_into_linked_accessible_pages() {
+#[rstest::rstest]
+#[case::sessions("sessions", "Session list pages")]
+#[case::calendar("calendar", "Calendar list pages")]
+fn a_long_list_is_split_into_linked_accessible_pages(#[case] list: &str, #[case] label: &str) {
     let site = site();
     site.build().ok();
-    let urls = ["/sessions/", "/sessions/page/2/", "/sessions/page/3/"];
-    assert!(!site.out().join("sessions/page/4/index.html").exists());
+    let urls = [
+        format!("/{list}/"),
+        format!("/{list}/page/2/"),
+        format!("/{list}/page/3/"),
+    ];
+    let urls: Vec<&str> = urls.iter().map(String::as_str).collect();
+    assert!(
+        !site
+            .out()
+            .join(format!("{list}/page/4/index.html"))
+            .exists()
+    );
+    let nav_css = format!("nav[aria-label='{label}']");
     let mut seen = BTreeSet::new();
     for (i, url) in urls.iter().enumerate() {
         let rel = format!("{}index.html", url.trim_start_matches('/'));
@@ -45,21 +58,15 @@ fn the_session_list_is_split_into_linked_accessible_pages() {
             .collect();
         let unique: BTreeSet<&String> = labels.iter().collect();
         assert_eq!(unique.len(), labels.len(), "{url}: nav labels {labels:?}");
-        let nav = select(&page, "nav[aria-label='Session list pages']");
+        let nav = select(&page, &nav_css);
         assert_eq!(nav.len(), 1, "{url}");
-        let current = select(
-            &page,
-            "nav[aria-label='Session list pages'] [aria-current='page']",
-        );
+        let current = select(&page, &format!("{nav_css} [aria-current='page']"));
         assert_eq!(current.len(), 1, "{url}");
         assert_eq!(current[0].value().attr("href"), Some(*url));
         let rel_link = |r: &str| {
-            select(
-                &page,
-                &format!("nav[aria-label='Session list pages'] a[rel='{r}']"),
-            )
-            .first()
-            .and_then(|a| a.value().attr("href").map(String::from))
+            select(&page, &format!("{nav_css} a[rel='{r}']"))
+                .first()
+                .and_then(|a| a.value().attr("href").map(String::from))
         };
         assert_eq!(
             rel_link("prev").as_deref(),
@@ -72,7 +79,7 @@ fn the_session_list_is_split_into_linked_accessible_pages() {
             "{url}"
         );
     }
-    // Each session page is linked from exactly one list page.
+    // Each session page is linked from the list pages.
     let session_pages = seen.iter().filter(|h| h.matches('/').count() == 3).count();
     assert_eq!(session_pages, SESSIONS, "{seen:?}");
     let broken = broken_links(&site.out(), "/");
@@ -86,7 +93,12 @@ fn a_small_list_has_one_page_and_no_page_navigation() {
         "---\ntitle: A\ndate: 2026-01-05\nfacilitators: [Ana Ruiz]\n---\nBody.\n",
     );
     site.build().ok();
-    let page = site.html("sessions/index.html");
-    assert!(select(&page, "nav[aria-label='Session list pages']").is_empty());
-    assert!(!site.out().join("sessions/page").exists());
+    for (list, label) in [
+        ("sessions", "Session list pages"),
+        ("calendar", "Calendar list pages"),
+    ] {
+        let page = site.html(&format!("{list}/index.html"));
+        assert!(select(&page, &format!("nav[aria-label='{label}']")).is_empty());
+        assert!(!site.out().join(format!("{list}/page")).exists());
+    }
 }
