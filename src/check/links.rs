@@ -310,7 +310,10 @@ const SITE_ORIGIN: &str = "http://fireside.invalid";
 /// Where an internal link leads: an output path and a fragment, or why it
 /// leads nowhere on this site.
 enum Target {
-    Page { path: String, fragment: Option<String> },
+    Page {
+        path: String,
+        fragment: Option<String>,
+    },
     /// A URL to another host (`//host/x`, or a `<base>`-like trick).
     Elsewhere,
     Outside(&'static str),
@@ -607,26 +610,54 @@ mod tests {
     /// HTML a page can hold, and the (line, URL) pairs and ids found in it.
     #[test]
     fn only_real_attributes_are_links() {
-        type Row = (&'static str, &'static [(usize, &'static str)], &'static [&'static str]);
+        type Row = (
+            &'static str,
+            &'static [(usize, &'static str)],
+            &'static [&'static str],
+        );
         let rows: &[Row] = &[
             // HTML shown as code is text.
             ("<code>&lt;a href=\"/x/\"&gt;</code>", &[], &[]),
-            ("<pre><code>&lt;img src=\"/y.png\"&gt;\n</code></pre>", &[], &[]),
+            (
+                "<pre><code>&lt;img src=\"/y.png\"&gt;\n</code></pre>",
+                &[],
+                &[],
+            ),
             // Text that merely contains ` href="`.
             ("<p>write href=\"/x/\" here</p>", &[], &[]),
             // Entities in a value are decoded, single quotes and no quotes work.
-            ("<a href='/a/?q=1&amp;r=2'>a</a>", &[(1, "/a/?q=1&r=2")], &[]),
+            (
+                "<a href='/a/?q=1&amp;r=2'>a</a>",
+                &[(1, "/a/?q=1&r=2")],
+                &[],
+            ),
             ("<a href=/b/#s&#x20;t>b</a>", &[(1, "/b/#s t")], &[]),
             // A value that spans no lines does not run into the footer.
-            ("<a href=\"/c/\">c</a>\n<footer>\n<a href=\"/d/\">d</a></footer>", &[(1, "/c/"), (3, "/d/")], &[]),
+            (
+                "<a href=\"/c/\">c</a>\n<footer>\n<a href=\"/d/\">d</a></footer>",
+                &[(1, "/c/"), (3, "/d/")],
+                &[],
+            ),
             // Old-style anchors are targets; `name` elsewhere is not.
-            ("<a name=\"install\"></a><input name=\"q\"><h2 id=\"use\">U</h2>", &[], &["install", "use"]),
+            (
+                "<a name=\"install\"></a><input name=\"q\"><h2 id=\"use\">U</h2>",
+                &[],
+                &["install", "use"],
+            ),
             // Scripts and styles are not markup.
-            ("<script>let s = '<a href=\"/nope/\">';</script><style>a[href=\"/no/\"]{}</style>", &[], &[]),
+            (
+                "<script>let s = '<a href=\"/nope/\">';</script><style>a[href=\"/no/\"]{}</style>",
+                &[],
+                &[],
+            ),
             // Comments are not markup.
             ("<!-- <a href=\"/gone/\"> -->", &[], &[]),
             // `<base href>` is not a link.
-            ("<base href=\"/\"><link href=\"/s.css\" rel=stylesheet>", &[(1, "/s.css")], &[]),
+            (
+                "<base href=\"/\"><link href=\"/s.css\" rel=stylesheet>",
+                &[(1, "/s.css")],
+                &[],
+            ),
         ];
         for (html, links, ids) in rows {
             let p = page("index.html", None, html);
@@ -725,7 +756,11 @@ mod tests {
         let places: Vec<String> = errors.iter().map(|e| e.location()).collect();
         assert_eq!(
             places,
-            ["templates/page.html", "content/a.md:3:11", "content/a.md:7:11"],
+            [
+                "templates/page.html",
+                "content/a.md:3:11",
+                "content/a.md:7:11"
+            ],
             "{errors:#?}"
         );
     }

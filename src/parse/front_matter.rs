@@ -65,7 +65,10 @@ impl<'a> Split<'a> {
     /// of the body, so that the page does not show its title twice.
     pub fn title_from_heading(&self) -> Option<(String, Split<'a>)> {
         let yaml = self.yaml.unwrap_or_default();
-        if KeySpans::new(yaml, self.yaml_first_line).key("title").is_some() {
+        if KeySpans::new(yaml, self.yaml_first_line)
+            .key("title")
+            .is_some()
+        {
             return None;
         }
         let mut offset = 0;
@@ -208,13 +211,24 @@ pub fn parse_yaml_within<T: DeserializeOwned>(
     let mut errors = Vec::new();
     // Each round blanks one more key, so there are at most that many rounds.
     for _ in 0..=spans.keys.len() {
-        let for_parse = if current.trim().is_empty() { "{}" } else { &current };
+        let for_parse = if current.trim().is_empty() {
+            "{}"
+        } else {
+            &current
+        };
         let err = match serde_yaml::from_str::<T>(for_parse) {
             Ok(meta) if errors.is_empty() => return Ok(meta),
             Ok(_) => break,
             Err(err) => err,
         };
-        let d = yaml_error(&err, &current, split.yaml_first_line, text, file, known_keys);
+        let d = yaml_error(
+            &err,
+            &current,
+            split.yaml_first_line,
+            text,
+            file,
+            known_keys,
+        );
         if let Some(key) = between(&d.message, "missing required key `", "`")
             && blanked.contains(&key)
         {
@@ -459,7 +473,8 @@ pub fn yaml_error(
     if let Some(key) = between(&message, "missing field `", "`") {
         diag.message = format!("missing required key `{key}`");
         let hint = if key == "title" {
-            "add `title: ...` to the front matter, or start the text with a `# Title` line".to_string()
+            "add `title: ...` to the front matter, or start the text with a `# Title` line"
+                .to_string()
         } else {
             format!("add `{key}: ...` to the front matter")
         };
@@ -767,7 +782,12 @@ mod tests {
 
     fn errors_of(text: &str) -> Vec<(usize, String)> {
         let split = split(text, Path::new("a.md")).expect("splits");
-        match parse_yaml::<Meta>(&split, text, Path::new("a.md"), &["title", "date", "tags", "draft"]) {
+        match parse_yaml::<Meta>(
+            &split,
+            text,
+            Path::new("a.md"),
+            &["title", "date", "tags", "draft"],
+        ) {
             Ok(m) => panic!("parsed: {m:?}"),
             Err(ds) => ds.into_iter().map(|d| (d.line, d.message)).collect(),
         }

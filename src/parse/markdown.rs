@@ -1040,8 +1040,9 @@ mod tests {
         assert!(r.html.contains("class=\"language-rust\""));
         assert!(r.html.contains("hl-"));
         assert!(
-            r.html
-                .contains("<pre class=\"code\"><code class=\"language-klingon\">qapla\n</code></pre>")
+            r.html.contains(
+                "<pre class=\"code\"><code class=\"language-klingon\">qapla\n</code></pre>"
+            )
         );
         assert_eq!(r.diagnostics.len(), 1);
         assert_eq!(r.diagnostics[0].line, 7);
@@ -1101,52 +1102,103 @@ mod tests {
     fn harmless_raw_tags_pass_comments_go_the_rest_is_text() {
         let rows: &[(&str, &str, &str)] = &[
             ("Line<br>break\n", "Line<br>break", "&lt;br"),
-            ("Press <kbd>Ctrl</kbd>+<kbd>C</kbd>\n", "<kbd>Ctrl</kbd>+<kbd>C</kbd>", "&lt;kbd"),
-            ("x<sup>2</sup> H<sub>2</sub>O\n", "x<sup>2</sup> H<sub>2</sub>O", "&lt;sup"),
-            ("<details>\n<summary>More</summary>\n\nHidden.\n\n</details>\n", "<summary>More</summary>", "&lt;details"),
-            ("<a name=\"install\"></a>\n\n## Install\n", "<a name=\"install\"></a>", "&lt;a"),
+            (
+                "Press <kbd>Ctrl</kbd>+<kbd>C</kbd>\n",
+                "<kbd>Ctrl</kbd>+<kbd>C</kbd>",
+                "&lt;kbd",
+            ),
+            (
+                "x<sup>2</sup> H<sub>2</sub>O\n",
+                "x<sup>2</sup> H<sub>2</sub>O",
+                "&lt;sup",
+            ),
+            (
+                "<details>\n<summary>More</summary>\n\nHidden.\n\n</details>\n",
+                "<summary>More</summary>",
+                "&lt;details",
+            ),
+            (
+                "<a name=\"install\"></a>\n\n## Install\n",
+                "<a name=\"install\"></a>",
+                "&lt;a",
+            ),
             ("Text <!-- a note --> more\n", "Text  more", "note"),
             ("<!--\nblock note\n-->\n\nAfter\n", "<p>After</p>", "note"),
-            ("<div onclick=x>hi</div>\n", "&lt;div onclick=x&gt;hi&lt;/div&gt;", "<div"),
+            (
+                "<div onclick=x>hi</div>\n",
+                "&lt;div onclick=x&gt;hi&lt;/div&gt;",
+                "<div",
+            ),
             ("<a href=\"/x/\">x</a>\n", "&lt;a href=", "<a href"),
-            ("<a href=\"/x/\">x</a> <kbd>k</kbd>\n", "x&lt;/a&gt; <kbd>k</kbd>", "<a href"),
+            (
+                "<a href=\"/x/\">x</a> <kbd>k</kbd>\n",
+                "x&lt;/a&gt; <kbd>k</kbd>",
+                "<a href",
+            ),
             ("<kbd onclick=\"x\">k</kbd>\n", "&lt;kbd onclick", "<kbd"),
         ];
         for (body, has, lacks) in rows {
             let r = md(body);
-            assert!(r.html.contains(has), "{body:?} should give {has:?}:\n{}", r.html);
-            assert!(!r.html.contains(lacks), "{body:?} should not give {lacks:?}:\n{}", r.html);
+            assert!(
+                r.html.contains(has),
+                "{body:?} should give {has:?}:\n{}",
+                r.html
+            );
+            assert!(
+                !r.html.contains(lacks),
+                "{body:?} should not give {lacks:?}:\n{}",
+                r.html
+            );
         }
         assert!(md("<a name=\"install\"></a>\n").anchors.contains("install"));
     }
 
     #[test]
     fn heading_ids_follow_github() {
-        let r = md("# Client closed\n\n## `npm install`\n\n## A & B: C.D\n\n## Café\n\n## Client closed\n\n## Client closed\n");
+        let r = md(
+            "# Client closed\n\n## `npm install`\n\n## A & B: C.D\n\n## Café\n\n## Client closed\n\n## Client closed\n",
+        );
         let ids: Vec<&str> = r.toc.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(
             ids,
-            ["client-closed", "npm-install", "a--b-cd", "café", "client-closed-1", "client-closed-2"]
+            [
+                "client-closed",
+                "npm-install",
+                "a--b-cd",
+                "café",
+                "client-closed-1",
+                "client-closed-2"
+            ]
         );
     }
 
     #[test]
     fn email_autolinks_are_mailto_links() {
         let r = md("Write <ana@example.org>.\n");
-        assert!(r.html.contains("<a href=\"mailto:ana@example.org\">ana@example.org</a>"), "{}", r.html);
+        assert!(
+            r.html
+                .contains("<a href=\"mailto:ana@example.org\">ana@example.org</a>"),
+            "{}",
+            r.html
+        );
         assert!(r.links.is_empty());
     }
 
     #[test]
     fn raw_html_anchors_and_links_are_recorded() {
-        let r = raw("Intro\n\n<p>See <a href=\"img/a.png\">a</a>\nand <img src='/b.png'></p>\n\nText <a id=\"here\" href=\"#x\">h</a>\n");
+        let r = raw(
+            "Intro\n\n<p>See <a href=\"img/a.png\">a</a>\nand <img src='/b.png'></p>\n\nText <a id=\"here\" href=\"#x\">h</a>\n",
+        );
         assert!(r.anchors.contains("here"));
         let got: Vec<(&str, usize, usize)> = r
             .raw_links
             .iter()
             .map(|l| (l.href.as_str(), l.line, l.column))
             .collect();
-        assert_eq!(got, [("img/a.png", 3, 17), ("/b.png", 4, 15), ("#x", 6, 25)]);
+        assert_eq!(
+            got,
+            [("img/a.png", 3, 17), ("/b.png", 4, 15), ("#x", 6, 25)]
+        );
     }
 
     #[test]

@@ -262,7 +262,12 @@ fn doc<M: DeserializeOwned>(
         (meta, title_problem) => {
             let mut errors = meta.err().unwrap_or_default();
             errors.extend(title_problem);
-            errors.extend(render().diagnostics.into_iter().filter(Diagnostic::is_error));
+            errors.extend(
+                render()
+                    .diagnostics
+                    .into_iter()
+                    .filter(Diagnostic::is_error),
+            );
             return Err(errors);
         }
     };

@@ -28,6 +28,7 @@ mod hostile_fs;
 mod hostile_limits;
 mod html_validation;
 mod incremental;
+mod migrate;
 mod people;
 mod properties;
 mod resolve_keys;

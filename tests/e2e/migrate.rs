@@ -1,0 +1,165 @@
+//! Bringing existing Markdown (issue 15): the link checker reads the HTML
+//! (links in code are text, URLs resolve as in a browser, each broken link
+//! at its own source line), every front-matter error comes in one round, and
+//! files written for GitHub build without rewriting.
+
+use crate::harness::*;
+
+const RAW_ON: &str = "title: Test CoP\ntimezone: Europe/Madrid\nmarkdown:\n  raw_html: true\n";
+
+/// The hostile cases of the link checker, one page each, in a site that
+/// allows raw HTML: none of them is a broken link.
+#[test]
+fn links_a_browser_would_follow_are_checked_as_a_browser_follows_them() {
+    let rows: &[(&str, &str)] = &[
+        // HTML shown as code is text, inline and in a block.
+        (
+            "code",
+            "Write `<a href=\"/x/\">x</a>`.\n\n```html\n<img src=\"/y.png\">\n```\n",
+        ),
+        // Entities in a raw URL are decoded before the check.
+        ("entities", "<a href=\"/guide/?a=1&amp;b=2#intro\">g</a>\n"),
+        // Spaces: a file with a space in its name, linked percent-encoded.
+        (
+            "spaces",
+            "![d](/docs/my%20diagram.png) and <img src=\"/docs/my%20diagram.png\">\n",
+        ),
+        // Relative URLs in raw HTML resolve against the page's address.
+        (
+            "relative",
+            "<img src=\"../docs/my%20diagram.png\"> <a href=\"../guide/#intro\">g</a>\n",
+        ),
+        // A backslash is a slash to a browser.
+        ("backslash", "<a href=\"..\\guide\\\">g</a>\n"),
+        // Old-style anchors are link targets, from the same page and others.
+        (
+            "anchors",
+            "<a name=\"legacy\"></a>\n\nSee [here](#legacy) and [there](/guide/#old-anchor).\n",
+        ),
+        // Email autolinks are mailto: links, not files.
+        ("email", "Write to <team@example.org>.\n"),
+    ];
+    let mut site = SiteTest::new()
+        .file("site.yaml", RAW_ON)
+        .file("content/docs/my diagram.png", "png")
+        .file(
+            "content/guide.md",
+            "# Guide\n\n## Intro\n\n<a id=\"old-anchor\"></a>Text.\n",
+        );
+    for (name, body) in rows {
+        site = site.file(
+            &format!("content/{name}.md"),
+            &format!("---\ntitle: {name}\n---\n{body}"),
+        );
+    }
+    site.build().ok();
+    let email = site.html("email/index.html");
+    assert_eq!(
+        select(&email, "a[href='mailto:team@example.org']").len(),
+        1,
+        "{}",
+        site.read_out("email/index.html")
+    );
+    // The targets the checker accepted are there.
+    assert!(site.out().join("docs/my diagram.png").is_file());
+    assert_eq!(
+        select(&site.html("anchors/index.html"), "a[name=legacy]").len(),
+        1
+    );
+    assert_eq!(
+        select(&site.html("guide/index.html"), "#old-anchor").len(),
+        1
+    );
+}
+
+/// A broken link is reported where it is written: each occurrence at its
+/// own line, raw HTML too, never in a template the site does not have.
+#[test]
+fn each_broken_link_is_reported_once_at_its_own_line() {
+    let site = SiteTest::new().file("site.yaml", RAW_ON).file(
+        "content/about.md",
+        "---\ntitle: About\n---\nOne [gone](/gone/).\n\nTwo [gone](/gone/) again.\n\n<p>Raw <a href=\"/raw-gone/\">x</a></p>\n\n<img src=\"missing.png\">\n\n`<a href=\"/in-code/\">`\n",
+    );
+    let failure = site.check().failed();
+    let errors = failure.errors();
+    let places: Vec<String> = errors.iter().map(|d| d.location()).collect();
+    assert_eq!(
+        places,
+        [
+            "content/about.md:4:12",
+            "content/about.md:6:12",
+            "content/about.md:8:17",
+            "content/about.md:10:11",
+        ],
+        "{}",
+        failure.rendered()
+    );
+    assert!(errors[0].message.contains("`/gone/`"));
+    assert!(errors[3].message.contains("`missing.png`"));
+    assert!(
+        !failure.rendered().contains("templates/"),
+        "{}",
+        failure.rendered()
+    );
+}
+
+/// A broken link in the site's own template is reported in that file.
+#[test]
+fn a_template_link_names_the_sites_template() {
+    let site = SiteTest::new();
+    let page = include_str!("../../themes/default/templates/page.html");
+    site.write(
+        "templates/page.html",
+        &page.replacen("</h1>", "</h1><a href=\"/no-such-page/\">x</a>", 1),
+    );
+    site.write("content/about.md", "---\ntitle: About\n---\nHi.\n");
+    let failure = site.check().failed();
+    failure.at("`/no-such-page/`", "templates/page.html");
+}
+
+/// A Docusaurus file with several unknown keys, a bad date and a broken
+/// heading id: every problem in the first run.
+#[test]
+fn every_front_matter_error_of_every_file_in_one_round() {
+    let site = SiteTest::new()
+        .file(
+            "content/intro.md",
+            "---\nid: intro\ntitle: Intro\nsidebar_label: Start\nsidebar_position: 2\nslug: [not, a, string]\n---\n## Bad {#-x}\n",
+        )
+        .file(
+            "content/sessions/dev/s.md",
+            "---\ntitle: S\ndate: 2025-02-30\nfacilitater: Ana\ndraft: maybe\n---\n",
+        );
+    let failure = site.check().failed();
+    for (text, at) in [
+        ("unknown key `id`", "content/intro.md:2:1"),
+        ("unknown key `sidebar_label`", "content/intro.md:4:1"),
+        ("unknown key `sidebar_position`", "content/intro.md:5:1"),
+        ("slug", "content/intro.md:6"),
+        ("invalid heading id", "content/intro.md:8"),
+        ("February has only 28 days", "content/sessions/dev/s.md:3:7"),
+        ("unknown key `facilitater`", "content/sessions/dev/s.md:4:1"),
+        ("invalid type", "content/sessions/dev/s.md:5"),
+    ] {
+        failure.at(text, at);
+    }
+    assert_eq!(failure.errors().len(), 8, "{}", failure.rendered());
+}
+
+/// A README-style file: no front matter, titled by its heading, which the
+/// page does not repeat; its `#links` follow GitHub's heading ids.
+#[test]
+fn a_github_readme_builds_as_it_is() {
+    let site = SiteTest::new().file(
+        "content/start.md",
+        "# Getting started\n\nSee [closing](#client-closed) and [again](#client-closed-1).\n\n## Client closed\n\n## Client closed\n\nLine<br>break, <kbd>Ctrl</kbd>, x<sup>2</sup>.<!-- a note -->\n",
+    );
+    site.build().ok();
+    let doc = site.html("start/index.html");
+    assert_eq!(select(&doc, "h1").len(), 1);
+    assert_eq!(text_of(&doc, "h1"), "Getting started");
+    assert_eq!(select(&doc, "h2#client-closed-1").len(), 1);
+    assert_eq!(select(&doc, "main kbd, kbd").len(), 1);
+    assert_eq!(select(&doc, "br").len(), 1);
+    assert!(!site.read_out("start/index.html").contains("a note"));
+}
