@@ -163,3 +163,25 @@ fn a_github_readme_builds_as_it_is() {
     assert_eq!(select(&doc, "br").len(), 1);
     assert!(!site.read_out("start/index.html").contains("a note"));
 }
+
+/// `.mdx` is refused by name, not copied raw into the site.
+#[test]
+fn mdx_is_refused_clearly() {
+    let site = SiteTest::new().file(
+        "content/docs/tabs.mdx",
+        "---\ntitle: Tabs\n---\nimport Tabs from '@theme/Tabs';\n\n<Tabs></Tabs>\n",
+    );
+    let failure = site.check().failed();
+    failure.at("`.mdx` files are not supported", "content/docs/tabs.mdx:1:1");
+}
+
+/// Hugo's TOML front matter builds as it is.
+#[test]
+fn a_hugo_page_with_toml_front_matter_builds() {
+    let site = SiteTest::new().file(
+        "content/post.md",
+        "+++\ntitle = \"From Hugo\"\ndescription = \"A post\"\n+++\nText.\n",
+    );
+    site.build().ok();
+    assert_eq!(text_of(&site.html("post/index.html"), "h1"), "From Hugo");
+}
