@@ -57,7 +57,8 @@ fn is_source(content_path: &Path) -> bool {
         .to_ascii_lowercase();
     let in_agendas = content_path.starts_with("agendas");
     // `.mdx` is read only to be refused with a message (see `parse`).
-    matches!(ext.as_str(), "md" | "mdx") || (in_agendas && matches!(ext.as_str(), "yaml" | "yml" | "csv"))
+    matches!(ext.as_str(), "md" | "mdx")
+        || (in_agendas && matches!(ext.as_str(), "yaml" | "yml" | "csv"))
 }
 
 /// Where a walk may lead. Symbolic links are followed only while they

@@ -284,7 +284,10 @@ fn parse_toml<T: DeserializeOwned>(
     {
         let quoted = serde_json::to_string(&title).unwrap_or_else(|_| "\"\"".into());
         // Before any `[table]`, where a top-level key must be.
-        let at = lines.iter().position(|l| l.trim_start().starts_with('[')).unwrap_or(lines.len());
+        let at = lines
+            .iter()
+            .position(|l| l.trim_start().starts_with('['))
+            .unwrap_or(lines.len());
         lines.insert(at, format!("title = {quoted}"));
         // Kept out of the positions: the line is inserted, so later lines
         // move by one; errors below it are shifted back.
@@ -328,7 +331,10 @@ fn parse_toml_lines<T: DeserializeOwned>(
                 .collect();
             let hint = match did_you_mean(key, suggested.iter().copied()) {
                 Some(best) => format!("did you mean `{best}`? (custom data goes under `[extra]`)"),
-                None => format!("known keys are: {}; custom data goes under `[extra]`", suggested.join(", ")),
+                None => format!(
+                    "known keys are: {}; custom data goes under `[extra]`",
+                    suggested.join(", ")
+                ),
             };
             Diagnostic::error(format!("unknown key `{key}`")).hint(hint)
         } else if let Some(key) = between(&message, "missing field `", "`") {
@@ -345,7 +351,9 @@ fn parse_toml_lines<T: DeserializeOwned>(
         } else {
             d.at(text, split.yaml_first_line + file_index, column)
         };
-        let blank = !missing && Some(index) != inserted && toml_key(&lines[index.min(lines.len().saturating_sub(1))]).is_some();
+        let blank = !missing
+            && Some(index) != inserted
+            && toml_key(&lines[index.min(lines.len().saturating_sub(1))]).is_some();
         errors.push(d);
         if !blank || index >= lines.len() {
             break;
@@ -360,7 +368,11 @@ fn parse_toml_lines<T: DeserializeOwned>(
 fn toml_key(line: &str) -> Option<&str> {
     let (key, _) = line.split_once('=')?;
     let key = key.trim().trim_matches('"');
-    (!key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))).then_some(key)
+    (!key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-')))
+    .then_some(key)
 }
 
 /// `date = 2024-03-12` as `date = "2024-03-12"`: the structs read dates and
@@ -373,7 +385,8 @@ fn quote_toml_datetime(line: &str) -> String {
         let datetime = v.len() >= 5
             && v.as_bytes()[0].is_ascii_digit()
             && (v.as_bytes().get(4) == Some(&b'-') || v.as_bytes().get(2) == Some(&b':'))
-            && v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | ':' | '.' | '+' | ' '));
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | ':' | '.' | '+' | ' '));
         if datetime {
             return format!("{key}= \"{v}\"");
         }
@@ -552,6 +565,7 @@ pub fn yaml_error(
         Some(i) => raw[..i].to_string(),
         None => raw.clone(),
     };
+    let (message, example) = in_users_words(&message);
     let (mut line, mut column) = match err.location() {
         Some(loc) => (first_line + loc.line() - 1, loc.column()),
         None => (first_line.saturating_sub(1).max(1), 1),
@@ -620,6 +634,8 @@ pub fn yaml_error(
             diag = diag.underline(repeat.key.chars().count());
         }
         diag = diag.hint("each key may appear only once; remove or merge the repeated one");
+    } else if let Some(example) = example {
+        diag = diag.hint(example);
     } else if message.contains("invalid type") {
         if let Some((key, _)) = message.split_once(": invalid type") {
             diag = diag.hint(type_hint(key.rsplit('.').next().unwrap_or(key)));
@@ -637,6 +653,42 @@ pub fn yaml_error(
         diag = diag.hint("YAML does not allow tabs for indentation; indent with spaces");
     }
     diag.at(text, line, column)
+}
+
+/// serde names the Rust type it expected ("expected struct EntryMeta"),
+/// which means nothing to the person who wrote the file: say what is
+/// expected in their words, and give an example to copy.
+fn in_users_words(message: &str) -> (String, Option<String>) {
+    let Some(i) = message.find("expected struct ") else {
+        return (message.to_string(), None);
+    };
+    let name: String = message[i + "expected struct ".len()..]
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    let (what, example) = match name.as_str() {
+        "EntryMeta" => (
+            "an agenda session: keys with values",
+            "write each session as keys under a `- `, e.g.\n  - date: 2024-12-04\n    title: Clean Code Principles",
+        ),
+        "AgendaMeta" => (
+            "an agenda: keys with values",
+            "write the agenda as keys, e.g.\n  title: Software Development CoP 2024-25\n  sessions:\n    - date: 2024-12-04\n      title: Clean Code Principles",
+        ),
+        n if n.ends_with("Meta") => (
+            "front matter: keys with values",
+            "write one `key: value` per line between the `---` lines, e.g.\n  ---\n  title: My page\n  ---",
+        ),
+        _ => (
+            "keys with values",
+            "write one `key: value` per line, e.g. `title: My CoP`",
+        ),
+    };
+    let before = message[..i].trim_end_matches([' ', ',']);
+    (
+        format!("{before}, expected {what}"),
+        Some(example.to_string()),
+    )
 }
 
 /// The line and column (1-based) of the first thing in `yaml` that is not
@@ -943,24 +995,56 @@ mod tests {
     /// dates included, every error in one run at its own line.
     #[test]
     fn reads_toml_front_matter() {
-        let text = "+++\ntitle = \"Hugo post\"\ndate = 2024-03-12\ntags = [\"a\", \"b\"]\n+++\nBody\n";
+        let text =
+            "+++\ntitle = \"Hugo post\"\ndate = 2024-03-12\ntags = [\"a\", \"b\"]\n+++\nBody\n";
         let parts = split(text, Path::new("a.md")).expect("splits");
         assert!(parts.toml);
         assert_eq!(parts.body, "Body\n");
-        let m: Meta = parse_yaml(&parts, text, Path::new("a.md"), &["title", "date", "tags", "draft"])
-            .expect("reads");
+        let m: Meta = parse_yaml(
+            &parts,
+            text,
+            Path::new("a.md"),
+            &["title", "date", "tags", "draft"],
+        )
+        .expect("reads");
         assert_eq!((m.title.as_str(), m.tags.len()), ("Hugo post", 2));
         assert!(m.date.is_some());
-        let got = errors_of("+++\ntitle = \"T\"\nweight = 3\ndraft = \"maybe\"\naliases = [\"/old/\"]\n+++\n");
+        let got = errors_of(
+            "+++\ntitle = \"T\"\nweight = 3\ndraft = \"maybe\"\naliases = [\"/old/\"]\n+++\n",
+        );
         let lines: Vec<usize> = got.iter().map(|g| g.0).collect();
         assert_eq!(lines, [3, 4, 5], "{got:#?}");
         assert!(got[0].1.contains("unknown key `weight`"), "{got:#?}");
         // Titled by its heading.
         let text = "+++\ndraft = false\n+++\n# From the heading\n";
         let parts = split(text, Path::new("a.md")).expect("splits");
-        let m: Meta = parse_yaml(&parts, text, Path::new("a.md"), &["title", "date", "tags", "draft"])
-            .expect("reads");
+        let m: Meta = parse_yaml(
+            &parts,
+            text,
+            Path::new("a.md"),
+            &["title", "date", "tags", "draft"],
+        )
+        .expect("reads");
         assert_eq!(m.title, "From the heading");
+    }
+
+    /// No Rust type name reaches the user.
+    #[test]
+    fn type_names_are_said_in_the_users_words() {
+        let got = errors_of("---\njust a sentence\n---\n");
+        assert_eq!(got.len(), 1, "{got:#?}");
+        assert!(!got[0].1.contains("struct"), "{got:#?}");
+        assert!(
+            got[0].1.contains("expected front matter: keys with values"),
+            "{got:#?}"
+        );
+        let (m, hint) =
+            in_users_words("sessions[0]: invalid type: string \"x\", expected struct EntryMeta");
+        assert_eq!(
+            m,
+            "sessions[0]: invalid type: string \"x\", expected an agenda session: keys with values"
+        );
+        assert!(hint.is_some_and(|h| h.contains("- date: 2024-12-04")));
     }
 
     /// A required key whose value was wrong is not also reported missing.

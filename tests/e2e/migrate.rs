@@ -172,7 +172,10 @@ fn mdx_is_refused_clearly() {
         "---\ntitle: Tabs\n---\nimport Tabs from '@theme/Tabs';\n\n<Tabs></Tabs>\n",
     );
     let failure = site.check().failed();
-    failure.at("`.mdx` files are not supported", "content/docs/tabs.mdx:1:1");
+    failure.at(
+        "`.mdx` files are not supported",
+        "content/docs/tabs.mdx:1:1",
+    );
 }
 
 /// Hugo's TOML front matter builds as it is.
@@ -184,4 +187,22 @@ fn a_hugo_page_with_toml_front_matter_builds() {
     );
     site.build().ok();
     assert_eq!(text_of(&site.html("post/index.html"), "h1"), "From Hugo");
+}
+
+/// No Rust type name in a message (issue 17): an agenda session written as
+/// a string, and front matter that is a sentence.
+#[test]
+fn errors_say_what_is_expected_in_the_users_words() {
+    let site = SiteTest::new()
+        .file(
+            "content/agendas/2025.yaml",
+            "title: Plan\ncommunity: dev\nsessions:\n  - Clean code on the 4th\n",
+        )
+        .file("content/about.md", "---\njust a sentence\n---\nText.\n");
+    let failure = site.check().failed();
+    let all = failure.rendered();
+    assert!(!all.contains("struct"), "{all}");
+    failure.at("expected an agenda session", "content/agendas/2025.yaml:4");
+    failure.at("- date: 2024-12-04", "content/agendas/2025.yaml:4");
+    failure.at("expected front matter", "content/about.md:2");
 }
