@@ -22,6 +22,7 @@ mod build;
 mod calendar;
 mod ci_log;
 mod cli_tools;
+mod commonmark;
 mod errors;
 mod hostile_content;
 mod hostile_fs;
