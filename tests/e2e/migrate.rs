@@ -206,3 +206,28 @@ fn errors_say_what_is_expected_in_the_users_words() {
     failure.at("- date: 2024-12-04", "content/agendas/2025.yaml:4");
     failure.at("expected front matter", "content/about.md:2");
 }
+
+/// Every URL written from Markdown is percent-encoded (valid HTML), and
+/// still leads to its file.
+#[test]
+fn urls_are_written_percent_encoded() {
+    let site = SiteTest::new()
+        .file("content/docs/my diagram.png", "png")
+        .file(
+            "content/docs/guide.md",
+            "---\ntitle: Guide\n---\n![d](my%20diagram.png) ![e](<my diagram.png>) [abs](/docs/my%20diagram.png)\n",
+        );
+    site.build().ok();
+    let html = site.read_out("docs/guide/index.html");
+    assert!(!html.contains("my diagram.png\""), "{html}");
+    let doc = site.html("docs/guide/index.html");
+    let srcs: Vec<&str> = select(&doc, "main img, img")
+        .iter()
+        .filter_map(|e| e.value().attr("src"))
+        .filter(|s| s.contains("diagram"))
+        .collect();
+    assert!(
+        !srcs.is_empty() && srcs.iter().all(|s| s.ends_with("my%20diagram.png")),
+        "{srcs:?}"
+    );
+}
