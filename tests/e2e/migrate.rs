@@ -231,3 +231,90 @@ fn urls_are_written_percent_encoded() {
         "{srcs:?}"
     );
 }
+
+/// `fireside import` turns each generator's front matter into Fireside's,
+/// says what it did, leaves bodies alone, and the site then builds.
+#[test]
+fn import_maps_each_generators_front_matter_and_the_site_builds() {
+    let docusaurus = "---\nid: intro\ntitle: Intro\nsidebar_label: Start\nsidebar_position: 2\n---\nBody *one*.\n";
+    let site = SiteTest::new()
+        .file("content/docs/intro.md", docusaurus)
+        .file(
+            "content/blog/jekyll.md",
+            "---\nlayout: post\ntitle: Jekyll post\npermalink: /2019/old-url/\npublished: false\ncategories: [news]\n---\nBody two.\n",
+        )
+        .file(
+            "content/blog/hugo.md",
+            "+++\ntitle = \"Hugo post\"\ndate = 2019-03-26T08:47:11+01:00\naliases = [\"/old/hugo/\"]\ntags = [\"a\"]\n+++\nBody three.\n",
+        )
+        .file(
+            "content/guide/mkdocs.md",
+            "---\ntitle: Guide\nsummary: In short.\nhide: [navigation]\n---\n# Guide\n",
+        )
+        .file("content/plain.md", "---\ntitle: Already fine\n---\nText.\n");
+    // Before the import the files do not build, and all their keys are reported at once.
+    let before = site.check().failed();
+    before.at("unknown key `sidebar_label`", "content/docs/intro.md:4:1");
+    before.at("unknown key `layout`", "content/blog/jekyll.md:2:1");
+
+    let reports = fireside::import::import(site.path(), true).expect("imports");
+    let files: Vec<String> = reports
+        .iter()
+        .map(|r| r.file.display().to_string())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "content/blog/hugo.md",
+            "content/blog/jekyll.md",
+            "content/docs/intro.md",
+            "content/guide/mkdocs.md",
+        ],
+        "{reports:#?}"
+    );
+    let said = |file: &str, text: &str| {
+        let r = reports
+            .iter()
+            .find(|r| r.file.ends_with(file))
+            .expect("reported");
+        assert!(
+            r.changes.iter().any(|c| c.contains(text)),
+            "{file}: {:#?}",
+            r.changes
+        );
+    };
+    said("intro.md", "`sidebar_position` is now `weight`");
+    said("intro.md", "`id` moved under `extra:`");
+    said("jekyll.md", "`published: false` is now `draft: true`");
+    said("jekyll.md", "`permalink` (old addresses)");
+    said("hugo.md", "TOML front matter");
+    said("mkdocs.md", "`summary` is now `description`");
+    let intro = site.source("content/docs/intro.md");
+    assert!(
+        intro.starts_with("---\n") && intro.ends_with("---\nBody *one*.\n"),
+        "{intro}"
+    );
+    assert!(
+        intro.contains("weight: 2") && intro.contains("extra:"),
+        "{intro}"
+    );
+    assert_eq!(
+        site.source("content/plain.md"),
+        "---\ntitle: Already fine\n---\nText.\n"
+    );
+
+    site.build().ok();
+    assert_eq!(text_of(&site.html("docs/intro/index.html"), "h1"), "Intro");
+    assert_eq!(
+        text_of(&site.html("blog/hugo/index.html"), "h1"),
+        "Hugo post"
+    );
+    // A draft after the import: left out.
+    assert!(!site.out().join("blog/jekyll/index.html").exists());
+    // A second import has nothing left to do.
+    assert!(
+        fireside::import::import(site.path(), true)
+            .expect("imports")
+            .is_empty()
+    );
+}
