@@ -318,3 +318,96 @@ fn import_maps_each_generators_front_matter_and_the_site_builds() {
             .is_empty()
     );
 }
+
+/// npm's own documentation (the `npm` package's docs/content, 87 files of
+/// Markdown nobody here wrote), imported and checked: the only errors are
+/// links, each reported once at its own file, line and column; no front
+/// matter error, no template blamed.
+#[test]
+fn a_real_corpus_builds_after_import_failing_only_on_its_links() {
+    let corpus =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules/npm/docs/content");
+    let missing =
+        (!corpus.is_dir()).then(|| "node_modules/npm is not installed (npm install)".to_string());
+    if !crate::tools::available("npm docs corpus", missing) {
+        return;
+    }
+    let site = SiteTest::empty().file("site.yaml", "title: npm docs\n");
+    let mut files = 0;
+    for entry in walkdir::WalkDir::new(&corpus) {
+        let entry = entry.expect("corpus readable");
+        let rel = entry
+            .path()
+            .strip_prefix(&corpus)
+            .expect("under the corpus");
+        if entry.file_type().is_file() && rel.extension().is_some_and(|e| e == "md") {
+            site.write(
+                &format!("content/{}", rel.display()),
+                &std::fs::read_to_string(entry.path()).expect("UTF-8"),
+            );
+            files += 1;
+        }
+    }
+    assert!(files >= 80, "{files} files");
+    let reports = fireside::import::import(site.path(), true).expect("imports");
+    assert_eq!(
+        reports.len(),
+        files,
+        "every file had keys to move (`section`)"
+    );
+
+    // Each round: only link errors, each once, at a place of its own.
+    let only_links = |failure: &Failure| {
+        let errors = failure.errors();
+        assert!(!errors.is_empty());
+        let mut places = std::collections::HashSet::new();
+        for e in &errors {
+            assert!(
+                e.message.starts_with("broken link")
+                    || e.message.starts_with("link to a missing file"),
+                "not a link error:\n{}",
+                failure.rendered()
+            );
+            let at = e.location();
+            assert!(
+                at.starts_with("content/") && e.line > 0 && e.column > 0,
+                "{at}"
+            );
+            assert!(places.insert(at.clone()), "reported twice at {at}");
+        }
+        errors.len()
+    };
+    // Resolve finds the relative links to files that do not exist.
+    let first = site.check().failed();
+    assert_eq!(only_links(&first), 2, "{}", first.rendered());
+    first.at("`npm-outdated`", "content/commands/npm-diff.md:64:");
+    // Fixed as a user would; the links of the rendered pages come next:
+    // npm's site serves `/commands/npm-team` without a trailing slash.
+    for (file, from, to) in [
+        (
+            "content/commands/npm-diff.md",
+            "(npm-outdated)",
+            "(npm-outdated.md)",
+        ),
+        (
+            "content/commands/npm-edit.md",
+            "(npm-config)",
+            "(npm-config.md)",
+        ),
+    ] {
+        site.write(file, &site.source(file).replace(from, to));
+    }
+    let second = site.check().failed();
+    let n = only_links(&second);
+    assert!(n > 100, "{n}");
+    second.at(
+        "`/commands/npm-team`",
+        "content/commands/npm-access.md:93:14",
+    );
+    second.at("there is a page at `/using-npm/config/#", "content/");
+    // A page this corpus does not hold at all.
+    second.at(
+        "`/about-access-tokens#about-legacy-tokens`",
+        "content/commands/npm-login.md:23:49",
+    );
+}
