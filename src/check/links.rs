@@ -675,7 +675,8 @@ mod tests {
     /// of a site published under `/cop/`.
     #[test]
     fn urls_resolve_as_a_browser_resolves_them() {
-        let rows: &[(&str, Option<(&str, Option<&str>)>)] = &[
+        type Row = (&'static str, Option<(&'static str, Option<&'static str>)>);
+        let rows: &[Row] = &[
             ("img.png", Some(("docs/guide/img.png", None))),
             ("../other/", Some(("docs/other/index.html", None))),
             ("./", Some(("docs/guide/index.html", None))),
