@@ -53,6 +53,18 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
+/// A URL cleaned and written for an `href`/`src` attribute as CommonMark
+/// writes it (pulldown-cmark's `escape_href`): characters a URL cannot hold
+/// percent-encoded (a space is `%20`, a backslash `%5C` and so kept, not
+/// turned into a `/`), `%XX` escapes already there kept, `&` and `'`
+/// escaped for the attribute.
+pub fn url_attr(url: &str) -> String {
+    let url = clean_text(url);
+    let mut out = String::with_capacity(url.len() + 8);
+    pulldown_cmark_escape::escape_href(&mut out, &url).expect("writing to a String");
+    out.replace('"', "&quot;")
+}
+
 /// tera's escape function (`Tera::set_escape_fn`): the same escaping for
 /// every value a template writes, so a template cannot forget it.
 pub fn tera_escape(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
@@ -196,6 +208,21 @@ fn percent_decode_lossy(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls_are_percent_encoded_for_attributes() {
+        let rows = [
+            ("/docs/my diagram.png", "/docs/my%20diagram.png"),
+            ("foo\\bar", "foo%5Cbar"),
+            ("/a/?q=1&r=2#x", "/a/?q=1&amp;r=2#x"),
+            ("/already%20encoded/", "/already%20encoded/"),
+            ("/caf\u{e9}/", "/caf%C3%A9/"),
+            ("/say\"hi\"/", "/say%22hi%22/"),
+        ];
+        for (url, want) in rows {
+            assert_eq!(url_attr(url), want, "{url}");
+        }
+    }
     use rstest::rstest;
 
     #[rstest]

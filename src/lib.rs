@@ -33,6 +33,10 @@ pub(crate) mod plan;
 #[allow(clippy::disallowed_methods)]
 pub mod render;
 pub mod resolve;
+// `fireside import` rewrites the front matter of a site's files in place:
+// an edge of its own, like `init`.
+#[allow(clippy::disallowed_methods)]
+pub mod import;
 // `fireside init` writes a new site: an edge of its own, like the writer.
 #[allow(clippy::disallowed_methods)]
 pub mod scaffold;

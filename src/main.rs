@@ -113,6 +113,20 @@ enum Command {
         #[arg(long, value_name = "DIR", env = "FIRESIDE_CACHE_DIR")]
         cache_dir: Option<PathBuf>,
     },
+    /// Rewrite the front matter of Markdown from MkDocs, Docusaurus, Jekyll or
+    /// Hugo (under SITE/content) into Fireside's, reporting each change.
+    ///
+    /// Keys Fireside knows stay; `sidebar_position`/`nav_order` become
+    /// `weight`, `permalink` and Hugo's `aliases` become redirects, Jekyll's
+    /// `published: false` becomes `draft: true`, TOML `+++` becomes YAML, and
+    /// every other key moves under `extra:`. Bodies are not touched.
+    Import {
+        /// The site folder; default: the current folder.
+        site: Option<PathBuf>,
+        /// Report what would change, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Create a small working site in DIR.
     Init {
         /// The folder to create (must be new or empty).
@@ -242,6 +256,26 @@ fn main() -> ExitCode {
                 Err(d) => {
                     eprintln!("{}", d.render(color()));
                     ExitCode::from(2)
+                }
+            }
+        }
+        Command::Import { site, dry_run } => {
+            let site = site.unwrap_or_else(|| PathBuf::from("."));
+            match fireside::import::import(&site, !dry_run) {
+                Ok(reports) => {
+                    for r in &reports {
+                        println!("{}:", r.file.display());
+                        for c in &r.changes {
+                            println!("  {c}");
+                        }
+                    }
+                    let verb = if dry_run { "would change" } else { "changed" };
+                    println!("{verb} {} file(s).", reports.len());
+                    ExitCode::SUCCESS
+                }
+                Err(d) => {
+                    eprintln!("{}", d.render(color()));
+                    ExitCode::from(1)
                 }
             }
         }

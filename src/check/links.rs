@@ -394,7 +394,12 @@ fn check_page<'a>(
         if target_ids.is_none() && !files.contains(&target) {
             let slashed = format!("{target}/index.html");
             let hint = if files.contains(&slashed) || ids(&slashed).is_some() {
-                format!("there is a page at `{href}/`: add the trailing slash")
+                let cut = href.find(['?', '#']).unwrap_or(href.len());
+                format!(
+                    "there is a page at `{}/{}`: add the trailing slash",
+                    &href[..cut],
+                    &href[cut..]
+                )
             } else {
                 "no page or file has that address".to_string()
             };
@@ -670,7 +675,8 @@ mod tests {
     /// of a site published under `/cop/`.
     #[test]
     fn urls_resolve_as_a_browser_resolves_them() {
-        let rows: &[(&str, Option<(&str, Option<&str>)>)] = &[
+        type Row = (&'static str, Option<(&'static str, Option<&'static str>)>);
+        let rows: &[Row] = &[
             ("img.png", Some(("docs/guide/img.png", None))),
             ("../other/", Some(("docs/other/index.html", None))),
             ("./", Some(("docs/guide/index.html", None))),

@@ -56,7 +56,9 @@ fn is_source(content_path: &Path) -> bool {
         .unwrap_or("")
         .to_ascii_lowercase();
     let in_agendas = content_path.starts_with("agendas");
-    ext == "md" || (in_agendas && matches!(ext.as_str(), "yaml" | "yml" | "csv"))
+    // `.mdx` is read only to be refused with a message (see `parse`).
+    matches!(ext.as_str(), "md" | "mdx")
+        || (in_agendas && matches!(ext.as_str(), "yaml" | "yml" | "csv"))
 }
 
 /// Where a walk may lead. Symbolic links are followed only while they

@@ -56,6 +56,8 @@ pub struct Split<'a> {
     pub body: &'a str,
     /// Line number (1-based) of the first body line in the file.
     pub body_first_line: usize,
+    /// The front matter is TOML between `+++` lines (Hugo's), not YAML.
+    pub toml: bool,
 }
 
 impl<'a> Split<'a> {
@@ -128,12 +130,14 @@ fn is_fence(line: &str) -> bool {
 /// line; the closing one is the next line that is exactly `---` (or `...`).
 pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
     let first_line_end = text.find('\n').unwrap_or(text.len());
-    if !is_fence(&text[..first_line_end]) {
+    let toml = text[..first_line_end].trim_end() == "+++";
+    if !is_fence(&text[..first_line_end]) && !toml {
         return Ok(Split {
             yaml: None,
             yaml_first_line: 1,
             body: text,
             body_first_line: 1,
+            toml: false,
         });
     }
     let yaml_start = (first_line_end + 1).min(text.len());
@@ -142,13 +146,19 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
     while offset < text.len() {
         let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
         let line = &text[offset..end];
-        if is_fence(line) || line.trim_end() == "..." {
+        let closes = if toml {
+            line.trim_end() == "+++"
+        } else {
+            is_fence(line) || line.trim_end() == "..."
+        };
+        if closes {
             let body_start = (end + 1).min(text.len());
             return Ok(Split {
                 yaml: Some(&text[yaml_start..offset]),
                 yaml_first_line: 2,
                 body: &text[body_start..],
                 body_first_line: line_no + 1,
+                toml,
             });
         }
         offset = end + 1;
@@ -158,7 +168,11 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
         .in_file(file)
         .at(text, 1, 1)
         .underline(3)
-        .hint("end the front matter with a line that holds only `---`"))
+        .hint(if toml {
+            "end the front matter with a line that holds only `+++`"
+        } else {
+            "end the front matter with a line that holds only `---`"
+        }))
 }
 
 /// Deserializes front matter into `T`, mapping YAML and serde errors to
@@ -194,6 +208,9 @@ pub fn parse_yaml_within<T: DeserializeOwned>(
 ) -> Result<T, Vec<Diagnostic>> {
     let yaml = split.yaml.unwrap_or_default();
     check_yaml_limits(yaml, split.yaml_first_line, text, file, max_bytes).map_err(|d| vec![d])?;
+    if split.toml {
+        return parse_toml(split, text, file, known_keys);
+    }
     let spans = KeySpans::new(yaml, split.yaml_first_line);
     let mut current = yaml.to_string();
     // A `# Heading` stands for a missing `title:`. Added after every line
@@ -247,6 +264,134 @@ pub fn parse_yaml_within<T: DeserializeOwned>(
         blanked.push(&span.key);
     }
     Err(errors)
+}
+
+/// [`parse_yaml_within`] for TOML front matter (`+++`, Hugo's): the same
+/// structs, the same rule of every error in one run (each error's line
+/// blanked, the rest read again). TOML's bare dates and times
+/// (`date = 2024-03-12`) are read as the strings YAML front matter writes.
+fn parse_toml<T: DeserializeOwned>(
+    split: &Split<'_>,
+    text: &str,
+    file: &Path,
+    known_keys: &[&str],
+) -> Result<T, Vec<Diagnostic>> {
+    let source = split.yaml.unwrap_or_default();
+    let mut lines: Vec<String> = source.lines().map(quote_toml_datetime).collect();
+    if known_keys.contains(&"title")
+        && !lines.iter().any(|l| toml_key(l) == Some("title"))
+        && let Some((title, _)) = split.title_from_heading()
+    {
+        let quoted = serde_json::to_string(&title).unwrap_or_else(|_| "\"\"".into());
+        // Before any `[table]`, where a top-level key must be.
+        let at = lines
+            .iter()
+            .position(|l| l.trim_start().starts_with('['))
+            .unwrap_or(lines.len());
+        lines.insert(at, format!("title = {quoted}"));
+        // Kept out of the positions: the line is inserted, so later lines
+        // move by one; errors below it are shifted back.
+        return parse_toml_lines(lines, Some(at), split, text, file, known_keys);
+    }
+    parse_toml_lines(lines, None, split, text, file, known_keys)
+}
+
+fn parse_toml_lines<T: DeserializeOwned>(
+    mut lines: Vec<String>,
+    inserted: Option<usize>,
+    split: &Split<'_>,
+    text: &str,
+    file: &Path,
+    known_keys: &[&str],
+) -> Result<T, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    for _ in 0..=lines.len() {
+        let current = lines.join("\n");
+        let err = match toml::from_str::<T>(&current) {
+            Ok(meta) if errors.is_empty() => return Ok(meta),
+            Ok(_) => break,
+            Err(e) => e,
+        };
+        let (index, column) = err.span().map_or((0, 1), |span| {
+            let before = &current[..span.start.min(current.len())];
+            let index = before.matches('\n').count();
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            (index, before[line_start..].chars().count() + 1)
+        });
+        let file_index = match inserted {
+            Some(at) if index > at => index - 1,
+            _ => index,
+        };
+        let message = err.message().trim().to_string();
+        let mut d = if let Some(key) = between(&message, "unknown field `", "`") {
+            let suggested: Vec<&str> = known_keys
+                .iter()
+                .copied()
+                .filter(|k| !crate::meta::SHORTHAND_KEYS.contains(k))
+                .collect();
+            let hint = match did_you_mean(key, suggested.iter().copied()) {
+                Some(best) => format!("did you mean `{best}`? (custom data goes under `[extra]`)"),
+                None => format!(
+                    "known keys are: {}; custom data goes under `[extra]`",
+                    suggested.join(", ")
+                ),
+            };
+            Diagnostic::error(format!("unknown key `{key}`")).hint(hint)
+        } else if let Some(key) = between(&message, "missing field `", "`") {
+            Diagnostic::error(format!("missing required key `{key}`"))
+                .hint(format!("add `{key} = ...` to the front matter"))
+        } else {
+            Diagnostic::error(message.lines().next().unwrap_or("invalid TOML").to_string())
+                .hint("check the value on this line: TOML strings need quotes, lists are `[\"a\", \"b\"]`")
+        };
+        let missing = d.message.starts_with("missing required key");
+        d = d.in_file(file);
+        d = if missing || Some(index) == inserted {
+            d.at(text, 1, 1).underline(3)
+        } else {
+            d.at(text, split.yaml_first_line + file_index, column)
+        };
+        let blank = !missing
+            && Some(index) != inserted
+            && toml_key(&lines[index.min(lines.len().saturating_sub(1))]).is_some();
+        errors.push(d);
+        if !blank || index >= lines.len() {
+            break;
+        }
+        lines[index] = String::new();
+    }
+    errors.sort_by_key(|d| (d.line, d.column));
+    Err(errors)
+}
+
+/// The key of a top-level `key = value` TOML line.
+fn toml_key(line: &str) -> Option<&str> {
+    let (key, _) = line.split_once('=')?;
+    let key = key.trim().trim_matches('"');
+    (!key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-')))
+    .then_some(key)
+}
+
+/// `date = 2024-03-12` as `date = "2024-03-12"`: the structs read dates and
+/// times from strings, as YAML gives them.
+fn quote_toml_datetime(line: &str) -> String {
+    if let Some((key, value)) = line.split_once('=')
+        && toml_key(line).is_some()
+    {
+        let v = value.trim();
+        let datetime = v.len() >= 5
+            && v.as_bytes()[0].is_ascii_digit()
+            && (v.as_bytes().get(4) == Some(&b'-') || v.as_bytes().get(2) == Some(&b':'))
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | ':' | '.' | '+' | ' '));
+        if datetime {
+            return format!("{key}= \"{v}\"");
+        }
+    }
+    line.to_string()
 }
 
 /// `block` with every character but its line ends replaced by a space of
@@ -420,6 +565,7 @@ pub fn yaml_error(
         Some(i) => raw[..i].to_string(),
         None => raw.clone(),
     };
+    let (message, example) = in_users_words(&message);
     let (mut line, mut column) = match err.location() {
         Some(loc) => (first_line + loc.line() - 1, loc.column()),
         None => (first_line.saturating_sub(1).max(1), 1),
@@ -488,6 +634,8 @@ pub fn yaml_error(
             diag = diag.underline(repeat.key.chars().count());
         }
         diag = diag.hint("each key may appear only once; remove or merge the repeated one");
+    } else if let Some(example) = example {
+        diag = diag.hint(example);
     } else if message.contains("invalid type") {
         if let Some((key, _)) = message.split_once(": invalid type") {
             diag = diag.hint(type_hint(key.rsplit('.').next().unwrap_or(key)));
@@ -505,6 +653,42 @@ pub fn yaml_error(
         diag = diag.hint("YAML does not allow tabs for indentation; indent with spaces");
     }
     diag.at(text, line, column)
+}
+
+/// serde names the Rust type it expected ("expected struct EntryMeta"),
+/// which means nothing to the person who wrote the file: say what is
+/// expected in their words, and give an example to copy.
+fn in_users_words(message: &str) -> (String, Option<String>) {
+    let Some(i) = message.find("expected struct ") else {
+        return (message.to_string(), None);
+    };
+    let name: String = message[i + "expected struct ".len()..]
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    let (what, example) = match name.as_str() {
+        "EntryMeta" => (
+            "an agenda session: keys with values",
+            "write each session as keys under a `- `, e.g.\n  - date: 2024-12-04\n    title: Clean Code Principles",
+        ),
+        "AgendaMeta" => (
+            "an agenda: keys with values",
+            "write the agenda as keys, e.g.\n  title: Software Development CoP 2024-25\n  sessions:\n    - date: 2024-12-04\n      title: Clean Code Principles",
+        ),
+        n if n.ends_with("Meta") => (
+            "front matter: keys with values",
+            "write one `key: value` per line between the `---` lines, e.g.\n  ---\n  title: My page\n  ---",
+        ),
+        _ => (
+            "keys with values",
+            "write one `key: value` per line, e.g. `title: My CoP`",
+        ),
+    };
+    let before = message[..i].trim_end_matches([' ', ',']);
+    (
+        format!("{before}, expected {what}"),
+        Some(example.to_string()),
+    )
 }
 
 /// The line and column (1-based) of the first thing in `yaml` that is not
@@ -805,6 +989,62 @@ mod tests {
         assert!(got[0].1.contains("unknown key `id`"), "{got:#?}");
         assert!(got[1].1.contains("unknown key `sidebar_label`"));
         assert!(got[4].1.contains("unknown key `sidebar_position`"));
+    }
+
+    /// Hugo's `+++` TOML front matter reads into the same structs, bare
+    /// dates included, every error in one run at its own line.
+    #[test]
+    fn reads_toml_front_matter() {
+        let text =
+            "+++\ntitle = \"Hugo post\"\ndate = 2024-03-12\ntags = [\"a\", \"b\"]\n+++\nBody\n";
+        let parts = split(text, Path::new("a.md")).expect("splits");
+        assert!(parts.toml);
+        assert_eq!(parts.body, "Body\n");
+        let m: Meta = parse_yaml(
+            &parts,
+            text,
+            Path::new("a.md"),
+            &["title", "date", "tags", "draft"],
+        )
+        .expect("reads");
+        assert_eq!((m.title.as_str(), m.tags.len()), ("Hugo post", 2));
+        assert!(m.date.is_some());
+        let got = errors_of(
+            "+++\ntitle = \"T\"\nweight = 3\ndraft = \"maybe\"\naliases = [\"/old/\"]\n+++\n",
+        );
+        let lines: Vec<usize> = got.iter().map(|g| g.0).collect();
+        assert_eq!(lines, [3, 4, 5], "{got:#?}");
+        assert!(got[0].1.contains("unknown key `weight`"), "{got:#?}");
+        // Titled by its heading.
+        let text = "+++\ndraft = false\n+++\n# From the heading\n";
+        let parts = split(text, Path::new("a.md")).expect("splits");
+        let m: Meta = parse_yaml(
+            &parts,
+            text,
+            Path::new("a.md"),
+            &["title", "date", "tags", "draft"],
+        )
+        .expect("reads");
+        assert_eq!(m.title, "From the heading");
+    }
+
+    /// No Rust type name reaches the user.
+    #[test]
+    fn type_names_are_said_in_the_users_words() {
+        let got = errors_of("---\njust a sentence\n---\n");
+        assert_eq!(got.len(), 1, "{got:#?}");
+        assert!(!got[0].1.contains("struct"), "{got:#?}");
+        assert!(
+            got[0].1.contains("expected front matter: keys with values"),
+            "{got:#?}"
+        );
+        let (m, hint) =
+            in_users_words("sessions[0]: invalid type: string \"x\", expected struct EntryMeta");
+        assert_eq!(
+            m,
+            "sessions[0]: invalid type: string \"x\", expected an agenda session: keys with values"
+        );
+        assert!(hint.is_some_and(|h| h.contains("- date: 2024-12-04")));
     }
 
     /// A required key whose value was wrong is not also reported missing.

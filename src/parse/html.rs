@@ -83,10 +83,8 @@ impl TokenSink for Sink {
                 }
             }
             Raw::CommentToken(_) => out.push(Token::Comment),
-            Raw::CharacterTokens(t) if !t.trim().is_empty() => {
-                if out.last() != Some(&Token::Text) {
-                    out.push(Token::Text);
-                }
+            Raw::CharacterTokens(t) if !t.trim().is_empty() && out.last() != Some(&Token::Text) => {
+                out.push(Token::Text);
             }
             Raw::NullCharacterToken => out.push(Token::Text),
             _ => {}

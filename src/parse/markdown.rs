@@ -714,9 +714,7 @@ impl<'a> Renderer<'a, '_> {
             );
             return "#".into();
         } else if dest.is_empty() || has_scheme(dest) || dest.starts_with("//") {
-            let mut out = String::new();
-            pulldown_cmark_escape::escape_href(&mut out, dest).expect("writing to a String");
-            return out.replace('"', "&quot;");
+            return crate::escape::url_attr(dest);
         } else if let Some(fragment) = dest.strip_prefix('#') {
             LinkTarget::Fragment(percent_decode(fragment))
         } else if dest.starts_with('/') {

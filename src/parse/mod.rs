@@ -147,6 +147,17 @@ pub fn parse_file(file: &SourceFile, cx: &ParseContext<'_>) -> Result<Parsed, Ve
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
+    // MDX is Markdown with JSX components and `import`s, which only a
+    // React build can render: refused by name rather than copied raw into
+    // the site or shown with its code as text.
+    if ext == "mdx" {
+        return Err(vec![
+            Diagnostic::error("`.mdx` files are not supported: MDX mixes Markdown with React components that a static build cannot render")
+                .in_file(&file.path)
+                .at(&text, 1, 1)
+                .hint("remove the `import` lines and JSX components (`<Tabs>`...) and rename the file to `.md`"),
+        ]);
+    }
     if folder_kind == Kind::Agenda && ext != "md" {
         return agenda::parse_agenda_file(file, &text, &ext, cx).map(Parsed::Agenda);
     }

@@ -1360,7 +1360,7 @@ fn normalize(path: &Path) -> Option<PathBuf> {
     Some(out)
 }
 
-/// Replaces each `\u{1A}N\u{1A}` in `html` with `urls[N]`, escaped for an attribute.
+/// Replaces each `\u{1A}N\u{1A}` in `html` with `urls[N]`, percent-encoded and escaped for an attribute.
 pub fn substitute_placeholders(html: &str, urls: &[String]) -> String {
     if urls.is_empty() {
         return html.to_string();
@@ -1376,7 +1376,7 @@ pub fn substitute_placeholders(html: &str, urls: &[String]) -> String {
         };
         let url = after[..end].parse::<usize>().ok().and_then(|i| urls.get(i));
         if let Some(url) = url {
-            out.push_str(&crate::markdown::escape_attr(url));
+            out.push_str(&crate::escape::url_attr(url));
         }
         rest = &after[end + PLACEHOLDER.len_utf8()..];
     }

@@ -321,7 +321,7 @@ fn warnings_do_not_fail_the_build() {
     assert!(render(&report.warnings).contains("warning: unknown code block language `klingon`"));
     assert!(
         site.read_out("about/index.html")
-            .contains("<code>qapla\n</code>")
+            .contains("<code class=\"language-klingon\">qapla\n</code>")
     );
 }
 
