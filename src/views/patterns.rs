@@ -80,6 +80,7 @@ pub(crate) struct PatternPage<'a> {
     description: &'a str,
     freshness: Option<super::knowledge::FreshnessView<'a>>,
     edit_url: Option<String>,
+    history: Option<super::knowledge::HistoryView<'a>>,
 }
 
 pub(crate) fn pattern<'a>(cx: &Cx<'a>, i: PatternId) -> View<'a, PatternPage<'a>> {
@@ -100,6 +101,7 @@ pub(crate) fn pattern<'a>(cx: &Cx<'a>, i: PatternId) -> View<'a, PatternPage<'a>
             description: p.summary.as_deref().unwrap_or_default(),
             freshness: super::knowledge::freshness(cx.site, &p.freshness),
             edit_url: super::knowledge::edit_url(cx.site, &p.source),
+            history: super::knowledge::history(cx.site, &p.source),
         },
     )
 }

@@ -30,6 +30,7 @@ mod html_validation;
 mod incremental;
 mod kb_authoring;
 mod kb_feeds;
+mod kb_git;
 mod kb_upkeep;
 mod people;
 mod properties;
