@@ -20,6 +20,7 @@ mod page;
 mod patterns;
 mod people;
 mod redirects;
+mod related;
 mod search;
 mod sessions;
 mod taxonomy;

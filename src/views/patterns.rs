@@ -81,6 +81,7 @@ pub(crate) struct PatternPage<'a> {
     freshness: Option<super::knowledge::FreshnessView<'a>>,
     edit_url: Option<String>,
     history: Option<super::knowledge::HistoryView<'a>>,
+    related_content: Vec<super::related::Related<'a>>,
 }
 
 pub(crate) fn pattern<'a>(cx: &Cx<'a>, i: PatternId) -> View<'a, PatternPage<'a>> {
@@ -102,6 +103,7 @@ pub(crate) fn pattern<'a>(cx: &Cx<'a>, i: PatternId) -> View<'a, PatternPage<'a>
             freshness: super::knowledge::freshness(cx.site, &p.freshness),
             edit_url: super::knowledge::edit_url(cx.site, &p.source),
             history: super::knowledge::history(cx.site, &p.source),
+            related_content: super::related::for_pattern(cx.site, i),
         },
     )
 }
