@@ -31,6 +31,7 @@ mod incremental;
 mod kb_authoring;
 mod kb_feeds;
 mod kb_git;
+mod kb_radar;
 mod kb_related;
 mod kb_upkeep;
 mod people;
