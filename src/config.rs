@@ -204,6 +204,9 @@ pub struct Config {
     pub edit_url: Option<String>,
     /// `git:` as written; `None` means on inside a Git work tree.
     pub git: Option<bool>,
+    /// The Git history of the site folder, read once with the settings
+    /// (`load/git.rs`); `None` when off or not in a work tree.
+    pub history: Option<std::sync::Arc<crate::load::git::GitHistory>>,
     pub extra: serde_json::Value,
 }
 
@@ -334,8 +337,14 @@ impl Config {
             date_order: file.date_order,
             edit_url,
             git: file.git,
+            history: crate::load::git::history(root, file.git).map(std::sync::Arc::new),
             extra: file.extra,
         })
+    }
+
+    /// What the Git history says about a source file (relative to the site root).
+    pub fn file_history(&self, source: &Path) -> Option<&crate::load::git::FileHistory> {
+        self.history.as_ref()?.of(source)
     }
 
     /// The "Edit this page" link of a source file (relative to the site root).
@@ -452,6 +461,7 @@ mod tests {
             date_order: None,
             edit_url: None,
             git: None,
+            history: None,
         }
     }
 

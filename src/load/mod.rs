@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
+pub mod git;
+
 use crate::diagnostic::Diagnostic;
 
 /// A file whose text Fireside parses (Markdown, agenda YAML or CSV).

@@ -10,6 +10,9 @@ use crate::calendar::{self, Month};
 use crate::ics::Feed;
 use crate::site::*;
 
+/// Where the pattern radar is; a pattern may not take its slug.
+pub const RADAR_PATH: &str = "patterns/radar/";
+
 /// One page of output, before rendering.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PageKind {
@@ -57,6 +60,8 @@ pub enum PageKind {
     Redirect(usize),
     /// `_redirects`, the same moves for hosts that read one.
     Redirects,
+    /// `/patterns/radar/`: the catalogue on adopt/trial/assess/hold rings.
+    Radar,
     /// The Atom feed of one community's, tag's or facilitator's write-ups.
     Atom(AtomFeed),
 }
@@ -116,6 +121,7 @@ pub fn plan(site: &Site) -> Vec<PlannedPage> {
         html_page("", PageKind::Home),
         html_page("sessions/", PageKind::Sessions),
         html_page("patterns/", PageKind::Patterns),
+        html_page(RADAR_PATH, PageKind::Radar),
         html_page("communities/", PageKind::Communities),
         html_page("facilitators/", PageKind::Facilitators),
         html_page("tags/", PageKind::Tags),

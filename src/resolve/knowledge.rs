@@ -56,12 +56,31 @@ impl<'d> Resolver<'d> {
     ) {
         let mut claims = Vec::new();
         for doc in patterns {
+            self.check_radar_slug(doc);
             self.knowledge_of(doc, pattern_keys(&doc.meta), &mut claims);
         }
         for doc in pages {
             self.knowledge_of(doc, page_keys(&doc.meta), &mut claims);
         }
         self.add_redirects(claims);
+    }
+
+    /// `/patterns/radar/` is the radar page: a pattern there would be
+    /// overwritten by it, or overwrite it.
+    fn check_radar_slug(&mut self, doc: &Doc<PatternMeta>) {
+        let Some(&ItemRef::Pattern(i)) = self.by_content_path.get(&doc.content_path) else {
+            return;
+        };
+        if self.site.patterns[i].path == crate::plan::RADAR_PATH {
+            let d = match &doc.meta.slug {
+                Some(slug) => doc.error_at_value("slug", slug, "the slug `radar` is the pattern radar's page (`/patterns/radar/`)"),
+                None => Diagnostic::error("this pattern would be published at `/patterns/radar/`, the pattern radar's page")
+                    .in_file(&doc.file)
+                    .at(&doc.text, 1, 1),
+            };
+            self.errors
+                .push(d.hint("give the pattern another `slug:` (or rename the file)"));
+        }
     }
 
     fn knowledge_of<M>(&mut self, doc: &'d Doc<M>, keys: Keys<'d>, claims: &mut Vec<Claim<'d>>) {

@@ -96,7 +96,14 @@ fn atom_of<'a>(
             title: &s.title,
             url: c.permalink(&s.path),
             id: c.permalink(&s.path),
-            updated: feed_time(s),
+            updated: s
+                .source
+                .as_deref()
+                .and_then(|f| c.file_history(f))
+                .map_or_else(
+                    || feed_time(s),
+                    |h| h.updated.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                ),
             summary: super::cards::session_summary(s),
             content: s.body.as_ref().map_or("", |b| b.html.as_str()),
             authors: s
@@ -132,8 +139,15 @@ fn feed_time(s: &Session) -> String {
 }
 
 #[derive(Serialize)]
+struct SitemapUrl {
+    loc: String,
+    /// `YYYY-MM-DD` of the source file's last commit, when Git says.
+    lastmod: Option<String>,
+}
+
+#[derive(Serialize)]
 pub(crate) struct Sitemap {
-    urls: Vec<String>,
+    urls: Vec<SitemapUrl>,
 }
 
 pub(crate) fn sitemap<'a>(cx: &Cx<'a>) -> View<'a, Sitemap> {
@@ -144,7 +158,15 @@ pub(crate) fn sitemap<'a>(cx: &Cx<'a>) -> View<'a, Sitemap> {
             p.output.ends_with("index.html")
                 && !matches!(p.kind, PageKind::Search | PageKind::Redirect(_))
         })
-        .map(|p| cx.site.config.permalink(&p.path))
+        .map(|p| SitemapUrl {
+            loc: cx.site.config.permalink(&p.path),
+            lastmod: crate::plan::source_of(cx.site, p.kind).and_then(|f| {
+                cx.site
+                    .config
+                    .file_history(&f)
+                    .map(|h| h.updated.strftime("%Y-%m-%d").to_string())
+            }),
+        })
         .collect();
     View::untitled("sitemap.xml", Sitemap { urls })
 }

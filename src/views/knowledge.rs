@@ -36,3 +36,25 @@ pub(crate) fn freshness<'a>(site: &'a Site, f: &Freshness) -> Option<FreshnessVi
 pub(crate) fn edit_url(site: &Site, source: &std::path::Path) -> Option<String> {
     site.config.edit_link(source)
 }
+
+/// When a file last changed and who wrote it, from the Git history.
+#[derive(Serialize)]
+pub(crate) struct HistoryView<'a> {
+    /// RFC 3339, for `<time datetime>`.
+    updated: String,
+    /// "Monday 3 March 2025", in the site's zone.
+    updated_long: String,
+    contributors: &'a [String],
+}
+
+pub(crate) fn history<'a>(site: &'a Site, source: &std::path::Path) -> Option<HistoryView<'a>> {
+    let h = site.config.file_history(source)?;
+    let zone = crate::meta::tzdb()
+        .get(&site.config.timezone)
+        .unwrap_or(jiff::tz::TimeZone::UTC);
+    Some(HistoryView {
+        updated: h.updated.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        updated_long: long_date(h.updated.to_zoned_datetime(zone).date()),
+        contributors: &h.contributors,
+    })
+}

@@ -19,7 +19,9 @@ mod knowledge;
 mod page;
 mod patterns;
 mod people;
+mod radar;
 mod redirects;
+mod related;
 mod search;
 pub(crate) mod sessions;
 mod taxonomy;
@@ -326,6 +328,7 @@ pub fn page_input(
         PageKind::Robots => cx.input(feeds::robots(&cx)),
         PageKind::Redirect(i) => cx.input(redirects::redirect(&cx, i)),
         PageKind::Redirects => cx.input(redirects::redirects_file(&cx)),
+        PageKind::Radar => cx.input(radar::radar(&cx)),
         PageKind::Atom(feed) => cx.input(feeds::item_atom(&cx, feed)),
     }
 }

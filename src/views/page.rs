@@ -17,6 +17,7 @@ pub(crate) struct PlainPage<'a> {
     description: &'a str,
     freshness: Option<super::knowledge::FreshnessView<'a>>,
     edit_url: Option<String>,
+    history: Option<super::knowledge::HistoryView<'a>>,
 }
 
 pub(crate) fn page<'a>(cx: &Cx<'a>, i: PageId) -> View<'a, PlainPage<'a>> {
@@ -33,6 +34,7 @@ pub(crate) fn page<'a>(cx: &Cx<'a>, i: PageId) -> View<'a, PlainPage<'a>> {
             description: p.description.as_deref().unwrap_or_default(),
             freshness: super::knowledge::freshness(cx.site, &p.freshness),
             edit_url: super::knowledge::edit_url(cx.site, &p.source),
+            history: super::knowledge::history(cx.site, &p.source),
         },
     )
 }

@@ -80,6 +80,8 @@ pub(crate) struct PatternPage<'a> {
     description: &'a str,
     freshness: Option<super::knowledge::FreshnessView<'a>>,
     edit_url: Option<String>,
+    history: Option<super::knowledge::HistoryView<'a>>,
+    related_content: Vec<super::related::Related<'a>>,
 }
 
 pub(crate) fn pattern<'a>(cx: &Cx<'a>, i: PatternId) -> View<'a, PatternPage<'a>> {
@@ -100,6 +102,8 @@ pub(crate) fn pattern<'a>(cx: &Cx<'a>, i: PatternId) -> View<'a, PatternPage<'a>
             description: p.summary.as_deref().unwrap_or_default(),
             freshness: super::knowledge::freshness(cx.site, &p.freshness),
             edit_url: super::knowledge::edit_url(cx.site, &p.source),
+            history: super::knowledge::history(cx.site, &p.source),
+            related_content: super::related::for_pattern(cx.site, i),
         },
     )
 }

@@ -145,6 +145,8 @@ pub(crate) struct SessionPage<'a> {
     referenced_by: Vec<Backlink<'a>>,
     extra: &'a serde_json::Value,
     description: String,
+    /// Knowledge base (issue 13): related sessions and patterns, with why.
+    related_content: Vec<super::related::Related<'a>>,
 }
 
 pub(crate) fn session<'a>(cx: &Cx<'a>, i: SessionId) -> View<'a, SessionPage<'a>> {
@@ -159,6 +161,7 @@ pub(crate) fn session<'a>(cx: &Cx<'a>, i: SessionId) -> View<'a, SessionPage<'a>
             referenced_by: referenced_by(cx.site, &s.referenced_by),
             extra: &s.extra,
             description: super::truncate(&super::cards::session_summary(s), 160),
+            related_content: super::related::for_session(cx.site, i),
         },
     )
 }

@@ -1,0 +1,202 @@
+//! "Related content" on session and pattern pages: the few sessions and
+//! patterns that share the most with this one, with the reason shown.
+//!
+//! Scores are plain counts, weighted by how strong a tie is: a shared
+//! pattern (3) says more than a shared tag (2), which says more than a
+//! shared facilitator (1). Ties break by title, then by URL, so the list is
+//! the same every build. Candidates come from the model's own inverted
+//! lists (a pattern's, tag's and person's sessions), not from a scan of
+//! every item, so a large site does not pay for every pair. What the page
+//! already lists (a session's patterns, a pattern's sessions and related
+//! patterns) is left out.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::site::*;
+
+/// How many related items a page shows.
+const SHOWN: usize = 5;
+
+const PATTERN_WEIGHT: usize = 3;
+const TAG_WEIGHT: usize = 2;
+const PERSON_WEIGHT: usize = 1;
+
+#[derive(Serialize)]
+pub(crate) struct Related<'a> {
+    title: &'a str,
+    url: String,
+    /// `session` or `pattern`.
+    kind: &'static str,
+    /// "Shares the pattern Pair Programming and the tag testing".
+    reason: String,
+}
+
+#[derive(Default)]
+struct Shared<'a> {
+    patterns: BTreeSet<&'a str>,
+    tags: BTreeSet<&'a str>,
+    people: BTreeSet<&'a str>,
+    /// Sessions that practised both patterns.
+    sessions: BTreeSet<&'a str>,
+}
+
+impl Shared<'_> {
+    fn score(&self) -> usize {
+        (self.patterns.len() + self.sessions.len()) * PATTERN_WEIGHT
+            + self.tags.len() * TAG_WEIGHT
+            + self.people.len() * PERSON_WEIGHT
+    }
+
+    fn reason(&self) -> String {
+        fn part(one: &str, many: &str, names: &BTreeSet<&str>) -> Option<String> {
+            let list: Vec<&str> = names.iter().copied().collect();
+            match list.len() {
+                0 => None,
+                1 => Some(format!("{one} {}", list[0])),
+                _ => Some(format!("{many} {}", list.join(", "))),
+            }
+        }
+        let together = part(
+            "practised with it in",
+            "practised with it in",
+            &self.sessions,
+        );
+        let parts: Vec<String> = [
+            part("the pattern", "the patterns", &self.patterns),
+            part("the tag", "the tags", &self.tags),
+            part("the facilitator", "the facilitators", &self.people),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        match (parts.is_empty(), together) {
+            (true, Some(t)) => capitalise(&t),
+            (false, Some(t)) => format!("Shares {}; {t}", parts.join(" and ")),
+            (_, None) => format!("Shares {}", parts.join(" and ")),
+        }
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// The best-scored items, as the template shows them.
+fn top<'a>(site: &'a Site, found: BTreeMap<ItemRef, Shared<'a>>) -> Vec<Related<'a>> {
+    let mut scored: Vec<(usize, &str, &str, ItemRef, Shared)> = found
+        .into_iter()
+        .map(|(item, shared)| {
+            (
+                shared.score(),
+                site.title_of(item),
+                site.path_of(item),
+                item,
+                shared,
+            )
+        })
+        .filter(|(score, ..)| *score > 0)
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| (a.1, a.2).cmp(&(b.1, b.2))));
+    scored
+        .into_iter()
+        .take(SHOWN)
+        .map(|(_, title, path, item, shared)| Related {
+            title,
+            url: site.config.url(path),
+            kind: kind_name(item),
+            reason: shared.reason(),
+        })
+        .collect()
+}
+
+/// Related sessions and patterns of session `i`.
+pub(crate) fn for_session(site: &Site, i: SessionId) -> Vec<Related<'_>> {
+    let s = &site.sessions[i];
+    let mut found: BTreeMap<ItemRef, Shared> = BTreeMap::new();
+    for &p in &s.patterns {
+        for &o in &site.patterns[p].sessions {
+            found
+                .entry(ItemRef::Session(o))
+                .or_default()
+                .patterns
+                .insert(&site.patterns[p].title);
+        }
+    }
+    for &t in &s.tags {
+        let tag = &site.tags[t];
+        for &o in &tag.sessions {
+            found
+                .entry(ItemRef::Session(o))
+                .or_default()
+                .tags
+                .insert(&tag.name);
+        }
+        for &p in &tag.patterns {
+            if !s.patterns.contains(&p) {
+                found
+                    .entry(ItemRef::Pattern(p))
+                    .or_default()
+                    .tags
+                    .insert(&tag.name);
+            }
+        }
+    }
+    for &f in &s.facilitators {
+        for &o in &site.people[f].sessions {
+            found
+                .entry(ItemRef::Session(o))
+                .or_default()
+                .people
+                .insert(&site.people[f].name);
+        }
+    }
+    found.remove(&ItemRef::Session(i));
+    top(site, found)
+}
+
+/// Related sessions and patterns of pattern `i`: ones sharing its tags, or
+/// practised in the same sessions.
+pub(crate) fn for_pattern(site: &Site, i: PatternId) -> Vec<Related<'_>> {
+    let p = &site.patterns[i];
+    let mut found: BTreeMap<ItemRef, Shared> = BTreeMap::new();
+    for &t in &p.tags {
+        let tag = &site.tags[t];
+        for &o in &tag.patterns {
+            found
+                .entry(ItemRef::Pattern(o))
+                .or_default()
+                .tags
+                .insert(&tag.name);
+        }
+        for &s in &tag.sessions {
+            if !p.sessions.contains(&s) {
+                found
+                    .entry(ItemRef::Session(s))
+                    .or_default()
+                    .tags
+                    .insert(&tag.name);
+            }
+        }
+    }
+    // Practised together: the sessions of this pattern name the other.
+    for &s in &p.sessions {
+        let session = &site.sessions[s];
+        for &o in &session.patterns {
+            found
+                .entry(ItemRef::Pattern(o))
+                .or_default()
+                .sessions
+                .insert(&session.title);
+        }
+    }
+    found.remove(&ItemRef::Pattern(i));
+    for r in &p.related {
+        found.remove(&ItemRef::Pattern(*r));
+    }
+    top(site, found)
+}
