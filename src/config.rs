@@ -247,26 +247,17 @@ fn edit_url(url: &str) -> Result<String, String> {
     })
 }
 
-/// The bytes of `site.yaml` (empty if it cannot be read). A long-lived
-/// build compares them to know whether the configuration changed.
-pub fn site_yaml_bytes(root: &Path) -> Vec<u8> {
-    std::fs::read(root.join("site.yaml")).unwrap_or_default()
-}
-
 impl Config {
-    /// Reads `site.yaml` from `root`. `base_url_override` comes from `--base-url`.
-    pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Diagnostic> {
-        let path = root.join("site.yaml");
+    /// Parses `site.yaml`'s bytes (read by the loader,
+    /// `crate::load::read_site_yaml`) for the site at `root`.
+    /// `base_url_override` comes from `--base-url`.
+    pub fn parse(
+        root: &Path,
+        bytes: &[u8],
+        base_url_override: Option<&str>,
+    ) -> Result<Config, Diagnostic> {
         let rel = PathBuf::from("site.yaml");
-        let bytes = std::fs::read(&path).map_err(|e| {
-            Diagnostic::error(format!("cannot read site.yaml: {e}"))
-                .in_file(&rel)
-                .hint(format!(
-                    "is `{}` a Fireside site? Create one with `fireside init DIR`",
-                    root.display()
-                ))
-        })?;
-        let text = front_matter::decode(&bytes, &rel)?;
+        let text = front_matter::decode(bytes, &rel)?;
         let file: SiteFile = if text.trim().is_empty() {
             return Err(Diagnostic::error("site.yaml is empty")
                 .in_file(&rel)

@@ -14,9 +14,6 @@ pub mod build;
 // Stages the library's users (main.rs, serve, the tests) do not call are
 // private to the crate: their items are free to change with the pipeline.
 pub(crate) mod check;
-// I/O outside the loader and the writer (clippy.toml), still to move behind
-// them: `site.yaml` is read here rather than by the loader.
-#[allow(clippy::disallowed_methods)]
 pub mod config;
 pub mod diagnostic;
 pub mod escape;
@@ -28,9 +25,6 @@ pub(crate) mod output;
 #[allow(clippy::disallowed_methods)]
 pub mod parse;
 pub(crate) mod plan;
-// Still to move behind the loader: a theme folder's templates and static
-// files are read by `render::templates`.
-#[allow(clippy::disallowed_methods)]
 pub mod render;
 pub mod resolve;
 // `fireside import` rewrites the front matter of a site's files in place:

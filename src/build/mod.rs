@@ -36,7 +36,7 @@ use crate::render::{self, PlannedPage};
 use crate::resolve::{self, ResolveInput};
 use crate::search;
 use crate::site::Site;
-use crate::templates::{self, Templates};
+use crate::templates::Templates;
 use crate::view::Views;
 use changes::SupportingFile;
 use pages::RenderedPage;
@@ -506,7 +506,8 @@ impl Builder {
                 docs.extend(state.doc.as_ref());
             }
         }
-        let templates = Templates::new(&setup.config, &listing.templates);
+        let templates = crate::load::theme::read(&setup.config)
+            .and_then(|theme| Templates::new(&setup.config, &theme, &listing.templates));
         if let Err(e) = &templates {
             errors.extend(e.iter().cloned());
         }
@@ -525,6 +526,7 @@ impl Builder {
             docs,
             assets: listing.assets,
             static_files: listing.static_files,
+            theme_assets: templates.asset_outputs(),
         })
         .map_err(|e| fail(e, &warnings))?;
         clock.lap("resolve");
@@ -541,9 +543,8 @@ impl Builder {
     /// highlighter and drops everything parsed with the old ones.
     fn refresh_setup(&mut self) -> Result<(), BuildError> {
         check_site_dir(&self.opts.root)?;
-        crate::load::check_site_file(&self.opts.root, "site.yaml")
+        let site_yaml = crate::load::read_site_yaml(&self.opts.root)
             .map_err(|d| BuildError::Content(vec![d]))?;
-        let site_yaml = crate::config::site_yaml_bytes(&self.opts.root);
         if self
             .setup
             .as_ref()
@@ -553,7 +554,7 @@ impl Builder {
         }
         self.setup = None;
         self.sources.clear();
-        let config = Config::load(&self.opts.root, self.opts.base_url.as_deref())
+        let config = Config::parse(&self.opts.root, &site_yaml, self.opts.base_url.as_deref())
             .map_err(|d| BuildError::Content(vec![d]))?;
         let mut highlighter = Highlighter::with_themes(
             &config.markdown.highlight_theme,
@@ -700,6 +701,7 @@ impl Builder {
         let supporting = supporting_files(
             site,
             &plan,
+            templates,
             &self.setup.as_ref().expect("set up first").highlighter,
         )
         .map_err(WriteFailure::Content)?;
@@ -915,6 +917,7 @@ fn script_size(files: &[SupportingFile]) -> usize {
 fn supporting_files(
     site: &Site,
     plan: &[render::PlannedPage],
+    templates: &Templates,
     highlighter: &Highlighter,
 ) -> Result<Vec<SupportingFile>, Vec<Diagnostic>> {
     let made = |path: String, content: Content| {
@@ -935,8 +938,11 @@ fn supporting_files(
         "assets/highlight.css".into(),
         Content::Bytes(css.into_bytes()),
     )];
-    for (path, bytes) in templates::theme_static_files(&site.config).map_err(|d| vec![d])? {
-        files.push(made(format!("assets/{path}"), Content::Static(bytes)));
+    for (path, bytes) in templates.assets() {
+        files.push(made(
+            format!("assets/{path}"),
+            Content::Static(bytes.clone()),
+        ));
     }
     // A site's static files may replace theme assets (`assets/fireside.css`),
     // but never a generated page.

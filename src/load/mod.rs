@@ -12,6 +12,8 @@ pub mod git;
 
 use crate::diagnostic::Diagnostic;
 
+pub mod theme;
+
 /// A file whose text Fireside parses (Markdown, agenda YAML or CSV).
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -165,6 +167,23 @@ pub fn check_site_file(root: &Path, name: &str) -> Result<(), Diagnostic> {
         Bounds::new(root, None).check_link(&path)?;
     }
     Ok(())
+}
+
+/// The bytes of the site's `site.yaml`, for [`crate::config::Config::parse`].
+///
+/// A link that leaves the site is refused before it is opened. A builder
+/// keeps the bytes to see whether the configuration changed, so this is
+/// the one read of the file per build.
+pub fn read_site_yaml(root: &Path) -> Result<Vec<u8>, Diagnostic> {
+    check_site_file(root, "site.yaml")?;
+    std::fs::read(root.join("site.yaml")).map_err(|e| {
+        Diagnostic::error(format!("cannot read site.yaml: {e}"))
+            .in_file("site.yaml")
+            .hint(format!(
+                "is `{}` a Fireside site? Create one with `fireside init DIR`",
+                root.display()
+            ))
+    })
 }
 
 /// Files under `dir` in sorted order, with their stamps, skipping editor

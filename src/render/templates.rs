@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use rust_embed::RustEmbed;
 use tera::{Kwargs, State, Tera, TeraResult};
 
-use crate::config::{Config, ThemeSource};
+use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 
 #[derive(RustEmbed)]
@@ -17,19 +17,43 @@ struct DefaultTheme;
 /// A theme file to publish: its path under `assets/`, and its bytes.
 pub type ThemeFile = (String, Cow<'static, [u8]>);
 
+/// A theme folder as the loader read it (`crate::load::theme`): plain data,
+/// so that this module layers themes without touching the disk. The
+/// default (empty) value is the embedded theme alone.
+#[derive(Debug, Clone, Default)]
+pub struct ThemeFolder {
+    /// The folder's `templates/`, in name order.
+    pub templates: Vec<ThemeTemplate>,
+    /// The folder's `static/` files, as (path under `static/` with `/`,
+    /// bytes), in name order.
+    pub static_files: Vec<(String, Vec<u8>)>,
+}
+
+/// One template of a theme folder.
+#[derive(Debug, Clone)]
+pub struct ThemeTemplate {
+    /// Its name for tera: the path under `templates/`, with `/`.
+    pub name: String,
+    pub text: String,
+    /// The file it was read from, for error messages.
+    pub path: PathBuf,
+}
+
 /// Where a theme keeps its stylesheet parts, under `static/`.
 const CSS_PARTS: &str = "css/";
 /// The one stylesheet the parts become, under `static/` (so `assets/fireside.css`).
 const STYLESHEET: &str = "fireside.css";
+/// The syntax-highlighting stylesheet, made by the highlighter, not the theme.
+const HIGHLIGHT_CSS: &str = "assets/highlight.css";
 
-/// Theme static files (CSS, JS), as (output path, bytes): `assets/...`.
+/// Theme static files (CSS, JS), as (path under `assets/`, bytes).
 ///
 /// The default theme and a theme folder are layered by file name, then the
 /// stylesheet parts (`static/css/*.css`) are joined in name order into
 /// `fireside.css`: one request for the reader, one concern per file for the
 /// author, and a theme replaces one part by shipping a file of the same name.
 /// A theme's own `static/fireside.css` replaces the joined stylesheet.
-pub fn theme_static_files(config: &Config) -> Result<Vec<ThemeFile>, Diagnostic> {
+fn theme_static_files(folder: &ThemeFolder) -> Vec<ThemeFile> {
     let mut files: std::collections::BTreeMap<String, Cow<'static, [u8]>> = DefaultTheme::iter()
         .filter_map(|name| {
             let rest = name.strip_prefix("static/")?.to_string();
@@ -37,26 +61,11 @@ pub fn theme_static_files(config: &Config) -> Result<Vec<ThemeFile>, Diagnostic>
             Some((rest, file.data))
         })
         .collect();
-    if let ThemeSource::Folder(dir) = &config.theme {
-        let static_dir = dir.join("static");
-        if static_dir.is_dir() {
-            let bounds = crate::load::Bounds::for_theme(&config.root, dir);
-            for entry in crate::load::walk(&static_dir, &bounds, &|_| None) {
-                let (path, _) = entry?;
-                let rel = path
-                    .strip_prefix(&static_dir)
-                    .expect("under static")
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                let bytes = std::fs::read(&path).map_err(|e| {
-                    Diagnostic::error(format!("cannot read theme file: {e}")).in_file(&path)
-                })?;
-                files.insert(rel, Cow::Owned(bytes));
-            }
-        }
+    for (rel, bytes) in &folder.static_files {
+        files.insert(rel.clone(), Cow::Owned(bytes.clone()));
     }
     join_stylesheet(&mut files);
-    Ok(files.into_iter().collect())
+    files.into_iter().collect()
 }
 
 /// Replaces the stylesheet parts with `fireside.css`, their concatenation in
@@ -88,46 +97,29 @@ fn join_stylesheet(files: &mut std::collections::BTreeMap<String, Cow<'static, [
     }
 }
 
-/// The output paths of the theme's assets (`assets/fireside.css`, ...,
-/// and the highlighting stylesheet), without reading them: what a file
-/// under `content/` must not replace.
-pub fn theme_asset_outputs(config: &Config) -> Vec<String> {
-    let mut names: Vec<String> = DefaultTheme::iter()
-        .filter_map(|name| Some(format!("assets/{}", name.strip_prefix("static/")?)))
-        .collect();
-    // The stylesheet parts are published joined, as one file.
-    names.push(format!("assets/{STYLESHEET}"));
-    names.push("assets/highlight.css".into());
-    if let ThemeSource::Folder(dir) = &config.theme {
-        let static_dir = dir.join("static");
-        for entry in walkdir::WalkDir::new(&static_dir).into_iter().flatten() {
-            if entry.file_type().is_file()
-                && let Ok(rel) = entry.path().strip_prefix(&static_dir)
-            {
-                names.push(format!(
-                    "assets/{}",
-                    rel.to_string_lossy().replace('\\', "/")
-                ));
-            }
-        }
-    }
-    names
-}
-
-/// Where each template came from, so errors name the file a user can open.
+/// The theme a build renders with: the templates (the embedded theme, a
+/// theme folder and the site's `templates/`, layered by name) and the
+/// theme's static files to publish.
 pub struct Templates {
     pub tera: Tera,
+    /// Where each template came from, so errors name the file a user can open.
     origins: std::collections::HashMap<String, PathBuf>,
+    /// The theme's files to publish under `assets/`, from the same folder
+    /// read as the templates.
+    assets: Vec<ThemeFile>,
     /// A hash of every template's name and text and of what the helpers
     /// read: equal fingerprints render equal pages from equal contexts.
     pub fingerprint: crate::fingerprint::Fingerprint,
 }
 
 impl Templates {
-    /// Loads the theme and the site's overrides. `site_templates` are
-    /// (name, text) pairs read from the site's `templates/` folder.
+    /// Layers the embedded theme, the theme folder the loader read
+    /// (`theme`; empty for the embedded theme alone) and the site's
+    /// overrides: `site_templates` are (name, text) pairs read from the
+    /// site's `templates/` folder. Reads nothing from disk.
     pub fn new(
         config: &Config,
+        theme: &ThemeFolder,
         site_templates: &[(String, String)],
     ) -> Result<Templates, Vec<Diagnostic>> {
         let mut tera = Tera::new();
@@ -139,8 +131,9 @@ impl Templates {
         let mut layers: std::collections::BTreeMap<String, (String, PathBuf)> =
             std::collections::BTreeMap::new();
         for name in DefaultTheme::iter() {
-            if let Some(rest) = name.strip_prefix("templates/") {
-                let file = DefaultTheme::get(&name).expect("listed");
+            if let Some(rest) = name.strip_prefix("templates/")
+                && let Some(file) = DefaultTheme::get(&name)
+            {
                 let text = String::from_utf8_lossy(&file.data).into_owned();
                 layers.insert(
                     rest.to_string(),
@@ -148,23 +141,8 @@ impl Templates {
                 );
             }
         }
-        if let ThemeSource::Folder(dir) = &config.theme {
-            let tdir = dir.join("templates");
-            if tdir.is_dir() {
-                let bounds = crate::load::Bounds::for_theme(&config.root, dir);
-                for entry in crate::load::walk(&tdir, &bounds, &|_| None) {
-                    let (path, _) = entry.map_err(|d| vec![d])?;
-                    let rel = path
-                        .strip_prefix(&tdir)
-                        .expect("under")
-                        .to_string_lossy()
-                        .replace('\\', "/");
-                    let text = std::fs::read_to_string(&path).map_err(|e| {
-                        vec![Diagnostic::error(format!("cannot read template: {e}")).in_file(&path)]
-                    })?;
-                    layers.insert(rel, (text, path));
-                }
-            }
+        for t in &theme.templates {
+            layers.insert(t.name.clone(), (t.text.clone(), t.path.clone()));
         }
         for (name, text) in site_templates {
             layers.insert(
@@ -184,6 +162,7 @@ impl Templates {
         let mut t = Templates {
             tera,
             origins,
+            assets: theme_static_files(theme),
             fingerprint,
         };
         if let Err(e) = t.tera.add_raw_templates(
@@ -194,6 +173,23 @@ impl Templates {
             return Err(vec![t.error(&e, None)]);
         }
         Ok(t)
+    }
+
+    /// The theme's static files, as (path under `assets/`, bytes).
+    pub fn assets(&self) -> &[ThemeFile] {
+        &self.assets
+    }
+
+    /// The output paths of the theme's assets (`assets/fireside.css`, ...,
+    /// and the highlighting stylesheet): what a file under `content/` must
+    /// not replace. Derived from the files the theme publishes, so the two
+    /// lists cannot drift.
+    pub fn asset_outputs(&self) -> Vec<String> {
+        self.assets
+            .iter()
+            .map(|(path, _)| format!("assets/{path}"))
+            .chain([HIGHLIGHT_CSS.to_string()])
+            .collect()
     }
 
     /// The file a template was read from, when the site or its theme

@@ -39,6 +39,9 @@ pub struct ResolveInput<'a> {
     pub docs: Vec<&'a Parsed>,
     pub assets: Vec<CopiedFile>,
     pub static_files: Vec<CopiedFile>,
+    /// The output paths the theme publishes (`Templates::asset_outputs`),
+    /// which a file under `content/` must not replace.
+    pub theme_assets: Vec<String>,
 }
 
 /// Builds the site, or returns every error found.
@@ -82,7 +85,7 @@ pub fn resolve(input: ResolveInput<'_>) -> Result<Site, Vec<Diagnostic>> {
         &agenda_docs,
     );
     r.resolve_knowledge(&pattern_docs, &page_docs);
-    r.finish(input.assets, input.static_files)
+    r.finish(input.assets, input.static_files, &input.theme_assets)
 }
 
 struct Resolver<'d> {
@@ -1044,8 +1047,9 @@ impl<'d> Resolver<'d> {
         mut self,
         assets: Vec<CopiedFile>,
         static_files: Vec<CopiedFile>,
+        theme_assets: &[String],
     ) -> Result<Site, Vec<Diagnostic>> {
-        self.check_asset_collisions(&assets, &static_files);
+        self.check_asset_collisions(&assets, &static_files, theme_assets);
         if !self.errors.is_empty() {
             return Err(self.errors);
         }
@@ -1061,21 +1065,24 @@ impl<'d> Resolver<'d> {
     /// search index (generated pages are checked against the plan when the
     /// output is assembled). A pull request could otherwise swap the site's
     /// script or stylesheet for its own.
-    fn check_asset_collisions(&mut self, assets: &[CopiedFile], static_files: &[CopiedFile]) {
+    fn check_asset_collisions(
+        &mut self,
+        assets: &[CopiedFile],
+        static_files: &[CopiedFile],
+        theme_assets: &[String],
+    ) {
         let statics: HashMap<&str, &Path> = static_files
             .iter()
             .map(|f| (f.output.as_str(), f.source.as_path()))
             .collect();
-        let theme: HashSet<String> = crate::templates::theme_asset_outputs(&self.site.config)
-            .into_iter()
-            .collect();
+        let theme: HashSet<&str> = theme_assets.iter().map(String::as_str).collect();
         for a in assets {
             let other = if let Some(s) = statics.get(a.output.as_str()) {
                 Some(format!(
                     "the static file {}",
                     crate::diagnostic::display_path(s)
                 ))
-            } else if theme.contains(&a.output) {
+            } else if theme.contains(a.output.as_str()) {
                 Some(format!("the theme asset `{}`", a.output))
             } else if a.output.starts_with("search/") {
                 Some("the generated search index (`search/`)".to_string())

@@ -153,7 +153,8 @@ fn a_shallow_clone_has_only_its_one_commit() {
         "2026-06-01T00:00:00Z",
     );
     let site_dir = clone.path().join("site");
-    let history = fireside::config::Config::load(&site_dir, None)
+    let yaml = std::fs::read(site_dir.join("site.yaml")).expect("site.yaml");
+    let history = fireside::config::Config::parse(&site_dir, &yaml, None)
         .expect("config")
         .history
         .expect("a work tree");

@@ -62,3 +62,4 @@ mod serve_hostile;
 mod template_contract;
 mod theme;
 mod theme_browser;
+mod theme_folder;

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use fireside::pipeline::{BuildOptions, load_site};
 use fireside::render::{PageInput, page_input, plan};
-use fireside::templates::Templates;
+use fireside::templates::{Templates, ThemeFolder};
 use fireside::view::Views;
 use tera::Value;
 
@@ -177,7 +177,8 @@ fn example_site() -> (fireside::site::Site, Templates) {
     let cache = tempfile::tempdir().expect("a cache folder");
     opts.cache_dir = Some(cache.path().to_path_buf());
     let site = load_site(&opts).expect("the example site loads");
-    let templates = Templates::new(&site.config, &[]).expect("the default theme loads");
+    let templates = Templates::new(&site.config, &ThemeFolder::default(), &[])
+        .expect("the default theme loads");
     // The fixture's folder may go: the site is in memory.
     drop(fixture);
     (site, templates)
@@ -332,7 +333,8 @@ fn a_template_reading_an_unknown_variable_is_caught() {
         "{% extends \"base.html\" %}{% block content %}{{ nope }}{% endblock content %}"
             .to_string(),
     )];
-    let templates = Templates::new(&site.config, &overrides).expect("the override loads");
+    let templates = Templates::new(&site.config, &ThemeFolder::default(), &overrides)
+        .expect("the override loads");
     let unknown = unknown_variables(&templates, &keys_per_template(&site));
     assert_eq!(
         unknown,
