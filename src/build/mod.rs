@@ -506,6 +506,9 @@ impl Builder {
                 docs.extend(state.doc.as_ref());
             }
         }
+        if setup.config.history.as_ref().is_some_and(|h| h.shallow) {
+            warnings.push(shallow_history_warning());
+        }
         let templates = crate::load::theme::read(&setup.config)
             .and_then(|theme| Templates::new(&setup.config, &theme, &listing.templates));
         if let Err(e) = &templates {
@@ -1165,4 +1168,14 @@ mod tests {
         let d = contained(None, || panic!("second")).unwrap_err();
         assert!(d.hint.unwrap_or_default().contains("second"));
     }
+}
+
+/// A shallow clone has one commit (or a few): every page would show the
+/// same "last updated" date and the same contributors, which is wrong
+/// without looking wrong, so the build says so.
+fn shallow_history_warning() -> Diagnostic {
+    Diagnostic::warning(
+        "the Git history is shallow: every page's \"last updated\" date and contributors come from its few commits",
+    )
+    .hint("fetch the whole history (`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout), or set `git: false` in site.yaml")
 }

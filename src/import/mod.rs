@@ -157,6 +157,12 @@ pub fn convert(
                 changes.push(format!("`{name}` is now `{to}`"));
                 out.insert(Value::from(to), value);
             }
+            // Fireside's own key, already in place: nothing to say (a second
+            // import must find nothing to do).
+            Action::Redirect if name == "redirect_from" && redirects_key => match value {
+                Value::Sequence(s) => redirects.extend(s),
+                v => redirects.push(v),
+            },
             Action::Redirect => {
                 changes.push(format!(
                     "`{name}` (old addresses) {}",

@@ -170,6 +170,17 @@ fn a_shallow_clone_has_only_its_one_commit() {
         "every file gets the one commit's date"
     );
     assert_eq!(tdd.contributors, ["Ana Ruiz"]);
+    // The build says so, since the dates look right and are not.
+    let report = fireside::build::build(&fireside::build::BuildOptions {
+        now: Some(jiff::Timestamp::UNIX_EPOCH),
+        ..fireside::build::BuildOptions::new(site_dir.clone())
+    })
+    .expect("the shallow clone builds");
+    let warnings = render(&report.warnings);
+    assert!(
+        warnings.contains("the Git history is shallow") && warnings.contains("fetch-depth: 0"),
+        "no shallow-history warning: {warnings}"
+    );
 }
 
 #[test]
