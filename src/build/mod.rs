@@ -1140,6 +1140,16 @@ fn quiet_panic_hook() {
     });
 }
 
+/// A shallow clone has one commit (or a few): every page would show the
+/// same "last updated" date and the same contributors, which is wrong
+/// without looking wrong, so the build says so.
+fn shallow_history_warning() -> Diagnostic {
+    Diagnostic::warning(
+        "the Git history is shallow: every page's \"last updated\" date and contributors come from its few commits",
+    )
+    .hint("fetch the whole history (`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout), or set `git: false` in site.yaml")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1168,14 +1178,4 @@ mod tests {
         let d = contained(None, || panic!("second")).unwrap_err();
         assert!(d.hint.unwrap_or_default().contains("second"));
     }
-}
-
-/// A shallow clone has one commit (or a few): every page would show the
-/// same "last updated" date and the same contributors, which is wrong
-/// without looking wrong, so the build says so.
-fn shallow_history_warning() -> Diagnostic {
-    Diagnostic::warning(
-        "the Git history is shallow: every page's \"last updated\" date and contributors come from its few commits",
-    )
-    .hint("fetch the whole history (`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout), or set `git: false` in site.yaml")
 }
