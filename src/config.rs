@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::agenda::DateOrder;
 use crate::diagnostic::Diagnostic;
-use crate::front_matter;
-use crate::meta::ZoneName;
+use crate::parse::agenda::DateOrder;
+use crate::parse::front_matter;
+use crate::parse::meta::ZoneName;
 
 /// Site settings (`site.yaml` at the site's root).
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -51,7 +51,7 @@ pub(crate) struct SiteFile {
 
 /// Every key site.yaml accepts, read from [`SiteFile`] itself.
 pub fn site_keys() -> &'static [&'static str] {
-    crate::meta::field_names::<SiteFile>()
+    crate::parse::meta::field_names::<SiteFile>()
 }
 
 /// How Markdown is rendered.
@@ -84,10 +84,10 @@ impl Default for MarkdownConfig {
 }
 
 fn default_light_theme() -> String {
-    crate::highlight::DEFAULT_LIGHT_THEME.into()
+    crate::parse::highlight::DEFAULT_LIGHT_THEME.into()
 }
 fn default_dark_theme() -> String {
-    crate::highlight::DEFAULT_DARK_THEME.into()
+    crate::parse::highlight::DEFAULT_DARK_THEME.into()
 }
 fn yes() -> bool {
     true

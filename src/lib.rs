@@ -4,7 +4,7 @@
 //!
 //! The build is a pipeline of plain stages (see `ARCHITECTURE.md`):
 //! [`load`] -> [`parse`] -> [`resolve`] -> [`render`] (plan and render) ->
-//! [`output`], driven by [`pipeline`].
+//! [`output`], driven by [`build`].
 
 // Diagnostics are rich (file, position, quoted line, hint) and travel only on
 // the error path, where their size costs nothing measurable.
@@ -38,15 +38,3 @@ pub mod schema;
 pub mod search;
 pub mod serve;
 pub mod views;
-
-// The module paths from before the stages had folders, kept while the code
-// and tests move to the new paths.
-pub use build as pipeline;
-pub use build::fingerprint;
-pub(crate) use check::links as linkcheck;
-pub use model as site;
-pub use model::{calendar, formats, slug};
-pub use parse::{agenda, front_matter, highlight, markdown, meta};
-pub use render::{ics, templates};
-pub use views as view;
-pub use views::insights;

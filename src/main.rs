@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
+use fireside::build::{self as pipeline, BuildError, BuildOptions};
 use fireside::diagnostic::Diagnostic;
-use fireside::pipeline::{self, BuildError, BuildOptions};
 use fireside::scaffold::{self, NewKind};
 use fireside::serve::{self, ServeOptions};
 

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::slug::slugify;
+use crate::model::slug::slugify;
 
 /// Creates a small working site in `dir` (which must be empty or missing).
 pub fn init(dir: &Path) -> Result<Vec<PathBuf>, String> {

@@ -20,7 +20,7 @@ use std::borrow::Cow;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 
 use crate::config::{Horizon, Reminder};
-use crate::meta::{
+use crate::parse::meta::{
     ClockTime, Color, CommunityMeta, DateList, IsoDate, Kind, PageMeta, PatternMeta, PersonMeta,
     SessionMeta, StringList, TimeRange, ZoneName,
 };
@@ -86,7 +86,9 @@ pub fn schema(target: Target) -> serde_json::Value {
         Target::Kind(Kind::Community) => generator.into_root_schema_for::<CommunityMeta>(),
         Target::Kind(Kind::Person) => generator.into_root_schema_for::<PersonMeta>(),
         Target::Kind(Kind::Page) => generator.into_root_schema_for::<PageMeta>(),
-        Target::Kind(Kind::Agenda) => generator.into_root_schema_for::<crate::agenda::AgendaMeta>(),
+        Target::Kind(Kind::Agenda) => {
+            generator.into_root_schema_for::<crate::parse::agenda::AgendaMeta>()
+        }
     };
     // The struct's name means nothing to a user; the file it describes does.
     schema.insert("title".into(), target.title().into());

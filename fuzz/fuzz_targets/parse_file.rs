@@ -11,9 +11,9 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use fireside::highlight::Highlighter;
+use fireside::parse::highlight::Highlighter;
 use fireside::load::SourceFile;
-use fireside::markdown::MarkdownOptions;
+use fireside::parse::markdown::MarkdownOptions;
 use fireside::parse::{ParseContext, parse_source};
 use libfuzzer_sys::fuzz_target;
 

@@ -8,8 +8,8 @@ use std::collections::{HashMap, HashSet};
 
 use super::OutputState;
 use super::pages::RenderedPage;
-use crate::fingerprint::Fingerprint;
-use crate::linkcheck::{self, IndexedPage};
+use crate::build::fingerprint::Fingerprint;
+use crate::check::links::{self as linkcheck, IndexedPage};
 use crate::output::OutputFile;
 use crate::render::PlannedPage;
 

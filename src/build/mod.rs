@@ -23,21 +23,21 @@ use std::time::{Duration, Instant};
 use jiff::Timestamp;
 use rayon::prelude::*;
 
+use crate::build::fingerprint::{Fingerprint, ValueHasher};
+use crate::check::links::{self as linkcheck, LinkIndex};
 use crate::config::Config;
 use crate::diagnostic::{self, Diagnostic};
-use crate::fingerprint::{Fingerprint, ValueHasher};
-use crate::highlight::{self, Highlighter};
-use crate::linkcheck::{self, LinkIndex};
 use crate::load::{FileStamp, SourceEntry};
-use crate::markdown::MarkdownOptions;
+use crate::model::Site;
 use crate::output::{self, Content, OutputFile};
+use crate::parse::highlight::{self, Highlighter};
+use crate::parse::markdown::MarkdownOptions;
 use crate::parse::{self, ParseContext, Parsed};
+use crate::render::templates::Templates;
 use crate::render::{self, PlannedPage};
 use crate::resolve::{self, ResolveInput};
 use crate::search;
-use crate::site::Site;
-use crate::templates::Templates;
-use crate::view::Views;
+use crate::views::Views;
 use changes::SupportingFile;
 use pages::RenderedPage;
 use progress::Progress;
@@ -176,7 +176,7 @@ impl StageClock {
 pub fn resolve_now(explicit: Option<Timestamp>) -> Result<Timestamp, Diagnostic> {
     let now = clock_reading(explicit)?;
     let date = now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
-    match crate::meta::check_date_window(date) {
+    match crate::parse::meta::check_date_window(date) {
         Ok(_) => Ok(now),
         Err(e) => {
             let source = if explicit.is_some() {

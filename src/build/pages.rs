@@ -11,13 +11,13 @@ use rayon::prelude::*;
 
 use super::contained;
 use super::progress::Progress;
+use crate::build::fingerprint::{self, Fingerprint, ValueHasher};
+use crate::check::links::PageLinks;
 use crate::diagnostic::Diagnostic;
-use crate::fingerprint::{self, Fingerprint, ValueHasher};
-use crate::linkcheck::PageLinks;
+use crate::model::Site;
+use crate::render::templates::Templates;
 use crate::render::{self, PlannedPage};
-use crate::site::Site;
-use crate::templates::Templates;
-use crate::view::Views;
+use crate::views::Views;
 
 /// What the render phase reads.
 pub(crate) struct RenderInput<'a> {

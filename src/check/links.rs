@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use crate::parse::html;
 
 use crate::diagnostic::Diagnostic;
-use crate::site::Site;
+use crate::model::Site;
 
 /// The ids and outgoing links of one rendered page.
 #[derive(Debug, Clone, Default)]

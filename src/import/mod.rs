@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use serde_yaml::{Mapping, Value};
 
 use crate::diagnostic::Diagnostic;
-use crate::front_matter;
-use crate::meta::{CommunityMeta, Kind, PageMeta, PatternMeta, PersonMeta, SessionMeta};
+use crate::parse::front_matter;
+use crate::parse::meta::{CommunityMeta, Kind, PageMeta, PatternMeta, PersonMeta, SessionMeta};
 
 /// What the import did to one file.
 #[derive(Debug, Clone, PartialEq, Eq)]

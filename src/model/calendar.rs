@@ -68,7 +68,11 @@ impl Month {
 
     /// "December 2024".
     pub fn label(self) -> String {
-        format!("{} {}", crate::meta::month_name(self.month), self.year)
+        format!(
+            "{} {}",
+            crate::parse::meta::month_name(self.month),
+            self.year
+        )
     }
 }
 

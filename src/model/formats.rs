@@ -3,7 +3,7 @@
 //! replaces ours, under `formats:` in site.yaml (keyed by slug or name).
 
 use crate::config::Config;
-use crate::slug::slugify;
+use crate::model::slug::slugify;
 
 const BUILT_IN: &[(&str, &str)] = &[
     (

@@ -52,7 +52,7 @@ pub struct Overdue {
 impl Site {
     /// The build's date in the site's zone: what "past its review date" means.
     pub fn today(&self) -> Date {
-        let zone = crate::meta::tzdb()
+        let zone = crate::parse::meta::tzdb()
             .get(&self.config.timezone)
             .unwrap_or(jiff::tz::TimeZone::UTC);
         self.now.to_zoned_datetime(zone).date()

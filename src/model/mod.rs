@@ -20,8 +20,8 @@ use jiff::civil::Date;
 
 use crate::config::Config;
 use crate::load::CopiedFile;
-use crate::markdown::TocEntry;
-use crate::meta::{Color, Maturity, Status, TimeRange};
+use crate::parse::markdown::TocEntry;
+use crate::parse::meta::{Color, Maturity, Status, TimeRange};
 pub use ids::{
     AgendaId, CommunityId, FormatId, PageId, PatternId, PersonId, SeriesId, SessionId, TagId, TiVec,
 };
@@ -275,7 +275,7 @@ impl Session {
             (Some(end), _, _) => Some(end.timestamp()),
             (None, Some(start), _) => Some(start.timestamp()),
             (None, None, Some(date)) => {
-                let zone = crate::meta::tzdb()
+                let zone = crate::parse::meta::tzdb()
                     .get(&self.zone)
                     .unwrap_or(jiff::tz::TimeZone::UTC);
                 date.tomorrow()

@@ -162,7 +162,7 @@ fn parse_raw(raw: &str) -> Result<Rule, String> {
                     (Some(y), Some(m), Some(d)) => format!("{y}-{m}-{d}"),
                     _ => String::new(),
                 };
-                until = Some(crate::meta::parse_iso_date(&iso).map_err(|_| {
+                until = Some(crate::parse::meta::parse_iso_date(&iso).map_err(|_| {
                     format!("`UNTIL={v}` is not a date such as 20250630 or 20250630T235959Z")
                 })?)
             }

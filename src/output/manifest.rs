@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
-use crate::fingerprint::Fingerprint;
+use crate::build::fingerprint::Fingerprint;
 
 const MAGIC: &[u8; 8] = b"FSOUT001";
 

@@ -12,10 +12,10 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
-use crate::front_matter::{self, Split};
 use crate::load::SourceFile;
-use crate::markdown::{self, Rendered};
-use crate::meta::{self, Status, StringList, TimeRange, ZoneName};
+use crate::parse::front_matter::{self, Split};
+use crate::parse::markdown::{self, Rendered};
+use crate::parse::meta::{self, Status, StringList, TimeRange, ZoneName};
 use crate::parse::{ParseContext, file_stem};
 
 /// A parsed agenda file.
@@ -125,7 +125,7 @@ pub(crate) struct AgendaMeta {
 
 /// Every key an agenda accepts, read from [`AgendaMeta`] itself.
 pub fn agenda_keys() -> &'static [&'static str] {
-    crate::meta::field_names::<AgendaMeta>()
+    crate::parse::meta::field_names::<AgendaMeta>()
 }
 
 /// One planned session of an agenda.
@@ -288,7 +288,7 @@ pub fn parse_agenda_markdown(
 fn agenda_slug(content_path: &Path) -> String {
     let without_ext = content_path.with_extension("");
     let rel = without_ext.strip_prefix("agendas").unwrap_or(&without_ext);
-    crate::slug::slugify(&rel.to_string_lossy())
+    crate::model::slug::slugify(&rel.to_string_lossy())
 }
 
 fn folder_community(content_path: &Path) -> Option<String> {
@@ -364,7 +364,7 @@ fn from_meta(
         title: meta.title,
         slug: meta
             .slug
-            .map(|s| crate::slug::slugify(&s))
+            .map(|s| crate::model::slug::slugify(&s))
             .unwrap_or_else(|| agenda_slug(&file.content_path)),
         community: meta
             .community

@@ -22,8 +22,8 @@ pub fn decode(bytes: &[u8], file: &Path) -> Result<String, Diagnostic> {
             };
             // U+001A is the marker Fireside uses for link placeholders in
             // rendered HTML; it has no place in a text file.
-            if text.contains(crate::markdown::PLACEHOLDER) {
-                text = text.replace(crate::markdown::PLACEHOLDER, "");
+            if text.contains(crate::parse::markdown::PLACEHOLDER) {
+                text = text.replace(crate::parse::markdown::PLACEHOLDER, "");
             }
             Ok(text)
         }
@@ -327,7 +327,7 @@ fn parse_toml_lines<T: DeserializeOwned>(
             let suggested: Vec<&str> = known_keys
                 .iter()
                 .copied()
-                .filter(|k| !crate::meta::SHORTHAND_KEYS.contains(k))
+                .filter(|k| !crate::parse::meta::SHORTHAND_KEYS.contains(k))
                 .collect();
             let hint = match did_you_mean(key, suggested.iter().copied()) {
                 Some(best) => format!("did you mean `{best}`? (custom data goes under `[extra]`)"),
@@ -603,7 +603,7 @@ pub fn yaml_error(
         let suggested: Vec<&str> = known_keys
             .iter()
             .copied()
-            .filter(|k| !crate::meta::SHORTHAND_KEYS.contains(k))
+            .filter(|k| !crate::parse::meta::SHORTHAND_KEYS.contains(k))
             .collect();
         let hint = match did_you_mean(key, suggested.iter().copied()) {
             Some(best) => format!("did you mean `{best}`? (custom data goes under `extra:`)"),
@@ -957,7 +957,7 @@ mod tests {
     #[allow(dead_code)]
     struct Meta {
         title: String,
-        date: Option<crate::meta::IsoDate>,
+        date: Option<crate::parse::meta::IsoDate>,
         #[serde(default)]
         tags: Vec<String>,
         #[serde(default)]

@@ -24,8 +24,8 @@ use pulldown_cmark::{
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
-use crate::highlight::{Highlighted, Highlighter, escape};
-use crate::slug::slugify;
+use crate::model::slug::slugify;
+use crate::parse::highlight::{Highlighted, Highlighter, escape};
 
 mod callouts;
 mod extensions;

@@ -13,13 +13,13 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
-use crate::agenda::AgendaDoc;
 use crate::diagnostic::Diagnostic;
-use crate::front_matter::Split;
-use crate::highlight::Highlighter;
 use crate::load::SourceFile;
-use crate::markdown::{MarkdownOptions, Rendered};
-use crate::meta::{CommunityMeta, Kind, PageMeta, PatternMeta, PersonMeta, SessionMeta};
+use crate::parse::agenda::AgendaDoc;
+use crate::parse::front_matter::Split;
+use crate::parse::highlight::Highlighter;
+use crate::parse::markdown::{MarkdownOptions, Rendered};
+use crate::parse::meta::{CommunityMeta, Kind, PageMeta, PatternMeta, PersonMeta, SessionMeta};
 
 /// What the parse stage needs besides the file itself.
 pub struct ParseContext<'a> {
@@ -27,7 +27,7 @@ pub struct ParseContext<'a> {
     pub highlighter: &'a Highlighter,
     pub include_drafts: bool,
     /// `date_order` from site.yaml: the default for agendas.
-    pub date_order: Option<crate::agenda::DateOrder>,
+    pub date_order: Option<crate::parse::agenda::DateOrder>,
 }
 
 /// A parsed Markdown document of any kind.

@@ -6,9 +6,9 @@
 //! that are no longer in it. Feeds are planned here too, through
 //! [`Feed::path`], so a feed link in a view never dangles.
 
-use crate::calendar::{self, Month};
-use crate::ics::Feed;
-use crate::site::*;
+use crate::model::calendar::{self, Month};
+use crate::model::*;
+use crate::render::ics::Feed;
 
 /// Where the pattern radar is; a pattern may not take its slug.
 pub const RADAR_PATH: &str = "patterns/radar/";

@@ -20,8 +20,8 @@ use jiff::tz::{Offset, TimeZone};
 use jiff::{SignedDuration, Timestamp};
 
 use crate::config::Config;
-use crate::meta::{self, Status};
 use crate::model::{CommunityId, PersonId, Session, SessionId, Site};
+use crate::parse::meta::{self, Status};
 
 /// How often subscribed clients should fetch a feed again (RFC 7986).
 const REFRESH: &str = "PT12H";
@@ -235,7 +235,10 @@ pub fn uid_domain(config: &Config) -> String {
     let path = config.base_path.trim_end_matches('/');
     match config.host() {
         Some(host) => format!("{}{path}", host.to_ascii_lowercase()),
-        None => format!("{}.invalid{path}", crate::slug::slugify(&config.title)),
+        None => format!(
+            "{}.invalid{path}",
+            crate::model::slug::slugify(&config.title)
+        ),
     }
 }
 

@@ -11,11 +11,11 @@ use std::path::Path;
 
 use tera::{Context, Value};
 
+use crate::check::links::PageLinks;
 use crate::diagnostic::Diagnostic;
-use crate::linkcheck::PageLinks;
-use crate::site::Site;
-use crate::templates::Templates;
-use crate::view::Views;
+use crate::model::Site;
+use crate::render::templates::Templates;
+use crate::views::Views;
 
 pub use crate::plan::{PageKind, PlannedPage, plan, source_of};
 
@@ -67,13 +67,13 @@ pub fn render_page(
     };
     let links = page.output.ends_with(".html").then(|| {
         let template = input.template().unwrap_or_default();
-        let origin = crate::linkcheck::Origin {
+        let origin = crate::check::links::Origin {
             template,
             template_file: templates.file_of(template).map(Path::to_path_buf),
             source: source_of(site, page.kind),
-            body: crate::linkcheck::body_of(site, page.kind),
+            body: crate::check::links::body_of(site, page.kind),
         };
-        crate::linkcheck::scan(&page.output, origin, &html)
+        crate::check::links::scan(&page.output, origin, &html)
     });
     Ok(RenderedPage { html, links })
 }

@@ -109,7 +109,7 @@ pub struct Templates {
     assets: Vec<ThemeFile>,
     /// A hash of every template's name and text and of what the helpers
     /// read: equal fingerprints render equal pages from equal contexts.
-    pub fingerprint: crate::fingerprint::Fingerprint,
+    pub fingerprint: crate::build::fingerprint::Fingerprint,
 }
 
 impl Templates {
@@ -158,7 +158,7 @@ impl Templates {
         for (name, (body, _)) in &layers {
             text.push_str(&format!("\0{name}\0{}\0{body}", body.len()));
         }
-        let fingerprint = crate::fingerprint::of_bytes(text.as_bytes());
+        let fingerprint = crate::build::fingerprint::of_bytes(text.as_bytes());
         let mut t = Templates {
             tera,
             origins,

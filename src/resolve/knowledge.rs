@@ -11,11 +11,11 @@ use std::collections::{BTreeMap, HashSet};
 
 use super::Resolver;
 use crate::diagnostic::{Diagnostic, did_you_mean};
-use crate::meta::{IsoDate, PageMeta, PatternMeta, StringList};
+use crate::model::knowledge::{Freshness, Redirect};
+use crate::model::slug::slugify;
+use crate::model::*;
 use crate::parse::Doc;
-use crate::site::knowledge::{Freshness, Redirect};
-use crate::site::*;
-use crate::slug::slugify;
+use crate::parse::meta::{IsoDate, PageMeta, PatternMeta, StringList};
 
 /// The keys of one document this pass reads, whatever its kind.
 struct Keys<'a> {

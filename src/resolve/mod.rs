@@ -13,15 +13,15 @@ use jiff::tz::AmbiguousOffset;
 use jiff::{Timestamp, ZonedDateTime};
 use rayon::prelude::*;
 
-use crate::agenda::{AgendaDoc, AgendaEntry, title_from_file};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, LineIndex, did_you_mean};
 use crate::load::CopiedFile;
-use crate::markdown::{LinkTarget, PLACEHOLDER, Rendered};
-use crate::meta::{self, SessionMeta, Status, TimeRange};
+use crate::model::slug::slugify;
+use crate::model::*;
+use crate::parse::agenda::{AgendaDoc, AgendaEntry, title_from_file};
+use crate::parse::markdown::{LinkTarget, PLACEHOLDER, Rendered};
+use crate::parse::meta::{self, SessionMeta, Status, TimeRange};
 use crate::parse::{Doc, Parsed};
-use crate::site::*;
-use crate::slug::slugify;
 
 mod knowledge;
 mod occurrences;
@@ -925,7 +925,7 @@ impl<'d> Resolver<'d> {
             }
             LinkTarget::Wiki { target, fragment } => {
                 let (kind_filter, name) = match target.split_once(':') {
-                    Some((k, n)) if crate::meta::Kind::from_name(k.trim()).is_some() => {
+                    Some((k, n)) if crate::parse::meta::Kind::from_name(k.trim()).is_some() => {
                         (Some(k.trim()), n)
                     }
                     _ => (None, target.as_str()),

@@ -17,11 +17,11 @@ use jiff::{Span, ZonedDateTime};
 
 use super::{Resolver, local_instant};
 use crate::diagnostic::display_path;
-use crate::meta::{self, SessionMeta, Status};
 use crate::model::recurrence::{self, Occurrence, Recurrence};
+use crate::model::slug::slugify;
+use crate::model::*;
 use crate::parse::Doc;
-use crate::site::*;
-use crate::slug::slugify;
+use crate::parse::meta::{self, SessionMeta, Status};
 
 /// One occurrence where the rule puts it.
 #[derive(Debug, Clone)]

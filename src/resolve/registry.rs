@@ -14,8 +14,8 @@ use std::collections::hash_map::Entry;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, display_path};
+use crate::model::slug::slugify;
 use crate::parse::Doc;
-use crate::slug::slugify;
 
 /// The names of one kind of item.
 pub(super) struct Registry<I> {

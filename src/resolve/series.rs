@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::{Resolver, normalize};
-use crate::agenda::AgendaDoc;
 use crate::diagnostic::{Diagnostic, did_you_mean, display_path};
-use crate::meta::SessionMeta;
+use crate::model::slug::slugify;
+use crate::model::*;
 use crate::parse::Doc;
-use crate::site::*;
-use crate::slug::slugify;
+use crate::parse::agenda::AgendaDoc;
+use crate::parse::meta::SessionMeta;
 
 impl<'d> Resolver<'d> {
     /// An agenda's `- sessions/dev/kata.md` items: the session keeps its

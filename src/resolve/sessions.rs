@@ -16,12 +16,12 @@ use std::path::PathBuf;
 use jiff::civil::Date;
 
 use super::{EMPTY_NAME_HINT, Resolver, check_names, checked_entry_url, checked_url, dedup};
-use crate::agenda::{AgendaDoc, AgendaEntry};
 use crate::diagnostic::Diagnostic;
-use crate::meta::{self, SessionMeta, Status, TimeRange};
+use crate::model::slug::slugify;
+use crate::model::*;
 use crate::parse::Doc;
-use crate::site::*;
-use crate::slug::slugify;
+use crate::parse::agenda::{AgendaDoc, AgendaEntry};
+use crate::parse::meta::{self, SessionMeta, Status, TimeRange};
 
 /// A field a session takes from its agenda entry or its write-up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,8 +13,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 use rayon::prelude::*;
 
 use super::tokenize::{self, FoldTable};
-use crate::meta::Kind;
-use crate::site::{Body, Site};
+use crate::model::{Body, Site};
+use crate::parse::meta::Kind;
 
 /// The kinds search finds, in the order of ids and of the kind facet
 /// (agendas are not searched: their sessions are).
@@ -143,7 +143,7 @@ pub fn documents(site: &Site) -> Vec<Doc<'_>> {
     let mut docs = Vec::new();
     // An occurrence nobody wrote up repeats its recurring session, which is indexed.
     let plain_occurrence =
-        |s: &&crate::site::Session| s.occurrence.as_ref().is_some_and(|o| !o.written_up);
+        |s: &&crate::model::Session| s.occurrence.as_ref().is_some_and(|o| !o.written_up);
     let dated = site
         .sessions
         .iter()

@@ -36,8 +36,8 @@ pub mod tokenize;
 use serde_json::json;
 
 use crate::diagnostic::Diagnostic;
+use crate::model::Site;
 pub use crate::output::{Content, OutputFile};
-use crate::site::Site;
 
 /// Bytes a browser may load, from opening the search page to the first
 /// page of results of a one-word query (script included, uncompressed).

@@ -124,7 +124,7 @@ pub fn facets(site: &Site, docs: &[Doc<'_>]) -> Vec<Facet> {
             })
         }),
     };
-    let term = |t: &crate::site::Term| (t.slug.clone(), t.name.clone());
+    let term = |t: &crate::model::Term| (t.slug.clone(), t.name.clone());
     vec![
         kind,
         list_facet(
@@ -277,7 +277,7 @@ fn record(
         r["m"] = json!(m);
     }
     if let Some(s) = d.summary.filter(|s| !s.trim().is_empty()) {
-        r["s"] = json!(crate::view::truncate(s, 200));
+        r["s"] = json!(crate::views::truncate(s, 200));
     }
     let intro = excerpt(d.body, EXCERPT_CHARS);
     if !intro.is_empty() {

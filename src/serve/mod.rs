@@ -66,7 +66,7 @@ enum Message {
 /// (no site, port taken); a broken site is served anyway, with its errors.
 pub fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
     let root = &opts.build.root;
-    if !crate::pipeline::is_site(root) {
+    if !crate::build::is_site(root) {
         return Err(Diagnostic::error(format!(
             "`{}` is not a Fireside site: it has no site.yaml",
             root.display()

@@ -20,9 +20,9 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+use crate::model::Site;
 use crate::output::{self, OutputFile};
 use crate::search;
-use crate::site::Site;
 
 /// The running worker; [`SearchWorker::stop`] ends it.
 pub struct SearchWorker {

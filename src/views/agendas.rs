@@ -4,7 +4,7 @@ use serde::Serialize;
 use tera::Value;
 
 use super::{Cards, Content, Cx, View, content};
-use crate::site::*;
+use crate::model::*;
 
 #[derive(Serialize)]
 pub(crate) struct Agendas<'a> {

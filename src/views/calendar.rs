@@ -4,9 +4,9 @@ use serde::Serialize;
 use tera::Value;
 
 use super::{Cards, Cx, View};
-use crate::calendar::{self, Month};
-use crate::meta::{self, Status};
-use crate::site::*;
+use crate::model::calendar::{self, Month};
+use crate::model::*;
+use crate::parse::meta::{self, Status};
 
 /// A month of sessions on `/calendar/`: its name, its grid page, its sessions.
 #[derive(Serialize)]
@@ -376,7 +376,7 @@ pub(crate) struct AddToCalendar {
 
 impl AddToCalendar {
     pub(crate) fn of(site: &Site, i: SessionId) -> Option<AddToCalendar> {
-        let feed = crate::ics::Feed::of_session(site, i);
+        let feed = crate::render::ics::Feed::of_session(site, i);
         let path = feed.path(site)?;
         let s = &site.sessions[i];
         let recurring = s.recurrence.is_some() || s.occurrence.is_some();

@@ -7,9 +7,9 @@
 use jiff::ZonedDateTime;
 use serde::Serialize;
 
-use crate::ics::Feed;
-use crate::meta::{Maturity, Status};
-use crate::site::*;
+use crate::model::*;
+use crate::parse::meta::{Maturity, Status};
+use crate::render::ics::Feed;
 
 use super::truncate;
 
@@ -576,7 +576,7 @@ impl<'a> TermCard<'a> {
     pub(crate) fn new(site: &'a Site, t: &'a Term, kind: &'static str) -> TermCard<'a> {
         TermCard {
             description: (kind == "format")
-                .then(|| crate::formats::describe(&t.name, &site.config))
+                .then(|| crate::model::formats::describe(&t.name, &site.config))
                 .flatten(),
             kind,
             name: &t.name,

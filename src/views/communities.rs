@@ -5,8 +5,8 @@ use tera::Value;
 
 use super::cards::distinct_by;
 use super::{Backlink, Cards, Content, Cx, View, content, referenced_by, toc};
-use crate::markdown::TocEntry;
-use crate::site::*;
+use crate::model::*;
+use crate::parse::markdown::TocEntry;
 
 #[derive(Serialize)]
 pub(crate) struct Communities<'a> {

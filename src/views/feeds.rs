@@ -4,10 +4,10 @@
 use serde::Serialize;
 
 use super::{Cx, View};
-use crate::ics::Feed;
-use crate::meta::Status;
+use crate::model::*;
+use crate::parse::meta::Status;
 use crate::plan::{AtomFeed, PageKind};
-use crate::site::*;
+use crate::render::ics::Feed;
 
 /// How many write-ups the Atom feed carries, newest first.
 const FEED_ENTRIES: usize = 30;

@@ -4,8 +4,8 @@
 use serde::Serialize;
 
 use super::{Cards, Content, Cx, View, content};
-use crate::meta::Status;
-use crate::site::*;
+use crate::model::*;
+use crate::parse::meta::Status;
 
 #[derive(Serialize)]
 struct Stats {

@@ -8,8 +8,8 @@ use std::fmt::Write as _;
 
 use jiff::civil::Date;
 
-use crate::meta::Status;
 use crate::model::{CommunityId, FormatId, PersonId, SessionId, Site};
+use crate::parse::meta::Status;
 
 /// A labelled count, linked to the page it summarises.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -220,7 +220,7 @@ impl Insights {
 /// Months in the next [`GAP_HORIZON_MONTHS`] (after the current one) in which
 /// a community that has met before plans no session.
 fn gaps(site: &Site) -> Vec<Gap> {
-    let zone = crate::meta::tzdb()
+    let zone = crate::parse::meta::tzdb()
         .get(&site.config.timezone)
         .unwrap_or(jiff::tz::TimeZone::UTC);
     let today = site.now.to_zoned_datetime(zone).date();
@@ -233,7 +233,7 @@ fn gaps(site: &Site) -> Vec<Gap> {
         .collect();
     let mut out = Vec::new();
     for (ci, community) in site.communities.iter_enumerated() {
-        let sessions: Vec<&crate::site::Session> = community
+        let sessions: Vec<&crate::model::Session> = community
             .sessions
             .iter()
             .map(|&s| &site.sessions[s])
@@ -390,7 +390,7 @@ pub fn column_chart(id: &str, title: &str, description: &str, data: &[Count]) ->
                 svg,
                 "<text class=\"chart-label chart-x-label\" x=\"{centre:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
                 baseline + 14.0,
-                &crate::meta::month_name(month)[..3]
+                &crate::parse::meta::month_name(month)[..3]
             );
         }
         // The year under its January, and under the first month shown.

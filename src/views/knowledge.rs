@@ -5,8 +5,8 @@
 use serde::Serialize;
 
 use super::cards::{Link, long_date, person_link};
-use crate::site::knowledge::Freshness;
-use crate::site::*;
+use crate::model::knowledge::Freshness;
+use crate::model::*;
 
 #[derive(Serialize)]
 pub(crate) struct FreshnessView<'a> {
@@ -49,7 +49,7 @@ pub(crate) struct HistoryView<'a> {
 
 pub(crate) fn history<'a>(site: &'a Site, source: &std::path::Path) -> Option<HistoryView<'a>> {
     let h = site.config.file_history(source)?;
-    let zone = crate::meta::tzdb()
+    let zone = crate::parse::meta::tzdb()
         .get(&site.config.timezone)
         .unwrap_or(jiff::tz::TimeZone::UTC);
     Some(HistoryView {

@@ -34,9 +34,9 @@ use serde::{Serialize, Serializer};
 use tera::Value;
 use typed_index_collections::TiSlice;
 
+use crate::model::*;
 use crate::plan::{PageKind, PlannedPage};
 use crate::render::PageInput;
-use crate::site::*;
 
 use cards::*;
 
@@ -54,7 +54,7 @@ pub struct Views {
     /// Per session: is it still to come, by the build's clock.
     pub upcoming: TiVec<SessionId, bool>,
     /// Each session's iCalendar event, written once for all feeds.
-    pub ics_events: crate::ics::EventTexts,
+    pub ics_events: crate::render::ics::EventTexts,
     /// Scheduled sessions by date, for the month grids: made once, when first asked.
     by_date: std::sync::OnceLock<BTreeMap<jiff::civil::Date, Vec<SessionId>>>,
 }
@@ -129,15 +129,15 @@ impl Views {
                 .map(|a| value(AgendaCard::new(site, a)))
                 .collect(),
             upcoming,
-            ics_events: crate::ics::EventTexts::new(site),
+            ics_events: crate::render::ics::EventTexts::new(site),
             by_date: std::sync::OnceLock::new(),
         }
     }
 
-    /// [`crate::calendar::sessions_by_date`], shared by every month page.
+    /// [`crate::model::calendar::sessions_by_date`], shared by every month page.
     pub fn sessions_by_date(&self, site: &Site) -> &BTreeMap<jiff::civil::Date, Vec<SessionId>> {
         self.by_date
-            .get_or_init(|| crate::calendar::sessions_by_date(site))
+            .get_or_init(|| crate::model::calendar::sessions_by_date(site))
     }
 
     /// Every value shared between pages, for fingerprinting.
@@ -347,7 +347,7 @@ pub(crate) fn content(body: Option<&Body>) -> Content<'_> {
     Content(body)
 }
 
-pub(crate) fn toc(body: Option<&Body>) -> &[crate::markdown::TocEntry] {
+pub(crate) fn toc(body: Option<&Body>) -> &[crate::parse::markdown::TocEntry] {
     body.map_or(&[], |b| b.toc.as_slice())
 }
 

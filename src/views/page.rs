@@ -4,8 +4,8 @@ use serde::Serialize;
 use tera::Value;
 
 use super::{Backlink, Content, Cx, View, content, referenced_by, toc};
-use crate::markdown::TocEntry;
-use crate::site::*;
+use crate::model::*;
+use crate::parse::markdown::TocEntry;
 
 #[derive(Serialize)]
 pub(crate) struct PlainPage<'a> {

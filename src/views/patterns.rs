@@ -4,9 +4,9 @@ use serde::Serialize;
 use tera::Value;
 
 use super::{Backlink, Cards, Content, Cx, View, content, referenced_by, toc};
-use crate::markdown::TocEntry;
-use crate::meta::Maturity;
-use crate::site::*;
+use crate::model::*;
+use crate::parse::markdown::TocEntry;
+use crate::parse::meta::Maturity;
 
 #[derive(Serialize)]
 struct ByMaturity<'a> {

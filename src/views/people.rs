@@ -6,7 +6,7 @@ use tera::Value;
 use super::cards::{LabelledUrl, distinct_by};
 use super::communities::patterns_of;
 use super::{Backlink, Cards, Content, Cx, View, content, referenced_by};
-use crate::site::*;
+use crate::model::*;
 
 /// People who ran sessions of one community or format.
 #[derive(Serialize)]

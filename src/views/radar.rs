@@ -15,8 +15,8 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::{Cx, View};
-use crate::meta::Maturity;
-use crate::site::*;
+use crate::model::*;
+use crate::parse::meta::Maturity;
 
 const SIZE: f64 = 640.0;
 const RINGS: [Maturity; 4] = [

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::site::*;
+use crate::model::*;
 
 /// How many related items a page shows.
 const SHOWN: usize = 5;

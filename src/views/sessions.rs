@@ -4,8 +4,8 @@ use serde::Serialize;
 use tera::Value;
 
 use super::{Backlink, Cards, Content, Cx, View, content, referenced_by, toc};
-use crate::markdown::TocEntry;
-use crate::site::*;
+use crate::model::*;
+use crate::parse::markdown::TocEntry;
 
 #[derive(Serialize)]
 struct Year<'a> {
@@ -117,7 +117,7 @@ pub(crate) fn sessions<'a>(cx: &Cx<'a>, page: usize) -> View<'a, Sessions<'a>> {
     let groups = years
         .into_iter()
         .map(|(label, ids)| Year {
-            slug: crate::slug::slugify(&label),
+            slug: crate::model::slug::slugify(&label),
             label,
             sessions: cx.views.sessions(ids),
         })

@@ -4,7 +4,7 @@ use serde::Serialize;
 use tera::Value;
 
 use super::{Cards, Cx, View};
-use crate::site::*;
+use crate::model::*;
 
 #[derive(Clone, Copy)]
 pub(crate) enum Taxonomy {

@@ -8,8 +8,8 @@
 
 use std::path::Path;
 
-use fireside::highlight::Highlighter;
-use fireside::markdown::{self, MarkdownOptions, PLACEHOLDER};
+use fireside::parse::highlight::Highlighter;
+use fireside::parse::markdown::{self, MarkdownOptions, PLACEHOLDER};
 use pulldown_cmark::{Options, Parser};
 use scraper::{ElementRef, Html, Node};
 

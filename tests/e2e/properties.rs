@@ -14,7 +14,7 @@
 
 use std::path::PathBuf;
 
-use fireside::pipeline::{BuildError, BuildOptions, Builder, Changed, Target};
+use fireside::build::{BuildError, BuildOptions, Builder, Changed, Target};
 use proptest::prelude::*;
 use scraper::Html;
 
@@ -78,7 +78,7 @@ impl Harness {
     /// are about the content, never internal ones.
     fn judge(
         &self,
-        result: Result<fireside::pipeline::BuildReport, BuildError>,
+        result: Result<fireside::build::BuildReport, BuildError>,
     ) -> Result<(), TestCaseError> {
         match result {
             Ok(report) => {

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use crate::common::*;
-use fireside::meta::{
+use fireside::parse::meta::{
     CommunityMeta, PageMeta, PatternMeta, PersonMeta, SHORTHAND_KEYS, SessionMeta,
 };
 use rstest::rstest;
@@ -67,7 +67,7 @@ fn readme_lists_exactly_the_agenda_keys() {
         .step_by(2)
         .map(str::to_string)
         .collect();
-    assert_eq!(named, documented(fireside::agenda::agenda_keys()));
+    assert_eq!(named, documented(fireside::parse::agenda::agenda_keys()));
 }
 
 /// `formats` was missing from the hand-written site.yaml list, so a typo of

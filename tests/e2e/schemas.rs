@@ -105,8 +105,8 @@ fn rejected(validator: &Path, target: Target, files: &[PathBuf]) -> Vec<(String,
 
 /// The kind a content file is, as the loader decides it: by folder, unless
 /// its front matter says `kind:`.
-fn kind_of(rel: &Path, yaml: &str) -> fireside::meta::Kind {
-    use fireside::meta::Kind;
+fn kind_of(rel: &Path, yaml: &str) -> fireside::parse::meta::Kind {
+    use fireside::parse::meta::Kind;
     if let Some(k) = yaml
         .lines()
         .find_map(|l| l.strip_prefix("kind:"))
@@ -207,7 +207,7 @@ sessions:
 
 /// Where a file of each kind goes in a fixture site, and how it is written.
 fn site_file(target: Target, yaml: &str) -> (&'static str, String) {
-    use fireside::meta::Kind;
+    use fireside::parse::meta::Kind;
     let front = |path, yaml: &str| (path, format!("---\n{yaml}---\nBody.\n"));
     match target {
         Target::Site => ("site.yaml", yaml.to_string()),

@@ -22,10 +22,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::common::*;
-use fireside::pipeline::{self, BuildOptions};
+use fireside::build::{self as pipeline, BuildOptions};
+use fireside::model::Site;
 use fireside::search::Content;
 use fireside::search::{self, index, query, shard, tokenize};
-use fireside::site::Site;
 use unicode_segmentation::UnicodeSegmentation;
 
 fn root() -> &'static Path {

@@ -8,10 +8,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use fireside::pipeline::{BuildOptions, load_site};
+use fireside::build::{BuildOptions, load_site};
+use fireside::render::templates::{Templates, ThemeFolder};
 use fireside::render::{PageInput, page_input, plan};
-use fireside::templates::{Templates, ThemeFolder};
-use fireside::view::Views;
+use fireside::views::Views;
 use tera::Value;
 
 /// A documented variable and the fields documented for its items.
@@ -168,7 +168,7 @@ fn check_fields(page: &str, path: &str, var: &Var, value: &Value, missing: &mut 
     }
 }
 
-fn example_site() -> (fireside::site::Site, Templates) {
+fn example_site() -> (fireside::model::Site, Templates) {
     let fixture = crate::common::Fixture::copy_of(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site"),
     );
@@ -277,7 +277,7 @@ fn defined_tests() -> BTreeSet<String> {
 }
 
 /// Per template, the context keys every page rendered with it has.
-fn keys_per_template(site: &fireside::site::Site) -> BTreeMap<&'static str, BTreeSet<String>> {
+fn keys_per_template(site: &fireside::model::Site) -> BTreeMap<&'static str, BTreeSet<String>> {
     let views = Views::new(site);
     let pages = plan(site);
     let mut keys: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();

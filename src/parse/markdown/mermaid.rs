@@ -5,7 +5,7 @@
 //! is the script's business, so a block is never an error here; an empty
 //! one is a warning, since it would draw nothing.
 
-use crate::highlight::escape;
+use crate::parse::highlight::escape;
 
 /// Whether a fenced block's language names a Mermaid diagram.
 pub fn is_mermaid(lang: &str) -> bool {
