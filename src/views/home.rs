@@ -61,7 +61,14 @@ pub(crate) fn home<'a>(cx: &Cx<'a>) -> View<'a, Home<'a>> {
     let (upcoming, past) = views.split_by_time(&all);
     let upcoming = upcoming
         .into_iter()
-        .filter(|&i| site.sessions[i].status != Status::Proposed)
+        // What will happen: not a proposal, nor an occurrence called off
+        // (the calendars still show it, struck through).
+        .filter(|&i| {
+            !matches!(
+                site.sessions[i].status,
+                Status::Proposed | Status::Cancelled
+            )
+        })
         .take(4)
         .collect();
     let recent = recent_writeups(site, past);

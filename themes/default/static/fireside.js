@@ -101,7 +101,9 @@ function timeZoneToggle() {
     try { localStorage.setItem(KEY, mode); } catch (e) { /* private mode: this page only */ }
     apply(mode);
   });
-  main.prepend(button);
+  // Inside the page's column, where the reader's eye is, not at the
+  // window's edge over the content.
+  (main.querySelector(".wrap") || main).prepend(button);
   apply(read());
 }
 
