@@ -12,25 +12,11 @@
 //! `tests/e2e/tools.rs`), like html_validation.rs.
 
 use std::path::Path;
-use std::process::Command;
 
 use crate::common::*;
 
 fn run_browser(out: &Path, base: &str) {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/search.mjs");
-    let result = Command::new("node")
-        .arg(script)
-        .args(["--site", out.to_str().unwrap(), "--base", base])
-        .env("FIRESIDE_CHROMIUM", crate::tools::chromium())
-        .output()
-        .expect("node runs");
-    let report = String::from_utf8_lossy(&result.stdout).into_owned()
-        + &String::from_utf8_lossy(&result.stderr);
-    println!("{report}");
-    assert!(
-        result.status.success(),
-        "browser test failed (base {base}):\n{report}"
-    );
+    crate::tools::run_browser_script("search.mjs", out, base, &[]);
 }
 
 #[test]

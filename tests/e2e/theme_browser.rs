@@ -9,31 +9,16 @@
 //!
 //! It needs node, `npm ci` (playwright-core, axe-core) and chromium; a
 //! missing tool fails under `scripts/test` and in CI and is a reported skip
-//! otherwise (`tests/tools/mod.rs`), like search_browser.rs.
+//! otherwise (`tests/e2e/tools.rs`), like search_browser.rs.
 
 use std::path::Path;
-use std::process::Command;
 
 use crate::common::*;
 
 fn run_browser(out: &Path, base: &str) {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/pages.mjs");
     // The fixture clock's day: the month grid marks it as today.
     let today = &NOW[..10];
-    let result = Command::new("node")
-        .arg(script)
-        .args(["--site", out.to_str().unwrap(), "--base", base])
-        .args(["--today", today])
-        .env("FIRESIDE_CHROMIUM", crate::tools::chromium())
-        .output()
-        .expect("node runs");
-    let report = String::from_utf8_lossy(&result.stdout).into_owned()
-        + &String::from_utf8_lossy(&result.stderr);
-    println!("{report}");
-    assert!(
-        result.status.success(),
-        "browser test failed (base {base}):\n{report}"
-    );
+    crate::tools::run_browser_script("pages.mjs", out, base, &["--today", today]);
 }
 
 #[test]

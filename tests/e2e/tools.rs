@@ -129,3 +129,31 @@ pub fn missing_browser() -> Option<String> {
     }
     None
 }
+
+/// Runs a browser script of `tests/browser/` with node against the built
+/// site in `out`, served under `base`, and fails the test with the script's
+/// report unless every check passed. `args` are the script's own flags.
+pub fn run_browser_script(script: &str, out: &Path, base: &str, args: &[&str]) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/browser")
+        .join(script);
+    let result = Command::new("node")
+        .arg(path)
+        .args([
+            "--site",
+            out.to_str().expect("a UTF-8 temp path"),
+            "--base",
+            base,
+        ])
+        .args(args)
+        .env("FIRESIDE_CHROMIUM", chromium())
+        .output()
+        .expect("node runs");
+    let report = String::from_utf8_lossy(&result.stdout).into_owned()
+        + &String::from_utf8_lossy(&result.stderr);
+    println!("{report}");
+    assert!(
+        result.status.success(),
+        "{script} failed (base {base}):\n{report}"
+    );
+}
