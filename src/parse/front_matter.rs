@@ -324,19 +324,11 @@ fn parse_toml_lines<T: DeserializeOwned>(
         };
         let message = err.message().trim().to_string();
         let mut d = if let Some(key) = between(&message, "unknown field `", "`") {
-            let suggested: Vec<&str> = known_keys
-                .iter()
-                .copied()
-                .filter(|k| !crate::parse::meta::SHORTHAND_KEYS.contains(k))
-                .collect();
-            let hint = match did_you_mean(key, suggested.iter().copied()) {
-                Some(best) => format!("did you mean `{best}`? (custom data goes under `[extra]`)"),
-                None => format!(
-                    "known keys are: {}; custom data goes under `[extra]`",
-                    suggested.join(", ")
-                ),
-            };
-            Diagnostic::error(format!("unknown key `{key}`")).hint(hint)
+            Diagnostic::error(format!("unknown key `{key}`")).hint(unknown_key_hint(
+                key,
+                known_keys,
+                "`[extra]`",
+            ))
         } else if let Some(key) = between(&message, "missing field `", "`") {
             Diagnostic::error(format!("missing required key `{key}`"))
                 .hint(format!("add `{key} = ...` to the front matter"))
@@ -600,18 +592,7 @@ pub fn yaml_error(
     }
     let mut diag = Diagnostic::error(message.clone()).in_file(file);
     if let Some(key) = between(&message, "unknown field `", "`") {
-        let suggested: Vec<&str> = known_keys
-            .iter()
-            .copied()
-            .filter(|k| !crate::parse::meta::SHORTHAND_KEYS.contains(k))
-            .collect();
-        let hint = match did_you_mean(key, suggested.iter().copied()) {
-            Some(best) => format!("did you mean `{best}`? (custom data goes under `extra:`)"),
-            None => format!(
-                "known keys are: {}; custom data goes under `extra:`",
-                suggested.join(", ")
-            ),
-        };
+        let hint = unknown_key_hint(key, known_keys, "`extra:`");
         let key_len = key.chars().count();
         diag.message = format!("unknown key `{key}`");
         return diag.at(text, line, column).underline(key_len).hint(hint);
@@ -653,6 +634,25 @@ pub fn yaml_error(
         diag = diag.hint("YAML does not allow tabs for indentation; indent with spaces");
     }
     diag.at(text, line, column)
+}
+
+/// The hint for an unknown key, the same for YAML and TOML front matter:
+/// the closest known key, or all of them, and where custom data goes
+/// (`extra` says it in the format's own syntax). Shorthands are accepted
+/// but not offered.
+fn unknown_key_hint(key: &str, known_keys: &[&str], extra: &str) -> String {
+    let suggested: Vec<&str> = known_keys
+        .iter()
+        .copied()
+        .filter(|k| !crate::parse::meta::SHORTHAND_KEYS.contains(k))
+        .collect();
+    match did_you_mean(key, suggested.iter().copied()) {
+        Some(best) => format!("did you mean `{best}`? (custom data goes under {extra})"),
+        None => format!(
+            "known keys are: {}; custom data goes under {extra}",
+            suggested.join(", ")
+        ),
+    }
 }
 
 /// serde names the Rust type it expected ("expected struct EntryMeta"),
