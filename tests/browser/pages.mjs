@@ -10,93 +10,27 @@
 // built with --now on the day --today. Run by tests/theme_browser.rs; exits
 // 0 when every check passes.
 
-import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
-import { chromium } from "playwright-core";
+import { axeSource, cliArgs, launchChromium, serveSite, tally, watch } from "./harness.mjs";
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith("--") ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
-);
+const args = cliArgs();
 const siteDir = path.resolve(args.site);
 const base = args.base || "/";
 const today = args.today;
-const axeSource = fs.readFileSync(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
+const { origin, server } = await serveSite(siteDir, base);
+const browser = await launchChromium();
 
-const TYPES = {
-  ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript",
-  ".json": "application/json", ".bin": "application/octet-stream", ".xml": "application/xml",
-  ".txt": "text/plain", ".svg": "image/svg+xml", ".png": "image/png", ".ics": "text/calendar",
-};
-
-// A static server for the site under `base`, like any static host; a
-// missing file answers the site's 404 page with status 404.
-const server = http.createServer((req, res) => {
-  const url = new URL(req.url, "http://x");
-  let rel = decodeURIComponent(url.pathname);
-  if (!rel.startsWith(base)) { res.writeHead(404); res.end(); return; }
-  rel = rel.slice(base.length);
-  let file = path.join(siteDir, rel);
-  if (!file.startsWith(siteDir)) { res.writeHead(403); res.end(); return; }
-  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
-  if (!fs.existsSync(file)) {
-    res.writeHead(404, { "content-type": "text/html; charset=utf-8" });
-    res.end(fs.readFileSync(path.join(siteDir, "404.html")));
-    return;
-  }
-  res.writeHead(200, { "content-type": TYPES[path.extname(file)] || "application/octet-stream" });
-  res.end(fs.readFileSync(file));
-});
-await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-const origin = `http://127.0.0.1:${server.address().port}`;
-
-const browser = await chromium.launch({
-  executablePath: process.env.FIRESIDE_CHROMIUM || "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run"],
-});
-
-// A page that records what went wrong on it: console errors, page errors,
-// failed requests, error statuses (but the 404 page's own, asked for).
+// A page that records what went wrong on it (the 404 page's own status,
+// asked for, is not a problem).
 const problems = [];
+const asked404 = (url, text) => url.includes("/no-such-page/") && /404/.test(text);
 async function newPage(options = {}) {
   const context = await browser.newContext(options);
-  const page = await context.newPage();
-  page.on("console", (m) => {
-    // The 404 page's own status is logged as a failed load: asked for.
-    const asked404 = m.location().url.includes("/no-such-page/") && /404/.test(m.text());
-    if (m.type() === "error" && !asked404 && !m.location().url.endsWith("/favicon.ico")) {
-      problems.push(`console error: ${m.text()} (${m.location().url})`);
-    }
-  });
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("requestfailed", (r) => {
-    if (/\/favicon\.(svg|ico)$/.test(r.url())) return;
-    const inFlight = /\/search\/([0-9a-f]+\/|manifest\.json$)|\/assets\/search-engine\.js$/.test(r.url());
-    if (r.failure()?.errorText === "net::ERR_ABORTED" && inFlight) return;
-    problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
-  });
-  page.on("response", (r) => {
-    if (r.status() >= 400 && !r.url().endsWith("/favicon.ico") && !r.url().includes("/no-such-page/")) {
-      problems.push(`HTTP ${r.status()}: ${r.url()}`);
-    }
-  });
-  return page;
+  return watch(await context.newPage(), problems, asked404);
 }
 
-let passed = 0, failed = 0;
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    failed++;
-    console.log(`FAIL ${name}\n     ${String(e.message || e).split("\n").join("\n     ")}`);
-  }
-}
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
+const { check, assert, finish } = tally();
 
 // The first entry of a listing folder of the built site, as a URL path.
 function first(dir) {
@@ -309,6 +243,4 @@ await check("the time-zone toggle shows the reader's zone and is remembered", as
 
 await browser.close();
 server.close();
-for (const p of problems) { failed++; console.log(`FAIL ${p}`); }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish(problems);
