@@ -188,6 +188,10 @@ pub struct Config {
     pub base_url: String,
     /// The path part of `base_url`, starting and ending with `/` (`/cop/`).
     pub base_path: String,
+    /// Set when `base_url` is a bare path (`/`, `/kb/`): the build's one
+    /// warning that feeds, the sitemap and subscriptions lack a host, placed
+    /// at site.yaml's `base_url` line (or naming `--base-url`).
+    pub base_url_warning: Option<Diagnostic>,
     pub language: String,
     pub timezone: String,
     pub description: String,
@@ -277,13 +281,19 @@ impl Config {
             .map(str::to_string)
             .or(file.base_url)
             .unwrap_or_else(|| "/".into());
-        let (base_url, base_path) = parse_base_url(&base_url_raw).map_err(|msg| {
-            let d = Diagnostic::error(msg).in_file(&rel);
-            match front_matter::locate_key(&text, 1, "base_url") {
-                Some((line, col)) if base_url_override.is_none() => d.at(&text, line, col),
-                _ => d,
+        let base_url_at = |d: Diagnostic| match front_matter::locate_key(&text, 1, "base_url") {
+            Some((line, col)) if base_url_override.is_none() => d.at(&text, line, col),
+            _ => d,
+        };
+        let (base_url, base_path) = parse_base_url(&base_url_raw)
+            .map_err(|msg| base_url_at(Diagnostic::error(msg).in_file(&rel)))?;
+        let base_url_warning = (!base_url.contains("://")).then(|| {
+            let d = bare_path_warning(&base_url, base_url_override.is_some());
+            match base_url_override {
+                Some(_) => d,
+                None => base_url_at(d.in_file(&rel)),
             }
-        })?;
+        });
         let theme = match file.theme.as_deref() {
             None | Some("default") => ThemeSource::Embedded,
             Some(p) => {
@@ -317,6 +327,7 @@ impl Config {
             title: file.title,
             base_url,
             base_path,
+            base_url_warning,
             language: file.language.unwrap_or_else(|| "en".into()),
             timezone: file.timezone.map_or_else(|| "UTC".into(), |z| z.0),
             description: file.description.unwrap_or_default(),
@@ -360,6 +371,24 @@ impl Config {
         format!("{}{}", self.base_url, path.trim_start_matches('/'))
     }
 
+    /// The Atom id of an output path (RFC 4287 requires an absolute IRI):
+    /// its permalink when `base_url` has a host, else a `tag:` URI
+    /// (RFC 4151) under the same `.invalid` name the iCalendar UIDs use
+    /// (`tag:northwind-cop.invalid,2025:/kb/feed.xml`). Nobody can own an
+    /// `.invalid` name, so such ids never collide with another site's; they
+    /// stay the same from build to build as long as the title and path do.
+    pub fn atom_id(&self, path: &str) -> String {
+        if self.host().is_some() {
+            return self.permalink(path);
+        }
+        let mut name = crate::model::slug::slugify(&self.title);
+        if name.is_empty() {
+            name.push_str("site");
+        }
+        let specific = self.url(path);
+        format!("tag:{name}.invalid,{TAG_DATE}:{specific}")
+    }
+
     /// The host of an absolute `base_url` (`org.github.io`); `None` for a
     /// path-only one (`/cop/`).
     pub fn host(&self) -> Option<&str> {
@@ -376,6 +405,35 @@ impl Config {
         let (_, rest) = url.split_once("://")?;
         Some(format!("webcal://{rest}"))
     }
+}
+
+/// The date of every `tag:` id: RFC 4151 wants the day the name was held;
+/// an `.invalid` name is held by nobody, so any fixed date does, and a
+/// fixed one keeps ids stable.
+const TAG_DATE: &str = "2025";
+
+/// The warning of a build whose `base_url` has no host. Feeds, the sitemap
+/// and calendar subscriptions need absolute URLs, so the build leaves out
+/// what cannot be absolute (feed links, the sitemap, robots.txt's `Sitemap:`
+/// line, `webcal://` links) and says so once, here, rather than once per file.
+fn bare_path_warning(base_url: &str, from_flag: bool) -> Diagnostic {
+    let source = if from_flag {
+        "--base-url"
+    } else {
+        "site.yaml's `base_url`"
+    };
+    Diagnostic::warning(format!(
+        "{source} is `{base_url}`, a path without a host: the Atom feeds have no links, there is no sitemap.xml, robots.txt names none, and calendars cannot be subscribed to"
+    ))
+    .hint(format!(
+        "set `base_url` in site.yaml to the full address the site is published at, e.g. `base_url: https://cop.example.com{base_url}` (or pass `--base-url https://...` to the build)"
+    ))
+}
+
+/// Checks a `base_url` as site.yaml would take it (for `fireside init`):
+/// the normalised URL (ending in `/`), or what is wrong with it.
+pub fn check_base_url(raw: &str) -> Result<String, String> {
+    parse_base_url(raw).map(|(url, _)| url)
 }
 
 /// Splits a base URL into its normalised form and its path.
@@ -440,6 +498,7 @@ mod tests {
             title: "T".into(),
             base_url,
             base_path,
+            base_url_warning: None,
             language: "en".into(),
             timezone: "UTC".into(),
             description: String::new(),

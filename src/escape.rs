@@ -132,9 +132,10 @@ pub fn check_url_scheme(url: &str) -> Result<(), String> {
 pub const SCHEME_HINT: &str = "use an http, https, mailto, tel or webcal address, or a path on the site; other schemes (javascript:, data:, vbscript:, ...) can run code in readers' browsers";
 
 /// Decodes numeric character references and the named ones that spell URL
-/// punctuation (`&colon;`, `&Tab;`, `&NewLine;`, `&sol;`, `&amp;`), enough to
-/// see a scheme hidden behind them. Anything else is left as written.
-fn decode_char_refs(s: &str) -> String {
+/// punctuation (`&colon;`, `&Tab;`, `&NewLine;`, `&sol;`, `&amp;`, `&quot;`,
+/// `&lt;`, `&gt;`), enough to see a scheme hidden behind them and to read back
+/// the URLs Fireside itself escaped. Anything else is left as written.
+pub(crate) fn decode_char_refs(s: &str) -> String {
     if !s.contains('&') {
         return s.to_string();
     }
@@ -160,6 +161,9 @@ fn decode_char_refs(s: &str) -> String {
                 "newline" => Some('\n'),
                 "sol" => Some('/'),
                 "amp" => Some('&'),
+                "quot" => Some('"'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
                 _ => None,
             }
         };

@@ -131,6 +131,10 @@ enum Command {
     Init {
         /// The folder to create (must be new or empty).
         dir: PathBuf,
+        /// Where the site will be published, e.g. https://cop.example.com/
+        /// (asked on a terminal; otherwise site.yaml gets a marked placeholder).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
     },
     /// Create a content file with the right front matter, and print its path.
     New {
@@ -279,18 +283,30 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Init { dir } => match scaffold::init(&dir) {
-            Ok(files) => {
-                println!(
-                    "Created a new site in {} ({} files).",
-                    dir.display(),
-                    files.len()
-                );
-                println!("Build it with: fireside build {}", dir.display());
-                ExitCode::SUCCESS
+        Command::Init { dir, base_url } => {
+            let base_url = base_url.or_else(|| {
+                std::io::stdin().is_terminal().then(|| {
+                    scaffold::ask_base_url(&mut std::io::stdin().lock(), &mut std::io::stderr())
+                })?
+            });
+            match scaffold::init(&dir, base_url.as_deref()) {
+                Ok(files) => {
+                    println!(
+                        "Created a new site in {} ({} files).",
+                        dir.display(),
+                        files.len()
+                    );
+                    if base_url.is_none() {
+                        println!(
+                            "Set base_url in site.yaml to the address it will be published at (or build with --base-url)."
+                        );
+                    }
+                    println!("Build it with: fireside build {}", dir.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => usage_error(&e),
             }
-            Err(e) => usage_error(&e),
-        },
+        }
         Command::New {
             kind,
             title,

@@ -5,8 +5,18 @@ use std::path::{Path, PathBuf};
 
 use crate::model::slug::slugify;
 
+/// Where `fireside init` offers an example, and what its placeholder says.
+pub const BASE_URL_EXAMPLE: &str = "https://cop.example.com/";
+
 /// Creates a small working site in `dir` (which must be empty or missing).
-pub fn init(dir: &Path) -> Result<Vec<PathBuf>, String> {
+/// `base_url` is the site's published address (from `--base-url` or the
+/// question `init` asks on a terminal); `None` writes `base_url: /` marked
+/// as a placeholder, which builds (with one warning) until it is set.
+pub fn init(dir: &Path, base_url: Option<&str>) -> Result<Vec<PathBuf>, String> {
+    let base_url = base_url
+        .map(crate::config::check_base_url)
+        .transpose()
+        .map_err(|e| format!("{e} (for example `--base-url {BASE_URL_EXAMPLE}`)"))?;
     if dir.exists()
         && std::fs::read_dir(dir)
             .map_err(|e| e.to_string())?
@@ -18,8 +28,9 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, String> {
             dir.display()
         ));
     }
+    let site_yaml = init_site_yaml(base_url.as_deref());
     let files: &[(&str, &str)] = &[
-        ("site.yaml", INIT_SITE),
+        ("site.yaml", &site_yaml),
         (".gitignore", "public/\n"),
         (
             "content/communities/software-development.md",
@@ -140,9 +151,55 @@ fn yaml_string(s: &str) -> String {
     }
 }
 
-const INIT_SITE: &str = "title: Our Communities of Practice
-base_url: /
-language: en
+/// site.yaml of a new site: `base_url` as given, or a placeholder whose
+/// comment says what to put there.
+fn init_site_yaml(base_url: Option<&str>) -> String {
+    let base_url_line = match base_url {
+        Some(url) => format!(
+            "# Where the site is published: feeds, the sitemap and calendar subscriptions use it.\nbase_url: {url}\n"
+        ),
+        None => format!(
+            "# TODO: the full address the site will be published at, e.g. {BASE_URL_EXAMPLE}\n\
+             # (feeds, the sitemap and calendar subscriptions need its host). Until then\n\
+             # `/` works for a preview, and every build warns.\n\
+             base_url: /  # PLACEHOLDER\n"
+        ),
+    };
+    format!("title: Our Communities of Practice\n{base_url_line}{INIT_SITE_REST}")
+}
+
+/// Asks for the site's address on a terminal: `None` when the answer is
+/// empty (decide later: the placeholder) or the input ends. A value that is
+/// not a base URL is asked for again, with what is wrong with it.
+pub fn ask_base_url(
+    input: &mut impl std::io::BufRead,
+    prompt: &mut impl std::io::Write,
+) -> Option<String> {
+    for _ in 0..3 {
+        let _ = write!(
+            prompt,
+            "Web address the site will be published at (e.g. {BASE_URL_EXAMPLE}; Enter to decide later): "
+        );
+        let _ = prompt.flush();
+        let mut line = String::new();
+        if input.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let answer = line.trim();
+        if answer.is_empty() {
+            return None;
+        }
+        match crate::config::check_base_url(answer) {
+            Ok(url) => return Some(url),
+            Err(e) => {
+                let _ = writeln!(prompt, "{e}");
+            }
+        }
+    }
+    None
+}
+
+const INIT_SITE_REST: &str = "language: en
 timezone: Europe/Madrid
 description: Session write-ups, patterns and agendas of our engineering communities.
 markdown:
@@ -230,5 +287,38 @@ mod tests {
         assert_eq!(yaml_string("Clean code"), "Clean code");
         assert_eq!(yaml_string("TDD: why?"), "\"TDD: why?\"");
         assert_eq!(yaml_string("Say \"hi\""), "\"Say \\\"hi\\\"\"");
+    }
+
+    fn ask(input: &str) -> (Option<String>, String) {
+        let mut prompt = Vec::new();
+        let answer = ask_base_url(&mut input.as_bytes(), &mut prompt);
+        (answer, String::from_utf8(prompt).unwrap())
+    }
+
+    #[test]
+    fn init_asks_again_after_a_wrong_base_url_and_takes_enter_as_later() {
+        let (answer, prompt) = ask("cop.example.com\nhttps://org.github.io/cop\n");
+        assert_eq!(answer.as_deref(), Some("https://org.github.io/cop/"));
+        assert_eq!(prompt.matches("Web address").count(), 2, "{prompt}");
+        assert!(prompt.contains("is not valid"), "{prompt}");
+        assert_eq!(ask("\n").0, None);
+        assert_eq!(ask("").0, None, "end of input");
+        assert_eq!(
+            ask("x\ny\nz\nhttps://late.example/\n").0,
+            None,
+            "three tries"
+        );
+    }
+
+    #[test]
+    fn the_placeholder_is_a_base_url_that_parses() {
+        let yaml = init_site_yaml(None);
+        let line = yaml.lines().find(|l| l.starts_with("base_url:")).unwrap();
+        assert_eq!(line, "base_url: /  # PLACEHOLDER");
+        let yaml = init_site_yaml(Some("https://cop.example.org/"));
+        assert!(
+            yaml.contains("\nbase_url: https://cop.example.org/\n"),
+            "{yaml}"
+        );
     }
 }

@@ -509,6 +509,7 @@ impl Builder {
         if setup.config.history.as_ref().is_some_and(|h| h.shallow) {
             warnings.push(shallow_history_warning());
         }
+        warnings.extend(setup.config.base_url_warning.iter().cloned());
         let templates = crate::load::theme::read(&setup.config)
             .and_then(|theme| Templates::new(&setup.config, &theme, &listing.templates));
         if let Err(e) = &templates {

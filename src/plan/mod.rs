@@ -224,6 +224,11 @@ pub fn plan(site: &Site) -> Vec<PlannedPage> {
         ("sitemap.xml", PageKind::Sitemap),
         ("robots.txt", PageKind::Robots),
     ] {
+        // sitemaps.org requires absolute `<loc>`s: no host, no sitemap
+        // (the build warns, `Config::base_url_warning`).
+        if kind == PageKind::Sitemap && site.config.host().is_none() {
+            continue;
+        }
         pages.push(PlannedPage {
             output: output.into(),
             path: output.into(),

@@ -20,11 +20,15 @@ pub(crate) fn ics(cx: &Cx<'_>, feed: Feed) -> String {
 #[derive(Serialize)]
 struct Entry<'a> {
     title: &'a str,
-    url: String,
+    /// The entry's page: absent when `base_url` has no host (an Atom link
+    /// should be absolute, and there is nothing to make it absolute with).
+    url: Option<String>,
     id: String,
     updated: String,
     summary: String,
-    content: &'a str,
+    /// The write-up's HTML with every relative link made absolute against
+    /// the entry's page ([`absolute_links`]).
+    content: String,
     authors: Vec<&'a str>,
     categories: Vec<&'a str>,
 }
@@ -33,11 +37,16 @@ struct Entry<'a> {
 pub(crate) struct Atom<'a> {
     entries: Vec<Entry<'a>>,
     updated: String,
-    feed_url: String,
-    /// The feed's title and the page it follows (absolute URLs when the
-    /// site has an absolute `base_url`).
+    /// The feed's id: its permalink, or a `tag:` URI without a host
+    /// (`Config::atom_id`).
+    feed_id: String,
     feed_title: String,
-    alternate_url: String,
+    /// The feed's own address and the page it follows: absent when
+    /// `base_url` has no host, as they could not be absolute.
+    feed_url: Option<String>,
+    alternate_url: Option<String>,
+    /// `xml:base`: the site's absolute base URL, when it has one.
+    xml_base: Option<String>,
 }
 
 /// The site's feed: every write-up.
@@ -47,8 +56,8 @@ pub(crate) fn atom<'a>(cx: &Cx<'a>) -> View<'a, Atom<'a>> {
         cx,
         |_| true,
         format!("{}: session write-ups", c.title),
-        c.permalink("feed.xml"),
-        c.permalink(""),
+        "feed.xml",
+        "",
     )
 }
 
@@ -73,8 +82,8 @@ pub(crate) fn item_atom<'a>(cx: &Cx<'a>, feed: AtomFeed) -> View<'a, Atom<'a>> {
             AtomFeed::Person(i) => s.facilitators.contains(&i),
         },
         title,
-        c.permalink(&feed.path(site)),
-        c.permalink(page),
+        &feed.path(site),
+        page,
     )
 }
 
@@ -82,10 +91,11 @@ fn atom_of<'a>(
     cx: &Cx<'a>,
     keep: impl Fn(&Session) -> bool,
     feed_title: String,
-    feed_url: String,
-    alternate_url: String,
+    feed_path: &str,
+    page_path: &str,
 ) -> View<'a, Atom<'a>> {
     let (site, c) = (cx.site, &cx.site.config);
+    let absolute = |path: &str| c.host().map(|_| c.permalink(path));
     let entries: Vec<Entry> = site
         .sessions
         .iter()
@@ -94,8 +104,8 @@ fn atom_of<'a>(
         .take(FEED_ENTRIES)
         .map(|s| Entry {
             title: &s.title,
-            url: c.permalink(&s.path),
-            id: c.permalink(&s.path),
+            url: absolute(&s.path),
+            id: c.atom_id(&s.path),
             updated: s
                 .source
                 .as_deref()
@@ -105,7 +115,9 @@ fn atom_of<'a>(
                     |h| h.updated.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
                 ),
             summary: super::cards::session_summary(s),
-            content: s.body.as_ref().map_or("", |b| b.html.as_str()),
+            content: s.body.as_ref().map_or_else(String::new, |b| {
+                absolute_links(&b.html, &page_base(c, &s.path))
+            }),
             authors: s
                 .facilitators
                 .iter()
@@ -122,11 +134,72 @@ fn atom_of<'a>(
         Atom {
             entries,
             updated,
-            feed_url,
+            feed_id: c.atom_id(feed_path),
             feed_title,
-            alternate_url,
+            feed_url: absolute(feed_path),
+            alternate_url: absolute(page_path),
+            xml_base: absolute(""),
         },
     )
+}
+
+/// A host no site has (RFC 2606), standing in for the missing one of a
+/// path-only `base_url` while links are resolved; it never reaches output.
+const NO_HOST: &str = "https://fireside.invalid";
+
+/// The URL a page's relative links resolve against: its permalink, or the
+/// page's path on [`NO_HOST`] when `base_url` has no host.
+fn page_base(c: &crate::config::Config, path: &str) -> url::Url {
+    let full = match c.host() {
+        Some(_) => c.permalink(path),
+        None => format!("{NO_HOST}{}", c.url(path)),
+    };
+    url::Url::parse(&full)
+        .or_else(|_| url::Url::parse(NO_HOST))
+        .expect("the fallback base parses")
+}
+
+/// An entry's HTML with its relative `href`s and `src`s resolved against
+/// the entry's page, as a browser showing the page would resolve them.
+/// A feed reader resolves them against the feed instead, so `#agenda` would
+/// go to the home page and `../x/` nowhere. Without a host they become
+/// site-absolute paths (`/kb/sessions/x/#agenda`), right wherever the feed
+/// is read from the site's own host. Only those attributes change (lol_html
+/// rewrites in place); absolute URLs (`https:`, `mailto:`) stay as written.
+fn absolute_links(html: &str, base: &url::Url) -> String {
+    if !html.contains("href") && !html.contains("src") {
+        return html.to_string();
+    }
+    let rewrite = |el: &mut lol_html::html_content::Element<'_, '_>| {
+        for name in ["href", "src"] {
+            let Some(raw) = el.get_attribute(name) else {
+                continue;
+            };
+            let written = crate::escape::decode_char_refs(&raw);
+            if url::Url::parse(&written).is_ok() {
+                continue;
+            }
+            let Ok(joined) = base.join(&written) else {
+                continue;
+            };
+            let resolved = if base.as_str().starts_with(NO_HOST) {
+                if joined.origin() != base.origin() {
+                    continue;
+                }
+                joined[url::Position::BeforePath..].to_string()
+            } else {
+                joined.to_string()
+            };
+            // lol_html escapes `"` itself and leaves `&` alone.
+            let _ = el.set_attribute(name, &resolved.replace('&', "&amp;"));
+        }
+        Ok(())
+    };
+    let settings = lol_html::RewriteStrSettings::new()
+        .append_element_content_handler(lol_html::element!("[href], [src]", rewrite));
+    // The HTML is Fireside's own rendering; should the rewriter still
+    // refuse it, the entry keeps its links as written.
+    lol_html::rewrite_str(html, settings).unwrap_or_else(|_| html.to_string())
 }
 
 /// An RFC 3339 instant for a feed entry: the session's start, or its date at midnight UTC.
@@ -150,6 +223,9 @@ pub(crate) struct Sitemap {
     urls: Vec<SitemapUrl>,
 }
 
+/// The sitemap lists absolute URLs (sitemaps.org requires them), so a site
+/// without a host has none: `plan` leaves it out and the build warns once
+/// (`Config::base_url_warning`).
 pub(crate) fn sitemap<'a>(cx: &Cx<'a>) -> View<'a, Sitemap> {
     let urls = cx
         .all_pages
@@ -173,14 +249,20 @@ pub(crate) fn sitemap<'a>(cx: &Cx<'a>) -> View<'a, Sitemap> {
 
 #[derive(Serialize)]
 pub(crate) struct Robots {
-    sitemap_url: String,
+    /// Absent without a host: robots.txt's `Sitemap:` must be absolute,
+    /// and there is no sitemap then.
+    sitemap_url: Option<String>,
 }
 
 pub(crate) fn robots<'a>(cx: &Cx<'a>) -> View<'a, Robots> {
     View::untitled(
         "robots.txt",
         Robots {
-            sitemap_url: cx.site.config.permalink("sitemap.xml"),
+            sitemap_url: cx
+                .site
+                .config
+                .host()
+                .map(|_| cx.site.config.permalink("sitemap.xml")),
         },
     )
 }

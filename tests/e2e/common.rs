@@ -19,7 +19,10 @@ impl Fixture {
     /// A minimal valid site: site.yaml, one community, one pattern, one person.
     pub fn new() -> Fixture {
         let f = Fixture::empty();
-        f.write("site.yaml", "title: Test CoP\ntimezone: Europe/Madrid\n");
+        f.write(
+            "site.yaml",
+            "title: Test CoP\ntimezone: Europe/Madrid\nbase_url: https://cop.example.com/\n",
+        );
         f.write(
             "content/communities/dev.md",
             "---\ntitle: Dev CoP\npurpose: Build well.\ncoordinators: [Ana Ruiz]\ncolor: \"#225588\"\n---\nWe meet often.\n",

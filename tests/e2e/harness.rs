@@ -33,9 +33,12 @@ pub struct SiteTest {
 
 impl SiteTest {
     /// The minimal valid site: site.yaml, one community, one pattern, one person.
+    /// It is published at `https://cop.example.com/`: a site without a host
+    /// builds with a warning (tests/e2e/base_url.rs), which the tests that
+    /// count warnings should not see. `.base_url("/")` makes it path-only.
     pub fn new() -> SiteTest {
         SiteTest::empty()
-            .file("site.yaml", "title: Test CoP\ntimezone: Europe/Madrid\n")
+            .file("site.yaml", "title: Test CoP\ntimezone: Europe/Madrid\nbase_url: https://cop.example.com/\n")
             .file(
                 "content/communities/dev.md",
                 "---\ntitle: Dev CoP\npurpose: Build well.\ncoordinators: [Ana Ruiz]\ncolor: \"#225588\"\n---\nWe meet often.\n",

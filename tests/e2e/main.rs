@@ -19,6 +19,7 @@ mod ics;
 mod tools;
 
 mod action_preview;
+mod base_url;
 mod build;
 mod build_in_place;
 mod calendar;
