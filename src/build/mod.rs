@@ -493,8 +493,12 @@ impl Builder {
         let mut warnings = Vec::new();
         let mut docs = Vec::with_capacity(listing.sources.len());
         let mut written_links = linkcheck::WrittenLinks::default();
+        let mut unparsed = Vec::new();
         for entry in &listing.sources {
             if let Some(state) = self.sources.get(&entry.path) {
+                if state.doc.is_none() {
+                    unparsed.push(entry.content_path.clone());
+                }
                 written_links.add(entry.path.clone(), state.links.clone());
                 for d in &state.diagnostics {
                     if d.is_error() {
@@ -520,20 +524,29 @@ impl Builder {
             errors.extend(warnings.iter().cloned());
             BuildError::Content(errors)
         };
-        if !errors.is_empty() {
-            return Err(fail(errors, &warnings));
-        }
-        let templates = templates.expect("no errors");
-        let site = resolve::resolve(ResolveInput {
+        // Resolve runs even when files did not parse or templates failed,
+        // over what parsed, so one run lists both stages' errors.
+        let resolved = resolve::resolve(ResolveInput {
             config: setup.config.clone(),
             now,
             docs,
             assets: listing.assets,
             static_files: listing.static_files,
-            theme_assets: templates.asset_outputs(),
-        })
-        .map_err(|e| fail(e, &warnings))?;
+            theme_assets: templates
+                .as_ref()
+                .map_or_else(|_| Vec::new(), Templates::asset_outputs),
+            unparsed,
+        });
         clock.lap("resolve");
+        let site = match resolved {
+            Ok(site) if errors.is_empty() => site,
+            Ok(_) => return Err(fail(errors, &warnings)),
+            Err(e) => {
+                errors.extend(e);
+                return Err(fail(errors, &warnings));
+            }
+        };
+        let templates = templates.expect("no errors");
         Ok(Loaded {
             site,
             templates,

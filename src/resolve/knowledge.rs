@@ -95,7 +95,7 @@ impl<'d> Resolver<'d> {
                     Some(n) => format!("did you mean `{n}`? An owner is a person of the site: a profile in `content/people/` or a facilitator"),
                     None => "an owner is a person of the site: a profile in `content/people/` or a facilitator; add a profile for them".to_string(),
                 };
-                self.errors.push(
+                self.unresolved_name(
                     doc.error_at_value("owner", name, format!("no person named `{name}`"))
                         .hint(hint),
                 );

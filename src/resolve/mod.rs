@@ -19,7 +19,7 @@ use crate::load::CopiedFile;
 use crate::model::slug::slugify;
 use crate::model::*;
 use crate::parse::agenda::{AgendaDoc, AgendaEntry, title_from_file};
-use crate::parse::markdown::{LinkTarget, PLACEHOLDER, Rendered};
+use crate::parse::markdown::{LinkTarget, PLACEHOLDER, Rendered, TocEntry, github_id};
 use crate::parse::meta::{self, SessionMeta, Status, TimeRange};
 use crate::parse::{Doc, Parsed};
 
@@ -42,11 +42,17 @@ pub struct ResolveInput<'a> {
     /// The output paths the theme publishes (`Templates::asset_outputs`),
     /// which a file under `content/` must not replace.
     pub theme_assets: Vec<String>,
+    /// Sources that did not parse (relative to `content/`), resolved
+    /// anyway so that one run reports every error: a link to one of them is
+    /// not broken, and a name no parsed file has may be theirs
+    /// ([`Resolver::unresolved_name`]).
+    pub unparsed: Vec<PathBuf>,
 }
 
 /// Builds the site, or returns every error found.
 pub fn resolve(input: ResolveInput<'_>) -> Result<Site, Vec<Diagnostic>> {
     let mut r = Resolver::new(input.config, input.now);
+    r.unparsed = input.unparsed.into_iter().collect();
     let mut session_docs = Vec::new();
     let mut pattern_docs = Vec::new();
     let mut community_docs = Vec::new();
@@ -100,11 +106,16 @@ struct Resolver<'d> {
     /// Anchors of each item's body, for `#fragment` checks (borrowed from
     /// the parsed documents).
     anchors: HashMap<ItemRef, &'d HashSet<String>>,
+    /// Headings of each item's body (their text and the id each got), for
+    /// wikilinks that name a heading by its text.
+    headings: HashMap<ItemRef, &'d [TocEntry]>,
     assets: HashSet<String>,
     /// Sources of the session slugs taken so far, for duplicate reports.
     session_slugs: HashMap<String, String>,
     tag_ids: BTreeMap<String, TagId>,
     format_ids: BTreeMap<String, FormatId>,
+    /// `ResolveInput::unparsed`.
+    unparsed: HashSet<PathBuf>,
 }
 
 fn new_body() -> Body {
@@ -136,10 +147,23 @@ impl<'d> Resolver<'d> {
             patterns_by_key: Registry::default(),
             by_content_path: HashMap::new(),
             anchors: HashMap::new(),
+            headings: HashMap::new(),
             assets: HashSet::new(),
             session_slugs: HashMap::new(),
             tag_ids: BTreeMap::new(),
             format_ids: BTreeMap::new(),
+            unparsed: HashSet::new(),
+        }
+    }
+
+    /// Reports a name that matches no item (a community, pattern, owner,
+    /// wikilink), unless a file that did not parse could be the item: its
+    /// title and aliases are unknown (and `kind:` can make any file any
+    /// kind), so the error would be a guess. It comes in the run after the
+    /// file is fixed; links by path are checked exactly instead.
+    fn unresolved_name(&mut self, d: Diagnostic) {
+        if self.unparsed.is_empty() {
+            self.errors.push(d);
         }
     }
 
@@ -473,12 +497,13 @@ impl<'d> Resolver<'d> {
                         let explicit = doc.title.is_some()
                             || doc.content_path.extension().is_some_and(|e| e != "csv");
                         if explicit || !self.site.communities.is_empty() {
-                            self.errors.push(
+                            let hint = self.unknown_community_hint(name);
+                            self.unresolved_name(
                                 Diagnostic::error(format!(
                                     "unknown community `{name}` for this agenda"
                                 ))
                                 .in_file(&doc.file)
-                                .hint(self.unknown_community_hint(name)),
+                                .hint(hint),
                             );
                         }
                         None
@@ -670,7 +695,7 @@ impl<'d> Resolver<'d> {
                     Some(_) => {}
                     None => {
                         let hint = self.unknown_pattern_hint(rel);
-                        self.errors.push(
+                        self.unresolved_name(
                             doc.error_at_value("related", rel, format!("unknown pattern `{rel}`"))
                                 .hint(hint),
                         );
@@ -762,6 +787,7 @@ impl<'d> Resolver<'d> {
         }
         for (item, _, _, body, _) in &bodies {
             self.anchors.insert(*item, &body.anchors);
+            self.headings.insert(*item, &body.toc);
         }
         let wiki = self.wiki_index();
         // Each body is resolved on its own against the (now immutable)
@@ -873,6 +899,24 @@ impl<'d> Resolver<'d> {
         index
     }
 
+    /// The id a wikilink's `#fragment` means in `item`: the fragment itself
+    /// when it is an id there (`#client-closed`, `#agenda-1`, a `{#custom}`
+    /// id), else the id of the first heading whose text it spells
+    /// (`[[Page#Client.closed]]`: the heading `Client.closed` got
+    /// `clientclosed`), compared as GitHub makes ids, so a heading with its own
+    /// `{#id}` is found by its text too. Failing both, the GitHub id of the
+    /// text, which `check_anchor` then reports with the ids there are.
+    fn wiki_fragment(&self, item: ItemRef, written: &str) -> String {
+        if self.anchors.get(&item).is_some_and(|a| a.contains(written)) {
+            return written.to_string();
+        }
+        let wanted = github_id(written);
+        self.headings
+            .get(&item)
+            .and_then(|toc| toc.iter().find(|h| github_id(&h.title) == wanted))
+            .map_or(wanted, |h| h.id.clone())
+    }
+
     /// The URL a link points to, and the item it points at (for backlinks).
     fn resolve_link(
         &self,
@@ -909,6 +953,10 @@ impl<'d> Resolver<'d> {
                 if self.assets.contains(&as_asset) {
                     return Ok((config.url(&as_asset), None));
                 }
+                // Its URL is unknown until it parses; the link is not broken.
+                if self.unparsed.contains(&joined) {
+                    return Ok(("#".into(), None));
+                }
                 let known: Vec<String> = self
                     .by_content_path
                     .keys()
@@ -943,21 +991,16 @@ impl<'d> Resolver<'d> {
                     [item] => {
                         let mut url = config.url(self.site.path_of(*item));
                         if let Some(f) = fragment {
-                            let f = if self
-                                .anchors
-                                .get(item)
-                                .is_some_and(|a| a.contains(f.as_str()))
-                            {
-                                f.clone()
-                            } else {
-                                slugify(f)
-                            };
+                            let f = self.wiki_fragment(*item, f);
                             self.check_anchor(*item, &f)?;
                             url.push('#');
                             url.push_str(&f);
                         }
                         Ok((url, Some(*item)))
                     }
+                    // A file that did not parse may be the one: its title
+                    // and aliases are unknown (`unresolved_name`).
+                    [] if !self.unparsed.is_empty() => Ok(("#".into(), None)),
                     [] => {
                         let wanted = slugify(name);
                         let sessions: Vec<&Session> = self

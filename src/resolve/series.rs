@@ -42,6 +42,10 @@ impl<'d> Resolver<'d> {
                         .at(&doc.text, r.line, r.column)
                 };
                 let Some(id) = found else {
+                    // A session file that did not parse: not a wrong path.
+                    if candidates.iter().any(|p| self.unparsed.contains(p)) {
+                        continue;
+                    }
                     let files: Vec<String> = self
                         .by_content_path
                         .iter()

@@ -511,7 +511,7 @@ impl<'d> Resolver<'d> {
                 Some(c) => Some(c),
                 None => {
                     let hint = self.unknown_community_hint(name);
-                    self.errors.push(
+                    self.unresolved_name(
                         at.error(Some(name), format!("unknown community `{name}`"))
                             .hint(hint),
                     );
@@ -585,7 +585,7 @@ impl<'d> Resolver<'d> {
                     Some(id) => super::push_unique(&mut patterns, id),
                     None => {
                         let hint = self.unknown_pattern_hint(p);
-                        self.errors.push(
+                        self.unresolved_name(
                             at.error(Some(p), format!("unknown pattern `{p}`"))
                                 .hint(hint),
                         );
