@@ -220,7 +220,7 @@ fn uids_stay_the_same_across_builds_and_edits() {
 
 #[test]
 fn long_descriptions_with_accents_fold_and_unfold_to_the_original() {
-    let site = SiteTest::new();
+    let site = SiteTest::new().base_url("/");
     let objective = "Diseñar pruebas de integración que fallen por la razón correcta: \
         contratos, dobles de prueba, bases de datos efímeras y señales de observabilidad; \
         ¿cuándo un test de extremo a extremo compensa su coste? Café ☕ y 🔥 incluidos.";
