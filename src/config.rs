@@ -361,14 +361,26 @@ impl Config {
         Some(format!("{prefix}{encoded}"))
     }
 
-    /// The site-absolute path of an output path (`sessions/x/` -> `/cop/sessions/x/`).
+    /// The site-absolute URL of an output path (`sessions/x/` ->
+    /// `/cop/sessions/x/`), percent-encoded ([`url_path`]). Every link the
+    /// views build (slugs, file names, static files) comes through here or
+    /// [`Config::permalink`], so a file `my diagram.png` is `my%20diagram.png`
+    /// everywhere.
     pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base_path, path.trim_start_matches('/'))
+        format!(
+            "{}{}",
+            self.base_path,
+            url_path(path.trim_start_matches('/'))
+        )
     }
 
     /// The full URL of an output path, for feeds, sitemaps and calendars.
     pub fn permalink(&self, path: &str) -> String {
-        format!("{}{}", self.base_url, path.trim_start_matches('/'))
+        format!(
+            "{}{}",
+            self.base_url,
+            url_path(path.trim_start_matches('/'))
+        )
     }
 
     /// The Atom id of an output path (RFC 4287 requires an absolute IRI):
@@ -405,6 +417,34 @@ impl Config {
         let (_, rest) = url.split_once("://")?;
         Some(format!("webcal://{rest}"))
     }
+}
+
+/// What an output path's characters must be written as in a URL path:
+/// besides controls, space and non-ASCII (always encoded), WHATWG's path
+/// percent-encode set (`"`, `#`, `<`, `>`, `?`, `` ` ``, `{`, `}`), and `%`
+/// (a file name is not a URL: `100%.png` is `100%25.png`), `\` (which a
+/// browser would read as `/`), `[`, `]`, `^` and `|` (not URL code points).
+/// `/` separates segments and stays.
+const URL_PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// An output path (a file name as it is on disk) written as a URL path.
+pub fn url_path(path: &str) -> std::borrow::Cow<'_, str> {
+    percent_encoding::utf8_percent_encode(path, URL_PATH).into()
 }
 
 /// The date of every `tag:` id: RFC 4151 wants the day the name was held;

@@ -931,8 +931,25 @@ impl<'d> Resolver<'d> {
                 self.check_anchor(from, f)?;
                 Ok((format!("#{f}"), None))
             }
-            LinkTarget::SiteAbsolute(p) => Ok((config.url(p), None)),
+            // As written (a query, a fragment, `%XX` escapes and all):
+            // `url_attr` encodes it when the placeholder is replaced.
+            LinkTarget::SiteAbsolute(p) => Ok((
+                format!("{}{}", config.base_path, p.trim_start_matches('/')),
+                None,
+            )),
             LinkTarget::Relative { path, fragment } => {
+                // A browser reads `\` in a relative URL as `/` (WHATWG), but
+                // Markdown writes it as `%5C`, a file name with a backslash
+                // in it: neither is what a Windows path meant, so it is
+                // refused rather than quietly made a folder separator.
+                if path.contains('\\') {
+                    return Err((
+                        format!(
+                            "link `{path}` has a backslash: on the web `\\` is not a folder separator"
+                        ),
+                        format!("write the path with `/`: `{}`", path.replace('\\', "/")),
+                    ));
+                }
                 let joined = normalize(&from_path.parent().unwrap_or(Path::new("")).join(path))
                     .ok_or_else(|| {
                         (

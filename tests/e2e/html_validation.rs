@@ -30,7 +30,7 @@ fn missing_checker() -> Option<String> {
     }
 }
 
-fn validate(dir: &Path) -> Vec<String> {
+pub(crate) fn validate(dir: &Path) -> Vec<String> {
     if !crate::tools::available("the Nu HTML Checker", missing_checker()) {
         return Vec::new();
     }

@@ -65,4 +65,5 @@ mod template_contract;
 mod theme;
 mod theme_browser;
 mod theme_folder;
+mod url_encoding;
 mod wikilinks;
