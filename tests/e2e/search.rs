@@ -80,7 +80,7 @@ fn the_manifest_names_every_index_file_and_shards_hold_sorted_terms() {
 
 #[test]
 fn pages_have_a_search_box_and_the_search_page_exists() {
-    let site = example().base_url("/cop/");
+    let site = example().base_url("https://example.org/cop/");
     site.build().ok();
     let home = site.html("index.html");
     let form = select(&home, "header form[role=search]");

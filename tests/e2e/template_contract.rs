@@ -174,6 +174,8 @@ fn example_site() -> (fireside::model::Site, Templates) {
     );
     let mut opts = BuildOptions::new(fixture.path());
     opts.now = Some(crate::common::NOW.parse().expect("a timestamp"));
+    // With a host: a path-only base_url has no sitemap (tests/e2e/base_url.rs).
+    opts.base_url = Some("https://example.org/cop/".into());
     let cache = tempfile::tempdir().expect("a cache folder");
     opts.cache_dir = Some(cache.path().to_path_buf());
     let site = load_site(&opts).expect("the example site loads");
