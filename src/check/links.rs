@@ -237,6 +237,21 @@ pub struct LinkIndex {
 }
 
 impl LinkIndex {
+    /// The index of these pages (as a later process reads them back).
+    pub fn from_pages(pages: impl IntoIterator<Item = PageLinks>) -> LinkIndex {
+        LinkIndex {
+            pages: pages
+                .into_iter()
+                .map(|p| (p.page.clone(), IndexedPage::new(p)))
+                .collect(),
+        }
+    }
+
+    /// The links of the page at output path `page`, if the index has it.
+    pub fn page(&self, page: &str) -> Option<&PageLinks> {
+        self.pages.get(page).map(|p| &p.links)
+    }
+
     /// True if `changes` can break a link of a page it did not re-render:
     /// a page went away, or a page's ids changed (a link's `#fragment`).
     /// Otherwise only the re-rendered pages' own links need checking.

@@ -63,3 +63,4 @@ mod template_contract;
 mod theme;
 mod theme_browser;
 mod theme_folder;
+mod warm_build;
