@@ -683,8 +683,8 @@ impl Builder {
         clock.lap("views");
         // A one-shot build has no next build to compare with, unless its
         // output is recorded for the next process: then no fingerprints.
-        let hasher = (!self.once || self.record_inputs)
-            .then(|| ValueHasher::with_shared(&views.shared()));
+        let hasher =
+            (!self.once || self.record_inputs).then(|| ValueHasher::with_shared(&views.shared()));
         let dir = match target {
             Target::Folder(d) => Some(d),
             Target::Check => None,
@@ -1068,7 +1068,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             .iter()
             .map(|(path, input)| {
                 let links = state.links.page(path);
-                (path.clone(), output::PageRecord { input: *input, links })
+                (
+                    path.clone(),
+                    output::PageRecord {
+                        input: *input,
+                        links,
+                    },
+                )
             })
             .collect();
         if output::write_manifest(&out_abs, m, &state.files, &pages).is_err() {

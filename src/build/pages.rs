@@ -128,7 +128,9 @@ fn page_base(
     let template_file = context.template().and_then(|t| templates.file_of(t));
     let mut bytes = templates.fingerprint.to_vec();
     for path in [source.as_deref(), template_file] {
-        let path = path.map(|p| p.as_os_str().as_encoded_bytes()).unwrap_or(b"-");
+        let path = path
+            .map(|p| p.as_os_str().as_encoded_bytes())
+            .unwrap_or(b"-");
         bytes.extend_from_slice(&(path.len() as u64).to_le_bytes());
         bytes.extend_from_slice(path);
     }

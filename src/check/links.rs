@@ -13,6 +13,8 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::parse::html;
 
 use crate::diagnostic::Diagnostic;
@@ -290,11 +292,16 @@ impl LinkIndex {
         // In page order, so that messages come out the same every time.
         let mut pages: Vec<&IndexedPage> = changes.pages.values().chain(unchanged).collect();
         pages.sort_by(|a, b| a.links.page.cmp(&b.links.page));
-        let mut errors = Vec::new();
-        for page in pages {
-            check_page(&page.links, &ids, files, base_path, written, &mut errors);
-        }
-        errors
+        // Pages are checked on every core (a cold build checks every link
+        // of the site), each into its own list, then joined in page order.
+        pages
+            .par_iter()
+            .flat_map_iter(|page| {
+                let mut errors = Vec::new();
+                check_page(&page.links, &ids, files, base_path, written, &mut errors);
+                errors
+            })
+            .collect()
     }
 
     /// Every page's links, as if `changes` were applied.

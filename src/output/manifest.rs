@@ -166,7 +166,8 @@ impl<'a> Strings<'a> {
 }
 
 fn store_links<'a>(links: &'a PageLinks, strings: &mut Strings<'a>) -> StoredLinks {
-    let mut path = |p: &'a Option<PathBuf>| p.as_deref().and_then(Path::to_str).map(|p| strings.of(p));
+    let mut path =
+        |p: &'a Option<PathBuf>| p.as_deref().and_then(Path::to_str).map(|p| strings.of(p));
     let (template_file, source) = (path(&links.template_file), path(&links.source));
     StoredLinks {
         template: strings.of(links.template),
@@ -245,11 +246,8 @@ pub(crate) fn read_previous(out: &Path, manifest: &Path) -> Option<Previous> {
         return None;
     }
     let record = read_manifest(manifest)?;
-    let recorded: HashMap<&str, &FileRecord> = record
-        .files
-        .iter()
-        .map(|f| (f.path.as_str(), f))
-        .collect();
+    let recorded: HashMap<&str, &FileRecord> =
+        record.files.iter().map(|f| (f.path.as_str(), f)).collect();
     let mut previous = Previous {
         files: HashMap::with_capacity(recorded.len()),
         pages: HashMap::with_capacity(recorded.len()),
@@ -416,7 +414,68 @@ mod tests {
 
         // A corrupt manifest is no manifest.
         std::fs::write(&manifest, b"FSOUT002garbage").unwrap();
-        assert_eq!(read_previous(&out, &manifest), None);
+        assert!(read_previous(&out, &manifest).is_none());
+    }
+
+    #[test]
+    fn pages_keep_their_input_and_links_and_lose_them_with_their_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        std::fs::create_dir_all(out.join("a")).unwrap();
+        std::fs::write(out.join(super::super::MARKER), "m").unwrap();
+        for f in ["a/index.html", "b/index.html", "feed.ics"] {
+            std::fs::create_dir_all(out.join(f).parent().unwrap()).unwrap();
+            std::fs::write(out.join(f), f).unwrap();
+        }
+        let links = |page: &str| PageLinks {
+            page: page.to_string(),
+            template: "page.html",
+            template_file: None,
+            source: Some(PathBuf::from("content/a.md")),
+            ids: vec!["top".into()],
+            links: vec![FoundLink {
+                line: 3,
+                href: "/b/#top".into(),
+                in_body: true,
+            }],
+        };
+        let (a, b) = (links("a/index.html"), links("b/index.html"));
+        let files: HashMap<String, Fingerprint> = [
+            ("a/index.html".to_string(), [1; 16]),
+            ("b/index.html".to_string(), [2; 16]),
+            ("feed.ics".to_string(), [3; 16]),
+        ]
+        .into();
+        let pages: HashMap<String, PageRecord<'_>> = [
+            ("a/index.html", [4; 16], Some(&a)),
+            ("b/index.html", [5; 16], Some(&b)),
+            ("feed.ics", [6; 16], None),
+        ]
+        .into_iter()
+        .map(|(p, input, links)| (p.to_string(), PageRecord { input, links }))
+        .collect();
+        let manifest = dir.path().join("m.bin");
+        write_manifest(&out, &manifest, &files, &pages).unwrap();
+        let previous = read_previous(&out, &manifest).unwrap();
+        assert_eq!(previous.files, files);
+        assert_eq!(previous.pages.len(), 3);
+        assert_eq!(previous.pages["b/index.html"], [5; 16]);
+        let mut read: Vec<&PageLinks> = previous.links.iter().collect();
+        read.sort_by(|x, y| x.page.cmp(&y.page));
+        assert_eq!(read.len(), 2);
+        assert_eq!(
+            (read[1].page.as_str(), read[1].template),
+            ("b/index.html", "page.html")
+        );
+        assert_eq!((&read[1].ids, &read[1].links), (&b.ids, &b.links));
+        assert_eq!(read[1].source, b.source);
+
+        // A page edited by hand loses its input and links with its file.
+        std::fs::remove_file(out.join("a/index.html")).unwrap();
+        std::fs::write(out.join("a/index.html"), "edited").unwrap();
+        let previous = read_previous(&out, &manifest).unwrap();
+        assert!(!previous.pages.contains_key("a/index.html"));
+        assert!(previous.links.iter().all(|l| l.page != "a/index.html"));
     }
 
     #[cfg(unix)]
@@ -430,6 +489,6 @@ mod tests {
         write_manifest(&out, &manifest, &HashMap::new(), &HashMap::new()).unwrap();
         assert!(read_previous(&out, &manifest).is_some());
         std::os::unix::fs::symlink(dir.path(), out.join("sessions")).unwrap();
-        assert_eq!(read_previous(&out, &manifest), None);
+        assert!(read_previous(&out, &manifest).is_none());
     }
 }
