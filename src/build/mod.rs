@@ -259,6 +259,10 @@ pub struct Builder {
     /// staging folder that receives only the changed files (streamed, so
     /// memory stays bounded), moved into the output once the build succeeded.
     staged_update: bool,
+    /// A one-shot build whose output is recorded for the next process
+    /// (`fireside build`): it fingerprints page inputs like a builder kept
+    /// between builds, so the next build renders only what changed.
+    record_inputs: bool,
 }
 
 /// What follows from one version of `site.yaml`; a new version resets
@@ -302,6 +306,7 @@ impl Builder {
             sources: HashMap::new(),
             output: OutputState::default(),
             staged_update: false,
+            record_inputs: false,
         }
     }
 
@@ -690,8 +695,10 @@ impl Builder {
         let views = Views::new(site);
         let plan = render::plan(site);
         clock.lap("views");
-        // A one-shot build has no next build to compare with: no fingerprints.
-        let hasher = (!self.once).then(|| ValueHasher::with_shared(&views.shared()));
+        // A one-shot build has no next build to compare with, unless its
+        // output is recorded for the next process: then no fingerprints.
+        let hasher =
+            (!self.once || self.record_inputs).then(|| ValueHasher::with_shared(&views.shared()));
         let dir = match target {
             Target::Folder(d) => Some(d),
             Target::Check => None,
@@ -1036,10 +1043,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let previous = manifest
         .as_deref()
         .and_then(|m| output::read_previous(&out_abs, m));
+    builder.record_inputs = manifest.is_some();
     let mut report = match previous {
         // The folder holds an earlier build of ours: change only what changed.
-        Some(files) => {
-            builder.output.files = files;
+        Some(previous) => {
+            builder.output = OutputState {
+                pages: previous.pages,
+                files: previous.files,
+                links: LinkIndex::from_pages(previous.links),
+            };
             builder.staged_update = true;
             let staging = output::staging_beside(&out_abs).map_err(cannot_write)?;
             let report = builder.build(Target::Folder(staging.path()), Changed::Unknown)?;
@@ -1063,10 +1075,25 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             }
         }
     };
-    if let Some(m) = &manifest
-        && output::write_manifest(&out_abs, m, &builder.output.files).is_err()
-    {
-        output::remove_manifest(m);
+    if let Some(m) = &manifest {
+        let state = &builder.output;
+        let pages = state
+            .pages
+            .iter()
+            .map(|(path, input)| {
+                let links = state.links.page(path);
+                (
+                    path.clone(),
+                    output::PageRecord {
+                        input: *input,
+                        links,
+                    },
+                )
+            })
+            .collect();
+        if output::write_manifest(&out_abs, m, &state.files, &pages).is_err() {
+            output::remove_manifest(m);
+        }
     }
     report.output = out_dir;
     builder.save_cache();

@@ -90,9 +90,9 @@ fn render_one(
         ..
     } = input;
     let context = render::page_input(site, views, page, plan);
-    let input_print = input
-        .hasher
-        .map_or([0; 16], |h| h.page(&templates.fingerprint, &context));
+    let input_print = input.hasher.map_or([0; 16], |h| {
+        h.page(&page_base(site, templates, page, &context), &context)
+    });
     if input.previous_inputs.get(&page.output) == Some(&input_print) {
         return Ok(None);
     }
@@ -113,4 +113,26 @@ fn render_one(
         html: (input.keep_bytes && !unchanged).then_some(bytes),
         links: page_out.links,
     }))
+}
+
+/// What a page's fingerprint covers besides its context: the template set,
+/// and the files its link messages name (its source and template file),
+/// which the context need not show but a recorded page keeps.
+fn page_base(
+    site: &Site,
+    templates: &Templates,
+    page: &PlannedPage,
+    context: &render::PageInput,
+) -> Fingerprint {
+    let source = render::source_of(site, page.kind);
+    let template_file = context.template().and_then(|t| templates.file_of(t));
+    let mut bytes = templates.fingerprint.to_vec();
+    for path in [source.as_deref(), template_file] {
+        let path = path
+            .map(|p| p.as_os_str().as_encoded_bytes())
+            .unwrap_or(b"-");
+        bytes.extend_from_slice(&(path.len() as u64).to_le_bytes());
+        bytes.extend_from_slice(path);
+    }
+    fingerprint::of_bytes(&bytes)
 }

@@ -13,6 +13,8 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::parse::html;
 
 use crate::diagnostic::Diagnostic;
@@ -237,6 +239,21 @@ pub struct LinkIndex {
 }
 
 impl LinkIndex {
+    /// The index of these pages (as a later process reads them back).
+    pub fn from_pages(pages: impl IntoIterator<Item = PageLinks>) -> LinkIndex {
+        LinkIndex {
+            pages: pages
+                .into_iter()
+                .map(|p| (p.page.clone(), IndexedPage::new(p)))
+                .collect(),
+        }
+    }
+
+    /// The links of the page at output path `page`, if the index has it.
+    pub fn page(&self, page: &str) -> Option<&PageLinks> {
+        self.pages.get(page).map(|p| &p.links)
+    }
+
     /// True if `changes` can break a link of a page it did not re-render:
     /// a page went away, or a page's ids changed (a link's `#fragment`).
     /// Otherwise only the re-rendered pages' own links need checking.
@@ -275,11 +292,16 @@ impl LinkIndex {
         // In page order, so that messages come out the same every time.
         let mut pages: Vec<&IndexedPage> = changes.pages.values().chain(unchanged).collect();
         pages.sort_by(|a, b| a.links.page.cmp(&b.links.page));
-        let mut errors = Vec::new();
-        for page in pages {
-            check_page(&page.links, &ids, files, base_path, written, &mut errors);
-        }
-        errors
+        // Pages are checked on every core (a cold build checks every link
+        // of the site), each into its own list, then joined in page order.
+        pages
+            .par_iter()
+            .flat_map_iter(|page| {
+                let mut errors = Vec::new();
+                check_page(&page.links, &ids, files, base_path, written, &mut errors);
+                errors
+            })
+            .collect()
     }
 
     /// Every page's links, as if `changes` were applied.

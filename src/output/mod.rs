@@ -16,7 +16,9 @@ use rayon::prelude::*;
 use crate::diagnostic::Diagnostic;
 
 mod manifest;
-pub(crate) use manifest::{manifest_path, read_previous, remove_manifest, write_manifest};
+pub(crate) use manifest::{
+    PageRecord, manifest_path, read_previous, remove_manifest, write_manifest,
+};
 
 /// The marker file in every output folder Fireside writes.
 pub const MARKER: &str = ".fireside-output";

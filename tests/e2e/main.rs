@@ -66,4 +66,5 @@ mod theme;
 mod theme_browser;
 mod theme_folder;
 mod url_encoding;
+mod warm_build;
 mod wikilinks;
