@@ -41,6 +41,9 @@ use crate::render::PageInput;
 
 use cards::*;
 
+/// How many items a page of a split list shows (`paging.rs`).
+pub use paging::PER_PAGE;
+
 /// Precomputed template values for one site: each card serialised once.
 pub struct Views {
     pub site: Value,

@@ -18,7 +18,7 @@ use crate::render::PageInput;
 
 /// How many items one page of a split list shows: a page of 100 session
 /// items is about 50 KB of HTML.
-pub(crate) const PER_PAGE: usize = 100;
+pub const PER_PAGE: usize = 100;
 
 /// The input of page `page` (from 1) of `list`: each list's view knows
 /// what its first page shows besides the items.

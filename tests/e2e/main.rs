@@ -45,6 +45,7 @@ mod kb_upkeep;
 mod list_pages;
 mod message_format;
 mod migrate;
+mod pagination;
 mod people;
 mod properties;
 mod recurrence;
