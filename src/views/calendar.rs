@@ -56,9 +56,10 @@ pub(crate) fn scheduled(site: &Site) -> Vec<SessionId> {
 /// month index is on every page.
 pub(crate) fn calendar<'a>(cx: &Cx<'a>, page: usize) -> View<'a, Calendar<'a>> {
     let (site, views, c) = (cx.site, cx.views, &cx.site.config);
-    let (upcoming, past) = views.split_by_time(&scheduled(site));
+    let [upcoming, past] = views.orders.calendar(site, views);
     let pagination = Pagination::of(site, List::Calendar, page);
-    let [upcoming, past] = paging::window([&upcoming, &past], pagination.current());
+    let [upcoming, past] =
+        paging::window([upcoming.as_slice(), past.as_slice()], pagination.current());
     let groups = |ids: &[SessionId]| -> Vec<MonthGroup<'a>> {
         calendar::group_by_month(site, ids)
             .into_iter()

@@ -61,6 +61,8 @@ pub struct Views {
     pub ics_events: crate::render::ics::EventTexts,
     /// Scheduled sessions by date, for the month grids: made once, when first asked.
     by_date: std::sync::OnceLock<BTreeMap<jiff::civil::Date, Vec<SessionId>>>,
+    /// The site-wide lists in order, made once for all their pages.
+    pub(crate) orders: paging::Orders,
 }
 
 /// A card as its shared template value.
@@ -135,6 +137,7 @@ impl Views {
             upcoming,
             ics_events: crate::render::ics::EventTexts::new(site),
             by_date: std::sync::OnceLock::new(),
+            orders: paging::Orders::default(),
         }
     }
 

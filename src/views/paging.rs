@@ -8,6 +8,7 @@
 //! the navigation links to is planned and in the sitemap.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
@@ -31,6 +32,35 @@ pub(crate) fn input(cx: &Cx<'_>, list: List, page: usize) -> PageInput {
         List::Person(i) => cx.input(super::people::person(cx, i, page)),
         List::Tag(i) => cx.input(super::taxonomy::tag(cx, i, page)),
         List::Format(i) => cx.input(super::taxonomy::format(cx, i, page)),
+    }
+}
+
+/// The site-wide split lists in their order, made when a page first asks,
+/// once per build: each of the 950 pages of `/sessions/` at 100,000 pages
+/// sorting every session again made the build quadratic.
+#[derive(Default)]
+pub(crate) struct Orders {
+    sessions: OnceLock<Vec<SessionId>>,
+    calendar: OnceLock<[Vec<SessionId>; 2]>,
+}
+
+impl Orders {
+    /// `/sessions/`'s order: newest first, proposed sessions last.
+    pub(crate) fn sessions(&self, site: &Site) -> &[SessionId] {
+        self.sessions.get_or_init(|| {
+            let mut order: Vec<SessionId> = super::sessions::listed_sessions(site).collect();
+            // Proposed sessions come last in the model; show them last here too.
+            order.sort_by_key(|&i| site.sessions[i].date.is_none());
+            order
+        })
+    }
+
+    /// `/calendar/`'s sections: upcoming soonest first, past newest first.
+    pub(crate) fn calendar(&self, site: &Site, views: &super::Views) -> &[Vec<SessionId>; 2] {
+        self.calendar.get_or_init(|| {
+            let (upcoming, past) = views.split_by_time(&super::calendar::scheduled(site));
+            [upcoming, past]
+        })
     }
 }
 

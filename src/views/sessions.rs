@@ -39,11 +39,8 @@ pub(crate) fn sessions<'a>(cx: &Cx<'a>, page: usize) -> View<'a, Sessions<'a>> {
         Some(d) => d.year().to_string(),
         None => "Proposed".to_string(),
     };
-    // Proposed sessions come last in the model; show them last here too.
-    let mut order: Vec<SessionId> = listed_sessions(site).collect();
-    order.sort_by_key(|&i| site.sessions[i].date.is_none());
     let pagination = Pagination::of(site, List::Sessions, page);
-    let [order] = paging::window([&order], pagination.current());
+    let [order] = paging::window([cx.views.orders.sessions(site)], pagination.current());
     let mut years: Vec<(String, Vec<SessionId>)> = Vec::new();
     for i in order {
         let label = label_of(i);
