@@ -68,7 +68,7 @@ pub enum PageKind {
 /// A list that is split into pages (`views/paging.rs`): its first page is
 /// its own [`PageKind`] at its own URL, the others are
 /// [`PageKind::ListPage`] at `<url>page/N/`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum List {
     /// `/sessions/`: every session, newest first.
     Sessions,

@@ -74,9 +74,10 @@ pub(crate) fn community<'a>(
 ) -> View<'a, CommunityPage<'a>> {
     let (site, views) = (cx.site, cx.views);
     let x = &site.communities[i];
-    let (scheduled, proposed) = super::scheduled_and_proposed(site, &x.sessions);
-    let (upcoming, past) = views.split_by_time(&scheduled);
-    let pagination = Pagination::of(site, List::Community(i), page);
+    let list = List::Community(i);
+    let sections = views.orders.sections(list, site, views, &x.sessions);
+    let [upcoming, past, proposed] = &*sections;
+    let pagination = Pagination::of(site, list, page);
     let [upcoming, past, proposed] = paging::window(
         [upcoming.as_slice(), past.as_slice(), proposed.as_slice()],
         pagination.current(),

@@ -7,8 +7,9 @@
 //! [`page_count`] from the same item counts the views cut, so every page
 //! the navigation links to is planned and in the sitemap.
 
+use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::Serialize;
 
@@ -42,9 +43,39 @@ pub(crate) fn input(cx: &Cx<'_>, list: List, page: usize) -> PageInput {
 pub(crate) struct Orders {
     sessions: OnceLock<Vec<SessionId>>,
     calendar: OnceLock<[Vec<SessionId>; 2]>,
+    /// A community's or person's sessions as upcoming, past and proposed.
+    sections: Mutex<HashMap<List, Arc<[Vec<SessionId>; 3]>>>,
 }
 
 impl Orders {
+    /// The upcoming (soonest first), past (newest first) and proposed
+    /// sessions among `ids`, the sections of `list`'s pages: split once
+    /// for all its pages (a community of 38,000 sessions has 380).
+    pub(crate) fn sections(
+        &self,
+        list: List,
+        site: &Site,
+        views: &super::Views,
+        ids: &[SessionId],
+    ) -> Arc<[Vec<SessionId>; 3]> {
+        let known = self
+            .sections
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&list)
+            .cloned();
+        known.unwrap_or_else(|| {
+            let (scheduled, proposed) = super::scheduled_and_proposed(site, ids);
+            let (upcoming, past) = views.split_by_time(&scheduled);
+            let made = Arc::new([upcoming, past, proposed]);
+            self.sections
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .insert(list, made.clone());
+            made
+        })
+    }
+
     /// `/sessions/`'s order: newest first, proposed sessions last.
     pub(crate) fn sessions(&self, site: &Site) -> &[SessionId] {
         self.sessions.get_or_init(|| {

@@ -96,9 +96,10 @@ pub(crate) struct PersonPage<'a> {
 pub(crate) fn person<'a>(cx: &Cx<'a>, i: PersonId, page: usize) -> View<'a, PersonPage<'a>> {
     let (site, views) = (cx.site, cx.views);
     let p = &site.people[i];
-    let (scheduled, proposed) = super::scheduled_and_proposed(site, &p.sessions);
-    let (upcoming, past) = views.split_by_time(&scheduled);
-    let pagination = Pagination::of(site, List::Person(i), page);
+    let list = List::Person(i);
+    let sections = views.orders.sections(list, site, views, &p.sessions);
+    let [upcoming, past, proposed] = &*sections;
+    let pagination = Pagination::of(site, list, page);
     let [upcoming, past, proposed] = paging::window(
         [upcoming.as_slice(), past.as_slice(), proposed.as_slice()],
         pagination.current(),
