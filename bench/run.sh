@@ -2,12 +2,14 @@
 # Build-time benchmark for Fireside, against Hugo when it is installed.
 #
 #   bench/run.sh [PAGES...]          default: 1000 10000
+#   ROUNDS=1 HUGO=0 PREVIEW=0 bench/run.sh 100000    the scale run: one cold build
 #
 # For each size: generate a synthetic site (bench/generate.py), then, ROUNDS
 # times, alternating the tools so that a change in the machine's load hits
 # both alike:
 #   - Fireside cold (no highlight cache, no output folder), then warm twice
-#     (cache and previous output kept, the input unchanged);
+#     (cache and previous output kept, the input unchanged; WARM runs, by
+#     default 2, and 0 from 100,000 pages: the scale run is one cold build);
 #   - Hugo (`hugo` on PATH; bench/hugo_site.py points a minimal Hugo site at
 #     the same content), cold (no output, no cache dir) and warm (kept).
 # Each run reports wall time, CPU time (user + system), peak RSS, the output's
@@ -24,6 +26,8 @@
 #   NO_BUILD=1             skip `cargo build --release` (use the existing binary)
 #   HUGO=0                 leave Hugo out even when installed
 #   PREVIEW=0              skip the preview latencies (bench/serve.py)
+#   WARM=n                 warm builds after each cold one (default 2; 0 from
+#                          100,000 pages)
 #   CARGO_TARGET_DIR       honoured when locating the binary
 set -euo pipefail
 
@@ -81,8 +85,11 @@ measure() {
     rss=$(awk -F= '$1 == "maxrss_mb" { printf "%.0f", $2 }' "$metrics")
     size=$(du -sm "$out" | cut -f1)
     largest=$(find "$out" -type f -name '*.html' -printf '%s\n' | sort -n | tail -n1 | awk '{ printf "%.0f", $1 / 1024 }')
-    printf '   %-14s %7.2f s wall %7.2f s CPU %6s MB peak RSS %6s MB output, largest HTML %s KB\n' \
-        "$label" "$wall" "$cpu" "$rss" "$size" "$largest"
+    local largest_path over
+    largest_path=$(find "$out" -type f -name '*.html' -printf '%s %P\n' | sort -n | tail -n1 | cut -d' ' -f2-)
+    over=$(find "$out" -type f -name '*.html' -size +300k | wc -l)
+    printf '   %-14s %7.2f s wall %7.2f s CPU %6s MB peak RSS %6s MB output, largest HTML %s KB (%s), %s over 300 KB\n' \
+        "$label" "$wall" "$cpu" "$rss" "$size" "$largest" "$largest_path" "$over"
     echo "$label $wall $cpu $rss $size $largest" >>"$results"
 }
 
@@ -106,7 +113,10 @@ for n in "${PAGES[@]}"; do
         echo "   -- round $round"
         # Cold: nothing left from an earlier build, neither cache nor output.
         rm -rf "$FIRESIDE_CACHE_DIR" "$out"
-        for run in cold warm warm; do
+        warm=${WARM:-$([ "$n" -ge 100000 ] && echo 0 || echo 2)}
+        runs=(cold)
+        for _ in $(seq "$warm"); do runs+=(warm); done
+        for run in "${runs[@]}"; do
             measure "$n fireside-$run" "$BENCH_DIR/build-$n-$run.log" "$out" \
                 "$BIN" build "$site" -o "$out" --now "$NOW" --cache-dir "$FIRESIDE_CACHE_DIR"
         done

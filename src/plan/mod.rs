@@ -18,8 +18,9 @@ pub const RADAR_PATH: &str = "patterns/radar/";
 pub enum PageKind {
     Home,
     Sessions,
-    /// `/sessions/page/N/`, N from 2: the rest of the split session list.
-    SessionsPage(u32),
+    /// Page N (from 2) of a list split into pages, at `<list>page/N/`;
+    /// page 1 is the list's own page (`PageKind::Sessions`, a community...).
+    ListPage(List, u32),
     Session(SessionId),
     Patterns,
     Pattern(PatternId),
@@ -37,8 +38,6 @@ pub enum PageKind {
     Insights,
     /// `/calendar/`: upcoming sessions by month, then past ones.
     Calendar,
-    /// `/calendar/page/N/`, N from 2: the rest of the split calendar list.
-    CalendarPage(u32),
     /// `/calendar/YYYY/MM/`: a month grid.
     CalendarMonth(Month),
     /// `/backlog/`: proposed sessions and their volunteers.
@@ -66,6 +65,74 @@ pub enum PageKind {
     Atom(AtomFeed),
 }
 
+/// A list that is split into pages (`views/paging.rs`): its first page is
+/// its own [`PageKind`] at its own URL, the others are
+/// [`PageKind::ListPage`] at `<url>page/N/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum List {
+    /// `/sessions/`: every session, newest first.
+    Sessions,
+    /// `/calendar/`: scheduled sessions, upcoming then past.
+    Calendar,
+    /// `/patterns/`: the catalogue, by maturity.
+    Patterns,
+    /// A community's sessions: upcoming, past, proposed.
+    Community(CommunityId),
+    /// A facilitator's sessions: upcoming, past, volunteered for.
+    Person(PersonId),
+    /// A tag's sessions, then its patterns.
+    Tag(TagId),
+    /// A format's sessions, then its patterns.
+    Format(FormatId),
+}
+
+impl List {
+    /// Every list of the site that is split, in plan order.
+    pub fn all(site: &Site) -> impl Iterator<Item = List> + '_ {
+        [List::Sessions, List::Calendar, List::Patterns]
+            .into_iter()
+            .chain(site.communities.keys().map(List::Community))
+            .chain(site.people.keys().map(List::Person))
+            .chain(site.tags.keys().map(List::Tag))
+            .chain(site.formats.keys().map(List::Format))
+    }
+
+    /// The URL path of its first page (`communities/dev/`).
+    pub fn path(self, site: &Site) -> String {
+        match self {
+            List::Sessions => "sessions/".into(),
+            List::Calendar => "calendar/".into(),
+            List::Patterns => "patterns/".into(),
+            List::Community(i) => site.communities[i].path.clone(),
+            List::Person(i) => site.people[i].path.clone(),
+            List::Tag(i) => site.tags[i].path.clone(),
+            List::Format(i) => site.formats[i].path.clone(),
+        }
+    }
+
+    /// The page kind of its first page.
+    pub fn first_page(self) -> PageKind {
+        match self {
+            List::Sessions => PageKind::Sessions,
+            List::Calendar => PageKind::Calendar,
+            List::Patterns => PageKind::Patterns,
+            List::Community(i) => PageKind::Community(i),
+            List::Person(i) => PageKind::Person(i),
+            List::Tag(i) => PageKind::Tag(i),
+            List::Format(i) => PageKind::Format(i),
+        }
+    }
+
+    /// A planned page as the first page it continues and its number (1 for
+    /// any page that is not a [`PageKind::ListPage`]).
+    pub fn page_of(kind: PageKind) -> (PageKind, usize) {
+        match kind {
+            PageKind::ListPage(list, n) => (list.first_page(), n as usize),
+            kind => (kind, 1),
+        }
+    }
+}
+
 /// Which write-ups an Atom feed carries besides the site's own (`feed.xml`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AtomFeed {
@@ -87,9 +154,10 @@ impl AtomFeed {
         format!("{page}feed.xml")
     }
 
-    /// The feed of a page, if the page has one.
+    /// The feed of a page, if the page has one (every page of a split
+    /// community, tag or facilitator list has its feed).
     pub fn of(kind: PageKind) -> Option<AtomFeed> {
-        match kind {
+        match List::page_of(kind).0 {
             PageKind::Community(i) => Some(AtomFeed::Community(i)),
             PageKind::Tag(i) => Some(AtomFeed::Tag(i)),
             PageKind::Person(i) => Some(AtomFeed::Person(i)),
@@ -130,22 +198,16 @@ pub fn plan(site: &Site) -> Vec<PlannedPage> {
         html_page("calendar/", PageKind::Calendar),
         html_page("backlog/", PageKind::Backlog),
     ];
-    pages.extend(
-        (2..=crate::views::sessions::sessions_page_count(site)).map(|n| {
+    // Pages 2.. of every split list; page 1 is the list's own page.
+    for list in List::all(site) {
+        let first = list.path(site);
+        pages.extend((2..=crate::views::paging::pages_of(site, list)).map(|n| {
             html_page(
-                &crate::views::sessions::list_page_path("sessions/", n),
-                PageKind::SessionsPage(n as u32),
+                &crate::views::paging::list_page_path(&first, n),
+                PageKind::ListPage(list, n as u32),
             )
-        }),
-    );
-    pages.extend(
-        (2..=crate::views::calendar::calendar_page_count(site)).map(|n| {
-            html_page(
-                &crate::views::sessions::list_page_path("calendar/", n),
-                PageKind::CalendarPage(n as u32),
-            )
-        }),
-    );
+        }));
+    }
     pages.extend(
         calendar::months_spanned(site)
             .into_iter()

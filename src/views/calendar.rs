@@ -3,10 +3,12 @@
 use serde::Serialize;
 use tera::Value;
 
+use super::paging::{self, Pagination};
 use super::{Cards, Cx, View};
 use crate::model::calendar::{self, Month};
 use crate::model::*;
 use crate::parse::meta::{self, Status};
+use crate::plan::List;
 
 /// A month of sessions on `/calendar/`: its name, its grid page, its sessions.
 #[derive(Serialize)]
@@ -35,27 +37,18 @@ struct Year {
 pub(crate) struct Calendar<'a> {
     upcoming: Vec<MonthGroup<'a>>,
     past: Vec<MonthGroup<'a>>,
-    pagination: super::sessions::Pagination,
+    pagination: Pagination,
     years: Vec<Year>,
     backlog_count: usize,
 }
 
 /// The sessions `/calendar/` lists: the scheduled ones. The plan counts its
 /// pages from the same list.
-fn scheduled(site: &Site) -> Vec<SessionId> {
+pub(crate) fn scheduled(site: &Site) -> Vec<SessionId> {
     site.sessions
         .keys()
         .filter(|&i| site.sessions[i].is_scheduled())
         .collect()
-}
-
-/// How many sessions one page of `/calendar/` lists (one list of every
-/// session was 3.5 MB of HTML at 10,000 pages).
-pub(crate) const CALENDAR_PER_PAGE: usize = 100;
-
-/// The pages `/calendar/` is split into (at least one).
-pub(crate) fn calendar_page_count(site: &Site) -> usize {
-    scheduled(site).len().div_ceil(CALENDAR_PER_PAGE).max(1)
 }
 
 /// Page `page` (from 1) of `/calendar/`: upcoming sessions soonest first,
@@ -63,16 +56,10 @@ pub(crate) fn calendar_page_count(site: &Site) -> usize {
 /// month index is on every page.
 pub(crate) fn calendar<'a>(cx: &Cx<'a>, page: usize) -> View<'a, Calendar<'a>> {
     let (site, views, c) = (cx.site, cx.views, &cx.site.config);
-    let (upcoming, past) = views.split_by_time(&scheduled(site));
-    let total = calendar_page_count(site);
-    let page = page.clamp(1, total);
-    let window = (page - 1) * CALENDAR_PER_PAGE..page * CALENDAR_PER_PAGE;
-    let clip = |ids: &[SessionId], offset: usize| -> Vec<SessionId> {
-        let from = window.start.saturating_sub(offset).min(ids.len());
-        let to = window.end.saturating_sub(offset).min(ids.len());
-        ids[from..to].to_vec()
-    };
-    let (upcoming, past) = (clip(&upcoming, 0), clip(&past, upcoming.len()));
+    let [upcoming, past] = views.orders.calendar(site, views);
+    let pagination = Pagination::of(site, List::Calendar, page);
+    let [upcoming, past] =
+        paging::window([upcoming.as_slice(), past.as_slice()], pagination.current());
     let groups = |ids: &[SessionId]| -> Vec<MonthGroup<'a>> {
         calendar::group_by_month(site, ids)
             .into_iter()
@@ -104,18 +91,13 @@ pub(crate) fn calendar<'a>(cx: &Cx<'a>, page: usize) -> View<'a, Calendar<'a>> {
             }),
         }
     }
-    let title = if page == 1 {
-        "Calendar".to_string()
-    } else {
-        format!("Calendar, page {page} of {total}")
-    };
     View::new(
         "calendar.html",
-        title,
+        paging::title("Calendar", pagination.current(), pagination.total()),
         Calendar {
             upcoming: groups(&upcoming),
             past: groups(&past),
-            pagination: super::sessions::Pagination::new(site, "calendar/", page, total),
+            pagination,
             years,
             backlog_count: site
                 .sessions

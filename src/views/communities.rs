@@ -4,9 +4,11 @@ use serde::Serialize;
 use tera::Value;
 
 use super::cards::distinct_by;
+use super::paging::{self, Pagination};
 use super::{Backlink, Cards, Content, Cx, View, content, referenced_by, toc};
 use crate::model::*;
 use crate::parse::markdown::TocEntry;
+use crate::plan::List;
 
 #[derive(Serialize)]
 pub(crate) struct Communities<'a> {
@@ -31,6 +33,7 @@ pub(crate) struct CommunityPage<'a> {
     upcoming: Cards<'a, SessionId>,
     past: Cards<'a, SessionId>,
     proposed: Cards<'a, SessionId>,
+    pagination: Pagination,
     facilitators: Cards<'a, PersonId>,
     patterns: Cards<'a, PatternId>,
     referenced_by: Vec<Backlink<'a>>,
@@ -60,24 +63,45 @@ pub(crate) fn patterns_of(site: &Site, sessions: &[SessionId]) -> Vec<PatternId>
     )
 }
 
-pub(crate) fn community<'a>(cx: &Cx<'a>, i: CommunityId) -> View<'a, CommunityPage<'a>> {
+/// Page `page` (from 1) of a community: its sessions (upcoming soonest
+/// first, then past newest first, then proposed) 100 a page. Page 1 is the
+/// community's own page, with its text, facilitators and patterns; later
+/// pages carry only the rest of the list.
+pub(crate) fn community<'a>(
+    cx: &Cx<'a>,
+    i: CommunityId,
+    page: usize,
+) -> View<'a, CommunityPage<'a>> {
     let (site, views) = (cx.site, cx.views);
     let x = &site.communities[i];
-    let (scheduled, proposed) = super::scheduled_and_proposed(site, &x.sessions);
-    let (upcoming, past) = views.split_by_time(&scheduled);
+    let list = List::Community(i);
+    let sections = views.orders.sections(list, site, views, &x.sessions);
+    let [upcoming, past, proposed] = &*sections;
+    let pagination = Pagination::of(site, list, page);
+    let [upcoming, past, proposed] = paging::window(
+        [upcoming.as_slice(), past.as_slice(), proposed.as_slice()],
+        pagination.current(),
+    );
+    let first = pagination.current() == 1;
+    let all_sessions: &[SessionId] = if first { &x.sessions } else { &[] };
     View::new(
         "community.html",
-        x.title.as_str(),
+        paging::title(&x.title, pagination.current(), pagination.total()),
         CommunityPage {
             community: &views.communities[i],
-            content: content(Some(&x.body)),
-            toc: toc(Some(&x.body)),
+            content: content(Some(&x.body).filter(|_| first)),
+            toc: toc(Some(&x.body).filter(|_| first)),
             upcoming: views.sessions(upcoming),
             past: views.sessions(past),
             proposed: views.sessions(proposed),
-            facilitators: views.people(facilitators_of(site, &x.sessions)),
-            patterns: views.patterns(patterns_of(site, &x.sessions)),
-            referenced_by: referenced_by(site, &x.referenced_by),
+            pagination,
+            facilitators: views.people(facilitators_of(site, all_sessions)),
+            patterns: views.patterns(patterns_of(site, all_sessions)),
+            referenced_by: if first {
+                referenced_by(site, &x.referenced_by)
+            } else {
+                Vec::new()
+            },
             extra: &x.extra,
             description: x.purpose.as_deref().unwrap_or_default(),
         },

@@ -17,6 +17,7 @@ mod home;
 pub mod insights;
 mod knowledge;
 mod page;
+pub(crate) mod paging;
 mod patterns;
 mod people;
 mod radar;
@@ -35,10 +36,13 @@ use tera::Value;
 use typed_index_collections::TiSlice;
 
 use crate::model::*;
-use crate::plan::{PageKind, PlannedPage};
+use crate::plan::{List, PageKind, PlannedPage};
 use crate::render::PageInput;
 
 use cards::*;
+
+/// How many items a page of a split list shows (`paging.rs`).
+pub use paging::PER_PAGE;
 
 /// Precomputed template values for one site: each card serialised once.
 pub struct Views {
@@ -57,6 +61,8 @@ pub struct Views {
     pub ics_events: crate::render::ics::EventTexts,
     /// Scheduled sessions by date, for the month grids: made once, when first asked.
     by_date: std::sync::OnceLock<BTreeMap<jiff::civil::Date, Vec<SessionId>>>,
+    /// The site-wide lists in order, made once for all their pages.
+    pub(crate) orders: paging::Orders,
 }
 
 /// A card as its shared template value.
@@ -131,6 +137,7 @@ impl Views {
             upcoming,
             ics_events: crate::render::ics::EventTexts::new(site),
             by_date: std::sync::OnceLock::new(),
+            orders: paging::Orders::default(),
         }
     }
 
@@ -298,26 +305,25 @@ pub fn page_input(
     match page.kind {
         PageKind::Ics(feed) => PageInput::Text(feeds::ics(&cx, feed)),
         PageKind::Home => cx.input(home::home(&cx)),
-        PageKind::Sessions => cx.input(sessions::sessions(&cx, 1)),
-        PageKind::SessionsPage(n) => cx.input(sessions::sessions(&cx, n as usize)),
+        PageKind::ListPage(list, n) => paging::input(&cx, list, n as usize),
+        PageKind::Sessions => paging::input(&cx, List::Sessions, 1),
         PageKind::Session(i) => cx.input(sessions::session(&cx, i)),
-        PageKind::Patterns => cx.input(patterns::patterns(&cx)),
+        PageKind::Patterns => paging::input(&cx, List::Patterns, 1),
         PageKind::Pattern(i) => cx.input(patterns::pattern(&cx, i)),
         PageKind::Communities => cx.input(communities::communities(&cx)),
-        PageKind::Community(i) => cx.input(communities::community(&cx, i)),
+        PageKind::Community(i) => paging::input(&cx, List::Community(i), 1),
         PageKind::Facilitators => cx.input(people::facilitators(&cx)),
-        PageKind::Person(i) => cx.input(people::person(&cx, i)),
+        PageKind::Person(i) => paging::input(&cx, List::Person(i), 1),
         PageKind::Page(i) => cx.input(page::page(&cx, i)),
         PageKind::NotFound => cx.input(page::not_found()),
         PageKind::Tags => cx.input(taxonomy::taxonomy(&cx, taxonomy::Taxonomy::Tags)),
         PageKind::Formats => cx.input(taxonomy::taxonomy(&cx, taxonomy::Taxonomy::Formats)),
-        PageKind::Tag(i) => cx.input(taxonomy::tag(&cx, i)),
-        PageKind::Format(i) => cx.input(taxonomy::format(&cx, i)),
+        PageKind::Tag(i) => paging::input(&cx, List::Tag(i), 1),
+        PageKind::Format(i) => paging::input(&cx, List::Format(i), 1),
         PageKind::Agendas => cx.input(agendas::agendas(&cx)),
         PageKind::Agenda(i) => cx.input(agendas::agenda(&cx, i)),
         PageKind::Insights => cx.input(insights::page(&cx)),
-        PageKind::Calendar => cx.input(calendar::calendar(&cx, 1)),
-        PageKind::CalendarPage(n) => cx.input(calendar::calendar(&cx, n as usize)),
+        PageKind::Calendar => paging::input(&cx, List::Calendar, 1),
         PageKind::CalendarMonth(m) => cx.input(calendar::month(&cx, m)),
         PageKind::Backlog => cx.input(calendar::backlog(&cx)),
         PageKind::SeriesIndex => cx.input(calendar::series_index(&cx)),

@@ -3,10 +3,12 @@
 use serde::Serialize;
 use tera::Value;
 
+use super::paging::{self, Pagination};
 use super::{Backlink, Cards, Content, Cx, View, content, referenced_by, toc};
 use crate::model::*;
 use crate::parse::markdown::TocEntry;
 use crate::parse::meta::Maturity;
+use crate::plan::List;
 
 #[derive(Serialize)]
 struct ByMaturity<'a> {
@@ -14,54 +16,71 @@ struct ByMaturity<'a> {
     patterns: Cards<'a, PatternId>,
 }
 
+/// A tag of the catalogue and how many patterns have it: the tag's own
+/// page lists them (a list of every tag's patterns here grew with the
+/// catalogue times its tags).
 #[derive(Serialize)]
 struct ByTag<'a> {
     tag: &'a Value,
-    patterns: Cards<'a, PatternId>,
+    count: usize,
 }
 
 #[derive(Serialize)]
 pub(crate) struct Patterns<'a> {
     groups: Vec<ByMaturity<'a>>,
+    pagination: Pagination,
     tags: Cards<'a, TagId>,
     by_tag: Vec<ByTag<'a>>,
 }
 
-pub(crate) fn patterns<'a>(cx: &Cx<'a>) -> View<'a, Patterns<'a>> {
+/// Page `page` (from 1) of the catalogue: patterns by maturity (adopt,
+/// trial, assess, hold, then unrated), 100 a page; the tag index is on
+/// page 1.
+pub(crate) fn patterns<'a>(cx: &Cx<'a>, page: usize) -> View<'a, Patterns<'a>> {
     let (site, views) = (cx.site, cx.views);
-    let groups = Maturity::ALL
-        .iter()
-        .map(|m| Some(*m))
-        .chain(std::iter::once(None))
-        .filter_map(|m| {
-            let ids: Vec<PatternId> = site
-                .patterns
-                .keys()
-                .filter(|&i| site.patterns[i].maturity == m)
-                .collect();
-            (!ids.is_empty()).then(|| ByMaturity {
-                maturity: m.map_or("unrated", Maturity::name),
-                patterns: views.patterns(ids),
-            })
+    // Adopt, trial, assess, hold, then unrated.
+    let [adopt, trial, assess, hold] = Maturity::ALL;
+    let maturities = [Some(adopt), Some(trial), Some(assess), Some(hold), None];
+    let by_maturity: [Vec<PatternId>; 5] = maturities.map(|m| {
+        site.patterns
+            .keys()
+            .filter(|&i| site.patterns[i].maturity == m)
+            .collect()
+    });
+    let pagination = Pagination::of(site, List::Patterns, page);
+    let groups = paging::ranges(by_maturity.each_ref().map(Vec::len), pagination.current())
+        .into_iter()
+        .zip(maturities)
+        .zip(&by_maturity)
+        .filter(|((on_page, _), _)| !on_page.is_empty())
+        .map(|((on_page, m), ids)| ByMaturity {
+            maturity: m.map_or("unrated", Maturity::name),
+            patterns: views.patterns(ids[on_page].to_vec()),
         })
         .collect();
+    let first = pagination.current() == 1;
     let tag_ids: Vec<TagId> = site
         .tags
         .keys()
-        .filter(|&t| !site.tags[t].patterns.is_empty())
+        .filter(|&t| first && !site.tags[t].patterns.is_empty())
         .collect();
     let by_tag = tag_ids
         .iter()
         .map(|&t| ByTag {
             tag: &views.tags[t],
-            patterns: views.patterns(site.tags[t].patterns.clone()),
+            count: site.tags[t].patterns.len(),
         })
         .collect();
     View::new(
         "patterns.html",
-        "Pattern catalogue",
+        paging::title(
+            "Pattern catalogue",
+            pagination.current(),
+            pagination.total(),
+        ),
         Patterns {
             groups,
+            pagination,
             tags: Cards::new(&views.tags, tag_ids),
             by_tag,
         },

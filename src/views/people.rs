@@ -5,8 +5,10 @@ use tera::Value;
 
 use super::cards::{LabelledUrl, distinct_by};
 use super::communities::patterns_of;
+use super::paging::{self, Pagination};
 use super::{Backlink, Cards, Content, Cx, View, content, referenced_by};
 use crate::model::*;
+use crate::plan::List;
 
 /// People who ran sessions of one community or format.
 #[derive(Serialize)]
@@ -80,6 +82,7 @@ pub(crate) struct PersonPage<'a> {
     upcoming: Cards<'a, SessionId>,
     past: Cards<'a, SessionId>,
     proposed: Cards<'a, SessionId>,
+    pagination: Pagination,
     communities: Cards<'a, CommunityId>,
     patterns: Cards<'a, PatternId>,
     referenced_by: Vec<Backlink<'a>>,
@@ -87,14 +90,25 @@ pub(crate) struct PersonPage<'a> {
     description: &'a str,
 }
 
-pub(crate) fn person<'a>(cx: &Cx<'a>, i: PersonId) -> View<'a, PersonPage<'a>> {
+/// Page `page` (from 1) of a person: their sessions (upcoming, past,
+/// volunteered for) 100 a page. Page 1 is the person's own page, with their
+/// profile, communities and patterns; later pages carry only the list.
+pub(crate) fn person<'a>(cx: &Cx<'a>, i: PersonId, page: usize) -> View<'a, PersonPage<'a>> {
     let (site, views) = (cx.site, cx.views);
     let p = &site.people[i];
-    let (scheduled, proposed) = super::scheduled_and_proposed(site, &p.sessions);
-    let (upcoming, past) = views.split_by_time(&scheduled);
+    let list = List::Person(i);
+    let sections = views.orders.sections(list, site, views, &p.sessions);
+    let [upcoming, past, proposed] = &*sections;
+    let pagination = Pagination::of(site, list, page);
+    let [upcoming, past, proposed] = paging::window(
+        [upcoming.as_slice(), past.as_slice(), proposed.as_slice()],
+        pagination.current(),
+    );
+    let first = pagination.current() == 1;
+    let all_sessions: &[SessionId] = if first { &p.sessions } else { &[] };
     // In site order, as the communities page lists them.
     let communities = distinct_by(
-        p.sessions
+        all_sessions
             .iter()
             .filter_map(|&s| site.sessions[s].community)
             .collect(),
@@ -102,10 +116,10 @@ pub(crate) fn person<'a>(cx: &Cx<'a>, i: PersonId) -> View<'a, PersonPage<'a>> {
     );
     View::new(
         "person.html",
-        p.name.as_str(),
+        paging::title(&p.name, pagination.current(), pagination.total()),
         PersonPage {
             person: &views.people[i],
-            content: content(p.body.as_ref()),
+            content: content(p.body.as_ref().filter(|_| first)),
             links: p
                 .links
                 .iter()
@@ -114,9 +128,14 @@ pub(crate) fn person<'a>(cx: &Cx<'a>, i: PersonId) -> View<'a, PersonPage<'a>> {
             upcoming: views.sessions(upcoming),
             past: views.sessions(past),
             proposed: views.sessions(proposed),
+            pagination,
             communities: Cards::new(&views.communities, communities),
-            patterns: views.patterns(patterns_of(site, &p.sessions)),
-            referenced_by: referenced_by(site, &p.referenced_by),
+            patterns: views.patterns(patterns_of(site, all_sessions)),
+            referenced_by: if first {
+                referenced_by(site, &p.referenced_by)
+            } else {
+                Vec::new()
+            },
             extra: &p.extra,
             description: p.role.as_deref().unwrap_or_default(),
         },

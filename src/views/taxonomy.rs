@@ -3,8 +3,10 @@
 use serde::Serialize;
 use tera::Value;
 
+use super::paging::{self, Pagination};
 use super::{Cards, Cx, View};
 use crate::model::*;
+use crate::plan::List;
 
 #[derive(Clone, Copy)]
 pub(crate) enum Taxonomy {
@@ -48,37 +50,53 @@ pub(crate) struct TermPage<'a> {
     term: &'a Value,
     sessions: Cards<'a, SessionId>,
     patterns: Cards<'a, PatternId>,
+    pagination: Pagination,
 }
 
+/// Page `page` (from 1) of a tag or format: its sessions newest first, then
+/// its patterns, 100 a page.
 fn term<'a>(
     cx: &Cx<'a>,
     taxonomy: Taxonomy,
     t: &'a Term,
     card: &'a Value,
+    pagination: Pagination,
 ) -> View<'a, TermPage<'a>> {
     let mut sessions = t.sessions.clone();
     sessions.reverse();
+    let [on_sessions, on_patterns] =
+        paging::ranges([sessions.len(), t.patterns.len()], pagination.current());
     View::new(
         "term.html",
-        t.name.as_str(),
+        paging::title(&t.name, pagination.current(), pagination.total()),
         TermPage {
             taxonomy: taxonomy.name(),
             term: card,
-            sessions: cx.views.sessions(sessions),
-            patterns: cx.views.patterns(t.patterns.clone()),
+            sessions: cx.views.sessions(sessions[on_sessions].to_vec()),
+            patterns: cx.views.patterns(t.patterns[on_patterns].to_vec()),
+            pagination,
         },
     )
 }
 
-pub(crate) fn tag<'a>(cx: &Cx<'a>, i: TagId) -> View<'a, TermPage<'a>> {
-    term(cx, Taxonomy::Tags, &cx.site.tags[i], &cx.views.tags[i])
+pub(crate) fn tag<'a>(cx: &Cx<'a>, i: TagId, page: usize) -> View<'a, TermPage<'a>> {
+    let pagination = Pagination::of(cx.site, List::Tag(i), page);
+    term(
+        cx,
+        Taxonomy::Tags,
+        &cx.site.tags[i],
+        &cx.views.tags[i],
+        pagination,
+    )
 }
 
-pub(crate) fn format<'a>(cx: &Cx<'a>, i: FormatId) -> View<'a, TermPage<'a>> {
+pub(crate) fn format<'a>(cx: &Cx<'a>, i: FormatId, page: usize) -> View<'a, TermPage<'a>> {
+    let pagination = Pagination::of(cx.site, List::Format(i), page);
     term(
         cx,
         Taxonomy::Formats,
         &cx.site.formats[i],
         &cx.views.formats[i],
+        pagination,
     )
 }

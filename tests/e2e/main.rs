@@ -47,6 +47,7 @@ mod list_pages;
 mod message_format;
 mod migrate;
 mod one_round;
+mod pagination;
 mod people;
 mod properties;
 mod recurrence;
