@@ -801,6 +801,7 @@ impl<'d> Resolver<'d> {
                     toc: rendered.toc.clone(),
                     plain_text: rendered.plain_text.clone(),
                     first_paragraph: rendered.first_paragraph.clone(),
+                    has_diagram: rendered.has_diagram,
                 };
                 (item, body, targets, errors)
             })

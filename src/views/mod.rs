@@ -225,6 +225,9 @@ struct Common<'a, C> {
     /// The Atom feed that follows this page (a community's, tag's or
     /// facilitator's write-ups), for `<link rel="alternate">` and a visible link.
     atom_feed: Option<String>,
+    /// Whether this page's Markdown body draws a diagram: `base.html` loads
+    /// the Mermaid script only then.
+    has_diagram: bool,
     #[serde(flatten)]
     page: C,
 }
@@ -272,12 +275,28 @@ impl Cx<'_> {
             permalink: c.permalink(&self.page.path),
             page_title: view.title,
             atom_feed: crate::plan::AtomFeed::of(self.page.kind).map(|f| c.url(&f.path(self.site))),
+            has_diagram: body_of(self.site, self.page.kind).is_some_and(|b| b.has_diagram),
             page: view.context,
         };
         PageInput::Template {
             template: view.template,
             context: Value::from_serializable(&context),
         }
+    }
+}
+
+/// The Markdown body a page shows, if it shows one: what decides the page's
+/// scripts (a diagram). The home page shows `content/index.md`'s.
+fn body_of(site: &Site, kind: PageKind) -> Option<&Body> {
+    match kind {
+        PageKind::Session(i) => site.sessions[i].body.as_ref(),
+        PageKind::Pattern(i) => Some(&site.patterns[i].body),
+        PageKind::Community(i) => Some(&site.communities[i].body),
+        PageKind::Person(i) => site.people[i].body.as_ref(),
+        PageKind::Page(i) => Some(&site.pages[i].body),
+        PageKind::Agenda(i) => site.agendas[i].body.as_ref(),
+        PageKind::Home => site.pages.iter().find(|p| p.path.is_empty()).map(|p| &p.body),
+        _ => None,
     }
 }
 

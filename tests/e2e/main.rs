@@ -25,6 +25,7 @@ mod calendar;
 mod ci_log;
 mod cli_tools;
 mod commonmark;
+mod diagrams;
 mod docs_site;
 mod errors;
 mod highlight_languages;
