@@ -84,7 +84,14 @@ pub fn resolve(input: ResolveInput<'_>) -> Result<Site, Vec<Diagnostic>> {
         &page_docs,
         &agenda_docs,
     );
-    r.resolve_knowledge(&pattern_docs, &page_docs);
+    r.resolve_knowledge(knowledge::KnowledgeDocs {
+        sessions: &session_docs,
+        patterns: &pattern_docs,
+        communities: &community_docs,
+        people: &person_docs,
+        pages: &page_docs,
+        agendas: &agenda_docs,
+    });
     r.finish(input.assets, input.static_files, &input.theme_assets)
 }
 

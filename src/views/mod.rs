@@ -295,7 +295,11 @@ fn body_of(site: &Site, kind: PageKind) -> Option<&Body> {
         PageKind::Person(i) => site.people[i].body.as_ref(),
         PageKind::Page(i) => Some(&site.pages[i].body),
         PageKind::Agenda(i) => site.agendas[i].body.as_ref(),
-        PageKind::Home => site.pages.iter().find(|p| p.path.is_empty()).map(|p| &p.body),
+        PageKind::Home => site
+            .pages
+            .iter()
+            .find(|p| p.path.is_empty())
+            .map(|p| &p.body),
         _ => None,
     }
 }

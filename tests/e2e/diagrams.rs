@@ -30,7 +30,10 @@ fn a_page_with_a_diagram_links_the_vendored_mermaid_and_a_page_without_does_not(
         )
         .file("content/guide.md", "---\ntitle: Guide\n---\nNo drawing here.\n");
     site.build().ok();
-    for page in ["patterns/flow/index.html", "sessions/2026-03-18-mob/index.html"] {
+    for page in [
+        "patterns/flow/index.html",
+        "sessions/2026-03-18-mob/index.html",
+    ] {
         let found = scripts(&site.html(page));
         assert!(
             found.iter().any(|s| s == MERMAID) && found.iter().any(|s| s == STARTER),
@@ -74,7 +77,9 @@ fn the_diagram_scripts_follow_the_base_path_and_never_leave_the_site() {
     site.build().ok();
     let found = scripts(&site.html("patterns/flow/index.html"));
     assert!(
-        found.iter().any(|s| s == "/cop/assets/vendor/mermaid/mermaid.min.js"),
+        found
+            .iter()
+            .any(|s| s == "/cop/assets/vendor/mermaid/mermaid.min.js"),
         "{found:?}"
     );
     assert!(

@@ -41,6 +41,7 @@ mod kb_authoring;
 mod kb_feeds;
 mod kb_git;
 mod kb_radar;
+mod kb_redirects;
 mod kb_related;
 mod kb_upkeep;
 mod list_pages;
