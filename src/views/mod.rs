@@ -228,6 +228,9 @@ struct Common<'a, C> {
     /// Whether this page's Markdown body draws a diagram: `base.html` loads
     /// the Mermaid script only then.
     has_diagram: bool,
+    /// This page's preview image for link previews (`og:image`), if it has
+    /// one: sessions and patterns, on a site with a host.
+    social_image: Option<knowledge::SocialImageView>,
     #[serde(flatten)]
     page: C,
 }
@@ -276,6 +279,7 @@ impl Cx<'_> {
             page_title: view.title,
             atom_feed: crate::plan::AtomFeed::of(self.page.kind).map(|f| c.url(&f.path(self.site))),
             has_diagram: body_of(self.site, self.page.kind).is_some_and(|b| b.has_diagram),
+            social_image: knowledge::social_image(self.site, self.page.kind),
             page: view.context,
         };
         PageInput::Template {
@@ -320,6 +324,7 @@ pub fn page_input(
     };
     match page.kind {
         PageKind::Ics(feed) => PageInput::Text(feeds::ics(&cx, feed)),
+        PageKind::SocialImage(image) => PageInput::Image(knowledge::social_card(site, image)),
         PageKind::Home => cx.input(home::home(&cx)),
         PageKind::Sessions => cx.input(sessions::sessions(&cx, 1)),
         PageKind::SessionsPage(n) => cx.input(sessions::sessions(&cx, n as usize)),

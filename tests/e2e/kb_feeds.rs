@@ -182,7 +182,30 @@ fn every_page_has_open_graph_and_twitter_tags() {
             "{file}"
         );
         assert!(!meta("meta[name='twitter:title']").is_empty(), "{file}");
-        assert_eq!(meta("meta[name='twitter:card']"), "summary");
+        // Sessions and patterns have a preview image (social.rs): a large card.
+        let image = select(&doc, "meta[property='og:image']").first().is_some();
+        assert_eq!(
+            meta("meta[name='twitter:card']"),
+            if image {
+                "summary_large_image"
+            } else {
+                "summary"
+            },
+            "{file}"
+        );
+        if [
+            "index.html",
+            "sessions/index.html",
+            "patterns/index.html",
+            "about/index.html",
+        ]
+        .contains(&file.as_str())
+        {
+            assert!(!image, "{file}: og:image on sessions and patterns only");
+        }
+        if file == "patterns/pair-programming/index.html" {
+            assert!(image, "{file}: no og:image");
+        }
         if file != "404.html" {
             let url = meta("meta[property='og:url']");
             let expected = format!(

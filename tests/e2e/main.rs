@@ -61,6 +61,7 @@ mod search_parity;
 mod series;
 mod serve;
 mod serve_hostile;
+mod social;
 mod template_contract;
 mod theme;
 mod theme_browser;
