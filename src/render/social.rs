@@ -161,7 +161,7 @@ fn truncate(text: &str, max: usize) -> String {
         Some(i) if i > max / 2 => &cut[..i],
         _ => cut.as_str(),
     };
-    format!("{}…", cut.trim_end())
+    format!("{}…", cut.trim_end_matches([' ', ',', ';', ':', '·']))
 }
 
 /// `text` wrapped on words into at most `lines` lines of `width`
@@ -236,6 +236,20 @@ mod tests {
         let got = wrap(text, width, lines);
         assert_eq!(got, expected);
         assert!(got.iter().all(|l| l.chars().count() <= width), "{got:?}");
+    }
+
+    #[rstest::rstest]
+    #[case(
+        "Trial · collaboration, legacy-code, knowledge-sharing",
+        30,
+        "Trial · collaboration…"
+    )]
+    #[case("Trial · collaboration", 30, "Trial · collaboration")]
+    #[case("  spaced   out  ", 30, "spaced out")]
+    fn subtitles_are_cut_at_a_word(#[case] text: &str, #[case] max: usize, #[case] expected: &str) {
+        let got = truncate(text, max);
+        assert!(got.chars().count() <= max, "{got}");
+        assert_eq!(got, expected);
     }
 
     #[test]
