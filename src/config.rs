@@ -44,6 +44,8 @@ pub(crate) struct SiteFile {
     edit_url: Option<String>,
     /// Dates and contributors from the Git history; on by default inside a work tree.
     git: Option<bool>,
+    /// Preview images (`og:image`) for sessions and patterns, drawn at build time. Default `true`.
+    social_images: Option<bool>,
     /// Free-form data for templates (`site.extra`); any YAML.
     #[serde(default)]
     extra: serde_json::Value,
@@ -211,6 +213,8 @@ pub struct Config {
     /// The Git history of the site folder, read once with the settings
     /// (`load/git.rs`); `None` when off or not in a work tree.
     pub history: Option<std::sync::Arc<crate::load::git::GitHistory>>,
+    /// Draw a social preview image for each session and pattern (`social_images:`, default on).
+    pub social_images: bool,
     pub extra: serde_json::Value,
 }
 
@@ -340,6 +344,7 @@ impl Config {
             edit_url,
             git: file.git,
             history: crate::load::git::history(root, file.git).map(std::sync::Arc::new),
+            social_images: file.social_images.unwrap_or(true),
             extra: file.extra,
         })
     }
@@ -552,6 +557,7 @@ mod tests {
             edit_url: None,
             git: None,
             history: None,
+            social_images: true,
         }
     }
 

@@ -65,6 +65,19 @@ impl ValueHasher {
                 f.tag(b'X');
                 f.str(text);
             }
+            PageInput::Image(card) => {
+                f.tag(b'I');
+                f.bytes(crate::render::social::fingerprint_salt());
+                for text in [
+                    &card.title,
+                    &card.subtitle,
+                    &card.kind,
+                    &card.site,
+                    &card.accent,
+                ] {
+                    f.str(text);
+                }
+            }
         }
         f.finish()
     }

@@ -97,7 +97,7 @@ fn render_one(
         return Ok(None);
     }
     let page_out = render::render_page(site, templates, page, &context)?;
-    let bytes = page_out.html.into_bytes();
+    let bytes = page_out.bytes;
     // Needed whenever the output is kept: to compare with it, and for the
     // record of what it holds (the next `fireside build` writes only changes).
     let bytes_print = if input.hasher.is_some() || input.keep_bytes {

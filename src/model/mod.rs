@@ -44,6 +44,9 @@ pub struct Body {
     pub toc: Vec<TocEntry>,
     pub plain_text: String,
     pub first_paragraph: String,
+    /// Whether the body has a ` ```mermaid ` block: only such pages load the
+    /// theme's diagram script.
+    pub has_diagram: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -37,6 +37,19 @@ pub struct AgendaDoc {
     pub body: Option<Rendered>,
     pub diagnostics: Vec<Diagnostic>,
     pub draft: bool,
+    /// `redirect_from:` entries, each with where it is written, for the
+    /// redirect checks at resolve (an agenda is not a `Doc`).
+    pub redirect_from: Vec<WrittenValue>,
+}
+
+/// A front-matter value as written and where: 1-based line and column, and
+/// its length in characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenValue {
+    pub value: String,
+    pub line: usize,
+    pub column: usize,
+    pub len: usize,
 }
 
 /// An agenda item that names a session file (`- sessions/dev/kata.md`,
@@ -111,6 +124,9 @@ pub(crate) struct AgendaMeta {
     sessions: Vec<SessionItem>,
     /// Overrides the slug made from the file name.
     slug: Option<String>,
+    /// Old paths that should keep working: each becomes a redirect to the agenda's page.
+    #[serde(default)]
+    redirect_from: StringList,
     /// `true` leaves the file out of the site unless the build runs with `--drafts`.
     #[serde(default)]
     draft: bool,
@@ -250,7 +266,7 @@ pub fn parse_agenda_file(
                 agenda_keys(),
             )]
         })?;
-        from_meta(file, text, meta, 1, None, cx.date_order)
+        from_meta(file, text, text, meta, 1, None, cx.date_order)
     }
 }
 
@@ -278,6 +294,7 @@ pub fn parse_agenda_markdown(
     from_meta(
         file,
         text,
+        split.yaml.unwrap_or(""),
         meta,
         split.yaml_first_line,
         Some(body),
@@ -301,6 +318,7 @@ fn folder_community(content_path: &Path) -> Option<String> {
 fn from_meta(
     file: &SourceFile,
     text: &str,
+    yaml: &str,
     meta: AgendaMeta,
     first_line: usize,
     body: Option<Rendered>,
@@ -357,10 +375,27 @@ fn from_meta(
     if !errors.is_empty() {
         return Err(errors);
     }
+    let redirect_from = meta
+        .redirect_from
+        .0
+        .iter()
+        .map(|value| {
+            let (line, column, len) =
+                front_matter::locate_value(yaml, first_line, "redirect_from", value)
+                    .unwrap_or((first_line, 1, 3));
+            WrittenValue {
+                value: value.clone(),
+                line,
+                column,
+                len,
+            }
+        })
+        .collect();
     Ok(AgendaDoc {
         file: file.path.clone(),
         content_path: file.content_path.clone(),
         text: text.to_string(),
+        redirect_from,
         title: meta.title,
         slug: meta
             .slug
@@ -907,6 +942,7 @@ fn parse_csv(
         body: None,
         diagnostics: warnings,
         draft: false,
+        redirect_from: Vec::new(),
     })
 }
 

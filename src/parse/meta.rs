@@ -521,6 +521,9 @@ pub struct SessionMeta {
     /// Other names wikilinks (and references by name) may use for this item.
     #[serde(default)]
     pub aliases: StringList,
+    /// Old paths that should keep working: each becomes a redirect here.
+    #[serde(default)]
+    pub redirect_from: StringList,
     /// Overrides the kind of content decided by the file's folder.
     pub kind: Option<Kind>,
     /// Free-form data for your own templates; any YAML.
@@ -626,6 +629,9 @@ pub struct CommunityMeta {
     /// Other names wikilinks (and references by name) may use for this item.
     #[serde(default)]
     pub aliases: StringList,
+    /// Old paths that should keep working: each becomes a redirect here.
+    #[serde(default)]
+    pub redirect_from: StringList,
     /// `true` leaves the file out of the site unless the build runs with `--drafts`.
     #[serde(default)]
     pub draft: bool,
@@ -654,6 +660,9 @@ pub struct PersonMeta {
     /// Links by label (label: URL).
     #[serde(default)]
     pub links: IndexMap<String, String>,
+    /// Old paths that should keep working: each becomes a redirect here.
+    #[serde(default)]
+    pub redirect_from: StringList,
     /// `true` leaves the file out of the site unless the build runs with `--drafts`.
     #[serde(default)]
     pub draft: bool,

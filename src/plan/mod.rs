@@ -63,6 +63,43 @@ pub enum PageKind {
     Radar,
     /// The Atom feed of one community's, tag's or facilitator's write-ups.
     Atom(AtomFeed),
+    /// A session's or pattern's preview image (`og:image`), drawn by
+    /// `render/social.rs`.
+    SocialImage(SocialImage),
+}
+
+/// Whose preview image: sessions and patterns have one (`social_images:`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SocialImage {
+    Session(SessionId),
+    Pattern(PatternId),
+}
+
+impl SocialImage {
+    /// Where the image is: `social.png` in the folder of its page
+    /// (`sessions/<slug>/social.png`). The plan writes exactly these and
+    /// the pages' `og:image` names exactly these.
+    pub fn path(self, site: &Site) -> String {
+        let page = match self {
+            SocialImage::Session(i) => &site.sessions[i].path,
+            SocialImage::Pattern(i) => &site.patterns[i].path,
+        };
+        format!("{page}social.png")
+    }
+
+    /// The image of a page, if the page has one: sessions and patterns, when
+    /// the site draws them (`social_images:`) and its base URL has a host
+    /// (`og:image` must be absolute, so without one nothing would show it).
+    pub fn of(site: &Site, kind: PageKind) -> Option<SocialImage> {
+        if !site.config.social_images || site.config.host().is_none() {
+            return None;
+        }
+        match kind {
+            PageKind::Session(i) => Some(SocialImage::Session(i)),
+            PageKind::Pattern(i) => Some(SocialImage::Pattern(i)),
+            _ => None,
+        }
+    }
 }
 
 /// A list that is split into pages (`views/paging.rs`): its first page is
@@ -320,6 +357,18 @@ pub fn plan(site: &Site) -> Vec<PlannedPage> {
             kind: PageKind::Redirects,
         });
     }
+    let images: Vec<SocialImage> = pages
+        .iter()
+        .filter_map(|p| SocialImage::of(site, p.kind))
+        .collect();
+    pages.extend(images.into_iter().map(|image| {
+        let path = image.path(site);
+        PlannedPage {
+            output: path.clone(),
+            path,
+            kind: PageKind::SocialImage(image),
+        }
+    }));
     // `content/index.md` introduces the home page instead of replacing it.
     pages.retain(|p| !(p.path.is_empty() && matches!(p.kind, PageKind::Page(_))));
     pages

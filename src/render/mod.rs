@@ -5,6 +5,7 @@
 //! [`crate::views`]; this module only runs templates.
 
 pub mod ics;
+pub mod social;
 pub mod templates;
 
 use std::path::Path;
@@ -34,6 +35,8 @@ pub enum PageInput {
     },
     /// Finished text, written by code rather than a template (iCalendar).
     Text(String),
+    /// A social preview image, drawn by [`social::png`].
+    Image(social::Card),
 }
 
 impl PageInput {
@@ -41,14 +44,14 @@ impl PageInput {
     pub fn template(&self) -> Option<&'static str> {
         match self {
             PageInput::Template { template, .. } => Some(template),
-            PageInput::Text(_) => None,
+            PageInput::Text(_) | PageInput::Image(_) => None,
         }
     }
 }
 
 /// A rendered page: its bytes, and for HTML its ids and links (for the link checker).
 pub struct RenderedPage {
-    pub html: String,
+    pub bytes: Vec<u8>,
     pub links: Option<PageLinks>,
 }
 
@@ -64,6 +67,11 @@ pub fn render_page(
         PageInput::Template { template, context } => {
             templates.render(template, &tera_context(context))?
         }
+        PageInput::Image(card) => {
+            let bytes = social::png(card)
+                .map_err(|message| Diagnostic::error(message).in_file(Path::new(&page.output)))?;
+            return Ok(RenderedPage { bytes, links: None });
+        }
     };
     let links = page.output.ends_with(".html").then(|| {
         let template = input.template().unwrap_or_default();
@@ -75,7 +83,10 @@ pub fn render_page(
         };
         crate::check::links::scan(&page.output, origin, &html)
     });
-    Ok(RenderedPage { html, links })
+    Ok(RenderedPage {
+        bytes: html.into_bytes(),
+        links,
+    })
 }
 
 /// The tera context of a page's values: each top-level value shared, not copied.

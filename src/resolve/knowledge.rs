@@ -1,5 +1,7 @@
-//! The knowledge-base pass: `owner`, `review_by` and `redirect_from` on
-//! patterns and plain pages (docs/knowledge-base.md).
+//! The knowledge-base pass: `owner` and `review_by` on patterns and plain
+//! pages, and `redirect_from` on every page made from a file: sessions,
+//! patterns, communities, people, plain pages and agendas
+//! (docs/knowledge-base.md).
 //!
 //! It runs last, when every person is known (an owner may be a facilitator
 //! without a profile) and every page has its path: a redirect may not take
@@ -15,7 +17,10 @@ use crate::model::knowledge::{Freshness, Redirect};
 use crate::model::slug::slugify;
 use crate::model::*;
 use crate::parse::Doc;
-use crate::parse::meta::{IsoDate, PageMeta, PatternMeta, StringList};
+use crate::parse::agenda::AgendaDoc;
+use crate::parse::meta::{
+    CommunityMeta, IsoDate, PageMeta, PatternMeta, PersonMeta, SessionMeta, StringList,
+};
 
 /// The keys of one document this pass reads, whatever its kind.
 struct Keys<'a> {
@@ -48,19 +53,37 @@ struct Claim<'d> {
     error: Box<dyn Fn(String) -> Diagnostic + 'd>,
 }
 
+/// The documents of every kind whose files may carry `redirect_from`.
+pub(super) struct KnowledgeDocs<'a, 'd> {
+    pub sessions: &'a [&'d Doc<SessionMeta>],
+    pub patterns: &'a [&'d Doc<PatternMeta>],
+    pub communities: &'a [&'d Doc<CommunityMeta>],
+    pub people: &'a [&'d Doc<PersonMeta>],
+    pub pages: &'a [&'d Doc<PageMeta>],
+    pub agendas: &'a [&'d AgendaDoc],
+}
+
 impl<'d> Resolver<'d> {
-    pub(super) fn resolve_knowledge(
-        &mut self,
-        patterns: &[&'d Doc<PatternMeta>],
-        pages: &[&'d Doc<PageMeta>],
-    ) {
+    pub(super) fn resolve_knowledge(&mut self, docs: KnowledgeDocs<'_, 'd>) {
         let mut claims = Vec::new();
-        for doc in patterns {
+        for doc in docs.patterns {
             self.check_radar_slug(doc);
             self.knowledge_of(doc, pattern_keys(&doc.meta), &mut claims);
         }
-        for doc in pages {
+        for doc in docs.pages {
             self.knowledge_of(doc, page_keys(&doc.meta), &mut claims);
+        }
+        for doc in docs.sessions {
+            self.redirects_of(doc, &doc.meta.redirect_from, &mut claims);
+        }
+        for doc in docs.communities {
+            self.redirects_of(doc, &doc.meta.redirect_from, &mut claims);
+        }
+        for doc in docs.people {
+            self.redirects_of(doc, &doc.meta.redirect_from, &mut claims);
+        }
+        for &agenda in docs.agendas {
+            self.agenda_redirects(agenda, &mut claims);
         }
         self.add_redirects(claims);
     }
@@ -111,22 +134,71 @@ impl<'d> Resolver<'d> {
             ItemRef::Page(i) => self.site.pages[i].freshness = freshness,
             _ => {}
         }
-        for written in &keys.redirect_from.0 {
-            match redirect_path(written) {
-                Ok(from) => claims.push(Claim {
-                    from,
-                    to: item,
-                    error: Box::new(move |message| doc.error_at_value("redirect_from", written, message)),
+        self.redirects_of(doc, keys.redirect_from, claims);
+    }
+
+    /// The claims of one document's `redirect_from`, each pointing its
+    /// errors at the entry as written.
+    fn redirects_of<M>(
+        &mut self,
+        doc: &'d Doc<M>,
+        redirect_from: &'d StringList,
+        claims: &mut Vec<Claim<'d>>,
+    ) {
+        let Some(&item) = self.by_content_path.get(&doc.content_path) else {
+            return;
+        };
+        for written in &redirect_from.0 {
+            self.claim(
+                item,
+                written,
+                Box::new(move |message| doc.error_at_value("redirect_from", written, message)),
+                claims,
+            );
+        }
+    }
+
+    /// An agenda's claims: its entries were located when it was parsed.
+    fn agenda_redirects(&mut self, agenda: &'d AgendaDoc, claims: &mut Vec<Claim<'d>>) {
+        let Some(&item) = self.by_content_path.get(&agenda.content_path) else {
+            return;
+        };
+        for written in &agenda.redirect_from {
+            self.claim(
+                item,
+                &written.value,
+                Box::new(move |message| {
+                    Diagnostic::error(message)
+                        .in_file(&agenda.file)
+                        .at(&agenda.text, written.line, written.column)
+                        .underline(written.len)
                 }),
-                Err(why) => self.errors.push(
-                    doc.error_at_value(
-                        "redirect_from",
-                        written,
-                        format!("`{}` is not a path this site can redirect: {why}", written.escape_default()),
-                    )
-                    .hint("write the old path from the site's root, e.g. `old/path/` or `guides/old-page.html`"),
-                ),
-            }
+                claims,
+            );
+        }
+    }
+
+    /// `written` as a claim on its path, or its error if it is no path.
+    fn claim(
+        &mut self,
+        item: ItemRef,
+        written: &str,
+        error: Box<dyn Fn(String) -> Diagnostic + 'd>,
+        claims: &mut Vec<Claim<'d>>,
+    ) {
+        match redirect_path(written) {
+            Ok(from) => claims.push(Claim {
+                from,
+                to: item,
+                error,
+            }),
+            Err(why) => self.errors.push(
+                error(format!(
+                    "`{}` is not a path this site can redirect: {why}",
+                    written.escape_default()
+                ))
+                .hint("write the old path from the site's root, e.g. `old/path/` or `guides/old-page.html`"),
+            ),
         }
     }
 

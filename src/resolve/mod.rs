@@ -90,7 +90,14 @@ pub fn resolve(input: ResolveInput<'_>) -> Result<Site, Vec<Diagnostic>> {
         &page_docs,
         &agenda_docs,
     );
-    r.resolve_knowledge(&pattern_docs, &page_docs);
+    r.resolve_knowledge(knowledge::KnowledgeDocs {
+        sessions: &session_docs,
+        patterns: &pattern_docs,
+        communities: &community_docs,
+        people: &person_docs,
+        pages: &page_docs,
+        agendas: &agenda_docs,
+    });
     r.finish(input.assets, input.static_files, &input.theme_assets)
 }
 
@@ -827,6 +834,7 @@ impl<'d> Resolver<'d> {
                     toc: rendered.toc.clone(),
                     plain_text: rendered.plain_text.clone(),
                     first_paragraph: rendered.first_paragraph.clone(),
+                    has_diagram: rendered.has_diagram,
                 };
                 (item, body, targets, errors)
             })

@@ -58,3 +58,82 @@ pub(crate) fn history<'a>(site: &'a Site, source: &std::path::Path) -> Option<Hi
         contributors: &h.contributors,
     })
 }
+
+/// What a page's Open Graph image tags say (`social_image` in every
+/// context; null on pages without one, and when the site has no host to
+/// make its URL absolute, which `og:image` needs).
+#[derive(Serialize)]
+pub(crate) struct SocialImageView {
+    url: String,
+    width: u32,
+    height: u32,
+    alt: String,
+}
+
+pub(crate) fn social_image(site: &Site, kind: crate::plan::PageKind) -> Option<SocialImageView> {
+    let image = crate::plan::SocialImage::of(site, kind)?;
+    let url = site.config.permalink(&image.path(site));
+    let card = social_card(site, image);
+    Some(SocialImageView {
+        url,
+        width: crate::render::social::WIDTH,
+        height: crate::render::social::HEIGHT,
+        alt: format!("{}: {}, {}", card.kind, card.title, card.subtitle),
+    })
+}
+
+/// What a session's or pattern's preview image shows: its title; a
+/// session's date (or that it is proposed) and community, in the
+/// community's colour; a pattern's ring and tags.
+pub(crate) fn social_card(
+    site: &Site,
+    image: crate::plan::SocialImage,
+) -> crate::render::social::Card {
+    use crate::plan::SocialImage;
+    use crate::render::social::{Card, DEFAULT_ACCENT};
+    let (title, subtitle, kind, accent) = match image {
+        SocialImage::Session(i) => {
+            let s = &site.sessions[i];
+            let community = s.community.map(|c| &site.communities[c]);
+            let when = match s.date {
+                Some(d) => long_date(d),
+                None => "Proposed session".to_string(),
+            };
+            (
+                s.title.clone(),
+                when,
+                community.map_or_else(|| "Session".to_string(), |c| c.title.clone()),
+                community
+                    .and_then(|c| c.color.as_ref())
+                    .map(|c| c.0.clone()),
+            )
+        }
+        SocialImage::Pattern(i) => {
+            let p = &site.patterns[i];
+            let ring = p.maturity.map(|m| {
+                let name = m.name();
+                name[..1].to_uppercase() + &name[1..]
+            });
+            let tags = p
+                .tags
+                .iter()
+                .map(|&t| site.tags[t].name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let subtitle = match (ring, tags.is_empty()) {
+                (Some(r), false) => format!("{r} · {tags}"),
+                (Some(r), true) => r,
+                (None, false) => tags,
+                (None, true) => "A practice of the catalogue".to_string(),
+            };
+            (p.title.clone(), subtitle, "Pattern".to_string(), None)
+        }
+    };
+    Card {
+        title,
+        subtitle,
+        kind,
+        site: site.config.title.clone(),
+        accent: accent.unwrap_or_else(|| DEFAULT_ACCENT.to_string()),
+    }
+}

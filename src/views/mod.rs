@@ -232,6 +232,12 @@ struct Common<'a, C> {
     /// The Atom feed that follows this page (a community's, tag's or
     /// facilitator's write-ups), for `<link rel="alternate">` and a visible link.
     atom_feed: Option<String>,
+    /// Whether this page's Markdown body draws a diagram: `base.html` loads
+    /// the Mermaid script only then.
+    has_diagram: bool,
+    /// This page's preview image for link previews (`og:image`), if it has
+    /// one: sessions and patterns, on a site with a host.
+    social_image: Option<knowledge::SocialImageView>,
     #[serde(flatten)]
     page: C,
 }
@@ -279,12 +285,33 @@ impl Cx<'_> {
             permalink: c.permalink(&self.page.path),
             page_title: view.title,
             atom_feed: crate::plan::AtomFeed::of(self.page.kind).map(|f| c.url(&f.path(self.site))),
+            has_diagram: body_of(self.site, self.page.kind).is_some_and(|b| b.has_diagram),
+            social_image: knowledge::social_image(self.site, self.page.kind),
             page: view.context,
         };
         PageInput::Template {
             template: view.template,
             context: Value::from_serializable(&context),
         }
+    }
+}
+
+/// The Markdown body a page shows, if it shows one: what decides the page's
+/// scripts (a diagram). The home page shows `content/index.md`'s.
+fn body_of(site: &Site, kind: PageKind) -> Option<&Body> {
+    match kind {
+        PageKind::Session(i) => site.sessions[i].body.as_ref(),
+        PageKind::Pattern(i) => Some(&site.patterns[i].body),
+        PageKind::Community(i) => Some(&site.communities[i].body),
+        PageKind::Person(i) => site.people[i].body.as_ref(),
+        PageKind::Page(i) => Some(&site.pages[i].body),
+        PageKind::Agenda(i) => site.agendas[i].body.as_ref(),
+        PageKind::Home => site
+            .pages
+            .iter()
+            .find(|p| p.path.is_empty())
+            .map(|p| &p.body),
+        _ => None,
     }
 }
 
@@ -304,6 +331,7 @@ pub fn page_input(
     };
     match page.kind {
         PageKind::Ics(feed) => PageInput::Text(feeds::ics(&cx, feed)),
+        PageKind::SocialImage(image) => PageInput::Image(knowledge::social_card(site, image)),
         PageKind::Home => cx.input(home::home(&cx)),
         PageKind::ListPage(list, n) => paging::input(&cx, list, n as usize),
         PageKind::Sessions => paging::input(&cx, List::Sessions, 1),

@@ -2,7 +2,9 @@
 // against a built site served from 127.0.0.1. One page of every type passes
 // axe with no finding of any impact and logs no console error; landmarks
 // have unique names; the month grid (navigation, today, subscribe); the
-// phone header's menu; the reader's local time in one clock style.
+// phone header's menu; the reader's local time in one clock style; Mermaid
+// diagrams drawn by the vendored build in light and dark, asking nothing
+// outside the site.
 //
 //   node tests/browser/pages.mjs --site DIR --base / --today 2026-11-24
 //
@@ -238,6 +240,65 @@ await check("the time-zone toggle shows the reader's zone and is remembered", as
   await reader.click(".time-zone-toggle");
   await reader.goto(`${origin}${base}${timedSession()}`);
   assert(await reader.$eval(".session-details time", (t) => t.textContent) === built, "back to each session's zone");
+  await reader.context().close();
+});
+
+// The built pages whose body has a diagram (the session write-up and the
+// plain page of the example site that draw one), as URL paths.
+function diagramPages() {
+  const found = [];
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(path.join(siteDir, dir), { withFileTypes: true })) {
+      const rel = dir ? `${dir}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(rel);
+      else if (e.name === "index.html" && fs.readFileSync(path.join(siteDir, rel), "utf8").includes('<pre class="mermaid">')) {
+        found.push(rel.slice(0, -"index.html".length));
+      }
+    }
+  };
+  walk("");
+  return found.sort();
+}
+
+const withDiagrams = diagramPages();
+await check("the example site has a session and a page with a diagram", async () => {
+  assert(withDiagrams.some((p) => p.startsWith("sessions/")), `no session draws a diagram: ${withDiagrams}`);
+  assert(withDiagrams.length >= 2, `${withDiagrams.length} pages with a diagram`);
+});
+const drawn = {};
+for (const scheme of ["light", "dark"]) {
+  for (const rel of withDiagrams) {
+    await check(`${rel} draws its diagrams with the vendored Mermaid (${scheme}), asking nothing outside the site, axe clean`, async () => {
+      const reader = await newPage({ colorScheme: scheme, viewport: { width: 1280, height: 900 } });
+      const outside = [];
+      reader.on("request", (r) => {
+        if (!r.url().startsWith(`${origin}/`) && !r.url().startsWith("data:")) outside.push(r.url());
+      });
+      await reader.goto(`${origin}${base}${rel}`);
+      const blocks = await reader.$$eval("pre.mermaid", (ps) => ps.length);
+      assert(blocks > 0, "no <pre class=mermaid>");
+      await reader.waitForFunction(() => [...document.querySelectorAll("pre.mermaid")].every((p) => p.querySelector("svg")), null, { timeout: 20000 });
+      const errors = await reader.$$eval("pre.mermaid svg", (ss) => ss.filter((s) => /Syntax error/i.test(s.textContent)).length);
+      assert(!errors, `${errors} diagram(s) Mermaid could not read`);
+      assert(!outside.length, `requests outside the site: ${outside.join(", ")}`);
+      const found = await axe(reader);
+      assert(!found.length, found.join("\n"));
+      // The drawing's own stylesheet: Mermaid's light or dark theme.
+      drawn[`${rel} ${scheme}`] = await reader.$eval("pre.mermaid svg style", (st) => st.textContent);
+      await reader.context().close();
+    });
+  }
+}
+await check("a diagram is drawn in other colours in the dark scheme", async () => {
+  const rel = withDiagrams[0];
+  assert(drawn[`${rel} light`] && drawn[`${rel} dark`], "not drawn in both schemes");
+  assert(drawn[`${rel} light`] !== drawn[`${rel} dark`], "the same colours in light and dark");
+});
+await check("without scripts a diagram is its source, as text", async () => {
+  const reader = await newPage({ javaScriptEnabled: false });
+  await reader.goto(`${origin}${base}${withDiagrams[0]}`);
+  const text = await reader.$eval("pre.mermaid", (p) => p.textContent);
+  assert(/-->|->>/.test(text) && !(await reader.$("pre.mermaid svg")), `not the source: ${text}`);
   await reader.context().close();
 });
 
