@@ -259,6 +259,9 @@ pub struct Builder {
     /// staging folder that receives only the changed files (streamed, so
     /// memory stays bounded), moved into the output once the build succeeded.
     staged_update: bool,
+    /// The search index's analysed documents: a later build re-analyses
+    /// only those that changed.
+    search_cache: search::Cache,
 }
 
 /// What follows from one version of `site.yaml`; a new version resets
@@ -302,6 +305,7 @@ impl Builder {
             sources: HashMap::new(),
             output: OutputState::default(),
             staged_update: false,
+            search_cache: search::Cache::default(),
         }
     }
 
@@ -765,9 +769,13 @@ impl Builder {
         };
         // The search index reads only the site model, so it is built while
         // the pages render rather than after them.
+        let mut search_cache = std::mem::take(&mut self.search_cache);
         let (rendered, index) = rayon::join(render_all, || {
-            (site.config.search.enabled && !self.defer_search).then(|| search::build(site, script))
+            (site.config.search.enabled && !self.defer_search).then(|| {
+                search::build_cached(site, script, search::shard::TARGET, &mut search_cache)
+            })
         });
+        self.search_cache = search_cache;
         progress.finish();
         let rendered = rendered?;
         let mut supporting = supporting;
