@@ -295,6 +295,36 @@ fn remove_folder(out: &Path, rel: &str) -> std::io::Result<()> {
 mod tests {
     use super::*;
 
+    /// A site of one page, loaded as a build would.
+    fn site(dir: &Path) -> Site {
+        std::fs::write(dir.join("site.yaml"), "title: T\ntimezone: UTC\n").unwrap();
+        std::fs::create_dir_all(dir.join("content")).unwrap();
+        std::fs::write(dir.join("content/about.md"), "---\ntitle: About us\n---\nHello.\n").unwrap();
+        let opts = crate::build::BuildOptions {
+            now: Some("2025-01-01T00:00:00Z".parse().unwrap()),
+            ..crate::build::BuildOptions::new(dir)
+        };
+        crate::build::load_site(&opts).ok().expect("the site loads")
+    }
+
+    #[test]
+    fn work_a_newer_site_made_stale_is_neither_finished_nor_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = site(dir.path());
+        let out = dir.path().join("out");
+        let (mut versions, mut cache) = (Versions::default(), search::Cache::default());
+        let stop = AtomicBool::new(false);
+        let stale = update(&site, &out, &mut versions, &mut cache, &stop, None, &|| true);
+        assert_eq!(stale.unwrap(), Updated::Stale);
+        assert!(!out.exists(), "nothing written");
+        assert!(versions.current.is_none());
+        let fresh = update(&site, &out, &mut versions, &mut cache, &stop, None, &|| false);
+        assert_eq!(fresh.unwrap(), Updated::Written);
+        assert!(out.join(search::MANIFEST).is_file());
+        let again = update(&site, &out, &mut versions, &mut cache, &stop, None, &|| false);
+        assert_eq!(again.unwrap(), Updated::Unchanged);
+    }
+
     #[test]
     fn finds_the_version_folder() {
         assert_eq!(
