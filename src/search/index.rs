@@ -534,9 +534,7 @@ pub fn invert_until(
                 .into_iter()
                 .map(|(t, tf)| (cache.intern(t), tf))
                 .collect();
-            cache
-                .by_key
-                .insert(keys[i], Analysed { terms, len, fold });
+            cache.by_key.insert(keys[i], Analysed { terms, len, fold });
         }
     }
     if stale() {

@@ -21,7 +21,11 @@ fn site() -> SiteTest {
     SiteTest::new()
         .file(
             "content/sessions/dev/kata.md",
-            &session("Kata night", "We practised a kata.\n\n## Outcome\n\nGreen bars.", "Ana Ruiz"),
+            &session(
+                "Kata night",
+                "We practised a kata.\n\n## Outcome\n\nGreen bars.",
+                "Ana Ruiz",
+            ),
         )
         .file(
             "content/sessions/dev/retro.md",
@@ -39,7 +43,10 @@ fn search_files(out: &Path) -> BTreeMap<String, Vec<u8>> {
         return BTreeMap::new();
     };
     let value: serde_json::Value = serde_json::from_slice(manifest).expect("manifest is JSON");
-    let dir = value["dir"].as_str().expect("manifest names its folder").to_string();
+    let dir = value["dir"]
+        .as_str()
+        .expect("manifest names its folder")
+        .to_string();
     all.into_iter()
         .filter(|(path, _)| path == search::MANIFEST || path.starts_with(&dir))
         .collect()
@@ -53,9 +60,16 @@ fn clean(site: &SiteTest) -> BTreeMap<String, Vec<u8>> {
 
 fn assert_same(preview: &BTreeMap<String, Vec<u8>>, clean: &BTreeMap<String, Vec<u8>>, step: &str) {
     let names = |m: &BTreeMap<String, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
-    assert_eq!(names(preview), names(clean), "after {step}: the files differ");
+    assert_eq!(
+        names(preview),
+        names(clean),
+        "after {step}: the files differ"
+    );
     for (path, bytes) in clean {
-        assert!(preview[path] == *bytes, "after {step}: `{path}` differs from a clean build's");
+        assert!(
+            preview[path] == *bytes,
+            "after {step}: `{path}` differs from a clean build's"
+        );
     }
 }
 
@@ -82,11 +96,18 @@ fn the_previews_index_after_every_edit_is_a_clean_builds() {
         ("a body edit", &|s| {
             s.write(
                 "content/sessions/dev/kata.md",
-                &session("Kata night", "We practised a harder kata.\n\n## Outcome\n\nGreen bars.", "Ana Ruiz"),
+                &session(
+                    "Kata night",
+                    "We practised a harder kata.\n\n## Outcome\n\nGreen bars.",
+                    "Ana Ruiz",
+                ),
             )
         }),
         ("a retitle", &|s| {
-            s.write("content/sessions/dev/retro.md", &session("Retrospective", "What went well.", "Ana Ruiz"))
+            s.write(
+                "content/sessions/dev/retro.md",
+                &session("Retrospective", "What went well.", "Ana Ruiz"),
+            )
         }),
         ("a new session in other scripts", &|s| {
             s.write(
@@ -94,25 +115,43 @@ fn the_previews_index_after_every_edit_is_a_clean_builds() {
                 &session("Café in 北京", "Łódź, Straße and naïve words.", "Ana Ruiz"),
             )
         }),
-        ("a new facilitator, which shifts the facet's positions", &|s| {
-            s.write("content/people/bo-chen.md", "---\ntitle: Bo Chen\nrole: Tester\n---\nBo tests.\n");
-            s.write(
-                "content/sessions/dev/retro.md",
-                &session("Retrospective", "What went well.", "Bo Chen, Ana Ruiz"),
-            )
+        (
+            "a new facilitator, which shifts the facet's positions",
+            &|s| {
+                s.write(
+                    "content/people/bo-chen.md",
+                    "---\ntitle: Bo Chen\nrole: Tester\n---\nBo tests.\n",
+                );
+                s.write(
+                    "content/sessions/dev/retro.md",
+                    &session("Retrospective", "What went well.", "Bo Chen, Ana Ruiz"),
+                )
+            },
+        ),
+        ("a deleted session", &|s| {
+            s.remove("content/sessions/dev/kata.md")
         }),
-        ("a deleted session", &|s| s.remove("content/sessions/dev/kata.md")),
         ("the first sources again", &|s| {
             s.remove("content/sessions/dev/cafe.md");
             s.remove("content/people/bo-chen.md");
             s.write(
                 "content/sessions/dev/kata.md",
-                &session("Kata night", "We practised a kata.\n\n## Outcome\n\nGreen bars.", "Ana Ruiz"),
+                &session(
+                    "Kata night",
+                    "We practised a kata.\n\n## Outcome\n\nGreen bars.",
+                    "Ana Ruiz",
+                ),
             );
-            s.write("content/sessions/dev/retro.md", &session("Retro", "What went well.", "Ana Ruiz"));
+            s.write(
+                "content/sessions/dev/retro.md",
+                &session("Retro", "What went well.", "Ana Ruiz"),
+            );
         }),
         ("search turned off", &|s| {
-            s.write("site.yaml", "title: Test CoP\ntimezone: Europe/Madrid\nsearch:\n  enabled: false\n")
+            s.write(
+                "site.yaml",
+                "title: Test CoP\ntimezone: Europe/Madrid\nsearch:\n  enabled: false\n",
+            )
         }),
         ("search turned on again", &|s| {
             s.write("site.yaml", "title: Test CoP\ntimezone: Europe/Madrid\n")
@@ -122,7 +161,11 @@ fn the_previews_index_after_every_edit_is_a_clean_builds() {
         edit(&site);
         rebuild(&mut builder, step);
     }
-    assert_eq!(search_files(&out), first, "the same sources, the same index");
+    assert_eq!(
+        search_files(&out),
+        first,
+        "the same sources, the same index"
+    );
     worker.stop();
 }
 
@@ -134,7 +177,10 @@ fn an_update_writes_only_the_files_whose_bytes_changed() {
     let out = preview.path().join("out");
     let mut builder = Builder::new(site.options()).with_deferred_search();
     let worker = SearchWorker::start(out.clone());
-    let report = builder.build(Target::Folder(&out), Changed::Unknown).ok().expect("builds");
+    let report = builder
+        .build(Target::Folder(&out), Changed::Unknown)
+        .ok()
+        .expect("builds");
     worker.update(report.site);
     worker.flush();
     let before = search_files(&out);
@@ -142,11 +188,18 @@ fn an_update_writes_only_the_files_whose_bytes_changed() {
         "content/about.md",
         "---\ntitle: About\n---\nWho we are, and where.\n",
     );
-    let report = builder.build(Target::Folder(&out), Changed::Unknown).ok().expect("builds");
+    let report = builder
+        .build(Target::Folder(&out), Changed::Unknown)
+        .ok()
+        .expect("builds");
     worker.update(report.site);
     worker.flush();
     let after = search_files(&out);
-    assert_ne!(before[search::MANIFEST], after[search::MANIFEST], "a new version");
+    assert_ne!(
+        before[search::MANIFEST],
+        after[search::MANIFEST],
+        "a new version"
+    );
     // A record file is named by its document's position: the sessions'
     // records did not change, and are the previous version's files, linked.
     let inside = |path: &str| path.splitn(3, '/').nth(2).unwrap_or_default().to_string();
@@ -168,12 +221,22 @@ fn an_update_writes_only_the_files_whose_bytes_changed() {
 fn only_changed_documents_are_analysed_again() {
     let site = site();
     let mut cache = search::Cache::default();
-    let load = || fireside::build::load_site(&site.options()).ok().expect("loads");
+    let load = || {
+        fireside::build::load_site(&site.options())
+            .ok()
+            .expect("loads")
+    };
     let first = search::build_cached(&load(), 0, search::shard::TARGET, &mut cache);
     let docs = first.stats.docs;
-    assert_eq!(cache.analyses.analysed_last, docs, "a cold cache analyses every document");
+    assert_eq!(
+        cache.analyses.analysed_last, docs,
+        "a cold cache analyses every document"
+    );
     let again = search::build_cached(&load(), 0, search::shard::TARGET, &mut cache);
-    assert_eq!(cache.analyses.analysed_last, 0, "nothing changed, nothing analysed");
+    assert_eq!(
+        cache.analyses.analysed_last, 0,
+        "nothing changed, nothing analysed"
+    );
     assert_eq!(files(&again), files(&first));
 
     site.write(
