@@ -472,8 +472,12 @@ fn fields_key(doc: &Doc<'_>) -> blake3::Hash {
     h.finalize()
 }
 
+/// What tokenising one document gives: its terms with their weighted
+/// frequencies, its length and its non-ASCII characters.
+type Fresh = (Vec<(String, f32)>, u32, FoldTable);
+
 /// Tokenises one document's fields.
-fn analyse(doc: &Doc<'_>) -> (Vec<(String, f32)>, u32, FoldTable) {
+fn analyse(doc: &Doc<'_>) -> Fresh {
     let mut tf: WordMap<f32> = WordMap::default();
     let mut len = 0u32;
     let mut fold = FoldTable::default();
@@ -527,7 +531,7 @@ pub fn invert_until(
         if stale() {
             return None;
         }
-        let fresh: Vec<(usize, (Vec<(String, f32)>, u32, FoldTable))> =
+        let fresh: Vec<(usize, Fresh)> =
             batch.par_iter().map(|&i| (i, analyse(&docs[i]))).collect();
         for (i, (terms, len, fold)) in fresh {
             let terms = terms

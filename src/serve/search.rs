@@ -349,7 +349,7 @@ mod tests {
             now: Some("2025-01-01T00:00:00Z".parse().unwrap()),
             ..crate::build::BuildOptions::new(dir)
         };
-        crate::build::load_site(&opts).ok().expect("the site loads")
+        crate::build::load_site(&opts).expect("the site loads")
     }
 
     #[test]

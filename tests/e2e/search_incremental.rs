@@ -73,6 +73,9 @@ fn assert_same(preview: &BTreeMap<String, Vec<u8>>, clean: &BTreeMap<String, Vec
     }
 }
 
+/// One step of an edit script: what it does to the site's sources.
+type Edit<'a> = &'a dyn Fn(&SiteTest);
+
 #[test]
 fn the_previews_index_after_every_edit_is_a_clean_builds() {
     let site = site();
@@ -80,7 +83,7 @@ fn the_previews_index_after_every_edit_is_a_clean_builds() {
     let out = preview.path().join("out");
     let mut builder = Builder::new(site.options()).with_deferred_search();
     let worker = SearchWorker::start(out.clone());
-    let mut rebuild = |builder: &mut Builder, step: &str| {
+    let rebuild = |builder: &mut Builder, step: &str| {
         let report = builder
             .build(Target::Folder(&out), Changed::Unknown)
             .unwrap_or_else(|e| panic!("{step}: {:?}", e.diagnostics()));
@@ -92,7 +95,7 @@ fn the_previews_index_after_every_edit_is_a_clean_builds() {
     let first = search_files(&out);
     assert!(first.len() > 3, "an index was written: {:?}", first.keys());
 
-    let steps: &[(&str, &dyn Fn(&SiteTest))] = &[
+    let steps: &[(&str, Edit)] = &[
         ("a body edit", &|s| {
             s.write(
                 "content/sessions/dev/kata.md",
@@ -179,7 +182,6 @@ fn an_update_writes_only_the_files_whose_bytes_changed() {
     let worker = SearchWorker::start(out.clone());
     let report = builder
         .build(Target::Folder(&out), Changed::Unknown)
-        .ok()
         .expect("builds");
     worker.update(report.site);
     worker.flush();
@@ -190,7 +192,6 @@ fn an_update_writes_only_the_files_whose_bytes_changed() {
     );
     let report = builder
         .build(Target::Folder(&out), Changed::Unknown)
-        .ok()
         .expect("builds");
     worker.update(report.site);
     worker.flush();
@@ -221,11 +222,7 @@ fn an_update_writes_only_the_files_whose_bytes_changed() {
 fn only_changed_documents_are_analysed_again() {
     let site = site();
     let mut cache = search::Cache::default();
-    let load = || {
-        fireside::build::load_site(&site.options())
-            .ok()
-            .expect("loads")
-    };
+    let load = || fireside::build::load_site(&site.options()).expect("loads");
     let first = search::build_cached(&load(), 0, search::shard::TARGET, &mut cache);
     let docs = first.stats.docs;
     assert_eq!(
