@@ -115,18 +115,22 @@ fn capitalise(s: &str) -> String {
 
 /// The best-scored items, as the template shows them.
 fn top<'a>(site: &'a Site, found: HashMap<ItemRef, Shared<'a>>) -> Vec<Related<'a>> {
+    let mut found: Vec<(usize, ItemRef, Shared)> = found
+        .into_iter()
+        .map(|(item, shared)| (shared.score(), item, shared))
+        .filter(|(score, ..)| *score > 0)
+        .collect();
+    // Only items scored at least the SHOWN-th best score can be shown: the
+    // others need no title nor path (reading those of every candidate was
+    // most of a large site's session pages, each candidate a cache miss).
+    if found.len() > SHOWN {
+        found.select_nth_unstable_by(SHOWN - 1, |a, b| b.0.cmp(&a.0));
+        let least = found[SHOWN - 1].0;
+        found.retain(|(score, ..)| *score >= least);
+    }
     let mut scored: Vec<(usize, &str, &str, ItemRef, Shared)> = found
         .into_iter()
-        .map(|(item, shared)| {
-            (
-                shared.score(),
-                site.title_of(item),
-                site.path_of(item),
-                item,
-                shared,
-            )
-        })
-        .filter(|(score, ..)| *score > 0)
+        .map(|(score, item, shared)| (score, site.title_of(item), site.path_of(item), item, shared))
         .collect();
     // Paths are unique, so the order is total: the first SHOWN of a
     // partial selection are those of a full sort.
@@ -141,7 +145,6 @@ fn top<'a>(site: &'a Site, found: HashMap<ItemRef, Shared<'a>>) -> Vec<Related<'
     scored.sort_by(order);
     scored
         .into_iter()
-        .take(SHOWN)
         .map(|(_, title, path, item, shared)| Related {
             title,
             url: site.config.url(path),
