@@ -263,6 +263,9 @@ pub struct Builder {
     /// (`fireside build`): it fingerprints page inputs like a builder kept
     /// between builds, so the next build renders only what changed.
     record_inputs: bool,
+    /// The search index's analysed documents: a later build re-analyses
+    /// only those that changed.
+    search_cache: search::Cache,
 }
 
 /// What follows from one version of `site.yaml`; a new version resets
@@ -307,6 +310,7 @@ impl Builder {
             output: OutputState::default(),
             staged_update: false,
             record_inputs: false,
+            search_cache: search::Cache::default(),
         }
     }
 
@@ -786,9 +790,13 @@ impl Builder {
         };
         // The search index reads only the site model, so it is built while
         // the pages render rather than after them.
+        let mut search_cache = std::mem::take(&mut self.search_cache);
         let (rendered, index) = rayon::join(render_all, || {
-            (site.config.search.enabled && !self.defer_search).then(|| search::build(site, script))
+            (site.config.search.enabled && !self.defer_search).then(|| {
+                search::build_cached(site, script, search::shard::TARGET, &mut search_cache)
+            })
         });
+        self.search_cache = search_cache;
         progress.finish();
         let rendered = rendered?;
         let mut supporting = supporting;

@@ -381,65 +381,205 @@ type WordMap<V> = HashMap<String, V, BuildHasherDefault<FxHasher>>;
 
 /// Builds the inverted index of `docs`. Tokenising runs in parallel.
 pub fn invert(docs: &[Doc<'_>]) -> Inverted {
-    struct Counted {
-        terms: Vec<(String, f32)>,
-        len: u32,
-        fold: FoldTable,
+    invert_with(docs, &mut Analyses::default())
+}
+
+/// One document's analysed form: its terms with their field-weighted
+/// frequencies, its length in terms, and the non-ASCII characters of its
+/// words. A function of the document's fields alone (see [`fields_key`]).
+#[derive(Debug)]
+struct Analysed {
+    /// Ids into [`Analyses::vocab`], each once.
+    terms: Vec<(u32, f32)>,
+    len: u32,
+    fold: FoldTable,
+}
+
+/// The analysed form of every document a build indexed, kept by the hash
+/// of its fields, so that the next build tokenises only the documents
+/// whose fields changed. Tokenising (UAX #29 word breaks and folding) is
+/// most of an index's cost; assembling the index from analysed forms,
+/// BM25's global statistics included, is cheap and is redone every build,
+/// so an index built with a warm cache has the bytes of one built without.
+#[derive(Debug, Default)]
+pub struct Analyses {
+    by_key: HashMap<blake3::Hash, Analysed>,
+    /// Every term a cached form names, by id; [`Analyses::compact`] drops
+    /// the terms no cached form names any more.
+    vocab: Vec<String>,
+    ids: WordMap<u32>,
+    /// Documents analysed by the last build (the others came from the cache).
+    pub analysed_last: usize,
+}
+
+impl Analyses {
+    fn intern(&mut self, term: String) -> u32 {
+        if let Some(&id) = self.ids.get(&term) {
+            return id;
+        }
+        let id = self.vocab.len() as u32;
+        self.ids.insert(term.clone(), id);
+        self.vocab.push(term);
+        id
     }
-    let counted: Vec<Counted> = docs
-        .par_iter()
-        .map(|doc| {
-            let mut tf: WordMap<f32> = WordMap::default();
-            let mut len = 0u32;
-            let mut fold = FoldTable::default();
-            for (field, text) in &doc.fields {
-                let w = field.weight();
-                fold.add_text(text);
-                tokenize::for_each_term(text, |t| {
-                    if tokenize::indexable(t) {
-                        len += 1;
-                        match tf.get_mut(t) {
-                            Some(v) => *v += w,
-                            None => {
-                                tf.insert(t.to_string(), w);
-                            }
-                        }
-                    }
-                });
-            }
-            Counted {
-                terms: tf.into_iter().collect(),
-                len,
-                fold,
-            }
-        })
-        .collect();
-    let avg_len = counted.iter().map(|c| c.len as f32).sum::<f32>() / counted.len().max(1) as f32;
-    let mut ids: WordMap<usize> = WordMap::default();
-    let mut terms: Vec<(String, Vec<Posting>)> = Vec::new();
-    let mut fold = FoldTable::default();
-    for (doc, c) in counted.into_iter().enumerate() {
-        fold.merge(c.fold);
-        for (term, tf) in c.terms {
-            let posting = Posting {
-                doc: doc as u32,
-                score: quantise(tf, c.len as f32, avg_len),
-            };
-            match ids.get(&term) {
-                Some(&i) => terms[i].1.push(posting),
-                None => {
-                    ids.insert(term.clone(), terms.len());
-                    terms.push((term, vec![posting]));
+
+    /// Keeps only the forms of `live` keys, and, once most of the
+    /// vocabulary is dead, renumbers the terms still named.
+    fn retain(&mut self, live: &std::collections::HashSet<blake3::Hash>) {
+        self.by_key.retain(|k, _| live.contains(k));
+        let mut used = vec![false; self.vocab.len()];
+        let mut count = 0usize;
+        for a in self.by_key.values() {
+            for &(id, _) in &a.terms {
+                if !std::mem::replace(&mut used[id as usize], true) {
+                    count += 1;
                 }
             }
         }
+        if self.vocab.len() > 2 * count + 4096 {
+            self.compact(&used);
+        }
     }
-    terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    Inverted {
+
+    fn compact(&mut self, used: &[bool]) {
+        let mut remap = vec![u32::MAX; self.vocab.len()];
+        let old = std::mem::take(&mut self.vocab);
+        self.ids.clear();
+        for (id, term) in old.into_iter().enumerate() {
+            if used[id] {
+                remap[id] = self.vocab.len() as u32;
+                self.ids.insert(term.clone(), remap[id]);
+                self.vocab.push(term);
+            }
+        }
+        for a in self.by_key.values_mut() {
+            for t in &mut a.terms {
+                t.0 = remap[t.0 as usize];
+            }
+        }
+    }
+}
+
+/// The hash of what analysing a document reads: its fields, in order,
+/// each with its kind (the kind sets the weight).
+fn fields_key(doc: &Doc<'_>) -> blake3::Hash {
+    let mut h = blake3::Hasher::new();
+    for (field, text) in &doc.fields {
+        h.update(&[*field as u8]);
+        h.update(&(text.len() as u64).to_le_bytes());
+        h.update(text.as_bytes());
+    }
+    h.finalize()
+}
+
+/// What tokenising one document gives: its terms with their weighted
+/// frequencies, its length and its non-ASCII characters.
+type Fresh = (Vec<(String, f32)>, u32, FoldTable);
+
+/// Tokenises one document's fields.
+fn analyse(doc: &Doc<'_>) -> Fresh {
+    let mut tf: WordMap<f32> = WordMap::default();
+    let mut len = 0u32;
+    let mut fold = FoldTable::default();
+    for (field, text) in &doc.fields {
+        let w = field.weight();
+        fold.add_text(text);
+        tokenize::for_each_term(text, |t| {
+            if tokenize::indexable(t) {
+                len += 1;
+                match tf.get_mut(t) {
+                    Some(v) => *v += w,
+                    None => {
+                        tf.insert(t.to_string(), w);
+                    }
+                }
+            }
+        });
+    }
+    (tf.into_iter().collect(), len, fold)
+}
+
+/// [`invert`], analysing only the documents `cache` has no form of, and
+/// keeping in it the forms of `docs` (and nothing else) for the next call.
+pub fn invert_with(docs: &[Doc<'_>], cache: &mut Analyses) -> Inverted {
+    invert_until(docs, cache, &|| false).expect("never stale")
+}
+
+/// Documents analysed between two looks at whether the work is stale.
+const ANALYSIS_BATCH: usize = 256;
+
+/// [`invert_with`], given up (`None`) as soon as `stale` says so between
+/// batches of documents. The forms analysed until then stay in `cache`:
+/// the next site likely has the same documents.
+pub fn invert_until(
+    docs: &[Doc<'_>],
+    cache: &mut Analyses,
+    stale: &(dyn Fn() -> bool + Sync),
+) -> Option<Inverted> {
+    let keys: Vec<blake3::Hash> = docs.par_iter().map(fields_key).collect();
+    let mut todo: Vec<usize> = Vec::new();
+    {
+        let mut seen = std::collections::HashSet::new();
+        for (i, k) in keys.iter().enumerate() {
+            if !cache.by_key.contains_key(k) && seen.insert(*k) {
+                todo.push(i);
+            }
+        }
+    }
+    cache.analysed_last = todo.len();
+    for batch in todo.chunks(ANALYSIS_BATCH) {
+        if stale() {
+            return None;
+        }
+        let fresh: Vec<(usize, Fresh)> =
+            batch.par_iter().map(|&i| (i, analyse(&docs[i]))).collect();
+        for (i, (terms, len, fold)) in fresh {
+            let terms = terms
+                .into_iter()
+                .map(|(t, tf)| (cache.intern(t), tf))
+                .collect();
+            cache.by_key.insert(keys[i], Analysed { terms, len, fold });
+        }
+    }
+    if stale() {
+        return None;
+    }
+    let forms: Vec<&Analysed> = keys.iter().map(|k| &cache.by_key[k]).collect();
+    let avg_len = forms.iter().map(|c| c.len as f32).sum::<f32>() / forms.len().max(1) as f32;
+    let mut postings: Vec<Vec<Posting>> = vec![Vec::new(); cache.vocab.len()];
+    let mut fold = FoldTable::default();
+    for (doc, c) in forms.iter().enumerate() {
+        if !c.fold.is_empty() {
+            fold.merge_from(&c.fold);
+        }
+        for &(term, tf) in &c.terms {
+            postings[term as usize].push(Posting {
+                doc: doc as u32,
+                score: quantise(tf, c.len as f32, avg_len),
+            });
+        }
+    }
+    let mut ids: Vec<u32> = (0..postings.len() as u32)
+        .filter(|&i| !postings[i as usize].is_empty())
+        .collect();
+    let vocab = &cache.vocab;
+    ids.par_sort_unstable_by(|&a, &b| vocab[a as usize].cmp(&vocab[b as usize]));
+    let terms: Vec<(String, Vec<Posting>)> = ids
+        .into_iter()
+        .map(|i| {
+            (
+                vocab[i as usize].clone(),
+                std::mem::take(&mut postings[i as usize]),
+            )
+        })
+        .collect();
+    let live: std::collections::HashSet<blake3::Hash> = keys.into_iter().collect();
+    cache.retain(&live);
+    Some(Inverted {
         terms,
         docs: docs.len(),
         fold,
-    }
+    })
 }
 
 #[cfg(test)]

@@ -130,11 +130,51 @@ pub fn build(site: &Site, script_bytes: usize) -> SearchIndex {
 /// [`build`] with term shards of about `shard_target` bytes (tests cut
 /// small indexes into many shards to exercise the rules about shards).
 pub fn build_with(site: &Site, script_bytes: usize, shard_target: usize) -> SearchIndex {
+    build_cached(site, script_bytes, shard_target, &mut Cache::default())
+}
+
+/// What one index build keeps for the next: the analysed form of every
+/// document (see [`index::Analyses`]). A builder or the preview keeps one
+/// for its session; an index built with it has the bytes of one built
+/// without.
+#[derive(Debug, Default)]
+pub struct Cache {
+    pub analyses: index::Analyses,
+}
+
+/// [`build_with`], re-analysing only the documents that changed since the
+/// last build with `cache`.
+pub fn build_cached(
+    site: &Site,
+    script_bytes: usize,
+    shard_target: usize,
+    cache: &mut Cache,
+) -> SearchIndex {
+    build_until(site, script_bytes, shard_target, cache, &|| false).expect("never stale")
+}
+
+/// [`build_cached`], given up (`None`) between steps once `stale` says a
+/// newer site is waiting (the preview's burst of saves).
+pub fn build_until(
+    site: &Site,
+    script_bytes: usize,
+    shard_target: usize,
+    cache: &mut Cache,
+    stale: &(dyn Fn() -> bool + Sync),
+) -> Option<SearchIndex> {
+    let mut clock = Clock::new();
     let docs = index::documents(site);
-    let inverted = index::invert(&docs);
+    clock.lap("documents");
+    let inverted = index::invert_until(&docs, &mut cache.analyses, stale)?;
+    clock.lap("invert");
     let shards = shard::shard(&inverted.terms, shard_target);
+    clock.lap("shards");
     let facets = results::facets(site, &docs);
     let chunks = results::record_chunks(site, &docs, &facets);
+    clock.lap("records");
+    if stale() {
+        return None;
+    }
 
     // Figures first: the buffers move into the file list below.
     let (largest_shard, largest_shard_bytes) = shards
@@ -165,6 +205,7 @@ pub fn build_with(site: &Site, script_bytes: usize, shard_target: usize) -> Sear
         hasher.update(bytes);
     }
     let version = &hasher.finalize().to_hex()[..12];
+    clock.lap("version");
     let dir = format!("search/{version}/");
 
     let fold: serde_json::Map<String, serde_json::Value> = inverted
@@ -207,7 +248,24 @@ pub fn build_with(site: &Site, script_bytes: usize, shard_target: usize) -> Sear
         path: format!("{dir}{path}"),
         content: Content::Bytes(bytes),
     }));
-    SearchIndex { files, stats }
+    Some(SearchIndex { files, stats })
+}
+
+/// Prints how long each step of an index build took when
+/// `FIRESIDE_TIMINGS` is set, like the build's stage clock.
+struct Clock(Option<std::time::Instant>);
+
+impl Clock {
+    fn new() -> Clock {
+        Clock(std::env::var_os("FIRESIDE_TIMINGS").map(|_| std::time::Instant::now()))
+    }
+
+    fn lap(&mut self, step: &str) {
+        if let Some(last) = &mut self.0 {
+            eprintln!("[timings] search {step:<9} {:>8.1?}", last.elapsed());
+            *last = std::time::Instant::now();
+        }
+    }
 }
 
 #[cfg(test)]

@@ -145,7 +145,7 @@ pub fn indexable(term: &str) -> bool {
 
 /// The folding of every non-ASCII character seen in indexed words, for the
 /// client. Sorted, so the manifest is deterministic.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct FoldTable(BTreeMap<char, String>);
 
 impl FoldTable {
@@ -170,6 +170,19 @@ impl FoldTable {
 
     pub fn merge(&mut self, other: FoldTable) {
         self.0.extend(other.0);
+    }
+
+    /// [`FoldTable::merge`] from a table kept elsewhere (a cached document's).
+    pub fn merge_from(&mut self, other: &FoldTable) {
+        for (c, v) in &other.0 {
+            if !self.0.contains_key(c) {
+                self.0.insert(*c, v.clone());
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 
     /// What the manifest ships: characters and their folded forms, except

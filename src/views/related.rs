@@ -10,7 +10,7 @@
 //! already lists (a session's patterns, a pattern's sessions and related
 //! patterns) is left out.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::HashMap;
 
 use serde::Serialize;
 
@@ -33,13 +33,40 @@ pub(crate) struct Related<'a> {
     reason: String,
 }
 
+/// What a candidate shares with the page's item, as sets of names. A
+/// session page weighs hundreds of candidates (every session of its tags
+/// and facilitators) on every build of the preview, and shares one or two
+/// names with most: small vectors, kept free of repeats, cost far less
+/// than ordered sets; [`Shared::reason`] sorts the few it shows.
 #[derive(Default)]
 struct Shared<'a> {
-    patterns: BTreeSet<&'a str>,
-    tags: BTreeSet<&'a str>,
-    people: BTreeSet<&'a str>,
+    patterns: Names<'a>,
+    tags: Names<'a>,
+    people: Names<'a>,
     /// Sessions that practised both patterns.
-    sessions: BTreeSet<&'a str>,
+    sessions: Names<'a>,
+}
+
+/// A set of names, in the order they were added.
+#[derive(Default)]
+struct Names<'a>(Vec<&'a str>);
+
+impl<'a> Names<'a> {
+    fn insert(&mut self, name: &'a str) {
+        if !self.0.contains(&name) {
+            self.0.push(name);
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn sorted(&self) -> Vec<&'a str> {
+        let mut names = self.0.clone();
+        names.sort_unstable();
+        names
+    }
 }
 
 impl Shared<'_> {
@@ -50,8 +77,8 @@ impl Shared<'_> {
     }
 
     fn reason(&self) -> String {
-        fn part(one: &str, many: &str, names: &BTreeSet<&str>) -> Option<String> {
-            let list: Vec<&str> = names.iter().copied().collect();
+        fn part(one: &str, many: &str, names: &Names<'_>) -> Option<String> {
+            let list = names.sorted();
             match list.len() {
                 0 => None,
                 1 => Some(format!("{one} {}", list[0])),
@@ -87,24 +114,37 @@ fn capitalise(s: &str) -> String {
 }
 
 /// The best-scored items, as the template shows them.
-fn top<'a>(site: &'a Site, found: BTreeMap<ItemRef, Shared<'a>>) -> Vec<Related<'a>> {
-    let mut scored: Vec<(usize, &str, &str, ItemRef, Shared)> = found
+fn top<'a>(site: &'a Site, found: HashMap<ItemRef, Shared<'a>>) -> Vec<Related<'a>> {
+    let mut found: Vec<(usize, ItemRef, Shared)> = found
         .into_iter()
-        .map(|(item, shared)| {
-            (
-                shared.score(),
-                site.title_of(item),
-                site.path_of(item),
-                item,
-                shared,
-            )
-        })
+        .map(|(item, shared)| (shared.score(), item, shared))
         .filter(|(score, ..)| *score > 0)
         .collect();
-    scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| (a.1, a.2).cmp(&(b.1, b.2))));
+    // Only items scored at least the SHOWN-th best score can be shown: the
+    // others need no title nor path (reading those of every candidate was
+    // most of a large site's session pages, each candidate a cache miss).
+    if found.len() > SHOWN {
+        found.select_nth_unstable_by(SHOWN - 1, |a, b| b.0.cmp(&a.0));
+        let least = found[SHOWN - 1].0;
+        found.retain(|(score, ..)| *score >= least);
+    }
+    let mut scored: Vec<(usize, &str, &str, ItemRef, Shared)> = found
+        .into_iter()
+        .map(|(score, item, shared)| (score, site.title_of(item), site.path_of(item), item, shared))
+        .collect();
+    // Paths are unique, so the order is total: the first SHOWN of a
+    // partial selection are those of a full sort.
+    let order = |a: &(usize, &str, &str, ItemRef, Shared),
+                 b: &(usize, &str, &str, ItemRef, Shared)| {
+        b.0.cmp(&a.0).then_with(|| (a.1, a.2).cmp(&(b.1, b.2)))
+    };
+    if scored.len() > SHOWN {
+        scored.select_nth_unstable_by(SHOWN - 1, order);
+        scored.truncate(SHOWN);
+    }
+    scored.sort_by(order);
     scored
         .into_iter()
-        .take(SHOWN)
         .map(|(_, title, path, item, shared)| Related {
             title,
             url: site.config.url(path),
@@ -117,7 +157,7 @@ fn top<'a>(site: &'a Site, found: BTreeMap<ItemRef, Shared<'a>>) -> Vec<Related<
 /// Related sessions and patterns of session `i`.
 pub(crate) fn for_session(site: &Site, i: SessionId) -> Vec<Related<'_>> {
     let s = &site.sessions[i];
-    let mut found: BTreeMap<ItemRef, Shared> = BTreeMap::new();
+    let mut found: HashMap<ItemRef, Shared> = HashMap::new();
     for &p in &s.patterns {
         for &o in &site.patterns[p].sessions {
             found
@@ -163,7 +203,7 @@ pub(crate) fn for_session(site: &Site, i: SessionId) -> Vec<Related<'_>> {
 /// practised in the same sessions.
 pub(crate) fn for_pattern(site: &Site, i: PatternId) -> Vec<Related<'_>> {
     let p = &site.patterns[i];
-    let mut found: BTreeMap<ItemRef, Shared> = BTreeMap::new();
+    let mut found: HashMap<ItemRef, Shared> = HashMap::new();
     for &t in &p.tags {
         let tag = &site.tags[t];
         for &o in &tag.patterns {
