@@ -114,89 +114,161 @@ fn capitalise(s: &str) -> String {
 }
 
 /// The best-scored items, as the template shows them.
-fn top<'a>(site: &'a Site, found: HashMap<ItemRef, Shared<'a>>) -> Vec<Related<'a>> {
-    let mut found: Vec<(usize, ItemRef, Shared)> = found
-        .into_iter()
-        .map(|(item, shared)| (shared.score(), item, shared))
-        .filter(|(score, ..)| *score > 0)
+fn top<'a>(site: &'a Site, mut found: HashMap<ItemRef, Shared<'a>>) -> Vec<Related<'a>> {
+    let scores = found
+        .iter()
+        .map(|(item, shared)| (shared.score(), *item))
         .collect();
-    // Only items scored at least the SHOWN-th best score can be shown: the
-    // others need no title nor path (reading those of every candidate was
-    // most of a large site's session pages, each candidate a cache miss).
-    if found.len() > SHOWN {
-        found.select_nth_unstable_by(SHOWN - 1, |a, b| b.0.cmp(&a.0));
-        let least = found[SHOWN - 1].0;
-        found.retain(|(score, ..)| *score >= least);
-    }
-    let mut scored: Vec<(usize, &str, &str, ItemRef, Shared)> = found
+    best(site, scores)
         .into_iter()
-        .map(|(score, item, shared)| (score, site.title_of(item), site.path_of(item), item, shared))
-        .collect();
-    // Paths are unique, so the order is total: the first SHOWN of a
-    // partial selection are those of a full sort.
-    let order = |a: &(usize, &str, &str, ItemRef, Shared),
-                 b: &(usize, &str, &str, ItemRef, Shared)| {
-        b.0.cmp(&a.0).then_with(|| (a.1, a.2).cmp(&(b.1, b.2)))
-    };
-    if scored.len() > SHOWN {
-        scored.select_nth_unstable_by(SHOWN - 1, order);
-        scored.truncate(SHOWN);
-    }
-    scored.sort_by(order);
-    scored
-        .into_iter()
-        .map(|(_, title, path, item, shared)| Related {
-            title,
-            url: site.config.url(path),
-            kind: kind_name(item),
-            reason: shared.reason(),
-        })
+        .filter_map(|item| found.remove(&item).map(|shared| (item, shared)))
+        .map(|(item, shared)| shown(site, item, &shared))
         .collect()
 }
 
+fn shown<'a>(site: &'a Site, item: ItemRef, shared: &Shared<'_>) -> Related<'a> {
+    Related {
+        title: site.title_of(item),
+        url: site.config.url(site.path_of(item)),
+        kind: kind_name(item),
+        reason: shared.reason(),
+    }
+}
+
+/// The at most [`SHOWN`] items of the best scores, best first; ties break
+/// by title, then by path (paths are unique, so the order is total and the
+/// first of a partial selection are those of a full sort).
+fn best(site: &Site, mut scored: Vec<(usize, ItemRef)>) -> Vec<ItemRef> {
+    scored.retain(|(score, _)| *score > 0);
+    // Only items scored at least the SHOWN-th best score can be shown: the
+    // others need no title nor path (reading those of every candidate was
+    // most of a large site's session pages, each candidate a cache miss).
+    if scored.len() > SHOWN {
+        scored.select_nth_unstable_by(SHOWN - 1, |a, b| b.0.cmp(&a.0));
+        let least = scored[SHOWN - 1].0;
+        scored.retain(|(score, _)| *score >= least);
+    }
+    let mut named: Vec<(usize, &str, &str, ItemRef)> = scored
+        .into_iter()
+        .map(|(score, item)| (score, site.title_of(item), site.path_of(item), item))
+        .collect();
+    let order = |a: &(usize, &str, &str, ItemRef), b: &(usize, &str, &str, ItemRef)| {
+        b.0.cmp(&a.0).then_with(|| (a.1, a.2).cmp(&(b.1, b.2)))
+    };
+    if named.len() > SHOWN {
+        named.select_nth_unstable_by(SHOWN - 1, order);
+        named.truncate(SHOWN);
+    }
+    named.sort_by(order);
+    named.into_iter().map(|(.., item)| item).collect()
+}
+
+/// A candidate's score while it is counted: `last` is the tie (a pattern,
+/// tag or facilitator of the page's item) that counted it last, so a name
+/// listed twice on one side counts once, as [`Names`] would.
+struct Tally {
+    score: usize,
+    last: usize,
+}
+
 /// Related sessions and patterns of session `i`.
+///
+/// A session page weighs every session and pattern of its tags and
+/// facilitators (thousands on a large site), on every build of the preview
+/// (the page's fingerprint needs its context). So candidates are first
+/// only counted, with no names and no allocation per candidate; what the
+/// shown few share is collected afterwards, by the same walk over the
+/// model's lists restricted to them.
 pub(crate) fn for_session(site: &Site, i: SessionId) -> Vec<Related<'_>> {
+    let mut tallies: HashMap<ItemRef, Tally> = HashMap::new();
+    walk_session_ties(site, i, |tie, item, weight, _| {
+        let tally = tallies.entry(item).or_insert(Tally {
+            score: 0,
+            last: usize::MAX,
+        });
+        if tally.last != tie {
+            tally.last = tie;
+            tally.score += weight;
+        }
+    });
+    tallies.remove(&ItemRef::Session(i));
+    let chosen = best(
+        site,
+        tallies
+            .into_iter()
+            .map(|(item, t)| (t.score, item))
+            .collect(),
+    );
+    let mut shared: Vec<Shared> = chosen.iter().map(|_| Shared::default()).collect();
+    walk_session_ties(site, i, |_, item, _, name| {
+        if let Some(at) = chosen.iter().position(|c| *c == item) {
+            match name {
+                Tie::Pattern(n) => shared[at].patterns.insert(n),
+                Tie::Tag(n) => shared[at].tags.insert(n),
+                Tie::Person(n) => shared[at].people.insert(n),
+            }
+        }
+    });
+    chosen
+        .iter()
+        .zip(&shared)
+        .map(|(item, shared)| shown(site, *item, shared))
+        .collect()
+}
+
+/// What a candidate shares with a session, by name.
+enum Tie<'a> {
+    Pattern(&'a str),
+    Tag(&'a str),
+    Person(&'a str),
+}
+
+/// Calls `visit(tie, candidate, weight, name)` for every item that shares a
+/// pattern, tag or facilitator with session `i` (the session itself
+/// included); `tie` numbers the shared pattern, tag or facilitator.
+fn walk_session_ties<'a>(
+    site: &'a Site,
+    i: SessionId,
+    mut visit: impl FnMut(usize, ItemRef, usize, Tie<'a>),
+) {
     let s = &site.sessions[i];
-    let mut found: HashMap<ItemRef, Shared> = HashMap::new();
+    let mut tie = 0;
     for &p in &s.patterns {
-        for &o in &site.patterns[p].sessions {
-            found
-                .entry(ItemRef::Session(o))
-                .or_default()
-                .patterns
-                .insert(&site.patterns[p].title);
+        tie += 1;
+        let pattern = &site.patterns[p];
+        for &o in &pattern.sessions {
+            visit(
+                tie,
+                ItemRef::Session(o),
+                PATTERN_WEIGHT,
+                Tie::Pattern(&pattern.title),
+            );
         }
     }
     for &t in &s.tags {
+        tie += 1;
         let tag = &site.tags[t];
         for &o in &tag.sessions {
-            found
-                .entry(ItemRef::Session(o))
-                .or_default()
-                .tags
-                .insert(&tag.name);
+            visit(tie, ItemRef::Session(o), TAG_WEIGHT, Tie::Tag(&tag.name));
         }
         for &p in &tag.patterns {
             if !s.patterns.contains(&p) {
-                found
-                    .entry(ItemRef::Pattern(p))
-                    .or_default()
-                    .tags
-                    .insert(&tag.name);
+                visit(tie, ItemRef::Pattern(p), TAG_WEIGHT, Tie::Tag(&tag.name));
             }
         }
     }
     for &f in &s.facilitators {
-        for &o in &site.people[f].sessions {
-            found
-                .entry(ItemRef::Session(o))
-                .or_default()
-                .people
-                .insert(&site.people[f].name);
+        tie += 1;
+        let person = &site.people[f];
+        for &o in &person.sessions {
+            visit(
+                tie,
+                ItemRef::Session(o),
+                PERSON_WEIGHT,
+                Tie::Person(&person.name),
+            );
         }
     }
-    found.remove(&ItemRef::Session(i));
-    top(site, found)
 }
 
 /// Related sessions and patterns of pattern `i`: ones sharing its tags, or
