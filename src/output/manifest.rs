@@ -28,11 +28,7 @@ use serde::{Deserialize, Serialize};
 use crate::build::fingerprint::Fingerprint;
 use crate::check::links::{FoundLink, PageLinks};
 
-const MAGIC: &[u8; 8] = b"FSOUT002";
-
-/// The most a manifest may make the decoder allocate: far above what a
-/// 100,000-page site records, far below what would hurt.
-const DECODE_LIMIT: usize = 1 << 30;
+const MAGIC: &[u8; 8] = b"FSOUT003";
 
 /// A file's identity on disk: any write through Fireside's own atomic
 /// replace gives a new inode, and an edit in place a new time or size.
@@ -293,9 +289,10 @@ pub(crate) fn read_previous(out: &Path, manifest: &Path) -> Option<Previous> {
 fn read_manifest(path: &Path) -> Option<Record> {
     let bytes = std::fs::read(path).ok()?;
     let rest = bytes.strip_prefix(MAGIC)?;
-    let config = bincode::config::standard().with_limit::<DECODE_LIMIT>();
-    let (record, used): (Record, usize) = bincode::serde::decode_from_slice(rest, config).ok()?;
-    if used != rest.len() || record.build_id != build_id() {
+    // postcard reads from the slice and never preallocates more than the
+    // bytes it was given, so a damaged or hostile record fails, bounded.
+    let (record, left): (Record, &[u8]) = postcard::take_from_bytes(rest).ok()?;
+    if !left.is_empty() || record.build_id != build_id() {
         return None;
     }
     if !record.files.iter().all(|f| plain_relative(&f.path)) {
@@ -341,8 +338,7 @@ pub(crate) fn write_manifest<'a>(
         });
     }
     record.strings = strings.list;
-    let bytes = bincode::serde::encode_to_vec(&record, bincode::config::standard())
-        .map_err(std::io::Error::other)?;
+    let bytes = postcard::to_stdvec(&record).map_err(std::io::Error::other)?;
     let dir = manifest.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
@@ -413,7 +409,7 @@ mod tests {
         assert_eq!(known.keys().collect::<Vec<_>>(), ["a/index.html"]);
 
         // A corrupt manifest is no manifest.
-        std::fs::write(&manifest, b"FSOUT002garbage").unwrap();
+        std::fs::write(&manifest, b"FSOUT003garbage").unwrap();
         assert!(read_previous(&out, &manifest).is_none());
     }
 

@@ -34,10 +34,19 @@ async function newPage(options = {}) {
 
 const { check, assert, finish } = tally();
 
+// Whether a built page is one of the small pages `redirect_from` writes
+// (a meta refresh to the page's new path): not a page type of its own.
+function isRedirect(file) {
+  return /<meta http-equiv="refresh"/.test(fs.readFileSync(file, "utf8"));
+}
+
 // The first entry of a listing folder of the built site, as a URL path.
 function first(dir) {
   const entries = fs.readdirSync(path.join(siteDir, dir), { withFileTypes: true })
-    .filter((e) => e.isDirectory() && fs.existsSync(path.join(siteDir, dir, e.name, "index.html")))
+    .filter((e) => {
+      const page = path.join(siteDir, dir, e.name, "index.html");
+      return e.isDirectory() && fs.existsSync(page) && !isRedirect(page);
+    })
     .map((e) => e.name).sort();
   assert(entries.length, `no page under ${dir}/`);
   return `${dir}/${entries[0]}/`;

@@ -181,7 +181,9 @@ fn switched_off_or_without_a_host_there_are_no_images_and_no_og_image() {
         "site.yaml",
         "title: Test CoP\ntimezone: Europe/Madrid\nsocial_images: false\n",
     );
-    let hostless = SiteTest::new().file("content/sessions/dev/kata.md", KATA);
+    let hostless = SiteTest::new()
+        .base_url("/")
+        .file("content/sessions/dev/kata.md", KATA);
     for (what, site) in [("social_images: false", off), ("no host", hostless)] {
         site.build().ok();
         let pngs: Vec<_> = snapshot(&site.out())
