@@ -27,8 +27,8 @@ struct Entry<'a> {
     updated: String,
     summary: String,
     /// The write-up's HTML with every relative link made absolute against
-    /// the entry's page ([`absolute_links`]).
-    content: String,
+    /// the entry's page ([`absolute_links`]), made once for all feeds.
+    content: &'a str,
     authors: Vec<&'a str>,
     categories: Vec<&'a str>,
 }
@@ -98,11 +98,11 @@ fn atom_of<'a>(
     let absolute = |path: &str| c.host().map(|_| c.permalink(path));
     let entries: Vec<Entry> = site
         .sessions
-        .iter()
+        .iter_enumerated()
         .rev()
-        .filter(|s| s.status == Status::Held && super::cards::has_writeup(s) && keep(s))
+        .filter(|(_, s)| s.status == Status::Held && super::cards::has_writeup(s) && keep(s))
         .take(FEED_ENTRIES)
-        .map(|s| Entry {
+        .map(|(i, s)| Entry {
             title: &s.title,
             url: absolute(&s.path),
             id: c.atom_id(&s.path),
@@ -115,9 +115,13 @@ fn atom_of<'a>(
                     |h| h.updated.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
                 ),
             summary: super::cards::session_summary(s),
-            content: s.body.as_ref().map_or_else(String::new, |b| {
-                absolute_links(&b.html, &page_base(c, &s.path))
-            }),
+            content: cx.views.feed_content[i]
+                .get_or_init(|| {
+                    s.body.as_ref().map_or_else(String::new, |b| {
+                        absolute_links(&b.html, &page_base(c, &s.path))
+                    })
+                })
+                .as_str(),
             authors: s
                 .facilitators
                 .iter()

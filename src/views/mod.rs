@@ -63,6 +63,10 @@ pub struct Views {
     by_date: std::sync::OnceLock<BTreeMap<jiff::civil::Date, Vec<SessionId>>>,
     /// The site-wide lists in order, made once for all their pages.
     pub(crate) orders: paging::Orders,
+    /// Per session: its write-up as an Atom entry's content (links made
+    /// absolute), made once when a feed first asks: a session is an entry of
+    /// the site's feed and of its community's, tags' and facilitators' feeds.
+    pub(crate) feed_content: TiVec<SessionId, std::sync::OnceLock<String>>,
 }
 
 /// A card as its shared template value.
@@ -138,6 +142,11 @@ impl Views {
             ics_events: crate::render::ics::EventTexts::new(site),
             by_date: std::sync::OnceLock::new(),
             orders: paging::Orders::default(),
+            feed_content: site
+                .sessions
+                .iter()
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
         }
     }
 
