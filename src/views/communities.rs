@@ -75,13 +75,8 @@ pub(crate) fn community<'a>(
     let (site, views) = (cx.site, cx.views);
     let x = &site.communities[i];
     let list = List::Community(i);
-    let sections = views.orders.sections(list, site, views, &x.sessions);
-    let [upcoming, past, proposed] = &*sections;
-    let pagination = Pagination::of(site, list, page);
-    let [upcoming, past, proposed] = paging::window(
-        [upcoming.as_slice(), past.as_slice(), proposed.as_slice()],
-        pagination.current(),
-    );
+    let (pagination, [upcoming, past, proposed]) =
+        paging::session_sections(site, views, list, &x.sessions, page);
     let first = pagination.current() == 1;
     let all_sessions: &[SessionId] = if first { &x.sessions } else { &[] };
     View::new(

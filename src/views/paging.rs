@@ -129,6 +129,26 @@ pub(crate) fn list_page_path(first: &str, number: usize) -> String {
     }
 }
 
+/// Page `page` of a list of sessions kept in three sections (upcoming,
+/// past, proposed), as a community's and a person's pages show it: the
+/// page navigation and this page's part of each section.
+pub(crate) fn session_sections(
+    site: &Site,
+    views: &super::Views,
+    list: List,
+    ids: &[SessionId],
+    page: usize,
+) -> (Pagination, [Vec<SessionId>; 3]) {
+    let sections = views.orders.sections(list, site, views, ids);
+    let [upcoming, past, proposed] = &*sections;
+    let pagination = Pagination::of(site, list, page);
+    let parts = window(
+        [upcoming.as_slice(), past.as_slice(), proposed.as_slice()],
+        pagination.current(),
+    );
+    (pagination, parts)
+}
+
 /// The items of page `page` (from 1) of a list made of `sections` read one
 /// after another (upcoming, then past, then proposed): each section's part
 /// of the page, in order. A section wholly on other pages gives an empty

@@ -97,13 +97,8 @@ pub(crate) fn person<'a>(cx: &Cx<'a>, i: PersonId, page: usize) -> View<'a, Pers
     let (site, views) = (cx.site, cx.views);
     let p = &site.people[i];
     let list = List::Person(i);
-    let sections = views.orders.sections(list, site, views, &p.sessions);
-    let [upcoming, past, proposed] = &*sections;
-    let pagination = Pagination::of(site, list, page);
-    let [upcoming, past, proposed] = paging::window(
-        [upcoming.as_slice(), past.as_slice(), proposed.as_slice()],
-        pagination.current(),
-    );
+    let (pagination, [upcoming, past, proposed]) =
+        paging::session_sections(site, views, list, &p.sessions, page);
     let first = pagination.current() == 1;
     let all_sessions: &[SessionId] = if first { &p.sessions } else { &[] };
     // In site order, as the communities page lists them.
