@@ -12,6 +12,13 @@ use fireside::diagnostic::Diagnostic;
 use fireside::scaffold::{self, NewKind};
 use fireside::serve::{self, ServeOptions};
 
+/// A build allocates and frees millions of small strings and vectors across
+/// both rayon workers; with glibc's malloc that was a fifth of the CPU of a
+/// build, with mimalloc it is a few percent (docs/performance.md).
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Fireside: publish your communities of practice.
 ///
 /// Turns a folder of Markdown files with YAML front matter (sessions,

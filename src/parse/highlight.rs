@@ -25,15 +25,13 @@
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use std::fmt::Write as _;
 
-use syntect::highlighting::{
-    Color, FontStyle, HighlightState, Highlighter as StyleResolver, RangedHighlightIterator, Style,
-    Theme,
-};
-use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
+use rustc_hash::FxHashMap;
+use syntect::highlighting::{Color, FontStyle, Highlighter as StyleResolver, Style, Theme};
+use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 use two_face::theme::LazyThemeSet;
 
@@ -120,6 +118,8 @@ pub struct Highlighter {
     previous: HashMap<Key, Vec<Span>>,
     /// Blocks used in this build (hits and new ones), written back to disk.
     current: Mutex<HashMap<Key, Arc<Block>>>,
+    /// The classes of every scope stack met so far.
+    styles: StyleMemo,
 }
 
 /// Whether a fence's language was recognised.
@@ -170,6 +170,7 @@ impl Highlighter {
             theme_names: format!("{light}\0{dark}\0{ENGINE}"),
             previous: HashMap::new(),
             current: Mutex::new(HashMap::new()),
+            styles: StyleMemo::default(),
         })
     }
 
@@ -259,55 +260,42 @@ impl Highlighter {
         Highlighted::Html(html)
     }
 
-    /// Parses each line once and styles it with both themes, writing one
-    /// span per run of text that shares its light and dark style.
+    /// Parses each line once and gives each run of text between two scope
+    /// changes the classes of its scope stack in both themes, merging
+    /// neighbours that share them.
     fn render(&self, syntax: &SyntaxReference, code: &str) -> Option<Vec<Span>> {
-        let light = StyleResolver::new(&self.light);
-        let dark = StyleResolver::new(&self.dark);
-        let light_default = default_style(&self.light);
-        let dark_default = default_style(&self.dark);
         let mut parser = ParseState::new(syntax);
-        let mut light_state = HighlightState::new(&light, ScopeStack::new());
-        let mut dark_state = HighlightState::new(&dark, ScopeStack::new());
+        let mut stack = ScopeStack::new();
+        let mut styles = self.styles.local();
         let mut spans = Vec::new();
         let mut run = Run::default();
         for line in LinesWithEndings::from(code) {
             let ops = parser.parse_line(line, &self.syntaxes).ok()?;
-            let light_tokens: Vec<(Style, std::ops::Range<usize>)> =
-                RangedHighlightIterator::new(&mut light_state, &ops, line, &light)
-                    .map(|(style, _, range)| (style, range))
-                    .collect();
-            let dark_tokens: Vec<(Style, std::ops::Range<usize>)> =
-                RangedHighlightIterator::new(&mut dark_state, &ops, line, &dark)
-                    .map(|(style, _, range)| (style, range))
-                    .collect();
-            // Both themes cut the line at the same scope changes, but a theme
-            // may merge neighbours; walk the union of their boundaries.
-            let (mut i, mut j, mut pos) = (0, 0, 0);
-            while pos < line.len() {
-                while i + 1 < light_tokens.len() && light_tokens[i].1.end <= pos {
-                    i += 1;
+            let mut pos = 0;
+            for (at, op) in &ops {
+                // syntect cuts at regex match bounds, always char boundaries;
+                // the check keeps a pathological grammar from splitting a char.
+                let at = (*at).min(line.len());
+                if at > pos && line.is_char_boundary(at) {
+                    run.push(
+                        &mut spans,
+                        styles.classes(self, stack.as_slice()),
+                        &line[pos..at],
+                    );
+                    pos = at;
                 }
-                while j + 1 < dark_tokens.len() && dark_tokens[j].1.end <= pos {
-                    j += 1;
-                }
-                let end = light_tokens
-                    .get(i)
-                    .map_or(line.len(), |t| t.1.end)
-                    .min(dark_tokens.get(j).map_or(line.len(), |t| t.1.end))
-                    .max(pos + 1);
-                let end = (pos + 1..=end.min(line.len()))
-                    .rev()
-                    .find(|&e| line.is_char_boundary(e))
-                    .unwrap_or(line.len());
-                let l = light_tokens.get(i).map_or(light_default, |t| t.0);
-                let d = dark_tokens.get(j).map_or(dark_default, |t| t.0);
-                let classes = token_classes(l, light_default, d, dark_default);
-                run.push(&mut spans, classes, &line[pos..end]);
-                pos = end;
+                stack.apply(op).ok()?;
+            }
+            if pos < line.len() {
+                run.push(
+                    &mut spans,
+                    styles.classes(self, stack.as_slice()),
+                    &line[pos..],
+                );
             }
         }
         run.flush(&mut spans);
+        self.styles.absorb(styles);
         Some(spans)
     }
 
@@ -356,6 +344,94 @@ impl Highlighter {
     }
 }
 
+/// The `hl-` classes of scope stacks, memoised for the whole build.
+///
+/// Resolving a stack against a theme's selectors was the costliest step of
+/// highlighting (a third of it, in `ScopeStack::does_match`), and a site's
+/// code meets the same few thousand stacks millions of times. A stack's
+/// style depends on the stack and the theme alone, so the answer is
+/// computed once per build: each block reads a local copy first, then the
+/// shared map, and adds what it computed when it is done, so the workers
+/// hardly ever wait for each other.
+#[derive(Default)]
+struct StyleMemo {
+    shared: RwLock<FxHashMap<Vec<Scope>, Arc<str>>>,
+}
+
+impl StyleMemo {
+    fn local(&self) -> LocalStyles<'_> {
+        LocalStyles {
+            memo: self,
+            resolvers: None,
+            seen: FxHashMap::default(),
+            new: Vec::new(),
+        }
+    }
+
+    fn absorb(&self, local: LocalStyles<'_>) {
+        if local.new.is_empty() {
+            return;
+        }
+        let mut shared = self.shared.write().expect("style memo lock");
+        shared.extend(local.new);
+    }
+}
+
+/// One block's view of the [`StyleMemo`].
+struct LocalStyles<'h> {
+    memo: &'h StyleMemo,
+    /// The two themes' resolvers, made on the block's first miss.
+    resolvers: Option<Resolvers<'h>>,
+    seen: FxHashMap<Vec<Scope>, Arc<str>>,
+    /// Stacks this block resolved, for the shared map.
+    new: Vec<(Vec<Scope>, Arc<str>)>,
+}
+
+struct Resolvers<'h> {
+    light: StyleResolver<'h>,
+    dark: StyleResolver<'h>,
+    light_default: Style,
+    dark_default: Style,
+}
+
+impl<'h> LocalStyles<'h> {
+    fn classes(&mut self, highlighter: &'h Highlighter, stack: &[Scope]) -> &str {
+        if stack.is_empty() {
+            // The themes' defaults: no classes (what syntect's highlighter
+            // gives a stack it has popped to empty).
+            return "";
+        }
+        if !self.seen.contains_key(stack) {
+            let known = self
+                .memo
+                .shared
+                .read()
+                .expect("style memo lock")
+                .get(stack)
+                .cloned();
+            let classes = known.unwrap_or_else(|| {
+                let r = self.resolvers.get_or_insert_with(|| Resolvers {
+                    light: StyleResolver::new(&highlighter.light),
+                    dark: StyleResolver::new(&highlighter.dark),
+                    light_default: default_style(&highlighter.light),
+                    dark_default: default_style(&highlighter.dark),
+                });
+                let classes: Arc<str> = token_classes(
+                    r.light.style_for_stack(stack),
+                    r.light_default,
+                    r.dark.style_for_stack(stack),
+                    r.dark_default,
+                )
+                .into();
+                self.new.push((stack.to_vec(), classes.clone()));
+                classes
+            });
+            self.seen.insert(stack.to_vec(), classes);
+        }
+        &self.seen[stack]
+    }
+}
+
 /// A run of text sharing one set of classes, so neighbours merge into one span.
 #[derive(Default)]
 struct Run {
@@ -364,10 +440,11 @@ struct Run {
 }
 
 impl Run {
-    fn push(&mut self, spans: &mut Vec<Span>, classes: String, text: &str) {
+    fn push(&mut self, spans: &mut Vec<Span>, classes: &str, text: &str) {
         if classes != self.classes {
             self.flush(spans);
-            self.classes = classes;
+            self.classes.clear();
+            self.classes.push_str(classes);
         }
         self.text.push_str(text);
     }
@@ -661,6 +738,91 @@ mod tests {
         match h.highlight(lang, code) {
             Highlighted::Html(html) => html,
             Highlighted::UnknownLanguage => panic!("{lang} should be known"),
+        }
+    }
+
+    /// The classes of every byte of `code` as syntect's own highlighter
+    /// resolves them, line by line with its incremental state: the reference
+    /// the memoised [`StyleMemo`] must agree with.
+    fn reference_classes(h: &Highlighter, lang: &str, code: &str) -> Vec<String> {
+        use syntect::highlighting::{HighlightState, RangedHighlightIterator};
+        let syntax = h.find_syntax(lang).expect("known language");
+        let (light, dark) = (StyleResolver::new(&h.light), StyleResolver::new(&h.dark));
+        let (light_default, dark_default) = (default_style(&h.light), default_style(&h.dark));
+        let mut parser = ParseState::new(syntax);
+        let mut light_state = HighlightState::new(&light, ScopeStack::new());
+        let mut dark_state = HighlightState::new(&dark, ScopeStack::new());
+        let mut per_byte = Vec::new();
+        for line in LinesWithEndings::from(code) {
+            let ops = parser.parse_line(line, &h.syntaxes).unwrap();
+            let mut styles = vec![(light_default, dark_default); line.len()];
+            for (style, _, range) in
+                RangedHighlightIterator::new(&mut light_state, &ops, line, &light)
+            {
+                styles[range].iter_mut().for_each(|s| s.0 = style);
+            }
+            for (style, _, range) in
+                RangedHighlightIterator::new(&mut dark_state, &ops, line, &dark)
+            {
+                styles[range].iter_mut().for_each(|s| s.1 = style);
+            }
+            per_byte.extend(
+                styles
+                    .into_iter()
+                    .map(|(l, d)| token_classes(l, light_default, d, dark_default)),
+            );
+        }
+        per_byte
+    }
+
+    #[test]
+    fn memoised_styles_are_what_syntect_resolves_for_every_byte() {
+        let samples = [
+            (
+                "rust",
+                "/// Doc\n#[derive(Debug)]\npub struct S<'a> { x: &'a str }\nfn main() { let s = r#\"raw\"#; println!(\"{s:?} {}\", 1 + 2); }\n",
+            ),
+            (
+                "python",
+                "@decorator\nclass A(B):\n    \"\"\"Doc.\"\"\"\n    def f(self, x=1):\n        return f'{x!r}' if x else None  # comment\n",
+            ),
+            (
+                "typescript",
+                "interface P { name: string }\nexport const f = async <T,>(p: P): Promise<T> => { return await g(`x ${p.name}`); };\n",
+            ),
+            (
+                "yaml",
+                "title: \"A\"\nlist:\n  - one # c\n  - {a: 1, b: [x, y]}\n",
+            ),
+            (
+                "bash",
+                "for f in *.md; do\n  echo \"$f\" | sed -e 's/x/y/' > \"${f%.md}.txt\"\ndone\n",
+            ),
+            (
+                "html",
+                "<!doctype html>\n<p class=\"x\">Hi <b>there</b><script>let a = 1;</script>\n",
+            ),
+            (
+                "sql",
+                "SELECT a, COUNT(*) FROM t WHERE b = 'x' GROUP BY a; -- c\n",
+            ),
+        ];
+        let h = Highlighter::new();
+        for (lang, code) in samples {
+            // Twice: the second pass reads the memo the first one filled.
+            for pass in 0..2 {
+                let spans = h.render(h.find_syntax(lang).unwrap(), code).unwrap();
+                assert!(spans_spell(&spans, code), "{lang}: spans spell the code");
+                let ours: Vec<&str> = spans
+                    .iter()
+                    .flat_map(|s| std::iter::repeat_n(s.classes.as_str(), s.text.len()))
+                    .collect();
+                assert_eq!(
+                    ours,
+                    reference_classes(&h, lang, code),
+                    "{lang}, pass {pass}"
+                );
+            }
         }
     }
 
