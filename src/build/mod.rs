@@ -1020,6 +1020,7 @@ pub fn load_site(opts: &BuildOptions) -> Result<Site, BuildError> {
 
 /// Builds a site: the whole pipeline, writing atomically unless `dry_run`.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let mut clock = StageClock::new();
     let out_dir = opts.output_dir();
     let mut builder = Builder::once(opts.clone());
     if opts.dry_run {
@@ -1052,6 +1053,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         .as_deref()
         .and_then(|m| output::read_previous(&out_abs, m));
     builder.record_inputs = manifest.is_some();
+    clock.lap("read manifest");
+    let updating = previous.is_some();
     let mut report = match previous {
         // The folder holds an earlier build of ours: change only what changed.
         Some(previous) => {
@@ -1063,6 +1066,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             builder.staged_update = true;
             let staging = output::staging_beside(&out_abs).map_err(cannot_write)?;
             let report = builder.build(Target::Folder(staging.path()), Changed::Unknown)?;
+            clock.lap("build");
             if let Err(e) = output::commit_staged(&out_abs, staging.path(), &report.removed) {
                 // Part of the output is new: the manifest no longer describes it.
                 if let Some(m) = &manifest {
@@ -1070,6 +1074,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
                 }
                 return Err(cannot_write(e));
             }
+            clock.lap("commit");
             report
         }
         None => {
@@ -1083,7 +1088,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             }
         }
     };
-    if let Some(m) = &manifest {
+    // A build that rendered, wrote and removed nothing left every file, its
+    // stamp and its page's record as the manifest says: it stays as it is.
+    let unchanged =
+        updating && report.rendered == 0 && report.written.is_empty() && report.removed.is_empty();
+    if let Some(m) = manifest.as_ref().filter(|_| !unchanged) {
         let state = &builder.output;
         let pages = state
             .pages
@@ -1103,8 +1112,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             output::remove_manifest(m);
         }
     }
+    clock.lap("write manifest");
     report.output = out_dir;
     builder.save_cache();
+    clock.lap("save caches");
+    // Freeing a large site's model takes a while (half a second at 10k
+    // pages) and nothing waits for it: a process that exits next skips it.
+    std::thread::spawn(move || drop(builder));
     Ok(report)
 }
 

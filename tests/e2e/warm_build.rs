@@ -191,3 +191,51 @@ fn a_page_whose_output_was_edited_by_hand_is_rendered_again() {
     assert_eq!(warm.written, [page]);
     assert_eq!(site.read_out(page), clean);
 }
+
+#[test]
+fn an_unchanged_warm_build_leaves_the_manifest_as_it_was_and_still_sees_later_edits() {
+    let site = site();
+    let cache = site.path().join(".fireside-cache");
+    let build = || site.build_with(|o| o.cache_dir = Some(cache.clone())).ok();
+    build();
+    // The record the next build reads: `output-*.bin` in the cache folder.
+    let manifests: Vec<_> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("output-")
+        })
+        .collect();
+    let [manifest] = &manifests[..] else {
+        panic!("one output manifest: {manifests:?}");
+    };
+    let read = || {
+        (
+            std::fs::read(manifest).unwrap(),
+            std::fs::metadata(manifest).unwrap().modified().unwrap(),
+        )
+    };
+    let before = read();
+    assert_eq!(build().rendered, 0);
+    assert!(
+        read() == before,
+        "manifest written again although nothing changed"
+    );
+    // What the kept manifest says is still checked against the output.
+    let page = "guide/index.html";
+    let clean = site.read_out(page);
+    std::fs::write(site.out().join(page), "edited by hand").unwrap();
+    let warm = build();
+    assert_eq!(warm.written, [page]);
+    assert_eq!(site.read_out(page), clean);
+    assert!(read() != before, "the hand edit is recorded");
+    assert_eq!(
+        build().rendered,
+        0,
+        "and the next build trusts the new record"
+    );
+    assert_clean(&site, "after an unchanged build and a hand edit");
+}
