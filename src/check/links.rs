@@ -61,12 +61,7 @@ pub struct Origin<'a> {
 
 /// Collects the ids and the `href`/`src` values of a page.
 pub fn scan(page: &str, origin: Origin<'_>, html: &str) -> PageLinks {
-    let mut ids = Vec::new();
-    let mut links = Vec::new();
-    for tag in html::start_tags(html) {
-        ids.extend(html::anchors(&tag).map(str::to_string));
-        links.extend(html::urls(&tag).map(|u| (tag.line, u.to_string())));
-    }
+    let html::LinkScan { ids, urls: links } = html::scan_links(html);
     // The body's lines in the page. A template writes the body once, as
     // one block; where it cannot be found, every link is the template's.
     let body_lines = origin

@@ -130,3 +130,169 @@ pub fn urls(tag: &Tag) -> impl Iterator<Item = &str> {
         .filter(|(n, _)| (n == "href" && tag.name != "base") || n == "src")
         .map(|(_, v)| v.as_str())
 }
+
+/// What the link checker reads of a generated page: the fragment targets
+/// ([`anchors`]) and the URLs ([`urls`]) of its start tags, in document order,
+/// each URL with the line its tag ends on.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct LinkScan {
+    pub ids: Vec<String>,
+    pub urls: Vec<(usize, String)>,
+}
+
+/// Scans a whole generated page for [`LinkScan`].
+///
+/// Every page of a site is read this way, and html5ever's tokenizer (which
+/// [`tokens`] runs, character by character, keeping every tag, attribute
+/// and text) was a quarter of a cold build. lol_html, already the feeds'
+/// rewriter, skims the page and stops only at tags the selector can match;
+/// it tracks script, style and the other text-only elements as a browser
+/// does. Its attribute values are as written, so character references are
+/// decoded here by the HTML standard's rules for attributes (htmlize).
+pub fn scan_links(html: &str) -> LinkScan {
+    use std::cell::{Cell, RefCell};
+    // Where lol_html reads otherwise than the tokenizer: it takes
+    // `<noscript>` for text, as a browser running scripts does, but its links
+    // are there for readers without JavaScript (the search page's are), and
+    // `<plaintext>` for text to the end. Pages with either take the slow path.
+    if opens_any(html, &["noscript", "plaintext"]) {
+        return slow_scan(html);
+    }
+    let found = RefCell::new(LinkScan::default());
+    // Lines are counted forwards only, from the last tag seen.
+    let counted = Cell::new((0usize, 1usize));
+    let line_at = |offset: usize| {
+        let (from, line) = counted.get();
+        let offset = offset.clamp(from, html.len());
+        let line = line + count_newlines(&html.as_bytes()[from..offset]);
+        counted.set((offset, line));
+        line
+    };
+    let read = |el: &mut lol_html::html_content::Element<'_, '_>| {
+        let name = el.tag_name();
+        let mut seen: Vec<String> = Vec::new();
+        let mut found = found.borrow_mut();
+        let mut line = None;
+        for attr in el.attributes() {
+            let attr_name = attr.name();
+            // The first of repeated attributes counts, as in a browser.
+            if seen.contains(&attr_name) {
+                continue;
+            }
+            let is_anchor = attr_name == "id" || (attr_name == "name" && name == "a");
+            let is_url = (attr_name == "href" && name != "base") || attr_name == "src";
+            if is_anchor || is_url {
+                let value = htmlize::unescape_attribute(attr.value()).into_owned();
+                if is_anchor {
+                    found.ids.push(value);
+                } else {
+                    let line =
+                        *line.get_or_insert_with(|| line_at(el.source_location().bytes().end));
+                    found.urls.push((line, value));
+                }
+            }
+            seen.push(attr_name);
+        }
+        Ok(())
+    };
+    let settings = lol_html::Settings::new()
+        .append_element_content_handler(lol_html::element!("[id], a[name], [href], [src]", read));
+    let mut rewriter = lol_html::HtmlRewriter::new(settings, |_: &[u8]| {});
+    let scanned = rewriter
+        .write(html.as_bytes())
+        .and_then(|()| rewriter.end());
+    if scanned.is_err() {
+        // lol_html refuses only what exceeds its limits; the thorough
+        // tokenizer reads anything.
+        return slow_scan(html);
+    }
+    found.into_inner()
+}
+
+/// [`scan_links`] by html5ever's tokenizer: the fallback, and the reference
+/// the tests hold the fast path to.
+pub fn slow_scan(html: &str) -> LinkScan {
+    let mut found = LinkScan::default();
+    for tag in start_tags(html) {
+        found.ids.extend(anchors(&tag).map(str::to_string));
+        found
+            .urls
+            .extend(urls(&tag).map(|u| (tag.line, u.to_string())));
+    }
+    found
+}
+
+/// True if `html` has a `<` directly followed by one of `names` (ASCII
+/// case-insensitively).
+fn opens_any(html: &str, names: &[&str]) -> bool {
+    html.match_indices('<').any(|(at, _)| {
+        let after = &html.as_bytes()[at + 1..];
+        names.iter().any(|name| {
+            after
+                .get(..name.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(name.as_bytes()))
+        })
+    })
+}
+
+fn count_newlines(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Pages and fragments that look like what templates and the Markdown
+    /// renderer write, and what hostile content tries.
+    const CASES: &[&str] = &[
+        "<!doctype html>\n<html lang=en><head><title>A <a href=/no/>x</title>\n<link rel=stylesheet href=\"/assets/site.css\">\n<script>let a = '<a href=\"/in-script/\">';</script>\n<style>a[href=\"/in-style/\"]{}</style></head>\n<body><main id=main>\n<h2 id=\"history\">History</h2>\n<p>See <a href=\"/about/#history\">our history</a> and <a href='/x/?a=1&amp;b=2'>this</a>.</p>\n<pre><code>&lt;a href=\"/shown-not-linked/\"&gt;</code></pre>\n<a name=old-anchor></a><span name=not-an-anchor></span>\n<img src=/img/a.png alt=\"\"><base href=/ignored/>\n<!-- <a href=\"/in-comment/\"> -->\n<a\n  class=\"multi\"\n  href=\"/multi-line/\">multi</a>\n<textarea><a href=/in-textarea/></textarea>\n<a href=\"/first/\" href=\"/second/\">dup</a>\n<a href=\"&#x2F;hex&#47;dec&sol;named\">refs</a>\n<a href=\"/q?x=1&times=2&copy\">legacy</a>\n<svg><a href=\"/in-svg/\"><text>t</text></a></svg>\n</main></body></html>\n",
+        "",
+        "no tags at all",
+        "<a href=/unterminated",
+        "<p id=a id=b>two ids</p><div id=\"\">empty</div>",
+        "<a href=\"/a/\"><A HREF=\"/UPPER/\">x</A>",
+        "<iframe src=/frame/><a href=/after-frame/></iframe><a href=/real/>",
+        "<noscript><a href=/in-noscript/></noscript>",
+        "<NoScript><a href=/in-noscript/></NoScript>",
+        "<plaintext><a href=/in-plaintext/>",
+        "<title>t</title><p>\r\n<a href=/crlf/>\r\n<a\r\nhref=/crlf2/>",
+    ];
+
+    #[test]
+    fn the_fast_scan_reads_what_the_thorough_tokenizer_reads() {
+        for case in CASES {
+            assert_eq!(scan_links(case), slow_scan(case), "in {case:?}");
+        }
+    }
+
+    #[test]
+    fn the_scan_decodes_references_and_skips_text_only_elements() {
+        let found = scan_links(CASES[0]);
+        let urls: Vec<&str> = found.urls.iter().map(|(_, u)| u.as_str()).collect();
+        assert!(urls.contains(&"/x/?a=1&b=2"), "{urls:?}");
+        assert!(urls.contains(&"/hex/dec/named"), "{urls:?}");
+        assert!(urls.contains(&"/first/") && !urls.contains(&"/second/"));
+        for hidden in [
+            "/in-script/",
+            "/in-style/",
+            "/in-comment/",
+            "/in-textarea/",
+            "/no/",
+            "/shown-not-linked/",
+            "/ignored/",
+        ] {
+            assert!(
+                !urls.iter().any(|u| u.contains(hidden)),
+                "{hidden} in {urls:?}"
+            );
+        }
+        assert_eq!(found.ids, ["main", "history", "old-anchor"]);
+        let multi = found
+            .urls
+            .iter()
+            .find(|(_, u)| u == "/multi-line/")
+            .unwrap();
+        assert_eq!(multi.0, 15, "the line the tag ends on");
+    }
+}

@@ -45,6 +45,7 @@ mod kb_radar;
 mod kb_redirects;
 mod kb_related;
 mod kb_upkeep;
+mod link_scan;
 mod list_pages;
 mod message_format;
 mod migrate;
