@@ -67,11 +67,38 @@ struct Span {
     text: String,
 }
 
-/// A highlighted block: its spans (what the cache file stores) and the
-/// HTML built from them.
+/// A highlighted block: its spans as the cache file stores them (see
+/// [`encode`]: one allocation, a fraction of the size of `Vec<Span>`) and
+/// the HTML built from them.
 struct Block {
-    spans: Vec<Span>,
+    encoded: Vec<u8>,
     html: Arc<str>,
+}
+
+/// The last build's cache file, read whole. Entries are found by key and
+/// checked only when a block asks for them: a warm build reads each once,
+/// in parallel, and never allocates spans it does not use.
+#[derive(Default)]
+struct Previous {
+    bytes: Vec<u8>,
+    /// Key -> the entry's encoded spans, a range of `bytes`.
+    index: HashMap<Key, std::ops::Range<usize>>,
+}
+
+impl Previous {
+    fn get(&self, key: &Key) -> Option<&[u8]> {
+        self.index.get(key).map(|r| &self.bytes[r.clone()])
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    #[cfg(test)]
+    fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
 }
 
 /// Common names for languages that syntect knows by another token: what
@@ -113,9 +140,9 @@ pub struct Highlighter {
     /// Part of every cache key: the same code looks different in other
     /// themes (and, on pathological lines, with the other regex engine).
     theme_names: String,
-    /// Blocks highlighted in an earlier build, read from disk (classes
-    /// checked, text not yet compared with the code).
-    previous: HashMap<Key, Vec<Span>>,
+    /// Blocks highlighted in an earlier build, read from disk (not yet
+    /// checked: see [`decode`]).
+    previous: Previous,
     /// Blocks used in this build (hits and new ones), written back to disk.
     current: Mutex<HashMap<Key, Arc<Block>>>,
     /// The classes of every scope stack met so far.
@@ -168,7 +195,7 @@ impl Highlighter {
             light: light_theme,
             dark: dark_theme,
             theme_names: format!("{light}\0{dark}\0{ENGINE}"),
-            previous: HashMap::new(),
+            previous: Previous::default(),
             current: Mutex::new(HashMap::new()),
             styles: StyleMemo::default(),
         })
@@ -239,22 +266,33 @@ impl Highlighter {
         if let Some(hit) = self.current.lock().expect("cache lock").get(&key) {
             return Highlighted::Html(hit.html.clone());
         }
-        let spans = match self.previous.get(&key) {
-            // A hit shows exactly this code, whatever the file claims.
-            Some(spans) if spans_spell(spans, code) => spans.clone(),
-            _ => match self.render(syntax, code) {
-                Some(spans) => spans,
+        // A hit shows exactly this code with valid classes, whatever the
+        // file claims; anything else is highlighted again.
+        let hit = self.previous.get(&key).and_then(|encoded| {
+            let spans = decode(encoded)?;
+            spans_spell(&spans, code).then(|| Block {
+                html: spans_html(&spans).into(),
+                encoded: encoded.to_vec(),
+            })
+        });
+        let block = hit.unwrap_or_else(|| {
+            let spans = self.render(syntax, code).unwrap_or_else(|| {
                 // syntect fails only on pathological input; plain text is a safe fallback.
-                None => vec![Span {
+                vec![Span {
                     classes: String::new(),
                     text: code.to_string(),
-                }],
-            },
-        };
-        let block = Arc::new(Block {
-            html: spans_html(&spans).into(),
-            spans,
+                }]
+            });
+            let spans: Vec<(&str, &str)> = spans
+                .iter()
+                .map(|s| (s.classes.as_str(), s.text.as_str()))
+                .collect();
+            Block {
+                html: spans_html(&spans).into(),
+                encoded: encode(&spans),
+            }
         });
+        let block = Arc::new(block);
         let html = block.html.clone();
         self.current.lock().expect("cache lock").insert(key, block);
         Highlighted::Html(html)
@@ -311,15 +349,8 @@ impl Highlighter {
             let mut w = std::io::BufWriter::new(tmp.as_file_mut());
             w.write_all(CACHE_MAGIC)?;
             for key in keys {
-                let spans = &current[key].spans;
                 w.write_all(key)?;
-                w.write_all(&(spans.len() as u32).to_le_bytes())?;
-                for span in spans {
-                    w.write_all(&(span.classes.len() as u32).to_le_bytes())?;
-                    w.write_all(span.classes.as_bytes())?;
-                    w.write_all(&(span.text.len() as u32).to_le_bytes())?;
-                    w.write_all(span.text.as_bytes())?;
-                }
+                w.write_all(&current[key].encoded)?;
             }
             w.flush()?;
         }
@@ -460,35 +491,82 @@ impl Run {
     }
 }
 
-/// The HTML of a block: each span's text escaped, its classes (checked by
-/// [`valid_classes`] when they come from a file) in a `class` attribute.
-fn spans_html(spans: &[Span]) -> String {
-    let mut html = String::with_capacity(spans.iter().map(|s| s.text.len() * 2).sum());
-    for span in spans {
-        if span.classes.is_empty() {
-            html.push_str(&escape(&span.text));
+/// The HTML of a block's (classes, text) spans: each text escaped, its
+/// classes (checked by [`valid_classes`] when they come from a file) in a
+/// `class` attribute.
+fn spans_html(spans: &[(&str, &str)]) -> String {
+    let mut html = String::with_capacity(spans.iter().map(|s| s.1.len() * 2).sum());
+    for &(classes, text) in spans {
+        if classes.is_empty() {
+            escape_into(&mut html, text);
         } else {
-            let _ = write!(
-                html,
-                "<span class=\"{}\">{}</span>",
-                span.classes,
-                escape(&span.text)
-            );
+            let _ = write!(html, "<span class=\"{classes}\">");
+            escape_into(&mut html, text);
+            html.push_str("</span>");
         }
     }
     html
 }
 
 /// True if the spans' text is exactly `code`.
-fn spans_spell(spans: &[Span], code: &str) -> bool {
+fn spans_spell(spans: &[(&str, &str)], code: &str) -> bool {
     let mut rest = code;
-    for span in spans {
-        match rest.strip_prefix(span.text.as_str()) {
+    for &(_, text) in spans {
+        match rest.strip_prefix(text) {
             Some(r) => rest = r,
             None => return false,
         }
     }
     rest.is_empty()
+}
+
+/// A block's spans as the cache file holds them after the key: their count,
+/// then each one's classes and text, each a little-endian `u32` length and
+/// its bytes.
+fn encode(spans: &[(&str, &str)]) -> Vec<u8> {
+    let size: usize = spans.iter().map(|s| 8 + s.0.len() + s.1.len()).sum();
+    let mut out = Vec::with_capacity(4 + size);
+    out.extend_from_slice(&(spans.len() as u32).to_le_bytes());
+    for (classes, text) in spans {
+        for part in [classes, text] {
+            out.extend_from_slice(&(part.len() as u32).to_le_bytes());
+            out.extend_from_slice(part.as_bytes());
+        }
+    }
+    out
+}
+
+/// Splits `rest` at `n` bytes, advancing it; `None` past its end.
+fn take<'a>(rest: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
+    let (head, tail) = (rest.get(..n)?, rest.get(n..)?);
+    *rest = tail;
+    Some(head)
+}
+
+fn take_len(rest: &mut &[u8]) -> Option<usize> {
+    Some(u32::from_le_bytes(take(rest, 4)?.try_into().ok()?) as usize)
+}
+
+/// Reads back what [`encode`] wrote, from a file anyone may have written:
+/// `None` unless every length fits, every text is UTF-8, every class
+/// passes [`valid_classes`], and nothing is left over.
+fn decode(mut encoded: &[u8]) -> Option<Vec<(&str, &str)>> {
+    let count = take_len(&mut encoded)?;
+    // Each span takes at least 8 bytes: a hostile count cannot reserve more.
+    let mut spans = Vec::with_capacity(count.min(encoded.len() / 8));
+    fn take_str<'a>(rest: &mut &'a [u8]) -> Option<&'a str> {
+        let len = take_len(rest)?;
+        std::str::from_utf8(take(rest, len)?).ok()
+    }
+    for _ in 0..count {
+        let classes = take_str(&mut encoded)?;
+        let text = take_str(&mut encoded)?;
+        if !valid_classes(classes) {
+            return None;
+        }
+        spans.push((classes, text));
+    }
+    encoded.is_empty().then_some(spans)
 }
 
 /// The grammar of the classes [`token_classes`] writes: space-separated
@@ -632,57 +710,36 @@ fn cache_key(themes: &str, syntax: &str, code: &str) -> Key {
     *h.finalize().as_bytes()
 }
 
-/// Reads a cache file written by [`Highlighter::save_cache`]. Whatever
-/// does not parse is dropped: an entry with a class outside the grammar or
-/// text that is not UTF-8 is left out, and a broken frame ends the file.
-fn read_cache(path: &Path) -> HashMap<Key, Vec<Span>> {
-    let mut map = HashMap::new();
+/// Reads a cache file written by [`Highlighter::save_cache`] and indexes its
+/// entries by key, checking only that their lengths fit: what an entry
+/// holds is checked when it is used ([`decode`]). A missing file, another
+/// format, or a truncated entry ends the index where it is.
+fn read_cache(path: &Path) -> Previous {
     let mut bytes = Vec::new();
     let read = std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes));
-    let Some(mut rest) = read.ok().and_then(|_| bytes.strip_prefix(CACHE_MAGIC)) else {
-        return map;
+    if read.is_err() || !bytes.starts_with(CACHE_MAGIC) {
+        return Previous::default();
+    }
+    let mut index = HashMap::new();
+    let mut rest = &bytes[CACHE_MAGIC.len()..];
+    let entries = |rest: &mut &[u8]| -> Option<(Key, usize)> {
+        let key = Key::try_from(take(rest, 32)?).ok()?;
+        let before = rest.len();
+        let count = take_len(rest)?;
+        for _ in 0..count * 2 {
+            let len = take_len(rest)?;
+            take(rest, len)?;
+        }
+        Some((key, before - rest.len()))
     };
-    fn take<'a>(rest: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
-        let (head, tail) = (rest.get(..n)?, rest.get(n..)?);
-        *rest = tail;
-        Some(head)
-    }
-    fn take_len(rest: &mut &[u8]) -> Option<usize> {
-        Some(u32::from_le_bytes(take(rest, 4)?.try_into().ok()?) as usize)
-    }
-    fn take_str(rest: &mut &[u8]) -> Option<Result<String, ()>> {
-        let len = take_len(rest)?;
-        Some(
-            std::str::from_utf8(take(rest, len)?)
-                .map(str::to_string)
-                .map_err(|_| ()),
-        )
-    }
     while !rest.is_empty() {
-        let Some(key) = take(&mut rest, 32).and_then(|k| Key::try_from(k).ok()) else {
+        let start = bytes.len() - rest.len() + 32;
+        let Some((key, len)) = entries(&mut rest) else {
             break;
         };
-        let Some(count) = take_len(&mut rest) else {
-            break;
-        };
-        let mut spans = Vec::new();
-        let mut valid = true;
-        for _ in 0..count {
-            let (Some(classes), Some(text)) = (take_str(&mut rest), take_str(&mut rest)) else {
-                return map;
-            };
-            match (classes, text) {
-                (Ok(classes), Ok(text)) if valid_classes(&classes) => {
-                    spans.push(Span { classes, text })
-                }
-                _ => valid = false,
-            }
-        }
-        if valid {
-            map.insert(key, spans);
-        }
+        index.insert(key, start..start + len);
     }
-    map
+    Previous { bytes, index }
 }
 
 /// The default cache file of the site at `site_root`: in the user's cache
@@ -726,8 +783,13 @@ pub fn prune_default_caches(max_age: std::time::Duration) {
 
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
-    pulldown_cmark_escape::escape_html_body_text(&mut out, text).expect("writing to a String");
+    escape_into(&mut out, text);
     out
+}
+
+/// [`escape`], appending to `out`.
+fn escape_into(out: &mut String, text: &str) {
+    pulldown_cmark_escape::escape_html_body_text(out, text).expect("writing to a String");
 }
 
 #[cfg(test)]
@@ -812,7 +874,11 @@ mod tests {
             // Twice: the second pass reads the memo the first one filled.
             for pass in 0..2 {
                 let spans = h.render(h.find_syntax(lang).unwrap(), code).unwrap();
-                assert!(spans_spell(&spans, code), "{lang}: spans spell the code");
+                let pairs: Vec<(&str, &str)> = spans
+                    .iter()
+                    .map(|s| (s.classes.as_str(), s.text.as_str()))
+                    .collect();
+                assert!(spans_spell(&pairs, code), "{lang}: spans spell the code");
                 let ours: Vec<&str> = spans
                     .iter()
                     .flat_map(|s| std::iter::repeat_n(s.classes.as_str(), s.text.len()))
