@@ -8,9 +8,8 @@
 //! by many pages (the site, one card per session), and those are hashed once
 //! per build and then found by address.
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use tera::Value;
 
 use crate::render::PageInput;
@@ -28,7 +27,9 @@ pub struct ValueHasher {
     /// Address of a shared map or array -> its hash. Only values that stay
     /// alive as long as the hasher are entered (the build's views), so an
     /// address cannot be reused by another value meanwhile.
-    known: HashMap<usize, Fingerprint>,
+    /// Looked up for every map and array of every page: FxHash, as an
+    /// address needs no protection from crafted collisions.
+    known: FxHashMap<usize, Fingerprint>,
 }
 
 impl ValueHasher {
