@@ -8,9 +8,8 @@
 //! by many pages (the site, one card per session), and those are hashed once
 //! per build and then found by address.
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use tera::Value;
 
 use crate::render::PageInput;
@@ -28,19 +27,35 @@ pub struct ValueHasher {
     /// Address of a shared map or array -> its hash. Only values that stay
     /// alive as long as the hasher are entered (the build's views), so an
     /// address cannot be reused by another value meanwhile.
-    known: HashMap<usize, Fingerprint>,
+    /// Looked up for every map and array of every page: FxHash, as an
+    /// address needs no protection from crafted collisions.
+    known: FxHashMap<usize, Fingerprint>,
 }
 
 impl ValueHasher {
-    /// A hasher that knows the hashes of `shared`, computed in parallel.
-    /// The values must outlive every use of the hasher.
-    pub fn with_shared(shared: &[&Value]) -> ValueHasher {
+    /// A hasher that knows the hashes of `shared`, computed in parallel,
+    /// and of `strings` (long strings, such as bodies, with their hash when
+    /// a previous build knew it). The values must outlive every use of the
+    /// hasher.
+    pub fn with_shared<'v>(
+        shared: &[&Value],
+        strings: impl Iterator<Item = (&'v Value, Option<Fingerprint>)>,
+    ) -> ValueHasher {
         let empty = ValueHasher::default();
-        let known = shared
+        let strings: Vec<(&Value, Option<Fingerprint>)> = strings.collect();
+        let mut known: FxHashMap<usize, Fingerprint> = shared
             .par_iter()
             .filter_map(|v| address(v).map(|a| (a, empty.hash(v))))
             .collect();
+        known.par_extend(strings.into_par_iter().filter_map(|(v, print)| {
+            address(v).map(|a| (a, print.unwrap_or_else(|| empty.hash(v))))
+        }));
         ValueHasher { known }
+    }
+
+    /// The hash of a shared value, if this hasher knows it.
+    pub fn known_of(&self, value: &Value) -> Option<Fingerprint> {
+        address(value).and_then(|a| self.known.get(&a).copied())
     }
 
     /// The hash of one value.
@@ -181,10 +196,16 @@ impl Feed {
     }
 }
 
-/// The address of a shared (reference-counted) map or array, if `value` is one.
+/// The address of a shared (reference-counted) map, array or long string,
+/// if `value` is one.
 fn address(value: &Value) -> Option<usize> {
     if let Some(map) = value.as_map() {
         return Some(map as *const _ as usize);
+    }
+    if let Some(s) = value.as_str() {
+        // Long strings live behind a shared pointer (tera keeps short ones
+        // inline, where their address is the value's own and moves with it).
+        return (s.len() >= crate::views::SHARED_BODY_MIN).then_some(s.as_ptr() as usize);
     }
     match value.as_array() {
         // Empty vectors share a dangling address: never look them up.
@@ -220,8 +241,8 @@ mod tests {
         // Two builds: equal views at different addresses.
         let card = || Value::from_serializable(&serde_json::json!({"title": "A", "tags": [1, 2]}));
         let (one, two) = (card(), card());
-        let first = ValueHasher::with_shared(&[&one]);
-        let second = ValueHasher::with_shared(&[&two]);
+        let first = ValueHasher::with_shared(&[&one], std::iter::empty());
+        let second = ValueHasher::with_shared(&[&two], std::iter::empty());
         let page = |v: &Value| {
             input(vec![
                 ("list", Value::from(vec![v.clone()])),
@@ -239,7 +260,7 @@ mod tests {
         );
         // A changed view changes the pages that show it.
         let other = Value::from_serializable(&serde_json::json!({"title": "B", "tags": [1, 2]}));
-        let third = ValueHasher::with_shared(&[&other]);
+        let third = ValueHasher::with_shared(&[&other], std::iter::empty());
         assert_ne!(
             first.page(&[0; 16], &page(&one)),
             third.page(&[0; 16], &page(&other))

@@ -266,6 +266,9 @@ pub struct Builder {
     /// The search index's analysed documents: a later build re-analyses
     /// only those that changed.
     search_cache: search::Cache,
+    /// The last build's bodies as template values with their fingerprints:
+    /// the next build reuses those whose HTML is the same (`Views::with_previous`).
+    kept_bodies: crate::views::KeptBodies,
 }
 
 /// What follows from one version of `site.yaml`; a new version resets
@@ -311,6 +314,7 @@ impl Builder {
             staged_update: false,
             record_inputs: false,
             search_cache: search::Cache::default(),
+            kept_bodies: crate::views::KeptBodies::default(),
         }
     }
 
@@ -696,13 +700,17 @@ impl Builder {
         priority: &HashSet<&Path>,
         clock: &mut StageClock,
     ) -> Result<Written, WriteFailure> {
-        let views = Views::new(site);
+        let views = if self.once {
+            Views::new(site)
+        } else {
+            Views::with_previous(site, &self.kept_bodies)
+        };
         let plan = render::plan(site);
         clock.lap("views");
         // A one-shot build has no next build to compare with, unless its
         // output is recorded for the next process: then no fingerprints.
-        let hasher =
-            (!self.once || self.record_inputs).then(|| ValueHasher::with_shared(&views.shared()));
+        let hasher = (!self.once || self.record_inputs)
+            .then(|| ValueHasher::with_shared(&views.shared(), views.body_values()));
         let dir = match target {
             Target::Folder(d) => Some(d),
             Target::Check => None,
@@ -842,6 +850,10 @@ impl Builder {
         }
         clock.lap("write");
         let html_pages = plan.iter().filter(|p| p.output.ends_with(".html")).count();
+        if !self.once {
+            let print_of = |v: &tera::Value| hasher.as_ref().and_then(|h| h.known_of(v));
+            self.kept_bodies = views.keep_bodies(site, print_of);
+        }
         // Like the site, the views are freed off the path to the reload.
         std::thread::spawn(move || drop((views, plan, hasher)));
         let written = std::mem::take(&mut changes.written);

@@ -36,7 +36,7 @@ pub(crate) fn agenda<'a>(cx: &Cx<'a>, i: AgendaId) -> View<'a, AgendaPage<'a>> {
         a.title.as_str(),
         AgendaPage {
             agenda: &cx.views.agendas[i],
-            content: content(a.body.as_ref()),
+            content: content(cx.views, a.body.as_ref()),
             sessions: cx.views.sessions(a.sessions.clone()),
             description: a.description.as_deref().unwrap_or_default(),
         },

@@ -84,7 +84,7 @@ pub(crate) fn community<'a>(
         paging::title(&x.title, pagination.current(), pagination.total()),
         CommunityPage {
             community: &views.communities[i],
-            content: content(Some(&x.body).filter(|_| first)),
+            content: content(cx.views, Some(&x.body).filter(|_| first)),
             toc: toc(Some(&x.body).filter(|_| first)),
             upcoming: views.sessions(upcoming),
             past: views.sessions(past),

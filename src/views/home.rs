@@ -86,7 +86,7 @@ pub(crate) fn home<'a>(cx: &Cx<'a>) -> View<'a, Home<'a>> {
         "index.html",
         site.config.title.as_str(),
         Home {
-            intro: content(intro.map(|p| &p.body)),
+            intro: content(cx.views, intro.map(|p| &p.body)),
             upcoming: views.sessions(upcoming),
             recent: views.sessions(recent),
             communities: Cards::all(&views.communities),

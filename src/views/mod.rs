@@ -31,6 +31,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::{Serialize, Serializer};
 use tera::Value;
 use typed_index_collections::TiSlice;
@@ -67,7 +68,31 @@ pub struct Views {
     /// absolute), made once when a feed first asks: a session is an entry of
     /// the site's feed and of its community's, tags' and facilitators' feeds.
     pub(crate) feed_content: TiVec<SessionId, std::sync::OnceLock<String>>,
+    /// Every Markdown body as its shared template value, found by the
+    /// body's address in the site.
+    bodies: FxHashMap<usize, BodyValue>,
 }
+
+/// A body's HTML as a shared (safe) template value, and once known its
+/// fingerprint. The page of a body is the one page that shows it, so sharing
+/// saves nothing within a build; across the builds of one builder it saves
+/// copying and hashing every body of the site again on every save of the
+/// preview: a body whose HTML did not change keeps its value and fingerprint.
+#[derive(Clone)]
+pub struct BodyValue {
+    value: Value,
+    print: Option<crate::build::fingerprint::Fingerprint>,
+}
+
+/// The bodies of one build, by item (kind and path), for the next build of
+/// the same builder to reuse ([`Views::with_previous`]).
+#[derive(Default)]
+pub struct KeptBodies(FxHashMap<(u8, String), BodyValue>);
+
+/// Bodies shorter than this are copied and hashed with their page: finding
+/// them is not worth it, and only longer strings are shared by pointer
+/// (`build/fingerprint.rs`).
+pub const SHARED_BODY_MIN: usize = 256;
 
 /// A card as its shared template value.
 fn value<T: Serialize>(card: T) -> Value {
@@ -75,7 +100,22 @@ fn value<T: Serialize>(card: T) -> Value {
 }
 
 impl Views {
+    /// The views of `site`, for one build: each page copies its body.
     pub fn new(site: &Site) -> Views {
+        Views::with_bodies(site, FxHashMap::default())
+    }
+
+    /// The views of `site` for a builder that builds again (the preview):
+    /// every long body is made a shared value once, and those whose HTML is
+    /// that of `previous` (the same item's, in the builder's last build)
+    /// keep its value and fingerprint, so a rebuild neither copies nor
+    /// hashes the bodies that did not change. Not for a one-shot build,
+    /// which would hold a copy of every body at once for nothing.
+    pub fn with_previous(site: &Site, previous: &KeptBodies) -> Views {
+        Views::with_bodies(site, body_values(site, previous))
+    }
+
+    fn with_bodies(site: &Site, bodies: FxHashMap<usize, BodyValue>) -> Views {
         let upcoming: TiVec<SessionId, bool> =
             site.sessions.iter().map(|s| site.is_upcoming(s)).collect();
         // Session cards are the bulk of the view model (one per session,
@@ -147,7 +187,47 @@ impl Views {
                 .iter()
                 .map(|_| std::sync::OnceLock::new())
                 .collect(),
+            bodies,
         }
+    }
+
+    /// The shared value of `body`, a body of this build's site.
+    fn body(&self, body: &Body) -> Option<&Value> {
+        self.bodies
+            .get(&(body as *const Body as usize))
+            .map(|b| &b.value)
+    }
+
+    /// The bodies' values with their fingerprints when known, for the
+    /// fingerprints of pages (the hasher finds them by address).
+    pub fn body_values(
+        &self,
+    ) -> impl Iterator<Item = (&Value, Option<crate::build::fingerprint::Fingerprint>)> {
+        self.bodies.values().map(|b| (&b.value, b.print))
+    }
+
+    /// This build's bodies for the next build, with the fingerprints
+    /// `print_of` knows (those a page fingerprint needed).
+    pub fn keep_bodies(
+        &self,
+        site: &Site,
+        print_of: impl Fn(&Value) -> Option<crate::build::fingerprint::Fingerprint>,
+    ) -> KeptBodies {
+        KeptBodies(
+            bodies_of(site)
+                .filter_map(|(key, body)| {
+                    let b = self.bodies.get(&(body as *const Body as usize))?;
+                    let print = b.print.or_else(|| print_of(&b.value));
+                    Some((
+                        key,
+                        BodyValue {
+                            value: b.value.clone(),
+                            print,
+                        },
+                    ))
+                })
+                .collect(),
+        )
     }
 
     /// [`crate::model::calendar::sessions_by_date`], shared by every month page.
@@ -376,18 +456,71 @@ pub fn page_input(
     }
 }
 
+/// Every body of the site, keyed by its item's kind and path.
+fn bodies_of(site: &Site) -> impl Iterator<Item = ((u8, String), &Body)> {
+    let sessions = site
+        .sessions
+        .iter()
+        .filter_map(|s| Some((b's', &s.path, s.body.as_ref()?)));
+    let patterns = site.patterns.iter().map(|p| (b'p', &p.path, &p.body));
+    let communities = site.communities.iter().map(|c| (b'c', &c.path, &c.body));
+    let people = site
+        .people
+        .iter()
+        .filter_map(|p| Some((b'h', &p.path, p.body.as_ref()?)));
+    let pages = site.pages.iter().map(|p| (b'g', &p.path, &p.body));
+    let agendas = site
+        .agendas
+        .iter()
+        .filter_map(|a| Some((b'a', &a.path, a.body.as_ref()?)));
+    sessions
+        .chain(patterns)
+        .chain(communities)
+        .chain(people)
+        .chain(pages)
+        .chain(agendas)
+        .map(|(kind, path, body)| ((kind, path.clone()), body))
+}
+
+/// The shared values of the site's long bodies: the previous build's where
+/// the HTML is the same (compared, not trusted), new ones for the rest.
+fn body_values(site: &Site, previous: &KeptBodies) -> FxHashMap<usize, BodyValue> {
+    let bodies: Vec<((u8, String), &Body)> = bodies_of(site)
+        .filter(|(_, b)| b.html.len() >= SHARED_BODY_MIN)
+        .collect();
+    bodies
+        .into_par_iter()
+        .map(|(key, body)| {
+            let kept = previous
+                .0
+                .get(&key)
+                .filter(|b| b.value.as_str() == Some(body.html.as_str()));
+            let value = kept.cloned().unwrap_or_else(|| BodyValue {
+                value: Value::safe_string(&body.html),
+                print: None,
+            });
+            (body as *const Body as usize, value)
+        })
+        .collect()
+}
+
 /// A rendered body and its table of contents: `content` (safe HTML) and `toc`.
-pub(crate) struct Content<'a>(Option<&'a Body>);
+pub(crate) struct Content<'a>(Option<&'a Body>, &'a Views);
 
 impl Serialize for Content<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         // Rendered Markdown is the one thing marked safe (ARCHITECTURE.md).
-        Value::safe_string(self.0.map_or("", |b| b.html.as_str())).serialize(serializer)
+        match self.0.and_then(|b| self.1.body(b)) {
+            Some(shared) => shared.serialize(serializer),
+            None => {
+                Value::safe_string(self.0.map_or("", |b| b.html.as_str())).serialize(serializer)
+            }
+        }
     }
 }
 
-pub(crate) fn content(body: Option<&Body>) -> Content<'_> {
-    Content(body)
+pub(crate) fn content<'a>(views: &'a Views, body: Option<&'a Body>) -> Content<'a> {
+    Content(body, views)
 }
 
 pub(crate) fn toc(body: Option<&Body>) -> &[crate::parse::markdown::TocEntry] {

@@ -27,7 +27,7 @@ pub(crate) fn page<'a>(cx: &Cx<'a>, i: PageId) -> View<'a, PlainPage<'a>> {
         p.title.as_str(),
         PlainPage {
             page: &cx.views.pages[i],
-            content: content(Some(&p.body)),
+            content: content(cx.views, Some(&p.body)),
             toc: toc(Some(&p.body)),
             referenced_by: referenced_by(cx.site, &p.referenced_by),
             extra: &p.extra,

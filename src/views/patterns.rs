@@ -112,7 +112,7 @@ pub(crate) fn pattern<'a>(cx: &Cx<'a>, i: PatternId) -> View<'a, PatternPage<'a>
         p.title.as_str(),
         PatternPage {
             pattern: &cx.views.patterns[i],
-            content: content(Some(&p.body)),
+            content: content(cx.views, Some(&p.body)),
             toc: toc(Some(&p.body)),
             related: cx.views.patterns(p.related.clone()),
             sessions: cx.views.sessions(sessions),

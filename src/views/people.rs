@@ -114,7 +114,7 @@ pub(crate) fn person<'a>(cx: &Cx<'a>, i: PersonId, page: usize) -> View<'a, Pers
         paging::title(&p.name, pagination.current(), pagination.total()),
         PersonPage {
             person: &views.people[i],
-            content: content(p.body.as_ref().filter(|_| first)),
+            content: content(cx.views, p.body.as_ref().filter(|_| first)),
             links: p
                 .links
                 .iter()

@@ -10,7 +10,7 @@
 //! already lists (a session's patterns, a pattern's sessions and related
 //! patterns) is left out.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use serde::Serialize;
 
@@ -114,7 +114,7 @@ fn capitalise(s: &str) -> String {
 }
 
 /// The best-scored items, as the template shows them.
-fn top<'a>(site: &'a Site, mut found: HashMap<ItemRef, Shared<'a>>) -> Vec<Related<'a>> {
+fn top<'a>(site: &'a Site, mut found: FxHashMap<ItemRef, Shared<'a>>) -> Vec<Related<'a>> {
     let scores = found
         .iter()
         .map(|(item, shared)| (shared.score(), *item))
@@ -166,9 +166,30 @@ fn best(site: &Site, mut scored: Vec<(usize, ItemRef)>) -> Vec<ItemRef> {
 /// A candidate's score while it is counted: `last` is the tie (a pattern,
 /// tag or facilitator of the page's item) that counted it last, so a name
 /// listed twice on one side counts once, as [`Names`] would.
+#[derive(Clone, Copy)]
 struct Tally {
     score: usize,
     last: usize,
+}
+
+const UNCOUNTED: Tally = Tally {
+    score: 0,
+    last: usize::MAX,
+};
+
+/// The tallies of one session page's candidates, indexed by item (sessions
+/// first, then patterns): a session weighs thousands of candidates on a
+/// large site, on every build of the preview, and a hash map per page spent
+/// most of that time hashing. Kept per thread and reset through the list of
+/// items it touched, so a page costs what its candidates cost, not the site.
+#[derive(Default)]
+struct Tallies {
+    counts: Vec<Tally>,
+    touched: Vec<usize>,
+}
+
+thread_local! {
+    static TALLIES: std::cell::RefCell<Tallies> = std::cell::RefCell::default();
 }
 
 /// Related sessions and patterns of session `i`.
@@ -180,25 +201,44 @@ struct Tally {
 /// shown few share is collected afterwards, by the same walk over the
 /// model's lists restricted to them.
 pub(crate) fn for_session(site: &Site, i: SessionId) -> Vec<Related<'_>> {
-    let mut tallies: HashMap<ItemRef, Tally> = HashMap::new();
-    walk_session_ties(site, i, |tie, item, weight, _| {
-        let tally = tallies.entry(item).or_insert(Tally {
-            score: 0,
-            last: usize::MAX,
-        });
-        if tally.last != tie {
-            tally.last = tie;
-            tally.score += weight;
+    let sessions = site.sessions.len();
+    let slot = |item: ItemRef| match item {
+        ItemRef::Session(s) => usize::from(s),
+        ItemRef::Pattern(p) => sessions + usize::from(p),
+        // Only sessions and patterns are candidates (`walk_session_ties`).
+        _ => unreachable!("a related candidate is a session or a pattern"),
+    };
+    let item_of = |slot: usize| {
+        if slot < sessions {
+            ItemRef::Session(slot.into())
+        } else {
+            ItemRef::Pattern((slot - sessions).into())
         }
+    };
+    let scores: Vec<(usize, ItemRef)> = TALLIES.with_borrow_mut(|t| {
+        t.counts.resize(sessions + site.patterns.len(), UNCOUNTED);
+        walk_session_ties(site, i, |tie, item, weight, _| {
+            let at = slot(item);
+            let tally = &mut t.counts[at];
+            if tally.last == usize::MAX {
+                t.touched.push(at);
+            }
+            if tally.last != tie {
+                tally.last = tie;
+                tally.score += weight;
+            }
+        });
+        let own = slot(ItemRef::Session(i));
+        let Tallies { counts, touched } = t;
+        touched
+            .drain(..)
+            .filter_map(|at| {
+                let tally = std::mem::replace(&mut counts[at], UNCOUNTED);
+                (at != own).then(|| (tally.score, item_of(at)))
+            })
+            .collect()
     });
-    tallies.remove(&ItemRef::Session(i));
-    let chosen = best(
-        site,
-        tallies
-            .into_iter()
-            .map(|(item, t)| (t.score, item))
-            .collect(),
-    );
+    let chosen = best(site, scores);
     let mut shared: Vec<Shared> = chosen.iter().map(|_| Shared::default()).collect();
     walk_session_ties(site, i, |_, item, _, name| {
         if let Some(at) = chosen.iter().position(|c| *c == item) {
@@ -275,7 +315,7 @@ fn walk_session_ties<'a>(
 /// practised in the same sessions.
 pub(crate) fn for_pattern(site: &Site, i: PatternId) -> Vec<Related<'_>> {
     let p = &site.patterns[i];
-    let mut found: HashMap<ItemRef, Shared> = HashMap::new();
+    let mut found: FxHashMap<ItemRef, Shared> = FxHashMap::default();
     for &t in &p.tags {
         let tag = &site.tags[t];
         for &o in &tag.patterns {

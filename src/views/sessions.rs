@@ -83,7 +83,7 @@ pub(crate) fn session<'a>(cx: &Cx<'a>, i: SessionId) -> View<'a, SessionPage<'a>
         s.title.as_str(),
         SessionPage {
             session: &cx.views.sessions[i],
-            content: content(s.body.as_ref()),
+            content: content(cx.views, s.body.as_ref()),
             toc: toc(s.body.as_ref()),
             referenced_by: referenced_by(cx.site, &s.referenced_by),
             extra: &s.extra,
