@@ -145,8 +145,9 @@ impl BuildError {
     }
 }
 
-/// Prints how long each stage took when `FIRESIDE_TIMINGS` is set: the
-/// first thing to look at when a build is slow.
+/// Prints how long each stage took, and the memory held after it, when
+/// `FIRESIDE_TIMINGS` is set: the first thing to look at when a build is
+/// slow or large.
 struct StageClock {
     enabled: bool,
     last: Instant,
@@ -162,7 +163,13 @@ impl StageClock {
 
     fn lap(&mut self, stage: &str) {
         if self.enabled {
-            eprintln!("[timings] {stage:<14} {:>8.1?}", self.last.elapsed());
+            let memory = crate::load::memory_use().map_or_else(String::new, |(now, peak)| {
+                format!("  rss {:>6} MB  peak {:>6} MB", now >> 20, peak >> 20)
+            });
+            eprintln!(
+                "[timings] {stage:<14} {:>8.1?}{memory}",
+                self.last.elapsed()
+            );
         }
         self.last = Instant::now();
     }
@@ -503,12 +510,25 @@ impl Builder {
         let mut docs = Vec::with_capacity(listing.sources.len());
         let mut written_links = linkcheck::WrittenLinks::default();
         let mut unparsed = Vec::new();
+        // A one-shot build has no next build to keep the links for: they
+        // move to the link checker instead of being copied.
+        let mut moved_links: HashMap<PathBuf, Vec<linkcheck::WrittenLink>> = if self.once {
+            self.sources
+                .iter_mut()
+                .map(|(path, state)| (path.clone(), std::mem::take(&mut state.links)))
+                .collect()
+        } else {
+            HashMap::new()
+        };
         for entry in &listing.sources {
             if let Some(state) = self.sources.get(&entry.path) {
                 if state.doc.is_none() {
                     unparsed.push(entry.content_path.clone());
                 }
-                written_links.add(entry.path.clone(), state.links.clone());
+                let links = moved_links
+                    .remove(&entry.path)
+                    .unwrap_or_else(|| state.links.clone());
+                written_links.add(entry.path.clone(), links);
                 for d in &state.diagnostics {
                     if d.is_error() {
                         errors.push(d.clone());

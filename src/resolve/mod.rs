@@ -1456,6 +1456,9 @@ pub fn substitute_placeholders(html: &str, urls: &[String]) -> String {
         rest = &after[end + PLACEHOLDER.len_utf8()..];
     }
     out.push_str(rest);
+    // Kept in the site for the whole build: without the room it grew into
+    // when a URL was longer than the guess.
+    out.shrink_to_fit();
     out
 }
 
