@@ -145,8 +145,9 @@ impl BuildError {
     }
 }
 
-/// Prints how long each stage took when `FIRESIDE_TIMINGS` is set: the
-/// first thing to look at when a build is slow.
+/// Prints how long each stage took, and the memory held after it, when
+/// `FIRESIDE_TIMINGS` is set: the first thing to look at when a build is
+/// slow or large.
 struct StageClock {
     enabled: bool,
     last: Instant,
@@ -162,7 +163,13 @@ impl StageClock {
 
     fn lap(&mut self, stage: &str) {
         if self.enabled {
-            eprintln!("[timings] {stage:<14} {:>8.1?}", self.last.elapsed());
+            let memory = crate::load::memory_use().map_or_else(String::new, |(now, peak)| {
+                format!("  rss {:>6} MB  peak {:>6} MB", now >> 20, peak >> 20)
+            });
+            eprintln!(
+                "[timings] {stage:<14} {:>8.1?}{memory}",
+                self.last.elapsed()
+            );
         }
         self.last = Instant::now();
     }
@@ -507,12 +514,26 @@ impl Builder {
         let mut docs = Vec::with_capacity(listing.sources.len());
         let mut written_links = linkcheck::WrittenLinks::default();
         let mut unparsed = Vec::new();
+        // A one-shot build has no next build to keep the links for: they
+        // move to the link checker instead of being copied.
+        let mut moved_links: HashMap<PathBuf, Vec<linkcheck::WrittenLink>> = HashMap::new();
+        // Nor the bodies' HTML: resolve frees each once it made the site's.
+        let mut taken_html = HashMap::new();
+        if self.once {
+            for (path, state) in &mut self.sources {
+                moved_links.insert(path.clone(), std::mem::take(&mut state.links));
+                taken_html.extend(state.doc.as_mut().and_then(Parsed::take_html));
+            }
+        }
         for entry in &listing.sources {
             if let Some(state) = self.sources.get(&entry.path) {
                 if state.doc.is_none() {
                     unparsed.push(entry.content_path.clone());
                 }
-                written_links.add(entry.path.clone(), state.links.clone());
+                let links = moved_links
+                    .remove(&entry.path)
+                    .unwrap_or_else(|| state.links.clone());
+                written_links.add(entry.path.clone(), links);
                 for d in &state.diagnostics {
                     if d.is_error() {
                         errors.push(d.clone());
@@ -549,6 +570,7 @@ impl Builder {
                 .as_ref()
                 .map_or_else(|_| Vec::new(), Templates::asset_outputs),
             unparsed,
+            taken_html,
         });
         clock.lap("resolve");
         let site = match resolved {
@@ -1243,6 +1265,84 @@ mod tests {
             hint.contains("bug in Fireside") && hint.contains("index out of bounds"),
             "{hint}"
         );
+    }
+
+    /// A small site on disk: one page linking to another.
+    #[allow(clippy::disallowed_methods)] // a fixture, written by the test
+    fn linked_pages() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let content = dir.path().join("content");
+        std::fs::create_dir_all(&content).expect("content folder");
+        std::fs::write(dir.path().join("site.yaml"), "title: T\ngit: false\n").expect("site.yaml");
+        std::fs::write(
+            content.join("a.md"),
+            "---\ntitle: A\n---\nSee [B](b.md), the other page.\n",
+        )
+        .expect("a.md");
+        std::fs::write(
+            content.join("b.md"),
+            "---\ntitle: B\n---\nThe second page.\n",
+        )
+        .expect("b.md");
+        dir
+    }
+
+    fn page<'s>(site: &'s Site, title: &str) -> &'s crate::model::Page {
+        site.pages.iter().find(|p| p.title == title).expect("page")
+    }
+
+    #[test]
+    fn a_kept_document_and_the_site_share_one_plain_text() {
+        let dir = linked_pages();
+        let mut builder = Builder::new(BuildOptions::new(dir.path()));
+        let report = builder
+            .build(Target::Check, Changed::Unknown)
+            .expect("builds");
+        let parsed = builder
+            .sources
+            .values()
+            .find_map(|s| match &s.doc {
+                Some(Parsed::Page(d)) if d.meta.title == "A" => Some(d),
+                _ => None,
+            })
+            .expect("a.md is kept for the next build");
+        let body = &page(&report.site, "A").body;
+        assert!(std::sync::Arc::ptr_eq(
+            &body.plain_text,
+            &parsed.body.plain_text
+        ));
+        // The document keeps its HTML (with placeholders) for the next build.
+        assert!(
+            parsed
+                .body
+                .html
+                .contains(crate::parse::markdown::PLACEHOLDER)
+        );
+        assert!(body.html.contains("href=\"/b/\""), "{}", body.html);
+    }
+
+    #[test]
+    fn a_one_shot_build_resolves_the_html_it_took_from_the_documents() {
+        let dir = linked_pages();
+        let mut once = Builder::once(BuildOptions::new(dir.path()));
+        let loaded = once
+            .load(Changed::Unknown, &mut StageClock::new())
+            .map_err(|e| e.diagnostics())
+            .expect("loads");
+        let mut kept = Builder::new(BuildOptions::new(dir.path()));
+        let report = kept.build(Target::Check, Changed::Unknown).expect("builds");
+        for title in ["A", "B"] {
+            assert_eq!(
+                page(&loaded.site, title).body.html,
+                page(&report.site, title).body.html
+            );
+        }
+        // Nothing of the documents' HTML is left for a next build that never comes.
+        for state in once.sources.values() {
+            if let Some(Parsed::Page(d)) = &state.doc {
+                assert!(d.body.html.is_empty());
+            }
+        }
     }
 
     #[test]

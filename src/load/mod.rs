@@ -411,6 +411,25 @@ pub fn scan_with(
     }
 }
 
+/// The process's resident memory now and at its peak, in bytes, as the
+/// kernel counts them (`VmRSS`, `VmHWM` of `/proc/self/status`); `None`
+/// where there is no such file. Only `FIRESIDE_TIMINGS` reads it, to say
+/// which stage holds the memory.
+pub fn memory_use() -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(name))?;
+        let kb: u64 = line[name.len()..]
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .ok()?;
+        Some(kb * 1024)
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -42,7 +42,8 @@ pub enum ItemRef {
 pub struct Body {
     pub html: String,
     pub toc: Vec<TocEntry>,
-    pub plain_text: String,
+    /// Shared with the parsed document's (`Rendered::plain_text`).
+    pub plain_text: std::sync::Arc<str>,
     pub first_paragraph: String,
     /// Whether the body has a ` ```mermaid ` block: only such pages load the
     /// theme's diagram script.

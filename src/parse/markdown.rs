@@ -17,6 +17,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::Path;
+use std::sync::Arc;
 
 use pulldown_cmark::{
     CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
@@ -52,8 +53,9 @@ pub struct Rendered {
     /// Every `id` in the HTML (headings, footnotes), for `#anchor` checks.
     pub anchors: HashSet<String>,
     pub links: Vec<LinkRef>,
-    /// The text without markup or code, for search and summaries.
-    pub plain_text: String,
+    /// The text without markup or code, for search and summaries: shared
+    /// with the resolved body, so a site holds it once, not once per stage.
+    pub plain_text: Arc<str>,
     /// The first paragraph as plain text.
     pub first_paragraph: String,
     /// Warnings found while rendering (an unknown code language).
@@ -135,6 +137,7 @@ pub fn render(
     let lines = LineIndex::new(body, first_line);
     let mut r = Renderer {
         out: Rendered::default(),
+        plain_text: String::new(),
         options,
         highlighter,
         file,
@@ -222,6 +225,8 @@ enum Capture {
 
 struct Renderer<'a, 'h> {
     out: Rendered,
+    /// `out.plain_text` while it grows.
+    plain_text: String,
     options: MarkdownOptions,
     highlighter: &'h Highlighter,
     file: &'h Path,
@@ -282,7 +287,7 @@ impl<'a> Renderer<'a, '_> {
                 self.heading = Some(HeadingState {
                     level,
                     offset,
-                    plain_start: self.out.plain_text.len(),
+                    plain_start: self.plain_text.len(),
                     id: id.map(|s| s.to_string()),
                     classes: classes.into_iter().map(|c| c.to_string()).collect(),
                     events: Vec::new(),
@@ -402,7 +407,7 @@ impl<'a> Renderer<'a, '_> {
                     self.in_first_paragraph = Capture::Done;
                 }
                 self.emit(Event::End(TagEnd::Paragraph));
-                self.out.plain_text.push('\n');
+                self.plain_text.push('\n');
             }
             Event::Text(t) => {
                 self.text(&t);
@@ -419,7 +424,7 @@ impl<'a> Renderer<'a, '_> {
             // Tight list items and table cells have no paragraph around their
             // text: separate them, or search would see `one` + `two` as `onetwo`.
             Event::End(TagEnd::Item | TagEnd::TableCell) => {
-                self.out.plain_text.push('\n');
+                self.plain_text.push('\n');
                 self.emit(event);
             }
             other => self.emit(other),
@@ -446,7 +451,7 @@ impl<'a> Renderer<'a, '_> {
         if self.in_first_paragraph == Capture::Capturing && self.footnote.is_none() {
             self.out.first_paragraph.push_str(t);
         }
-        self.out.plain_text.push_str(t);
+        self.plain_text.push_str(t);
     }
 
     /// Raw HTML in a site that does not allow it: comments are dropped (they
@@ -591,9 +596,9 @@ impl<'a> Renderer<'a, '_> {
             level,
             id,
             title: text,
-            plain: (h.plain_start, self.out.plain_text.len()),
+            plain: (h.plain_start, self.plain_text.len()),
         });
-        self.out.plain_text.push('\n');
+        self.plain_text.push('\n');
     }
 
     /// Reports a `{#id}` outside [`is_valid_id`], at the `{#` of its heading.
@@ -768,6 +773,12 @@ impl<'a> Renderer<'a, '_> {
         };
         self.out.html = self.maths.restore(std::mem::take(&mut self.out.html));
         self.out.first_paragraph = self.out.first_paragraph.trim().to_string();
+        // A document is kept until the site is resolved (by a preview, for
+        // the whole session): the room its strings grew into is not.
+        self.out.html.shrink_to_fit();
+        self.out.plain_text = Arc::from(std::mem::take(&mut self.plain_text));
+        self.out.links.shrink_to_fit();
+        self.out.raw_links.shrink_to_fit();
         self.out
     }
 }

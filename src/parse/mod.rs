@@ -95,6 +95,24 @@ pub enum Parsed {
     Draft,
 }
 
+impl Parsed {
+    /// Moves the body's HTML out of the document, with the file it came
+    /// from: a one-shot build hands it to resolve (`ResolveInput::taken_html`),
+    /// which frees each as soon as its links are substituted.
+    pub fn take_html(&mut self) -> Option<(PathBuf, String)> {
+        let (file, body) = match self {
+            Parsed::Session(d) => (&d.file, &mut d.body),
+            Parsed::Pattern(d) => (&d.file, &mut d.body),
+            Parsed::Community(d) => (&d.file, &mut d.body),
+            Parsed::Person(d) => (&d.file, &mut d.body),
+            Parsed::Page(d) => (&d.file, &mut d.body),
+            Parsed::Agenda(a) => (&a.file, a.body.as_mut()?),
+            Parsed::Draft => return None,
+        };
+        Some((file.clone(), std::mem::take(&mut body.html)))
+    }
+}
+
 /// The kind a file has by its folder under `content/`.
 pub fn kind_by_folder(content_path: &Path) -> Kind {
     let first = content_path

@@ -47,6 +47,11 @@ pub struct ResolveInput<'a> {
     /// not broken, and a name no parsed file has may be theirs
     /// ([`Resolver::unresolved_name`]).
     pub unparsed: Vec<PathBuf>,
+    /// Bodies' HTML that a one-shot build moved out of `docs` (by source
+    /// file, see `Parsed::take_html`): each is resolved and freed in turn, so
+    /// that the site's bodies and the documents' are never all held at once.
+    /// A body not here is read from its document.
+    pub taken_html: HashMap<PathBuf, String>,
 }
 
 /// Builds the site, or returns every error found.
@@ -83,6 +88,7 @@ pub fn resolve(input: ResolveInput<'_>) -> Result<Site, Vec<Diagnostic>> {
     r.link_pattern_relations(&pattern_docs);
     r.derive_indexes();
     r.resolve_bodies(
+        input.taken_html,
         &session_docs,
         &pattern_docs,
         &community_docs,
@@ -763,6 +769,7 @@ impl<'d> Resolver<'d> {
     #[allow(clippy::too_many_arguments)]
     fn resolve_bodies(
         &mut self,
+        mut taken_html: HashMap<PathBuf, String>,
         sessions: &[&'d Doc<SessionMeta>],
         patterns: &[&'d Doc<meta::PatternMeta>],
         communities: &[&'d Doc<meta::CommunityMeta>],
@@ -800,9 +807,13 @@ impl<'d> Resolver<'d> {
         // Each body is resolved on its own against the (now immutable)
         // indexes, in parallel; backlinks and errors are applied afterwards.
         let this = &*self;
+        let bodies: Vec<_> = bodies
+            .into_iter()
+            .map(|body| (body, taken_html.remove(body.1)))
+            .collect();
         let resolved: Vec<(ItemRef, Body, Vec<ItemRef>, Vec<Diagnostic>)> = bodies
             .into_par_iter()
-            .map(|(item, file, content_path, rendered, text)| {
+            .map(|((item, file, content_path, rendered, text), taken)| {
                 let mut urls = Vec::with_capacity(rendered.links.len());
                 let mut targets = Vec::new();
                 let mut errors = Vec::new();
@@ -830,7 +841,11 @@ impl<'d> Resolver<'d> {
                     }
                 }
                 let body = Body {
-                    html: substitute_placeholders(&rendered.html, &urls),
+                    // The taken HTML is freed here, as soon as it is resolved.
+                    html: substitute_placeholders(
+                        taken.as_deref().unwrap_or(&rendered.html),
+                        &urls,
+                    ),
                     toc: rendered.toc.clone(),
                     plain_text: rendered.plain_text.clone(),
                     first_paragraph: rendered.first_paragraph.clone(),
@@ -1456,6 +1471,9 @@ pub fn substitute_placeholders(html: &str, urls: &[String]) -> String {
         rest = &after[end + PLACEHOLDER.len_utf8()..];
     }
     out.push_str(rest);
+    // Kept in the site for the whole build: without the room it grew into
+    // when a URL was longer than the guess.
+    out.shrink_to_fit();
     out
 }
 

@@ -111,7 +111,7 @@ pub fn split_body(body: Option<&Body>) -> (&str, Vec<Section<'_>>) {
     let Some(body) = body else {
         return ("", Vec::new());
     };
-    let text = body.plain_text.as_str();
+    let text: &str = &body.plain_text;
     let fits = body.toc.windows(2).all(|w| w[0].plain.1 <= w[1].plain.0)
         && body.toc.iter().all(|h| {
             h.plain.0 <= h.plain.1
@@ -265,7 +265,7 @@ pub fn documents(site: &Site) -> Vec<Doc<'_>> {
 }
 
 fn body_of(b: Option<&Body>) -> &str {
-    b.map_or("", |b| b.plain_text.as_str())
+    b.map_or("", |b| &*b.plain_text)
 }
 
 /// A pattern, community, person or page: title, aliases, summary and body.
