@@ -131,10 +131,10 @@ impl Cache {
     /// The analyses, decoded from the stored bytes the first time (a miss,
     /// if they do not check out).
     pub(crate) fn analyses_mut(&mut self) -> &mut Analyses {
-        if let Some(body) = self.stored.take() {
-            if let Some(analyses) = decode_analyses(&body) {
-                self.analyses = analyses;
-            }
+        if let Some(body) = self.stored.take()
+            && let Some(analyses) = decode_analyses(&body)
+        {
+            self.analyses = analyses;
         }
         &mut self.analyses
     }

@@ -124,11 +124,58 @@ fn fold_word(
 /// text with a name like `José` in it still are.
 pub fn for_each_word<'a>(text: &'a str, mut each: impl FnMut(&'a str)) {
     if text.is_ascii() {
-        text.unicode_words().for_each(each);
+        ascii_words(text, each);
         return;
     }
     for line in text.split_inclusive('\n') {
-        line.unicode_words().for_each(&mut each);
+        if line.is_ascii() {
+            ascii_words(line, &mut each);
+        } else {
+            line.unicode_words().for_each(&mut each);
+        }
+    }
+}
+
+/// UAX #29's words of an ASCII text, as `unicode_words` gives them, in one
+/// pass over the bytes. In ASCII, a word is a run of letters, digits and
+/// `_` (WB5, WB8-WB10, WB13a-b), also joined across one `.`, `'` or `:`
+/// between two letters (WB6-7) and one `.`, `'`, `,` or `;` between two
+/// digits (WB11-12); a run without a letter or digit (`__`) is no word.
+/// Every other ASCII character stands alone, so it never starts a word.
+fn ascii_words<'a>(text: &'a str, mut each: impl FnMut(&'a str)) {
+    let b = text.as_bytes();
+    let core = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let joins = |i: usize| {
+        let (prev, next) = (b[i - 1], b[i + 1]);
+        match b[i] {
+            b'.' | b'\'' | b':' if prev.is_ascii_alphabetic() && next.is_ascii_alphabetic() => true,
+            b'.' | b'\'' | b',' | b';' => prev.is_ascii_digit() && next.is_ascii_digit(),
+            _ => false,
+        }
+    };
+    let mut i = 0;
+    while i < b.len() {
+        if !core(b[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut alnum = b[i] != b'_';
+        i += 1;
+        while i < b.len() {
+            if core(b[i]) {
+                alnum |= b[i] != b'_';
+                i += 1;
+            } else if i + 1 < b.len() && joins(i) {
+                i += 2;
+                alnum = true;
+            } else {
+                break;
+            }
+        }
+        if alnum {
+            each(&text[start..i]);
+        }
     }
 }
 
@@ -377,6 +424,20 @@ mod tests {
             let text = text_of(&picks);
             let mut got = Vec::new();
             for_each_word(&text, |w| got.push(w));
+            let whole: Vec<&str> = text.unicode_words().collect();
+            proptest::prop_assert_eq!(got, whole, "{:?}", text);
+        }
+
+        /// ASCII text, where the words come from [`ascii_words`], word for
+        /// word UAX #29's.
+        #[test]
+        fn ascii_words_are_the_unicode_words(
+            picks in proptest::collection::vec(0usize..1000, 0..60)
+        ) {
+            const ASCII: &[u8] = b"aZ7_.':,;\" -!\n\r\t";
+            let text: String = picks.iter().map(|&i| char::from(ASCII[i % ASCII.len()])).collect();
+            let mut got = Vec::new();
+            ascii_words(&text, |w| got.push(w));
             let whole: Vec<&str> = text.unicode_words().collect();
             proptest::prop_assert_eq!(got, whole, "{:?}", text);
         }
