@@ -149,10 +149,11 @@ pub fn build_with(site: &Site, script_bytes: usize, shard_target: usize) -> Sear
 }
 
 /// What one index build keeps for the next: the analysed form of every
-/// document (see [`index::Analyses`]) and a record of the index it made. A builder
-/// or the preview keeps one for its session, `fireside build` in a file
-/// (`search/cache.rs`); an index built with it has
-/// the bytes of one built without.
+/// document (see [`index::Analyses`]) and, for a build into an output, a
+/// record of the index it made ([`build_into`]). A builder or the preview
+/// keeps one for its session, `fireside build` in a file between processes
+/// (`search/cache.rs`); an index built with it has the bytes of one built
+/// without.
 #[derive(Debug, Default)]
 pub struct Cache {
     pub analyses: index::Analyses,
@@ -222,13 +223,15 @@ fn build_over(
     let mut clock = Clock::new();
     let docs = index::documents(site);
     clock.lap("documents");
-    let (fields, records): (Vec<blake3::Hash>, Vec<blake3::Hash>) = docs
-        .par_iter()
-        .map(|d| (index::fields_key(d), record_key(d)))
-        .unzip();
-    let inputs = inputs_print(site, &fields, &records, script_bytes, shard_target);
+    let fields: Vec<blake3::Hash> = docs.par_iter().map(index::fields_key).collect();
+    // Only a build into an output may keep its files: the preview, which
+    // writes its own, needs no record of them.
+    let inputs = output.map(|_| {
+        let records: Vec<blake3::Hash> = docs.par_iter().map(record_key).collect();
+        inputs_print(site, &fields, &records, script_bytes, shard_target)
+    });
     clock.lap("inputs");
-    if let (Some(output), Some(last)) = (output, &cache.last) {
+    if let (Some(output), Some(inputs), Some(last)) = (output, inputs, &cache.last) {
         let held = |(path, print): &(String, Fingerprint)| {
             path.starts_with("search/") && output.get(path) == Some(print)
         };
@@ -331,25 +334,27 @@ fn build_over(
         path: format!("{dir}{path}"),
         content: Content::Bytes(bytes),
     }));
-    let prints = files
-        .par_iter()
-        .map(|f| match &f.content {
-            Content::Bytes(b) => (f.path.clone(), fingerprint::of_bytes(b)),
-            _ => unreachable!("the index is made of bytes"),
-        })
-        .collect();
-    // The figures of the index, not of this build's work: the record of
-    // an index is the same whichever build made it.
-    let figures = Stats {
-        analysed: 0,
-        ..stats.clone()
-    };
-    cache.record(cache::LastIndex {
-        inputs,
-        files: prints,
-        stats: figures,
-    });
-    clock.lap("files");
+    if let Some(inputs) = inputs {
+        let prints = files
+            .par_iter()
+            .map(|f| match &f.content {
+                Content::Bytes(b) => (f.path.clone(), fingerprint::of_bytes(b)),
+                _ => unreachable!("the index is made of bytes"),
+            })
+            .collect();
+        // The figures of the index, not of this build's work: the record
+        // of an index is the same whichever build made it.
+        let figures = Stats {
+            analysed: 0,
+            ..stats.clone()
+        };
+        cache.record(cache::LastIndex {
+            inputs,
+            files: prints,
+            stats: figures,
+        });
+        clock.lap("files");
+    }
     Some(SearchIndex {
         files,
         kept: Vec::new(),
