@@ -820,10 +820,17 @@ impl Builder {
         };
         // The search index reads only the site model, so it is built while
         // the pages render rather than after them.
+        // Into a folder, an index whose inputs did not change is kept as
+        // the output holds it.
         let mut search_cache = std::mem::take(&mut self.search_cache);
+        let held = dir.map(|_| &self.output.files);
         let (rendered, index) = rayon::join(render_all, || {
             (site.config.search.enabled && !self.defer_search).then(|| {
-                search::build_cached(site, script, search::shard::TARGET, &mut search_cache)
+                let (cache, target) = (&mut search_cache, search::shard::TARGET);
+                match held {
+                    Some(held) => search::build_into(site, script, target, cache, held),
+                    None => search::build_cached(site, script, target, cache),
+                }
             })
         });
         self.search_cache = search_cache;
@@ -835,6 +842,17 @@ impl Builder {
                 let print = content_print(&file.content, None);
                 let size = 0; // the budget reads the script's size only
                 SupportingFile { file, print, size }
+            }));
+            // A kept file has the output's print, so the changes never
+            // write its (empty) content: the output's copy stays.
+            supporting.extend(index.kept.into_iter().map(|(path, print)| {
+                let content = Content::Bytes(Vec::new());
+                let file = OutputFile { path, content };
+                SupportingFile {
+                    file,
+                    print,
+                    size: 0,
+                }
             }));
             index.stats
         });
@@ -1087,6 +1105,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         .as_deref()
         .and_then(|m| output::read_previous(&out_abs, m));
     builder.record_inputs = manifest.is_some();
+    let search_file = manifest.as_deref().map(search::cache::file_beside);
+    if let Some(bytes) = search_file.as_deref().and_then(output::read_cache) {
+        builder.search_cache = search::Cache::from_bytes(&bytes, &output::build_id());
+    }
     clock.lap("read manifest");
     let updating = previous.is_some();
     let mut report = match previous {
@@ -1145,6 +1167,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         if output::write_manifest(&out_abs, m, &state.files, &pages).is_err() {
             output::remove_manifest(m);
         }
+    }
+    // Failing is harmless: an older file's analyses are still true, and
+    // its record names files the output no longer holds.
+    if let Some(file) = search_file.filter(|_| builder.search_cache.changed()) {
+        let bytes = builder.search_cache.to_bytes(&output::build_id());
+        let name = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let dir = file.parent().unwrap_or(Path::new("."));
+        let _ = output::replace_file(dir, name, &Content::Bytes(bytes));
     }
     clock.lap("write manifest");
     report.output = out_dir;

@@ -69,7 +69,7 @@ pub(crate) fn manifest_path(cache: &Path, out: &Path) -> PathBuf {
 /// Which build of Fireside wrote a manifest: its version, and the size and
 /// time of the running program, so a rebuilt binary (same version, other
 /// code) starts from scratch rather than trusting another's output.
-fn build_id() -> String {
+pub(crate) fn build_id() -> String {
     let exe = std::env::current_exe()
         .and_then(std::fs::metadata)
         .map(|m| Stamp::of(&m))

@@ -17,8 +17,14 @@ use crate::diagnostic::Diagnostic;
 
 mod manifest;
 pub(crate) use manifest::{
-    PageRecord, manifest_path, read_previous, remove_manifest, write_manifest,
+    PageRecord, build_id, manifest_path, read_previous, remove_manifest, write_manifest,
 };
+
+/// The bytes of a cache file (the search index's, `search/cache.rs`), or
+/// `None` if it is missing or unreadable: a cache that cannot be read is a miss.
+pub(crate) fn read_cache(path: &Path) -> Option<Vec<u8>> {
+    std::fs::read(path).ok()
+}
 
 /// The marker file in every output folder Fireside writes.
 pub const MARKER: &str = ".fireside-output";

@@ -6,11 +6,9 @@
 //! one range of ids), then patterns, communities, people and pages (so a kind
 //! is one range too).
 
-use std::borrow::Cow;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::borrow::Cow;
 
 use super::tokenize::{self, FoldTable};
 use crate::model::{Body, Site};
@@ -58,14 +56,14 @@ pub enum Field {
 }
 
 impl Field {
-    pub fn weight(self) -> f32 {
+    pub fn weight(self) -> u32 {
         match self {
-            Field::Title => 8.0,
-            Field::Alias => 6.0,
-            Field::Tag | Field::Facilitator | Field::Summary => 4.0,
-            Field::Format => 3.0,
-            Field::Community | Field::Pattern | Field::Year => 2.0,
-            Field::Body => 1.0,
+            Field::Title => 8,
+            Field::Alias => 6,
+            Field::Tag | Field::Facilitator | Field::Summary => 4,
+            Field::Format => 3,
+            Field::Community | Field::Pattern | Field::Year => 2,
+            Field::Body => 1,
         }
     }
 }
@@ -347,37 +345,11 @@ pub fn idf(docs: usize, df: usize) -> f32 {
     (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
 }
 
-/// rustc's FxHash: several times faster than the default SipHash on short
-/// keys. The keys are words of the site being built, so there is no
-/// attacker to defend against with a keyed hash.
-#[derive(Default, Clone, Copy)]
-struct FxHasher(u64);
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type WordMap<V> = HashMap<String, V, BuildHasherDefault<FxHasher>>;
+/// Hash maps keyed by the site's own words: FxHash is several times faster
+/// than the default SipHash on short keys, and there is no attacker to
+/// defend against with a keyed hash (a site's author could only slow down
+/// their own build).
+type WordMap<V> = FxHashMap<String, V>;
 
 /// Builds the inverted index of `docs`. Tokenising runs in parallel.
 pub fn invert(docs: &[Doc<'_>]) -> Inverted {
@@ -387,12 +359,14 @@ pub fn invert(docs: &[Doc<'_>]) -> Inverted {
 /// One document's analysed form: its terms with their field-weighted
 /// frequencies, its length in terms, and the non-ASCII characters of its
 /// words. A function of the document's fields alone (see [`fields_key`]).
-#[derive(Debug)]
-struct Analysed {
-    /// Ids into [`Analyses::vocab`], each once.
-    terms: Vec<(u32, f32)>,
-    len: u32,
-    fold: FoldTable,
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Analysed {
+    /// Ids into [`Analyses::vocab`], each once, with the term's frequency
+    /// weighted by field. Weights are whole numbers, so the sum is exact
+    /// and does not depend on the order the words were counted in.
+    pub(crate) terms: Vec<(u32, u32)>,
+    pub(crate) len: u32,
+    pub(crate) fold: FoldTable,
 }
 
 /// The analysed form of every document a build indexed, kept by the hash
@@ -401,18 +375,47 @@ struct Analysed {
 /// most of an index's cost; assembling the index from analysed forms,
 /// BM25's global statistics included, is cheap and is redone every build,
 /// so an index built with a warm cache has the bytes of one built without.
+/// `fireside build` keeps them between processes (`search/cache.rs`).
 #[derive(Debug, Default)]
 pub struct Analyses {
-    by_key: HashMap<blake3::Hash, Analysed>,
+    pub(crate) by_key: FxHashMap<blake3::Hash, Analysed>,
     /// Every term a cached form names, by id; [`Analyses::compact`] drops
     /// the terms no cached form names any more.
-    vocab: Vec<String>,
+    pub(crate) vocab: Vec<String>,
     ids: WordMap<u32>,
     /// Documents analysed by the last build (the others came from the cache).
     pub analysed_last: usize,
 }
 
 impl Analyses {
+    /// Analyses read back from a store: `None` if a term is listed twice or
+    /// a form names a term the vocabulary lacks.
+    pub(crate) fn from_parts(
+        vocab: Vec<String>,
+        forms: impl IntoIterator<Item = (blake3::Hash, Analysed)>,
+    ) -> Option<Analyses> {
+        let mut ids = WordMap::default();
+        ids.reserve(vocab.len());
+        for (id, term) in vocab.iter().enumerate() {
+            if ids.insert(term.clone(), id as u32).is_some() {
+                return None;
+            }
+        }
+        let mut by_key = FxHashMap::default();
+        for (key, form) in forms {
+            if form.terms.iter().any(|&(t, _)| t as usize >= vocab.len()) {
+                return None;
+            }
+            by_key.insert(key, form);
+        }
+        Some(Analyses {
+            by_key,
+            vocab,
+            ids,
+            analysed_last: 0,
+        })
+    }
+
     fn intern(&mut self, term: String) -> u32 {
         if let Some(&id) = self.ids.get(&term) {
             return id;
@@ -425,7 +428,7 @@ impl Analyses {
 
     /// Keeps only the forms of `live` keys, and, once most of the
     /// vocabulary is dead, renumbers the terms still named.
-    fn retain(&mut self, live: &std::collections::HashSet<blake3::Hash>) {
+    fn retain(&mut self, live: &FxHashSet<blake3::Hash>) {
         self.by_key.retain(|k, _| live.contains(k));
         let mut used = vec![false; self.vocab.len()];
         let mut count = 0usize;
@@ -462,7 +465,7 @@ impl Analyses {
 
 /// The hash of what analysing a document reads: its fields, in order,
 /// each with its kind (the kind sets the weight).
-fn fields_key(doc: &Doc<'_>) -> blake3::Hash {
+pub(crate) fn fields_key(doc: &Doc<'_>) -> blake3::Hash {
     let mut h = blake3::Hasher::new();
     for (field, text) in &doc.fields {
         h.update(&[*field as u8]);
@@ -472,31 +475,44 @@ fn fields_key(doc: &Doc<'_>) -> blake3::Hash {
     h.finalize()
 }
 
-/// What tokenising one document gives: its terms with their weighted
-/// frequencies, its length and its non-ASCII characters.
-type Fresh = (Vec<(String, f32)>, u32, FoldTable);
+/// What tokenising one document gives: the weighted frequencies of its
+/// terms the vocabulary already had (by id) and of its new terms, its
+/// length and its non-ASCII characters.
+struct Fresh {
+    known: FxHashMap<u32, u32>,
+    new: WordMap<u32>,
+    len: u32,
+    fold: FoldTable,
+}
 
-/// Tokenises one document's fields.
-fn analyse(doc: &Doc<'_>) -> Fresh {
-    let mut tf: WordMap<f32> = WordMap::default();
-    let mut len = 0u32;
-    let mut fold = FoldTable::default();
+/// Tokenises one document's fields. A term `vocab` knows is counted by its
+/// id, so that a document of known words allocates nothing per word; only
+/// new terms are copied, to be added to the vocabulary afterwards.
+fn analyse(doc: &Doc<'_>, vocab: &WordMap<u32>) -> Fresh {
+    let mut fresh = Fresh {
+        known: FxHashMap::default(),
+        new: WordMap::default(),
+        len: 0,
+        fold: FoldTable::default(),
+    };
     for (field, text) in &doc.fields {
         let w = field.weight();
-        fold.add_text(text);
-        tokenize::for_each_term(text, |t| {
-            if tokenize::indexable(t) {
-                len += 1;
-                match tf.get_mut(t) {
-                    Some(v) => *v += w,
-                    None => {
-                        tf.insert(t.to_string(), w);
-                    }
-                }
+        tokenize::for_each_term_noting(text, &mut fresh.fold, |t| {
+            if !tokenize::indexable(t) {
+                return;
+            }
+            fresh.len += 1;
+            let add = |tf: &mut u32| *tf = tf.saturating_add(w);
+            if let Some(&id) = vocab.get(t) {
+                add(fresh.known.entry(id).or_default());
+            } else if let Some(tf) = fresh.new.get_mut(t) {
+                add(tf);
+            } else {
+                fresh.new.insert(t.to_string(), w);
             }
         });
     }
-    (tf.into_iter().collect(), len, fold)
+    fresh
 }
 
 /// [`invert`], analysing only the documents `cache` has no form of, and
@@ -517,9 +533,19 @@ pub fn invert_until(
     stale: &(dyn Fn() -> bool + Sync),
 ) -> Option<Inverted> {
     let keys: Vec<blake3::Hash> = docs.par_iter().map(fields_key).collect();
+    invert_keyed(docs, &keys, cache, stale)
+}
+
+/// [`invert_until`] given the [`fields_key`] of each document.
+pub(crate) fn invert_keyed(
+    docs: &[Doc<'_>],
+    keys: &[blake3::Hash],
+    cache: &mut Analyses,
+    stale: &(dyn Fn() -> bool + Sync),
+) -> Option<Inverted> {
     let mut todo: Vec<usize> = Vec::new();
     {
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = FxHashSet::default();
         for (i, k) in keys.iter().enumerate() {
             if !cache.by_key.contains_key(k) && seen.insert(*k) {
                 todo.push(i);
@@ -531,13 +557,15 @@ pub fn invert_until(
         if stale() {
             return None;
         }
-        let fresh: Vec<(usize, Fresh)> =
-            batch.par_iter().map(|&i| (i, analyse(&docs[i]))).collect();
-        for (i, (terms, len, fold)) in fresh {
-            let terms = terms
-                .into_iter()
-                .map(|(t, tf)| (cache.intern(t), tf))
-                .collect();
+        let vocab = &cache.ids;
+        let fresh: Vec<(usize, Fresh)> = batch
+            .par_iter()
+            .map(|&i| (i, analyse(&docs[i], vocab)))
+            .collect();
+        for (i, f) in fresh {
+            let mut terms: Vec<(u32, u32)> = f.known.into_iter().collect();
+            terms.extend(f.new.into_iter().map(|(t, tf)| (cache.intern(t), tf)));
+            let (len, fold) = (f.len, f.fold);
             cache.by_key.insert(keys[i], Analysed { terms, len, fold });
         }
     }
@@ -555,7 +583,7 @@ pub fn invert_until(
         for &(term, tf) in &c.terms {
             postings[term as usize].push(Posting {
                 doc: doc as u32,
-                score: quantise(tf, c.len as f32, avg_len),
+                score: quantise(tf as f32, c.len as f32, avg_len),
             });
         }
     }
@@ -573,7 +601,7 @@ pub fn invert_until(
             )
         })
         .collect();
-    let live: std::collections::HashSet<blake3::Hash> = keys.into_iter().collect();
+    let live: FxHashSet<blake3::Hash> = keys.iter().copied().collect();
     cache.retain(&live);
     Some(Inverted {
         terms,

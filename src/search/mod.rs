@@ -27,14 +27,20 @@
 //! The build prints the index's size and warns when the worst one-word query
 //! would load more than [`FIRST_QUERY_BUDGET`].
 
+pub mod cache;
 pub mod index;
 pub mod query;
 pub mod results;
 pub mod shard;
 pub mod tokenize;
 
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use crate::build::fingerprint::{self, Fingerprint};
 use crate::diagnostic::Diagnostic;
 use crate::model::Site;
 pub use crate::output::{Content, OutputFile};
@@ -58,10 +64,13 @@ pub const BOX_BYTES: usize = include_bytes!("../../themes/default/static/search-
 #[derive(Debug)]
 pub struct SearchIndex {
     pub files: Vec<OutputFile>,
+    /// Files the output already holds with these fingerprints of their
+    /// bytes, kept as they are instead of made again ([`build_into`]).
+    pub kept: Vec<(String, Fingerprint)>,
     pub stats: Stats,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stats {
     pub docs: usize,
     pub terms: usize,
@@ -77,6 +86,12 @@ pub struct Stats {
     /// box's, and the engine), manifest, the largest shard and the largest
     /// record chunks of a page of results.
     pub first_query_max: usize,
+    /// Documents tokenised by this build; the others' analysed forms came
+    /// from the cache.
+    pub analysed: usize,
+    /// Nothing the index is made from changed since the build that wrote
+    /// the output's index: its files were kept, and nothing was built.
+    pub kept: bool,
 }
 
 impl Stats {
@@ -134,12 +149,20 @@ pub fn build_with(site: &Site, script_bytes: usize, shard_target: usize) -> Sear
 }
 
 /// What one index build keeps for the next: the analysed form of every
-/// document (see [`index::Analyses`]). A builder or the preview keeps one
-/// for its session; an index built with it has the bytes of one built
+/// document (see [`index::Analyses`]) and, for a build into an output, a
+/// record of the index it made ([`build_into`]). A builder or the preview
+/// keeps one for its session, `fireside build` in a file between processes
+/// (`search/cache.rs`); an index built with it has the bytes of one built
 /// without.
 #[derive(Debug, Default)]
 pub struct Cache {
     pub analyses: index::Analyses,
+    /// The last index built with this cache.
+    last: Option<cache::LastIndex>,
+    /// The stored analyses (checksum and body), decoded on first need.
+    stored: Option<Vec<u8>>,
+    /// Whether the cache changed since it was read: only then is it written.
+    changed: bool,
 }
 
 /// [`build_with`], re-analysing only the documents that changed since the
@@ -153,6 +176,30 @@ pub fn build_cached(
     build_until(site, script_bytes, shard_target, cache, &|| false).expect("never stale")
 }
 
+/// [`build_cached`] for a build into an output folder that holds `output`
+/// (each file's path and [`fingerprint::of_bytes`]). When nothing the index
+/// is made from changed since the last index built with `cache`, and the
+/// output still holds all of that index's files, they are kept
+/// ([`SearchIndex::kept`]) and nothing is built: equal inputs make equal
+/// bytes.
+pub fn build_into(
+    site: &Site,
+    script_bytes: usize,
+    shard_target: usize,
+    cache: &mut Cache,
+    output: &HashMap<String, Fingerprint>,
+) -> SearchIndex {
+    build_over(
+        site,
+        script_bytes,
+        shard_target,
+        cache,
+        Some(output),
+        &|| false,
+    )
+    .expect("never stale")
+}
+
 /// [`build_cached`], given up (`None`) between steps once `stale` says a
 /// newer site is waiting (the preview's burst of saves).
 pub fn build_until(
@@ -162,10 +209,47 @@ pub fn build_until(
     cache: &mut Cache,
     stale: &(dyn Fn() -> bool + Sync),
 ) -> Option<SearchIndex> {
+    build_over(site, script_bytes, shard_target, cache, None, stale)
+}
+
+fn build_over(
+    site: &Site,
+    script_bytes: usize,
+    shard_target: usize,
+    cache: &mut Cache,
+    output: Option<&HashMap<String, Fingerprint>>,
+    stale: &(dyn Fn() -> bool + Sync),
+) -> Option<SearchIndex> {
     let mut clock = Clock::new();
     let docs = index::documents(site);
     clock.lap("documents");
-    let inverted = index::invert_until(&docs, &mut cache.analyses, stale)?;
+    let fields: Vec<blake3::Hash> = docs.par_iter().map(index::fields_key).collect();
+    // Only a build into an output may keep its files: the preview, which
+    // writes its own, needs no record of them.
+    let inputs = output.map(|_| {
+        let records: Vec<blake3::Hash> = docs.par_iter().map(record_key).collect();
+        inputs_print(site, &fields, &records, script_bytes, shard_target)
+    });
+    clock.lap("inputs");
+    if let (Some(output), Some(inputs), Some(last)) = (output, inputs, &cache.last) {
+        let held = |(path, print): &(String, Fingerprint)| {
+            path.starts_with("search/") && output.get(path) == Some(print)
+        };
+        if last.inputs == inputs && !last.files.is_empty() && last.files.iter().all(held) {
+            let index = SearchIndex {
+                files: Vec::new(),
+                kept: last.files.clone(),
+                stats: Stats {
+                    analysed: 0,
+                    kept: true,
+                    ..last.stats.clone()
+                },
+            };
+            cache.release_stored();
+            return Some(index);
+        }
+    }
+    let inverted = index::invert_keyed(&docs, &fields, cache.analyses_mut(), stale)?;
     clock.lap("invert");
     let shards = shard::shard(&inverted.terms, shard_target);
     clock.lap("shards");
@@ -239,6 +323,8 @@ pub fn build_until(
             + manifest.len()
             + largest_shard_bytes
             + page_of_records,
+        analysed: cache.analyses.analysed_last,
+        kept: false,
     };
     let mut files = vec![OutputFile {
         path: MANIFEST.into(),
@@ -248,7 +334,126 @@ pub fn build_until(
         path: format!("{dir}{path}"),
         content: Content::Bytes(bytes),
     }));
-    Some(SearchIndex { files, stats })
+    if let Some(inputs) = inputs {
+        let prints = files
+            .par_iter()
+            .map(|f| match &f.content {
+                Content::Bytes(b) => (f.path.clone(), fingerprint::of_bytes(b)),
+                _ => unreachable!("the index is made of bytes"),
+            })
+            .collect();
+        // The figures of the index, not of this build's work: the record
+        // of an index is the same whichever build made it.
+        let figures = Stats {
+            analysed: 0,
+            ..stats.clone()
+        };
+        cache.record(cache::LastIndex {
+            inputs,
+            files: prints,
+            stats: figures,
+        });
+        clock.lap("files");
+    }
+    Some(SearchIndex {
+        files,
+        kept: Vec::new(),
+        stats,
+    })
+}
+
+/// What a document's record, facets and place in the index read besides
+/// its fields ([`index::fields_key`]).
+fn record_key(doc: &index::Doc<'_>) -> blake3::Hash {
+    let mut h = blake3::Hasher::new();
+    let mut text = |t: &str| {
+        h.update(&(t.len() as u64).to_le_bytes());
+        h.update(t.as_bytes());
+    };
+    text(doc.kind.name());
+    text(doc.title);
+    text(doc.path);
+    text(&doc.date.map(|d| d.to_string()).unwrap_or_default());
+    text(doc.summary.unwrap_or("\0none"));
+    // The introduction and the sections are cut from the body's text, which
+    // the fields key hashed: their places in it say the rest, without
+    // hashing the body again.
+    let body = doc
+        .fields
+        .iter()
+        .find(|(f, _)| *f == index::Field::Body)
+        .map_or("", |(_, t)| t.as_ref());
+    let place = |t: &str| -> String {
+        let (start, at) = (body.as_ptr() as usize, t.as_ptr() as usize);
+        match at.checked_sub(start) {
+            Some(offset) if offset + t.len() <= body.len() => format!("@{offset}+{}", t.len()),
+            _ => format!("={t}"),
+        }
+    };
+    text(&place(doc.body));
+    for s in &doc.sections {
+        text(s.id);
+        text(s.title);
+        text(&place(s.text));
+    }
+    let mut ids = |tag: u8, list: &[usize]| {
+        h.update(&[tag]);
+        h.update(&(list.len() as u64).to_le_bytes());
+        for &i in list {
+            h.update(&(i as u64).to_le_bytes());
+        }
+    };
+    ids(b'f', &doc.facilitators);
+    ids(b't', &doc.tags);
+    ids(b'c', &doc.community.into_iter().collect::<Vec<_>>());
+    ids(b'm', &doc.format.into_iter().collect::<Vec<_>>());
+    h.finalize()
+}
+
+/// The fingerprint of everything an index is made from but the program:
+/// the documents (their fields and records), the names and slugs of what
+/// the facets list, the site's language (stop words), the script's size
+/// (the budget) and the shard size.
+fn inputs_print(
+    site: &Site,
+    fields: &[blake3::Hash],
+    records: &[blake3::Hash],
+    script_bytes: usize,
+    shard_target: usize,
+) -> [u8; 32] {
+    let mut h = blake3::Hasher::new();
+    let mut text = |t: &str| {
+        h.update(&(t.len() as u64).to_le_bytes());
+        h.update(t.as_bytes());
+    };
+    text(&site.config.language);
+    for c in &site.communities {
+        text(&c.slug);
+        text(&c.title);
+    }
+    text("\0formats");
+    for t in &site.formats {
+        text(&t.slug);
+        text(&t.name);
+    }
+    text("\0people");
+    for p in &site.people {
+        text(&p.slug);
+        text(&p.name);
+    }
+    text("\0tags");
+    for t in &site.tags {
+        text(&t.slug);
+        text(&t.name);
+    }
+    h.update(&(script_bytes as u64).to_le_bytes());
+    h.update(&(shard_target as u64).to_le_bytes());
+    h.update(&(fields.len() as u64).to_le_bytes());
+    for (f, r) in fields.iter().zip(records) {
+        h.update(f.as_bytes());
+        h.update(r.as_bytes());
+    }
+    *h.finalize().as_bytes()
 }
 
 /// Prints how long each step of an index build took when
@@ -283,6 +488,8 @@ mod tests {
             largest_shard_bytes: 30_000,
             largest_shard: "the".into(),
             first_query_max,
+            analysed: 10,
+            kept: false,
         }
     }
 

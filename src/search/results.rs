@@ -17,6 +17,7 @@
 //! `[heading id, heading text, start of its text]`. Snippets are cut from
 //! one of `s`, `x` or a section, so they never run across a heading.
 
+use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use super::index::{Doc, KINDS, kind_label};
@@ -244,7 +245,7 @@ pub fn record_chunks(site: &Site, docs: &[Doc<'_>], facets: &[Facet]) -> Vec<Vec
         |i| site.people[PersonId::from(i)].slug.clone(),
         site.people.len(),
     );
-    docs.chunks(CHUNK)
+    docs.par_chunks(CHUNK)
         .map(|chunk| {
             let records: Vec<Value> = chunk
                 .iter()

@@ -19,6 +19,8 @@
 //! `shared` is the length of the prefix shared with the previous term of the
 //! shard (front coding).
 
+use rayon::prelude::*;
+
 use super::index::Posting;
 
 /// Aim for shards of this size; a single term may exceed it.
@@ -87,7 +89,7 @@ pub struct Shard {
 
 /// Cuts sorted terms into shards.
 pub fn shard(terms: &[(String, Vec<Posting>)], target: usize) -> Vec<Shard> {
-    let blocks: Vec<Vec<u8>> = terms.iter().map(|(_, p)| encode_postings(p)).collect();
+    let blocks: Vec<Vec<u8>> = terms.par_iter().map(|(_, p)| encode_postings(p)).collect();
     // A term's cost without front coding: an upper bound that is good enough to plan cuts.
     let cost = |i: usize| terms[i].0.len() + blocks[i].len() + 8;
     let mut ranges: Vec<(usize, usize)> = Vec::new();
@@ -115,7 +117,7 @@ pub fn shard(terms: &[(String, Vec<Posting>)], target: usize) -> Vec<Shard> {
         ranges.push((start, terms.len()));
     }
     ranges
-        .into_iter()
+        .into_par_iter()
         .map(|(from, to)| {
             let mut bytes = Vec::new();
             put_varint(&mut bytes, (to - from) as u64);

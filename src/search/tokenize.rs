@@ -81,6 +81,18 @@ fn fold_word(
     emit: &mut impl FnMut(&str),
 ) {
     term.clear();
+    if word.is_ascii() {
+        // Most words: bytes, no character decoding, no folding table.
+        term.extend(
+            word.bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(|b| char::from(b.to_ascii_lowercase())),
+        );
+        if !term.is_empty() {
+            emit(term);
+        }
+        return;
+    }
     for c in word.chars() {
         if c.is_ascii() {
             if c.is_ascii_alphanumeric() {
@@ -104,13 +116,88 @@ fn fold_word(
     }
 }
 
+/// Calls `each` with every word of `text`, in order: UAX #29's words, as
+/// `unicode_words` gives them, but line by line. UAX #29 breaks after
+/// every line feed (WB3a) and no rule looks across one, so the words of
+/// the lines are the words of the text; and unicode-segmentation takes a
+/// fast path through a string that is all ASCII, which most lines of a
+/// text with a name like `José` in it still are.
+pub fn for_each_word<'a>(text: &'a str, mut each: impl FnMut(&'a str)) {
+    if text.is_ascii() {
+        ascii_words(text, each);
+        return;
+    }
+    for line in text.split_inclusive('\n') {
+        if line.is_ascii() {
+            ascii_words(line, &mut each);
+        } else {
+            line.unicode_words().for_each(&mut each);
+        }
+    }
+}
+
+/// UAX #29's words of an ASCII text, as `unicode_words` gives them, in one
+/// pass over the bytes. In ASCII, a word is a run of letters, digits and
+/// `_` (WB5, WB8-WB10, WB13a-b), also joined across one `.`, `'` or `:`
+/// between two letters (WB6-7) and one `.`, `'`, `,` or `;` between two
+/// digits (WB11-12); a run without a letter or digit (`__`) is no word.
+/// Every other ASCII character stands alone, so it never starts a word.
+fn ascii_words<'a>(text: &'a str, mut each: impl FnMut(&'a str)) {
+    let b = text.as_bytes();
+    let core = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let joins = |i: usize| {
+        let (prev, next) = (b[i - 1], b[i + 1]);
+        match b[i] {
+            b'.' | b'\'' | b':' if prev.is_ascii_alphabetic() && next.is_ascii_alphabetic() => true,
+            b'.' | b'\'' | b',' | b';' => prev.is_ascii_digit() && next.is_ascii_digit(),
+            _ => false,
+        }
+    };
+    let mut i = 0;
+    while i < b.len() {
+        if !core(b[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut alnum = b[i] != b'_';
+        i += 1;
+        while i < b.len() {
+            if core(b[i]) {
+                alnum |= b[i] != b'_';
+                i += 1;
+            } else if i + 1 < b.len() && joins(i) {
+                i += 2;
+                alnum = true;
+            } else {
+                break;
+            }
+        }
+        if alnum {
+            each(&text[start..i]);
+        }
+    }
+}
+
 /// Calls `emit` with every term of `text`, in order, including terms too
 /// short or too long to index (callers filter with [`indexable`]).
 pub fn for_each_term(text: &str, mut emit: impl FnMut(&str)) {
     let mut term = String::new();
-    for word in text.unicode_words() {
+    for_each_word(text, |word| {
+        fold_word(word, &mut term, &fold_char, &mut emit)
+    });
+}
+
+/// [`for_each_term`], also recording in `fold` the non-ASCII characters
+/// of the words, as [`FoldTable::add_text`] does, in the same pass.
+pub fn for_each_term_noting(text: &str, fold: &mut FoldTable, mut emit: impl FnMut(&str)) {
+    let mut term = String::new();
+    for_each_word(text, |word| {
+        if !word.is_ascii() {
+            fold.add_word(word);
+        }
         fold_word(word, &mut term, &fold_char, &mut emit);
-    }
+    });
 }
 
 /// Like [`for_each_term`], for a query typed against an index whose
@@ -126,9 +213,7 @@ pub fn for_each_query_term(text: &str, known: &FoldTable, mut emit: impl FnMut(&
         }
     };
     let mut term = String::new();
-    for word in text.unicode_words() {
-        fold_word(word, &mut term, &fold, &mut emit);
-    }
+    for_each_word(text, |word| fold_word(word, &mut term, &fold, &mut emit));
 }
 
 /// The terms of `text`, in order (all of them; see [`indexable`]).
@@ -154,16 +239,19 @@ impl FoldTable {
         if text.is_ascii() {
             return;
         }
-        for word in text.unicode_words() {
-            // Lowercase forms too: a query may type `ł` where the text has `Ł`.
-            for c in word
-                .chars()
-                .filter(|c| !c.is_ascii())
-                .flat_map(|c| std::iter::once(c).chain(c.to_lowercase()))
-            {
-                if !c.is_ascii() && !self.0.contains_key(&c) {
-                    self.0.insert(c, fold_char(c));
-                }
+        for_each_word(text, |word| self.add_word(word));
+    }
+
+    /// Records the non-ASCII characters of one word.
+    fn add_word(&mut self, word: &str) {
+        // Lowercase forms too: a query may type `ł` where the text has `Ł`.
+        for c in word
+            .chars()
+            .filter(|c| !c.is_ascii())
+            .flat_map(|c| std::iter::once(c).chain(c.to_lowercase()))
+        {
+            if !c.is_ascii() && !self.0.contains_key(&c) {
+                self.0.insert(c, fold_char(c));
             }
         }
     }
@@ -183,6 +271,23 @@ impl FoldTable {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// The characters recorded, in order: with [`FoldTable::of_chars`], all
+    /// a stored table needs, since each folding follows from its character.
+    pub fn chars(&self) -> impl Iterator<Item = char> + '_ {
+        self.0.keys().copied()
+    }
+
+    /// The table of `chars` (non-ASCII ones; others are left out).
+    pub fn of_chars(chars: impl IntoIterator<Item = char>) -> FoldTable {
+        FoldTable(
+            chars
+                .into_iter()
+                .filter(|c| !c.is_ascii())
+                .map(|c| (c, fold_char(c)))
+                .collect(),
+        )
     }
 
     /// What the manifest ships: characters and their folded forms, except
@@ -255,6 +360,132 @@ mod tests {
     #[case::underscores("snake_case TDD", &["snakecase", "tdd"])]
     fn folds_words_into_terms(#[case] text: &str, #[case] expected: &[&str]) {
         assert_eq!(terms(text), expected);
+    }
+
+    /// Characters of every word-break class that matters around a line
+    /// feed: letters, digits, the joiners of UAX #29 (`.` `'` `:` `,` `;`
+    /// `_`), spaces and line ends, combining marks, ZWJ and emoji, regional
+    /// indicators, Hebrew letters and quotes, Katakana, ideographs.
+    const ALPHABET: &[char] = &[
+        'a',
+        'Z',
+        '7',
+        '.',
+        '\'',
+        ':',
+        ',',
+        ';',
+        '_',
+        '"',
+        '-',
+        ' ',
+        '\t',
+        '\n',
+        '\r',
+        '\u{b}',
+        '\u{85}',
+        '\u{2028}',
+        'é',
+        'Ł',
+        '\u{301}',
+        '\u{200d}',
+        '\u{200b}',
+        '\u{ad}',
+        '👍',
+        '\u{1f3fd}',
+        '\u{1f1fa}',
+        '\u{1f1f8}',
+        'א',
+        '\u{5f3}',
+        'カ',
+        'ー',
+        '北',
+        '’',
+        '٣',
+        '\u{3000}',
+        '\u{feff}',
+    ];
+
+    fn text_of(picks: &[usize]) -> String {
+        picks
+            .iter()
+            .map(|&i| ALPHABET[i % ALPHABET.len()])
+            .collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+
+        /// The line-by-line words are UAX #29's words of the whole text.
+        #[test]
+        fn words_line_by_line_are_the_words_of_the_text(
+            picks in proptest::collection::vec(0usize..1000, 0..40)
+        ) {
+            let text = text_of(&picks);
+            let mut got = Vec::new();
+            for_each_word(&text, |w| got.push(w));
+            let whole: Vec<&str> = text.unicode_words().collect();
+            proptest::prop_assert_eq!(got, whole, "{:?}", text);
+        }
+
+        /// ASCII text, where the words come from [`ascii_words`], word for
+        /// word UAX #29's.
+        #[test]
+        fn ascii_words_are_the_unicode_words(
+            picks in proptest::collection::vec(0usize..1000, 0..60)
+        ) {
+            const ASCII: &[u8] = b"aZ7_.':,;\" -!\n\r\t";
+            let text: String = picks.iter().map(|&i| char::from(ASCII[i % ASCII.len()])).collect();
+            let mut got = Vec::new();
+            ascii_words(&text, |w| got.push(w));
+            let whole: Vec<&str> = text.unicode_words().collect();
+            proptest::prop_assert_eq!(got, whole, "{:?}", text);
+        }
+
+        /// The ASCII shortcut of folding gives the terms of the general one,
+        /// and noting characters while tokenising notes what `add_text` does.
+        #[test]
+        fn terms_and_folding_tables_are_those_of_the_general_path(
+            picks in proptest::collection::vec(0usize..1000, 0..40)
+        ) {
+            let text = text_of(&picks);
+            let mut general = Vec::new();
+            let mut term = String::new();
+            for word in text.unicode_words() {
+                for c in word.chars() {
+                    if c.is_ascii() {
+                        if c.is_ascii_alphanumeric() {
+                            term.push(c.to_ascii_lowercase());
+                        }
+                        continue;
+                    }
+                    for m in fold_char(c).chars() {
+                        if m == ' ' {
+                            if !term.is_empty() {
+                                general.push(std::mem::take(&mut term));
+                            }
+                        } else {
+                            term.push(m);
+                        }
+                    }
+                }
+                if !term.is_empty() {
+                    general.push(std::mem::take(&mut term));
+                }
+            }
+            let (mut noted, mut reference) = (FoldTable::default(), FoldTable::default());
+            for word in text.unicode_words() {
+                reference.add_word(word);
+            }
+            let mut got = Vec::new();
+            for_each_term_noting(&text, &mut noted, |t| got.push(t.to_string()));
+            let mut added = FoldTable::default();
+            added.add_text(&text);
+            proptest::prop_assert_eq!(&got, &general, "{:?}", text);
+            proptest::prop_assert_eq!(terms(&text), general);
+            proptest::prop_assert_eq!(&noted, &reference);
+            proptest::prop_assert_eq!(added, reference);
+        }
     }
 
     #[test]

@@ -62,6 +62,7 @@ mod resolve_sessions;
 mod schemas;
 mod search;
 mod search_browser;
+mod search_cache;
 mod search_incremental;
 mod search_parity;
 mod series;
