@@ -67,6 +67,15 @@ struct Span {
     text: String,
 }
 
+/// Spans as the (classes, text) pairs [`spans_html`], [`spans_spell`] and
+/// [`encode`] read, the same shape [`decode`] gives from a cache file.
+fn borrowed(spans: &[Span]) -> Vec<(&str, &str)> {
+    spans
+        .iter()
+        .map(|s| (s.classes.as_str(), s.text.as_str()))
+        .collect()
+}
+
 /// A highlighted block: its spans as the cache file stores them (see
 /// [`encode`]: one allocation, a fraction of the size of `Vec<Span>`) and
 /// the HTML built from them.
@@ -283,10 +292,7 @@ impl Highlighter {
                     text: code.to_string(),
                 }]
             });
-            let spans: Vec<(&str, &str)> = spans
-                .iter()
-                .map(|s| (s.classes.as_str(), s.text.as_str()))
-                .collect();
+            let spans = borrowed(&spans);
             Block {
                 html: spans_html(&spans).into(),
                 encoded: encode(&spans),
@@ -874,11 +880,10 @@ mod tests {
             // Twice: the second pass reads the memo the first one filled.
             for pass in 0..2 {
                 let spans = h.render(h.find_syntax(lang).unwrap(), code).unwrap();
-                let pairs: Vec<(&str, &str)> = spans
-                    .iter()
-                    .map(|s| (s.classes.as_str(), s.text.as_str()))
-                    .collect();
-                assert!(spans_spell(&pairs, code), "{lang}: spans spell the code");
+                assert!(
+                    spans_spell(&borrowed(&spans), code),
+                    "{lang}: spans spell the code"
+                );
                 let ours: Vec<&str> = spans
                     .iter()
                     .flat_map(|s| std::iter::repeat_n(s.classes.as_str(), s.text.len()))
