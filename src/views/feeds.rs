@@ -179,7 +179,9 @@ fn absolute_links(html: &str, base: &url::Url) -> String {
             let Some(raw) = el.get_attribute(name) else {
                 continue;
             };
-            let written = crate::escape::decode_char_refs(&raw);
+            // lol_html gives attribute values as written: decoded as a
+            // browser decodes them, like the link checker's scan.
+            let written = htmlize::unescape_attribute(raw.as_str());
             if url::Url::parse(&written).is_ok() {
                 continue;
             }
