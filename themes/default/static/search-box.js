@@ -93,6 +93,9 @@ function setUpBox(form) {
   }
 
   function open(yes) {
+    // Results may arrive after the box lost focus (Tab pressed while a
+    // search was loading): they must not open the panel again.
+    yes = yes && document.activeElement === input;
     panel.hidden = !yes;
     input.setAttribute("aria-expanded", String(yes));
     if (!yes) select(-1);
