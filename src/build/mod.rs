@@ -151,6 +151,9 @@ impl BuildError {
 struct StageClock {
     enabled: bool,
     last: Instant,
+    /// The process's CPU time at the last lap: CPU over wall time says
+    /// whether a stage keeps both cores busy.
+    last_cpu: Option<Duration>,
 }
 
 impl StageClock {
@@ -158,21 +161,45 @@ impl StageClock {
         StageClock {
             enabled: std::env::var_os("FIRESIDE_TIMINGS").is_some(),
             last: Instant::now(),
+            last_cpu: process_cpu_time(),
         }
     }
 
     fn lap(&mut self, stage: &str) {
         if self.enabled {
+            let cpu = process_cpu_time();
+            let cpu_used = match (cpu, self.last_cpu) {
+                (Some(now), Some(then)) => format!("  cpu {:>8.1?}", now.saturating_sub(then)),
+                _ => String::new(),
+            };
+            self.last_cpu = cpu;
             let memory = crate::load::memory_use().map_or_else(String::new, |(now, peak)| {
                 format!("  rss {:>6} MB  peak {:>6} MB", now >> 20, peak >> 20)
             });
             eprintln!(
-                "[timings] {stage:<14} {:>8.1?}{memory}",
+                "[timings] {stage:<14} {:>8.1?}{cpu_used}{memory}",
                 self.last.elapsed()
             );
         }
         self.last = Instant::now();
     }
+}
+
+/// CPU time used by the whole process so far (every thread, user and system).
+#[cfg(unix)]
+fn process_cpu_time() -> Option<Duration> {
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes one timespec through a valid pointer.
+    let ok = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut t) } == 0;
+    ok.then(|| Duration::new(t.tv_sec as u64, t.tv_nsec as u32))
+}
+
+#[cfg(not(unix))]
+fn process_cpu_time() -> Option<Duration> {
+    None
 }
 
 /// The build's "now": explicit, else `SOURCE_DATE_EPOCH`, else the clock.

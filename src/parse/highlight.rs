@@ -156,6 +156,11 @@ pub struct Highlighter {
     current: Mutex<HashMap<Key, Arc<Block>>>,
     /// The classes of every scope stack met so far.
     styles: StyleMemo,
+    /// The syntax each fence language found so far names (an index into
+    /// `syntaxes`), as [`Highlighter::find_syntax`] would find it again:
+    /// syntect's lookup compares the word with every syntax's extensions
+    /// and name, once per code block otherwise.
+    syntax_of: RwLock<FxHashMap<Box<str>, Option<usize>>>,
 }
 
 /// Whether a fence's language was recognised.
@@ -207,6 +212,7 @@ impl Highlighter {
             previous: Previous::default(),
             current: Mutex::new(HashMap::new()),
             styles: StyleMemo::default(),
+            syntax_of: RwLock::default(),
         })
     }
 
@@ -259,11 +265,35 @@ impl Highlighter {
 
     fn find_syntax(&self, lang: &str) -> Option<&SyntaxReference> {
         let lang = lang.trim().to_ascii_lowercase();
+        let known = self
+            .syntax_of
+            .read()
+            .expect("syntax lookup lock")
+            .get(lang.as_str())
+            .copied();
+        let index = known.unwrap_or_else(|| {
+            let index = self.look_up_syntax(&lang);
+            self.syntax_of
+                .write()
+                .expect("syntax lookup lock")
+                .insert(lang.into(), index);
+            index
+        });
+        index.map(|i| &self.syntaxes.syntaxes()[i])
+    }
+
+    /// syntect's lookup of a fence's lowercased language (or its alias's
+    /// syntax), as an index into the set.
+    fn look_up_syntax(&self, lang: &str) -> Option<usize> {
         let token = ALIASES
             .iter()
             .find(|(alias, _)| *alias == lang)
-            .map_or(lang.as_str(), |(_, token)| token);
-        self.syntaxes.find_syntax_by_token(token)
+            .map_or(lang, |(_, token)| token);
+        let found = self.syntaxes.find_syntax_by_token(token)?;
+        self.syntaxes
+            .syntaxes()
+            .iter()
+            .position(|s| std::ptr::eq(s, found))
     }
 
     /// Highlights `code` written in `lang` into HTML spans with `hl-` classes.
@@ -278,8 +308,8 @@ impl Highlighter {
         // A hit shows exactly this code with valid classes, whatever the
         // file claims; anything else is highlighted again.
         let hit = self.previous.get(&key).and_then(|encoded| {
-            let spans = decode(encoded)?;
-            spans_spell(&spans, code).then(|| Block {
+            let spans = decode_spelling(encoded, code)?;
+            Some(Block {
                 html: spans_html(&spans).into(),
                 encoded: encoded.to_vec(),
             })
@@ -506,7 +536,9 @@ fn spans_html(spans: &[(&str, &str)]) -> String {
         if classes.is_empty() {
             escape_into(&mut html, text);
         } else {
-            let _ = write!(html, "<span class=\"{classes}\">");
+            html.push_str("<span class=\"");
+            html.push_str(classes);
+            html.push_str("\">");
             escape_into(&mut html, text);
             html.push_str("</span>");
         }
@@ -515,6 +547,7 @@ fn spans_html(spans: &[(&str, &str)]) -> String {
 }
 
 /// True if the spans' text is exactly `code`.
+#[cfg(test)]
 fn spans_spell(spans: &[(&str, &str)], code: &str) -> bool {
     let mut rest = code;
     for &(_, text) in spans {
@@ -553,9 +586,39 @@ fn take_len(rest: &mut &[u8]) -> Option<usize> {
     Some(u32::from_le_bytes(take(rest, 4)?.try_into().ok()?) as usize)
 }
 
+/// Reads back what [`encode`] wrote for the block `code`, from a file anyone
+/// may have written: the spans, their texts borrowed from `code`, or `None`
+/// unless every length fits, every class passes [`valid_classes`], nothing
+/// is left over and the texts spell exactly `code`. It is [`decode`] and
+/// [`spans_spell`] in one pass: comparing a text's bytes with the code's
+/// (cut at the code's char boundaries) proves it UTF-8 without decoding it,
+/// which was most of the cost of a cache hit.
+fn decode_spelling<'a>(mut encoded: &'a [u8], code: &'a str) -> Option<Vec<(&'a str, &'a str)>> {
+    let count = take_len(&mut encoded)?;
+    // Each span takes at least 8 bytes: a hostile count cannot reserve more.
+    let mut spans = Vec::with_capacity(count.min(encoded.len() / 8));
+    let mut at = 0usize;
+    for _ in 0..count {
+        let len = take_len(&mut encoded)?;
+        let classes = std::str::from_utf8(take(&mut encoded, len)?).ok()?;
+        let len = take_len(&mut encoded)?;
+        let text = take(&mut encoded, len)?;
+        let end = at.checked_add(len)?;
+        let spelled = code.as_bytes().get(at..end) == Some(text) && code.is_char_boundary(end);
+        if !spelled || !valid_classes(classes) {
+            return None;
+        }
+        spans.push((classes, &code[at..end]));
+        at = end;
+    }
+    (encoded.is_empty() && at == code.len()).then_some(spans)
+}
+
 /// Reads back what [`encode`] wrote, from a file anyone may have written:
 /// `None` unless every length fits, every text is UTF-8, every class
-/// passes [`valid_classes`], and nothing is left over.
+/// passes [`valid_classes`], and nothing is left over. The definition
+/// [`decode_spelling`] is held to.
+#[cfg(test)]
 fn decode(mut encoded: &[u8]) -> Option<Vec<(&str, &str)>> {
     let count = take_len(&mut encoded)?;
     // Each span takes at least 8 bytes: a hostile count cannot reserve more.
@@ -981,6 +1044,36 @@ mod tests {
         ));
     }
 
+    /// The remembered lookup finds what syntect's own lookup finds, for every
+    /// word a fence can hold (names, extensions, aliases, in any case, with
+    /// spaces around, unknown words), the first time and every time after.
+    #[test]
+    fn remembered_syntax_lookups_are_syntects_lookups() {
+        let h = Highlighter::new();
+        let mut words: Vec<String> = ALIASES.iter().map(|(a, _)| a.to_string()).collect();
+        for syntax in h.syntaxes.syntaxes() {
+            words.push(syntax.name.clone());
+            words.extend(syntax.file_extensions.iter().cloned());
+        }
+        words.extend(["klingon", "", " Rust ", "TS", "c++", "objective-c"].map(String::from));
+        let direct = |word: &str| {
+            let lang = word.trim().to_ascii_lowercase();
+            let token = ALIASES
+                .iter()
+                .find(|(alias, _)| *alias == lang)
+                .map_or(lang.as_str(), |(_, token)| token);
+            h.syntaxes
+                .find_syntax_by_token(token)
+                .map(|s| s.name.clone())
+        };
+        for round in 0..2 {
+            for word in words.iter().flat_map(|w| [w.clone(), w.to_uppercase()]) {
+                let found = h.find_syntax(&word).map(|s| s.name.clone());
+                assert_eq!(found, direct(&word), "{word:?}, round {round}");
+            }
+        }
+    }
+
     /// What the unknown-language warning suggests: a real language name one
     /// or two edits away, never a far-fetched one.
     #[rstest::rstest]
@@ -1061,6 +1154,48 @@ mod tests {
             let mut h = Highlighter::new();
             h.load_cache(&path);
             assert!(h.previous.is_empty());
+        }
+    }
+
+    proptest::proptest! {
+        /// A cache entry, intact or damaged anywhere (a byte changed, cut
+        /// short, or checked against other code), gives from the one-pass
+        /// reader exactly what decoding and then spelling it gives.
+        #[test]
+        fn reading_an_entry_for_its_code_is_decoding_then_spelling(
+            sample in 0usize..3,
+            flip in proptest::option::of((0usize..4096, 1u8..=255)),
+            cut in proptest::option::of(0usize..4096),
+            other_code in proptest::bool::ANY,
+        ) {
+            // Highlighted once for every case: loading the syntaxes is slow.
+            static ENTRIES: std::sync::LazyLock<Vec<(&str, Vec<u8>)>> = std::sync::LazyLock::new(|| {
+                let h = Highlighter::new();
+                [
+                    ("rust", "fn main() { let s = \"é€😀\"; }\n"),
+                    ("python", "def f(x):\n    return x  # ünïcode\n"),
+                    ("yaml", "a: [1, 2]\n"),
+                ]
+                .into_iter()
+                .map(|(lang, code)| {
+                    let spans = h.render(h.find_syntax(lang).unwrap(), code).unwrap();
+                    (code, encode(&borrowed(&spans)))
+                })
+                .collect()
+            });
+            let (code, entry) = &ENTRIES[sample];
+            let mut encoded = entry.clone();
+            if let Some((at, xor)) = flip {
+                let at = at % encoded.len();
+                encoded[at] ^= xor;
+            }
+            if let Some(cut) = cut {
+                encoded.truncate(cut % (encoded.len() + 1));
+            }
+            let code = if other_code { "fn main() {}\n" } else { code };
+            let code: &str = code;
+            let reference = decode(&encoded).filter(|spans| spans_spell(spans, code));
+            proptest::prop_assert_eq!(decode_spelling(&encoded, code), reference);
         }
     }
 }

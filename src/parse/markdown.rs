@@ -883,7 +883,7 @@ pub fn is_valid_id(id: &str) -> bool {
 /// character reference can reach the HTML without passing here.
 fn clean_event<'a>(event: Event<'a>) -> Event<'a> {
     fn c(s: CowStr<'_>) -> CowStr<'_> {
-        if s.chars().any(crate::escape::is_forbidden) {
+        if crate::escape::has_forbidden(&s) {
             CowStr::from(crate::escape::clean_text(&s).into_owned())
         } else {
             s
