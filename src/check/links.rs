@@ -69,7 +69,7 @@ pub fn scan(page: &str, origin: Origin<'_>, html: &str) -> PageLinks {
         .map(str::trim)
         .filter(|b| !b.is_empty())
         .and_then(|b| {
-            let at = html.find(b)?;
+            let at = find_block(html, b)?;
             let first = 1 + html[..at].matches('\n').count();
             Some(first..=first + b.matches('\n').count())
         });
@@ -88,6 +88,29 @@ pub fn scan(page: &str, origin: Origin<'_>, html: &str) -> PageLinks {
             })
             .collect(),
     }
+}
+
+/// Where `block` first occurs in `page`: `page.find(block)`, but for a block
+/// of many kilobytes (a page's body) that `str::find` would preprocess as a
+/// whole for every page. Each place the block's first characters occur is
+/// compared with the whole block, in order, so the first full match wins.
+fn find_block(page: &str, block: &str) -> Option<usize> {
+    let head_len = (0..=block.len().min(64))
+        .rev()
+        .find(|&i| block.is_char_boundary(i))
+        .unwrap_or(0);
+    let head = &block[..head_len];
+    let step = head.chars().next().map_or(1, char::len_utf8);
+    let mut from = 0;
+    while let Some(i) = page.get(from..)?.find(head) {
+        let at = from + i;
+        if page[at..].starts_with(block) {
+            return Some(at);
+        }
+        // Occurrences may overlap: the next one can start one char later.
+        from = at + step;
+    }
+    None
 }
 
 /// The resolved Markdown body of the page a source file renders to.
@@ -598,6 +621,40 @@ fn probe(agent: &ureq::Agent, url: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Small alphabets make overlapping and near-miss occurrences common;
+        /// blocks run past the 64 bytes the search starts with.
+        #[test]
+        fn a_block_is_found_where_str_find_finds_it(
+            page in "[ab\n é]{0,300}",
+            block in "[ab\n é]{1,90}",
+            embed in proptest::option::of(0usize..300),
+        ) {
+            let page = match embed {
+                Some(at) => {
+                    let at = (0..=at.min(page.len())).rev().find(|&i| page.is_char_boundary(i)).unwrap();
+                    format!("{}{block}{}", &page[..at], &page[at..])
+                }
+                None => page,
+            };
+            proptest::prop_assert_eq!(find_block(&page, &block), page.find(block.as_str()));
+        }
+
+        /// Periodic text, where the first occurrence of a block overlaps an
+        /// earlier occurrence of its first 64 bytes.
+        #[test]
+        fn a_block_in_periodic_text_is_found_where_str_find_finds_it(
+            unit in "[ab]{1,3}",
+            reps in 0usize..120,
+            block_reps in 1usize..60,
+            tail in "[abé]{0,3}",
+        ) {
+            let page = format!("{}{tail}", unit.repeat(reps));
+            let block = format!("{}{tail}", unit.repeat(block_reps));
+            proptest::prop_assert_eq!(find_block(&page, &block), page.find(block.as_str()));
+        }
+    }
 
     fn files(list: &[&str]) -> HashSet<String> {
         list.iter().map(|s| s.to_string()).collect()

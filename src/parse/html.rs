@@ -151,13 +151,6 @@ pub struct LinkScan {
 /// decoded here by the HTML standard's rules for attributes (htmlize).
 pub fn scan_links(html: &str) -> LinkScan {
     use std::cell::{Cell, RefCell};
-    // Where lol_html reads otherwise than the tokenizer: it takes
-    // `<noscript>` for text, as a browser running scripts does, but its links
-    // are there for readers without JavaScript (the search page's are), and
-    // `<plaintext>` for text to the end. Pages with either take the slow path.
-    if opens_any(html, &["noscript", "plaintext"]) {
-        return slow_scan(html);
-    }
     let found = RefCell::new(LinkScan::default());
     // Lines are counted forwards only, from the last tag seen.
     let counted = Cell::new((0usize, 1usize));
@@ -195,14 +188,24 @@ pub fn scan_links(html: &str) -> LinkScan {
         }
         Ok(())
     };
+    // Where lol_html reads otherwise than the tokenizer: it takes
+    // `<noscript>` for text, as a browser running scripts does, but its links
+    // are there for readers without JavaScript (the search page's are), and
+    // `<plaintext>` for text to the end. Meeting either start tag stops the
+    // scan (a handler's error ends the rewrite) and the page takes the slow
+    // path; the same text inside a script, comment or attribute is no tag.
+    let text_only = |_: &mut lol_html::html_content::Element<'_, '_>| {
+        Err::<(), Box<dyn std::error::Error + Send + Sync>>("read by the tokenizer".into())
+    };
     let settings = lol_html::Settings::new()
+        .append_element_content_handler(lol_html::element!("noscript, plaintext", text_only))
         .append_element_content_handler(lol_html::element!("[id], a[name], [href], [src]", read));
     let mut rewriter = lol_html::HtmlRewriter::new(settings, |_: &[u8]| {});
     let scanned = rewriter
         .write(html.as_bytes())
         .and_then(|()| rewriter.end());
     if scanned.is_err() {
-        // lol_html refuses only what exceeds its limits; the thorough
+        // lol_html also refuses what exceeds its limits; the thorough
         // tokenizer reads anything.
         return slow_scan(html);
     }
@@ -220,19 +223,6 @@ pub fn slow_scan(html: &str) -> LinkScan {
             .extend(urls(&tag).map(|u| (tag.line, u.to_string())));
     }
     found
-}
-
-/// True if `html` has a `<` directly followed by one of `names` (ASCII
-/// case-insensitively).
-fn opens_any(html: &str, names: &[&str]) -> bool {
-    html.match_indices('<').any(|(at, _)| {
-        let after = &html.as_bytes()[at + 1..];
-        names.iter().any(|name| {
-            after
-                .get(..name.len())
-                .is_some_and(|w| w.eq_ignore_ascii_case(name.as_bytes()))
-        })
-    })
 }
 
 fn count_newlines(bytes: &[u8]) -> usize {
@@ -256,6 +246,9 @@ mod tests {
         "<noscript><a href=/in-noscript/></noscript>",
         "<NoScript><a href=/in-noscript/></NoScript>",
         "<plaintext><a href=/in-plaintext/>",
+        "<p>&lt;noscript&gt; is text</p><script>let t = '<noscript><a href=/s/>';</script><a href=/after-script/>",
+        "<!-- <noscript> --><a href=/after-comment/><b title=\"<plaintext>\">t</b><a href=/after-title/>",
+        "<a href=/before/><noscript><a href=/inside/></noscript><a href=/after/><plaintext><a href=/in-plaintext/>",
         "<title>t</title><p>\r\n<a href=/crlf/>\r\n<a\r\nhref=/crlf2/>",
     ];
 
