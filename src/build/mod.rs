@@ -1165,7 +1165,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
                 builder.build(Target::Folder(staging), Changed::Unknown)
             });
             match written {
-                Ok(report) => report,
+                Ok(report) => {
+                    clock.lap("build");
+                    report
+                }
                 Err(output::WriteError::Fill(e)) => return Err(e),
                 Err(output::WriteError::Io(e)) => return Err(cannot_write(e)),
             }
