@@ -52,7 +52,12 @@ pub enum PageKind {
     Search,
     NotFound,
     Feed,
+    /// `sitemap.xml`: every URL of [`in_sitemap`] pages, or, when there are
+    /// more than one file may list, the index of the [`PageKind::SitemapPart`]s.
     Sitemap,
+    /// `sitemap-N.xml` (from 1): the Nth run of [`SITEMAP_MAX_URLS`] URLs,
+    /// when the site has more than `sitemap.xml` may list.
+    SitemapPart(u32),
     Robots,
     /// A moved page's old path (`Site::redirects[i]`): a page that sends
     /// the reader on.
@@ -320,14 +325,8 @@ pub fn plan(site: &Site) -> Vec<PlannedPage> {
     for (output, kind) in [
         ("404.html", PageKind::NotFound),
         ("feed.xml", PageKind::Feed),
-        ("sitemap.xml", PageKind::Sitemap),
         ("robots.txt", PageKind::Robots),
     ] {
-        // sitemaps.org requires absolute `<loc>`s: no host, no sitemap
-        // (the build warns, `Config::base_url_warning`).
-        if kind == PageKind::Sitemap && site.config.host().is_none() {
-            continue;
-        }
         pages.push(PlannedPage {
             output: output.into(),
             path: output.into(),
@@ -371,7 +370,50 @@ pub fn plan(site: &Site) -> Vec<PlannedPage> {
     }));
     // `content/index.md` introduces the home page instead of replacing it.
     pages.retain(|p| !(p.path.is_empty() && matches!(p.kind, PageKind::Page(_))));
+    // sitemaps.org requires absolute `<loc>`s: no host, no sitemap (the
+    // build warns, `Config::base_url_warning`). Planned last, when every
+    // page it lists is known.
+    if site.config.host().is_some() {
+        let listed = pages.iter().filter(|p| in_sitemap(p)).count();
+        let sitemap = |output: String, kind| PlannedPage {
+            path: output.clone(),
+            output,
+            kind,
+        };
+        pages.push(sitemap("sitemap.xml".into(), PageKind::Sitemap));
+        pages.extend(
+            (1..=sitemap_parts(listed, SITEMAP_MAX_URLS))
+                .map(|n| sitemap(sitemap_part_path(n), PageKind::SitemapPart(n))),
+        );
+    }
     pages
+}
+
+/// The most URLs one sitemap file may list (sitemaps.org; its other limit,
+/// 50 MB, is far off at about a hundred bytes a URL). A site with more gets
+/// a sitemap index at `sitemap.xml` and its URLs in `sitemap-N.xml` files.
+pub const SITEMAP_MAX_URLS: usize = 50_000;
+
+/// Whether a planned page is one of the sitemap's URLs: the HTML pages a
+/// reader may land on, not the search page nor a redirect's.
+pub fn in_sitemap(page: &PlannedPage) -> bool {
+    page.output.ends_with("index.html")
+        && !matches!(page.kind, PageKind::Search | PageKind::Redirect(_))
+}
+
+/// How many `sitemap-N.xml` files `listed` URLs need, `max` to a file:
+/// none when they all fit in `sitemap.xml` itself.
+pub fn sitemap_parts(listed: usize, max: usize) -> u32 {
+    if listed <= max {
+        0
+    } else {
+        listed.div_ceil(max) as u32
+    }
+}
+
+/// The output path of the Nth part of a split sitemap.
+pub fn sitemap_part_path(n: u32) -> String {
+    format!("sitemap-{n}.xml")
 }
 
 /// The Markdown file a page is rendered from, if any.
@@ -384,5 +426,43 @@ pub fn source_of(site: &Site, kind: PageKind) -> Option<std::path::PathBuf> {
         PageKind::Page(i) => Some(site.pages[i].source.clone()),
         PageKind::Agenda(i) => Some(site.agendas[i].source.clone()),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sitemap_is_split_only_past_the_limit_into_as_few_files_as_fit() {
+        assert_eq!(sitemap_parts(0, 3), 0);
+        assert_eq!(
+            sitemap_parts(3, 3),
+            0,
+            "a full sitemap.xml is still one file"
+        );
+        assert_eq!(sitemap_parts(4, 3), 2);
+        assert_eq!(sitemap_parts(6, 3), 2);
+        assert_eq!(sitemap_parts(7, 3), 3);
+        assert_eq!(sitemap_parts(108_104, SITEMAP_MAX_URLS), 3);
+        assert_eq!(sitemap_part_path(2), "sitemap-2.xml");
+    }
+
+    #[test]
+    fn the_sitemap_lists_landing_pages_but_not_search_or_redirects() {
+        let page = |output: &str, kind| PlannedPage {
+            output: output.into(),
+            path: output.trim_end_matches("index.html").into(),
+            kind,
+        };
+        assert!(in_sitemap(&page("sessions/index.html", PageKind::Sessions)));
+        assert!(in_sitemap(&page("index.html", PageKind::Home)));
+        assert!(!in_sitemap(&page("search/index.html", PageKind::Search)));
+        assert!(!in_sitemap(&page("old/index.html", PageKind::Redirect(0))));
+        assert!(!in_sitemap(&page("feed.xml", PageKind::Feed)));
+        assert!(!in_sitemap(&page(
+            "sitemap-1.xml",
+            PageKind::SitemapPart(1)
+        )));
     }
 }

@@ -229,17 +229,58 @@ pub(crate) struct Sitemap {
     urls: Vec<SitemapUrl>,
 }
 
+#[derive(Serialize)]
+pub(crate) struct SitemapIndex {
+    /// The absolute URL of each `sitemap-N.xml`, in order.
+    sitemaps: Vec<String>,
+}
+
+/// `sitemap.xml`, or the first of the sitemap files: the urlset of every
+/// URL when they fit in one file, else the index of the parts.
+pub(crate) enum SitemapFile<'a> {
+    Urls(View<'a, Sitemap>),
+    Index(View<'a, SitemapIndex>),
+}
+
+/// `sitemap.xml`: every URL, or, past [`crate::plan::SITEMAP_MAX_URLS`],
+/// the index of the parts the plan split them into.
+pub(crate) fn sitemap<'a>(cx: &Cx<'a>) -> SitemapFile<'a> {
+    let parts = cx
+        .all_pages
+        .iter()
+        .filter_map(|p| match p.kind {
+            PageKind::SitemapPart(_) => Some(cx.site.config.permalink(&p.path)),
+            _ => None,
+        })
+        .collect::<Vec<_>>();
+    if parts.is_empty() {
+        SitemapFile::Urls(sitemap_urls(cx, 0..usize::MAX))
+    } else {
+        SitemapFile::Index(View::untitled(
+            "sitemap_index.xml",
+            SitemapIndex { sitemaps: parts },
+        ))
+    }
+}
+
+/// `sitemap-N.xml`: the Nth run of [`crate::plan::SITEMAP_MAX_URLS`] URLs.
+pub(crate) fn sitemap_part<'a>(cx: &Cx<'a>, n: u32) -> View<'a, Sitemap> {
+    let max = crate::plan::SITEMAP_MAX_URLS;
+    let first = (n as usize).saturating_sub(1) * max;
+    sitemap_urls(cx, first..first + max)
+}
+
 /// The sitemap lists absolute URLs (sitemaps.org requires them), so a site
 /// without a host has none: `plan` leaves it out and the build warns once
-/// (`Config::base_url_warning`).
-pub(crate) fn sitemap<'a>(cx: &Cx<'a>) -> View<'a, Sitemap> {
+/// (`Config::base_url_warning`). `range` picks the URLs of one file, by
+/// their place among all of them.
+fn sitemap_urls<'a>(cx: &Cx<'a>, range: std::ops::Range<usize>) -> View<'a, Sitemap> {
     let urls = cx
         .all_pages
         .iter()
-        .filter(|p| {
-            p.output.ends_with("index.html")
-                && !matches!(p.kind, PageKind::Search | PageKind::Redirect(_))
-        })
+        .filter(|p| crate::plan::in_sitemap(p))
+        .skip(range.start)
+        .take(range.len())
         .map(|p| SitemapUrl {
             loc: cx.site.config.permalink(&p.path),
             lastmod: crate::plan::source_of(cx.site, p.kind).and_then(|f| {

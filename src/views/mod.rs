@@ -447,7 +447,11 @@ pub fn page_input(
         PageKind::Series(i) => cx.input(calendar::series(&cx, i)),
         PageKind::Search => cx.input(search::search(&cx)),
         PageKind::Feed => cx.input(feeds::atom(&cx)),
-        PageKind::Sitemap => cx.input(feeds::sitemap(&cx)),
+        PageKind::Sitemap => match feeds::sitemap(&cx) {
+            feeds::SitemapFile::Urls(view) => cx.input(view),
+            feeds::SitemapFile::Index(view) => cx.input(view),
+        },
+        PageKind::SitemapPart(n) => cx.input(feeds::sitemap_part(&cx, n)),
         PageKind::Robots => cx.input(feeds::robots(&cx)),
         PageKind::Redirect(i) => cx.input(redirects::redirect(&cx, i)),
         PageKind::Redirects => cx.input(redirects::redirects_file(&cx)),
