@@ -24,20 +24,21 @@ fn decode(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
     let mut reader = decoder.read_info().expect("a PNG");
     let mut pixels = vec![0; reader.output_buffer_size().expect("a buffer size")];
     let info = reader.next_frame(&mut pixels).expect("a frame");
-    assert_eq!(info.color_type, png::ColorType::Rgba, "RGBA");
+    // Opaque, so without an alpha channel.
+    assert_eq!(info.color_type, png::ColorType::Rgb, "RGB");
     pixels.truncate(info.buffer_size());
     (info.width, info.height, pixels)
 }
 
 fn pixel(pixels: &[u8], width: u32, x: u32, y: u32) -> [u8; 3] {
-    let i = ((y * width + x) * 4) as usize;
+    let i = ((y * width + x) * 3) as usize;
     [pixels[i], pixels[i + 1], pixels[i + 2]]
 }
 
 /// How many pixels are neither the background nor the accent: text.
 fn text_pixels(pixels: &[u8]) -> usize {
     pixels
-        .chunks(4)
+        .chunks(3)
         .filter(|p| p[..3] != [0x16, 0x18, 0x1d] && p[..3] != [0x22, 0x55, 0x88])
         .count()
 }
