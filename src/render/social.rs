@@ -115,23 +115,23 @@ pub fn png(card: &Card) -> Result<Vec<u8>, String> {
 }
 
 /// The picture as PNG: RGB when it is opaque (the card is: it has a
-/// background), so a quarter less to compress and to download; compressed
-/// with the encoder's fast setting, because compressing at the default
-/// level took longer than drawing (a cold build of a large site with a host
-/// draws one card per session and pattern).
+/// background), so a quarter less to compress and to download, and taken
+/// straight from the premultiplied pixels, which are the plain colours when
+/// every pixel is opaque; compressed with the encoder's fast setting,
+/// because at the default level compressing took longer than drawing (a
+/// cold build of a large site with a host draws one card per session and
+/// pattern). The fastest setting's fixed `Up` filter made the cards a
+/// third larger for a tenth less CPU.
 fn encode(pixmap: tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
-    let mut rgba = pixmap.take_demultiplied();
-    let opaque = rgba.chunks_exact(4).all(|p| p[3] == u8::MAX);
-    let color = if opaque {
-        let mut rgb = 0;
-        for i in (0..rgba.len()).step_by(4) {
-            rgba.copy_within(i..i + 3, rgb);
-            rgb += 3;
+    let opaque = pixmap.data().chunks_exact(4).all(|p| p[3] == u8::MAX);
+    let (color, pixels) = if opaque {
+        let mut rgb = Vec::with_capacity(pixmap.data().len() / 4 * 3);
+        for p in pixmap.data().chunks_exact(4) {
+            rgb.extend_from_slice(&p[..3]);
         }
-        rgba.truncate(rgb);
-        png::ColorType::Rgb
+        (png::ColorType::Rgb, rgb)
     } else {
-        png::ColorType::Rgba
+        (png::ColorType::Rgba, pixmap.take_demultiplied())
     };
     let mut bytes = Vec::new();
     let mut encoder = png::Encoder::new(&mut bytes, WIDTH, HEIGHT);
@@ -139,7 +139,7 @@ fn encode(pixmap: tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
     encoder.set_depth(png::BitDepth::Eight);
     encoder.set_compression(png::Compression::Fast);
     let mut writer = encoder.write_header()?;
-    writer.write_image_data(&rgba)?;
+    writer.write_image_data(&pixels)?;
     writer.finish()?;
     Ok(bytes)
 }
