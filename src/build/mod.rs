@@ -274,8 +274,9 @@ pub struct Builder {
     /// only those that changed.
     search_cache: search::Cache,
     /// The last build's bodies as template values with their fingerprints:
-    /// the next build reuses those whose HTML is the same (`Views::with_previous`).
-    kept_bodies: crate::views::KeptBodies,
+    /// the next build reuses those whose HTML is the same, and the related
+    /// content while what it reads is the same (`Views::with_previous`).
+    kept_views: crate::views::Kept,
 }
 
 /// What follows from one version of `site.yaml`; a new version resets
@@ -321,7 +322,7 @@ impl Builder {
             staged_update: false,
             record_inputs: false,
             search_cache: search::Cache::default(),
-            kept_bodies: crate::views::KeptBodies::default(),
+            kept_views: crate::views::Kept::default(),
         }
     }
 
@@ -725,7 +726,7 @@ impl Builder {
         let views = if self.once {
             Views::new(site)
         } else {
-            Views::with_previous(site, &self.kept_bodies)
+            Views::with_previous(site, &self.kept_views)
         };
         let plan = render::plan(site);
         clock.lap("views");
@@ -892,7 +893,7 @@ impl Builder {
         let html_pages = plan.iter().filter(|p| p.output.ends_with(".html")).count();
         if !self.once {
             let print_of = |v: &tera::Value| hasher.as_ref().and_then(|h| h.known_of(v));
-            self.kept_bodies = views.keep_bodies(site, print_of);
+            self.kept_views = views.keep(site, print_of);
         }
         // Like the site, the views are freed off the path to the reload.
         std::thread::spawn(move || drop((views, plan, hasher)));
