@@ -121,11 +121,7 @@ impl Views {
     /// related content of `previous` is kept too when what it read is the
     /// same ([`related::RelatedContent::of`]).
     pub fn with_previous(site: &Site, previous: &Kept) -> Views {
-        Views::with_bodies(
-            site,
-            body_values(site, previous),
-            previous.related.as_ref(),
-        )
+        Views::with_bodies(site, body_values(site, previous), previous.related.as_ref())
     }
 
     fn with_bodies(
@@ -233,18 +229,18 @@ impl Views {
         print_of: impl Fn(&Value) -> Option<crate::build::fingerprint::Fingerprint>,
     ) -> Kept {
         let bodies = bodies_of(site)
-                .filter_map(|(key, body)| {
-                    let b = self.bodies.get(&(body as *const Body as usize))?;
-                    let print = b.print.or_else(|| print_of(&b.value));
-                    Some((
-                        key,
-                        BodyValue {
-                            value: b.value.clone(),
-                            print,
-                        },
-                    ))
-                })
-                .collect();
+            .filter_map(|(key, body)| {
+                let b = self.bodies.get(&(body as *const Body as usize))?;
+                let print = b.print.or_else(|| print_of(&b.value));
+                Some((
+                    key,
+                    BodyValue {
+                        value: b.value.clone(),
+                        print,
+                    },
+                ))
+            })
+            .collect();
         Kept {
             bodies,
             related: Some(self.related.clone()),
