@@ -43,6 +43,10 @@ struct Graph {
     patterns: TiVec<PatternId, PatternTies>,
     tags: TiVec<TagId, TermTies>,
     people: TiVec<PersonId, PersonTies>,
+    /// Each session's and pattern's place in the order ties break by (title,
+    /// then path), sessions first: worked out once, so that ranking a page's
+    /// candidates compares numbers, not the titles of hundreds of them.
+    rank: Vec<u32>,
 }
 
 #[derive(Hash)]
@@ -78,7 +82,7 @@ struct PersonTies {
 
 impl Graph {
     fn of(site: &Site) -> Graph {
-        Graph {
+        let mut graph = Graph {
             sessions: site
                 .sessions
                 .iter()
@@ -118,6 +122,28 @@ impl Graph {
                     sessions: p.sessions.as_slice().into(),
                 })
                 .collect(),
+            rank: Vec::new(),
+        };
+        let mut order: Vec<ItemRef> = (graph.sessions.keys().map(ItemRef::Session))
+            .chain(graph.patterns.keys().map(ItemRef::Pattern))
+            .collect();
+        order.sort_unstable_by(|&a, &b| {
+            (graph.title_of(a), graph.path_of(a)).cmp(&(graph.title_of(b), graph.path_of(b)))
+        });
+        graph.rank = vec![0; order.len()];
+        for (place, item) in order.into_iter().enumerate() {
+            let at = graph.slot(item);
+            graph.rank[at] = place as u32;
+        }
+        graph
+    }
+
+    /// Where an item's tally and rank are: sessions first, then patterns.
+    fn slot(&self, item: ItemRef) -> usize {
+        match item {
+            ItemRef::Session(s) => usize::from(s),
+            ItemRef::Pattern(p) => self.sessions.len() + usize::from(p),
+            _ => unreachable!("a related item is a session or a pattern"),
         }
     }
 
@@ -329,27 +355,17 @@ fn top(graph: &Graph, mut found: FxHashMap<ItemRef, Shared<'_>>) -> Box<[Pick]> 
 /// first of a partial selection are those of a full sort).
 fn best(graph: &Graph, mut scored: Vec<(usize, ItemRef)>) -> Vec<ItemRef> {
     scored.retain(|(score, _)| *score > 0);
-    // Only items scored at least the SHOWN-th best score can be shown: the
-    // others need no title nor path (reading those of every candidate was
-    // most of a large site's session pages, each candidate a cache miss).
-    if scored.len() > SHOWN {
-        scored.select_nth_unstable_by(SHOWN - 1, |a, b| b.0.cmp(&a.0));
-        let least = scored[SHOWN - 1].0;
-        scored.retain(|(score, _)| *score >= least);
-    }
-    let mut named: Vec<(usize, &str, &str, ItemRef)> = scored
-        .into_iter()
-        .map(|(score, item)| (score, graph.title_of(item), graph.path_of(item), item))
-        .collect();
-    let order = |a: &(usize, &str, &str, ItemRef), b: &(usize, &str, &str, ItemRef)| {
-        b.0.cmp(&a.0).then_with(|| (a.1, a.2).cmp(&(b.1, b.2)))
+    // Ties break by the graph's rank (title, then path): numbers, so that
+    // hundreds of candidates tied at one shared tag cost no title lookups.
+    let order = |&(score, item): &(usize, ItemRef)| {
+        (std::cmp::Reverse(score), graph.rank[graph.slot(item)])
     };
-    if named.len() > SHOWN {
-        named.select_nth_unstable_by(SHOWN - 1, order);
-        named.truncate(SHOWN);
+    if scored.len() > SHOWN {
+        scored.select_nth_unstable_by_key(SHOWN - 1, order);
+        scored.truncate(SHOWN);
     }
-    named.sort_by(order);
-    named.into_iter().map(|(.., item)| item).collect()
+    scored.sort_unstable_by_key(order);
+    scored.into_iter().map(|(_, item)| item).collect()
 }
 
 /// A candidate's score while it is counted: `last` is the tie (a pattern,
@@ -391,12 +407,8 @@ thread_local! {
 /// model's lists restricted to them.
 fn for_session(graph: &Graph, i: SessionId) -> Box<[Pick]> {
     let sessions = graph.sessions.len();
-    let slot = |item: ItemRef| match item {
-        ItemRef::Session(s) => usize::from(s),
-        ItemRef::Pattern(p) => sessions + usize::from(p),
-        // Only sessions and patterns are candidates (`walk_session_ties`).
-        _ => unreachable!("a related candidate is a session or a pattern"),
-    };
+    // Only sessions and patterns are candidates (`walk_session_ties`).
+    let slot = |item: ItemRef| graph.slot(item);
     let item_of = |slot: usize| {
         if slot < sessions {
             ItemRef::Session(slot.into())
