@@ -67,7 +67,10 @@ pub struct Views {
     /// Per session: its write-up as an Atom entry's content (links made
     /// absolute), made once when a feed first asks: a session is an entry of
     /// the site's feed and of its community's, tags' and facilitators' feeds.
-    pub(crate) feed_content: TiVec<SessionId, std::sync::OnceLock<String>>,
+    pub(crate) feed_content: TiVec<SessionId, std::sync::OnceLock<std::sync::Arc<str>>>,
+    /// The last build's entry contents, for [`feeds::entry_content`] to
+    /// take where the write-up and its page are the same.
+    kept_feed: FxHashMap<String, feeds::KeptEntry>,
     /// Every Markdown body as its shared template value, found by the
     /// body's address in the site.
     bodies: FxHashMap<usize, BodyValue>,
@@ -94,6 +97,8 @@ pub struct BodyValue {
 pub struct Kept {
     bodies: FxHashMap<(u8, String), BodyValue>,
     related: Option<std::sync::Arc<related::RelatedContent>>,
+    /// Atom entries' contents, by session path.
+    feed: FxHashMap<String, feeds::KeptEntry>,
 }
 
 /// Bodies shorter than this are copied and hashed with their page: finding
@@ -109,7 +114,7 @@ fn value<T: Serialize>(card: T) -> Value {
 impl Views {
     /// The views of `site`, for one build: each page copies its body.
     pub fn new(site: &Site) -> Views {
-        Views::with_bodies(site, FxHashMap::default(), None)
+        Views::with_bodies(site, FxHashMap::default(), None, FxHashMap::default())
     }
 
     /// The views of `site` for a builder that builds again (the preview):
@@ -121,13 +126,19 @@ impl Views {
     /// related content of `previous` is kept too when what it read is the
     /// same ([`related::RelatedContent::of`]).
     pub fn with_previous(site: &Site, previous: &Kept) -> Views {
-        Views::with_bodies(site, body_values(site, previous), previous.related.as_ref())
+        Views::with_bodies(
+            site,
+            body_values(site, previous),
+            previous.related.as_ref(),
+            previous.feed.clone(),
+        )
     }
 
     fn with_bodies(
         site: &Site,
         bodies: FxHashMap<usize, BodyValue>,
         related: Option<&std::sync::Arc<related::RelatedContent>>,
+        kept_feed: FxHashMap<String, feeds::KeptEntry>,
     ) -> Views {
         let upcoming: TiVec<SessionId, bool> =
             site.sessions.iter().map(|s| site.is_upcoming(s)).collect();
@@ -202,6 +213,7 @@ impl Views {
                 .collect(),
             bodies,
             related: related::RelatedContent::of(site, related),
+            kept_feed,
         }
     }
 
@@ -244,6 +256,7 @@ impl Views {
         Kept {
             bodies,
             related: Some(self.related.clone()),
+            feed: feeds::keep(site, self),
         }
     }
 

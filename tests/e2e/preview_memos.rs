@@ -26,7 +26,6 @@ fn session(title: &str, date: &str, who: &str, tags: &str, body: &str) -> String
 
 fn site() -> SiteTest {
     SiteTest::new()
-        .base_url("https://cop.example.com/")
         .file(
             "content/patterns/mocks.md",
             "---\ntitle: Mocks\ntags: [tdd]\n---\nFakes.\n",
@@ -223,4 +222,132 @@ fn related_content_follows_tag_title_and_facilitator_edits_and_survives_body_edi
         ]
     );
     assert_clean(&site, &preview, "after undoing the edits");
+}
+
+/// A write-up long enough for its HTML to be shared between builds (the
+/// kept entry content is found through it), linking within its page and
+/// to a sibling.
+fn write_up(marker: &str) -> String {
+    let paragraph = "We practised the bowling kata in pairs, swapping the keyboard \
+                     every five minutes and writing the next failing test first. ";
+    format!(
+        "{}\n\nSee [the notes](#notes) and [the other kata](2026-02-10-b.md).\n\n## Notes\n\n{marker}\n",
+        paragraph.repeat(4)
+    )
+}
+
+/// The `<content>` of the site feed's entry titled `title`.
+fn entry_content(preview: &Preview, title: &str) -> String {
+    let feed = preview.text("feed.xml");
+    let doc = roxmltree::Document::parse(&feed).expect("feed.xml parses");
+    let entry = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("entry"))
+        .find(|e| {
+            e.children()
+                .any(|c| c.has_tag_name("title") && c.text() == Some(title))
+        })
+        .unwrap_or_else(|| panic!("no entry titled {title} in {feed}"));
+    entry
+        .children()
+        .find(|c| c.has_tag_name("content"))
+        .and_then(|c| c.text())
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn a_feed_entry_follows_its_write_up_and_its_page_and_keeps_the_rest() {
+    let site = site();
+    site.write(
+        A,
+        &session(
+            "Kata A",
+            "2026-01-10",
+            "Ana",
+            "tdd",
+            &write_up("First notes."),
+        ),
+    );
+    site.write(
+        B,
+        &session(
+            "Kata B",
+            "2026-02-10",
+            "Olga Petrova",
+            "tdd",
+            &write_up("B's notes."),
+        ),
+    );
+    let mut preview = Preview::start(&site);
+    let first = entry_content(&preview, "Kata A");
+    assert!(first.contains("First notes."), "{first}");
+    assert!(
+        first.contains("https://cop.example.com/sessions/2026-01-10-a/#notes"),
+        "an entry's links are absolute against its page: {first}"
+    );
+
+    // Another session's edit keeps this entry as it was.
+    site.write(
+        B,
+        &session(
+            "Kata B",
+            "2026-02-10",
+            "Olga Petrova",
+            "tdd",
+            &write_up("B, again."),
+        ),
+    );
+    preview.saved(&[B]);
+    assert_eq!(entry_content(&preview, "Kata A"), first);
+    assert!(entry_content(&preview, "Kata B").contains("B, again."));
+    assert_clean(&site, &preview, "after another write-up's edit");
+
+    // Its own edit shows.
+    site.write(
+        A,
+        &session(
+            "Kata A",
+            "2026-01-10",
+            "Ana",
+            "tdd",
+            &write_up("Second notes."),
+        ),
+    );
+    preview.saved(&[A]);
+    let second = entry_content(&preview, "Kata A");
+    assert!(
+        second.contains("Second notes.") && !second.contains("First notes."),
+        "{second}"
+    );
+    assert_clean(&site, &preview, "after its write-up's edit");
+
+    // The same write-up at a new page resolves its links against that page.
+    let moved = "content/sessions/dev/2026-01-10-moved.md";
+    site.write(moved, &site.source(A));
+    site.remove(A);
+    preview.saved(&[A, moved]);
+    let at_new_page = entry_content(&preview, "Kata A");
+    assert!(
+        at_new_page.contains("https://cop.example.com/sessions/2026-01-10-moved/#notes")
+            && !at_new_page.contains("2026-01-10-a/"),
+        "{at_new_page}"
+    );
+    assert_clean(&site, &preview, "after a rename");
+
+    // A new host (the same base path: the write-up's HTML stays the
+    // same) changes every entry's links.
+    site.write(
+        "site.yaml",
+        &site
+            .source("site.yaml")
+            .replace("https://cop.example.com/", "https://kb.example.org/"),
+    );
+    preview.saved(&["site.yaml"]);
+    let rebased = entry_content(&preview, "Kata A");
+    assert!(
+        rebased.contains("https://kb.example.org/sessions/2026-01-10-moved/#notes"),
+        "{rebased}"
+    );
+    assert_clean(&site, &preview, "after a new host");
 }
