@@ -44,9 +44,12 @@ struct Graph {
     tags: TiVec<TagId, TermTies>,
     people: TiVec<PersonId, PersonTies>,
     /// Each session's and pattern's place in the order ties break by (title,
-    /// then path), sessions first: worked out once, so that ranking a page's
-    /// candidates compares numbers, not the titles of hundreds of them.
+    /// then path), by slot ([`Graph::slot`]): worked out once, so that
+    /// ranking a page's candidates compares numbers, not the titles of
+    /// hundreds of them.
     rank: Vec<u32>,
+    /// The sessions and patterns in that order.
+    order: Vec<ItemRef>,
 }
 
 #[derive(Hash)]
@@ -123,6 +126,7 @@ impl Graph {
                 })
                 .collect(),
             rank: Vec::new(),
+            order: Vec::new(),
         };
         let mut order: Vec<ItemRef> = (graph.sessions.keys().map(ItemRef::Session))
             .chain(graph.patterns.keys().map(ItemRef::Pattern))
@@ -131,10 +135,11 @@ impl Graph {
             (graph.title_of(a), graph.path_of(a)).cmp(&(graph.title_of(b), graph.path_of(b)))
         });
         graph.rank = vec![0; order.len()];
-        for (place, item) in order.into_iter().enumerate() {
+        for (place, &item) in order.iter().enumerate() {
             let at = graph.slot(item);
             graph.rank[at] = place as u32;
         }
+        graph.order = order;
         graph
     }
 
@@ -353,19 +358,27 @@ fn top(graph: &Graph, mut found: FxHashMap<ItemRef, Shared<'_>>) -> Box<[Pick]> 
 /// The at most [`SHOWN`] items of the best scores, best first; ties break
 /// by title, then by path (paths are unique, so the order is total and the
 /// first of a partial selection are those of a full sort).
-fn best(graph: &Graph, mut scored: Vec<(usize, ItemRef)>) -> Vec<ItemRef> {
-    scored.retain(|(score, _)| *score > 0);
-    // Ties break by the graph's rank (title, then path): numbers, so that
-    // hundreds of candidates tied at one shared tag cost no title lookups.
-    let order = |&(score, item): &(usize, ItemRef)| {
-        (std::cmp::Reverse(score), graph.rank[graph.slot(item)])
-    };
-    if scored.len() > SHOWN {
-        scored.select_nth_unstable_by_key(SHOWN - 1, order);
-        scored.truncate(SHOWN);
+fn best(graph: &Graph, scored: Vec<(usize, ItemRef)>) -> Vec<ItemRef> {
+    // Each candidate as one number, best first when sorted: the score
+    // (inverted) above the graph's rank (title, then path), so that
+    // selecting among hundreds of candidates tied at one shared tag
+    // compares plain integers and looks up no title.
+    let mut keys: Vec<u64> = scored
+        .into_iter()
+        .filter(|&(score, _)| score > 0)
+        .map(|(score, item)| {
+            let score = u32::try_from(score).unwrap_or(u32::MAX);
+            (u64::from(u32::MAX - score) << 32) | u64::from(graph.rank[graph.slot(item)])
+        })
+        .collect();
+    if keys.len() > SHOWN {
+        keys.select_nth_unstable(SHOWN - 1);
+        keys.truncate(SHOWN);
     }
-    scored.sort_unstable_by_key(order);
-    scored.into_iter().map(|(_, item)| item).collect()
+    keys.sort_unstable();
+    keys.into_iter()
+        .map(|key| graph.order[(key & u64::from(u32::MAX)) as usize])
+        .collect()
 }
 
 /// A candidate's score while it is counted: `last` is the tie (a pattern,
