@@ -300,9 +300,13 @@ pub struct Builder {
     /// The search index's analysed documents: a later build re-analyses
     /// only those that changed.
     search_cache: search::Cache,
+    /// `fireside build` into its own earlier output: what the output holds,
+    /// being read on a thread of its own while the site loads.
+    pending_output: Option<std::thread::JoinHandle<Option<OutputState>>>,
     /// The last build's bodies as template values with their fingerprints:
-    /// the next build reuses those whose HTML is the same (`Views::with_previous`).
-    kept_bodies: crate::views::KeptBodies,
+    /// the next build reuses those whose HTML is the same, and the related
+    /// content while what it reads is the same (`Views::with_previous`).
+    kept_views: crate::views::Kept,
 }
 
 /// What follows from one version of `site.yaml`; a new version resets
@@ -348,7 +352,21 @@ impl Builder {
             staged_update: false,
             record_inputs: false,
             search_cache: search::Cache::default(),
-            kept_bodies: crate::views::KeptBodies::default(),
+            kept_views: crate::views::Kept::default(),
+            pending_output: None,
+        }
+    }
+
+    /// Waits for the output being read (`fireside build`), if it is: when it
+    /// holds an earlier build of ours, later phases change only what changed.
+    fn take_pending_output(&mut self) {
+        let Some(pending) = self.pending_output.take() else {
+            return;
+        };
+        // A walk that panicked found nothing to trust.
+        if let Some(previous) = pending.join().ok().flatten() {
+            self.output = previous;
+            self.staged_update = true;
         }
     }
 
@@ -752,7 +770,7 @@ impl Builder {
         let views = if self.once {
             Views::new(site)
         } else {
-            Views::with_previous(site, &self.kept_bodies)
+            Views::with_previous(site, &self.kept_views)
         };
         let plan = render::plan(site);
         clock.lap("views");
@@ -764,6 +782,7 @@ impl Builder {
             Target::Folder(d) => Some(d),
             Target::Check => None,
         };
+        self.take_pending_output();
         let apply = if self.output.files.is_empty() || self.staged_update {
             output::Apply::Stream
         } else {
@@ -919,7 +938,7 @@ impl Builder {
         let html_pages = plan.iter().filter(|p| p.output.ends_with(".html")).count();
         if !self.once {
             let print_of = |v: &tera::Value| hasher.as_ref().and_then(|h| h.known_of(v));
-            self.kept_bodies = views.keep_bodies(site, print_of);
+            self.kept_views = views.keep(site, print_of);
         }
         // Like the site, the views are freed off the path to the reload.
         std::thread::spawn(move || drop((views, plan, hasher)));
@@ -1126,54 +1145,50 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     };
     let out_abs = output::absolute(&out_dir);
     let _lock = output::lock_output_creating(&out_abs, waiting).map_err(cannot_write)?;
-    // Read under the lock: another build into this folder may just have finished.
+    // Read under the lock: another build into this folder may just have
+    // finished. The walk over the output (a stat per file) needs nothing of
+    // the site, so it runs while the site loads; the render phase waits for
+    // it (`Builder::take_pending_output`).
     let manifest = opts.output_manifest(&out_abs);
-    let previous = manifest
-        .as_deref()
-        .and_then(|m| output::read_previous(&out_abs, m));
+    builder.pending_output = manifest.clone().map(|m| {
+        let out = out_abs.clone();
+        std::thread::spawn(move || {
+            output::read_previous(&out, &m).map(|previous| OutputState {
+                pages: previous.pages,
+                files: previous.files,
+                links: LinkIndex::from_pages(previous.links),
+            })
+        })
+    });
     builder.record_inputs = manifest.is_some();
     let search_file = manifest.as_deref().map(search::cache::file_beside);
     if let Some(bytes) = search_file.as_deref().and_then(output::read_cache) {
         builder.search_cache = search::Cache::from_bytes(&bytes, &output::build_id());
     }
     clock.lap("read manifest");
-    let updating = previous.is_some();
-    let mut report = match previous {
-        // The folder holds an earlier build of ours: change only what changed.
-        Some(previous) => {
-            builder.output = OutputState {
-                pages: previous.pages,
-                files: previous.files,
-                links: LinkIndex::from_pages(previous.links),
-            };
-            builder.staged_update = true;
-            let staging = output::staging_beside(&out_abs).map_err(cannot_write)?;
-            let report = builder.build(Target::Folder(staging.path()), Changed::Unknown)?;
-            clock.lap("build");
-            if let Err(e) = output::commit_staged(&out_abs, staging.path(), &report.removed) {
-                // Part of the output is new: the manifest no longer describes it.
-                if let Some(m) = &manifest {
-                    output::remove_manifest(m);
-                }
-                return Err(cannot_write(e));
+    // Either way the build goes into a staging folder: only the changed
+    // files when the folder holds an earlier build of ours (then moved in
+    // one by one), else the whole site (then swapped in for the output).
+    let staging = output::staging_beside(&out_abs).map_err(cannot_write)?;
+    let built = builder.build(Target::Folder(staging.path()), Changed::Unknown);
+    // A build that failed before rendering did not wait for the walk:
+    // finished here, while the lock is held.
+    builder.take_pending_output();
+    let mut report = built?;
+    clock.lap("build");
+    let updating = builder.staged_update;
+    if updating {
+        if let Err(e) = output::commit_staged(&out_abs, staging.path(), &report.removed) {
+            // Part of the output is new: the manifest no longer describes it.
+            if let Some(m) = &manifest {
+                output::remove_manifest(m);
             }
-            clock.lap("commit");
-            report
+            return Err(cannot_write(e));
         }
-        None => {
-            let written = output::write_site_locked(&out_abs, |staging| {
-                builder.build(Target::Folder(staging), Changed::Unknown)
-            });
-            match written {
-                Ok(report) => {
-                    clock.lap("build");
-                    report
-                }
-                Err(output::WriteError::Fill(e)) => return Err(e),
-                Err(output::WriteError::Io(e)) => return Err(cannot_write(e)),
-            }
-        }
-    };
+        clock.lap("commit");
+    } else {
+        output::swap_staged(staging, &out_abs).map_err(cannot_write)?;
+    }
     // A build that rendered, wrote and removed nothing left every file, its
     // stamp and its page's record as the manifest says: it stays as it is.
     let unchanged =

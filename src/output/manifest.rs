@@ -23,6 +23,7 @@ use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::build::fingerprint::Fingerprint;
@@ -244,11 +245,10 @@ pub(crate) fn read_previous(out: &Path, manifest: &Path) -> Option<Previous> {
     let record = read_manifest(manifest)?;
     let recorded: HashMap<&str, &FileRecord> =
         record.files.iter().map(|f| (f.path.as_str(), f)).collect();
-    let mut previous = Previous {
-        files: HashMap::with_capacity(recorded.len()),
-        pages: HashMap::with_capacity(recorded.len()),
-        links: Vec::with_capacity(recorded.len()),
-    };
+    // The walk only lists names (the folder entries say which are files);
+    // the stat of each file and the decoding of its links, most of the
+    // time, run in parallel.
+    let mut listed: Vec<(String, &FileRecord)> = Vec::with_capacity(recorded.len());
     for entry in walkdir::WalkDir::new(out).follow_links(false).min_depth(1) {
         let entry = entry.ok()?;
         let kind = entry.file_type();
@@ -264,26 +264,68 @@ pub(crate) fn read_previous(out: &Path, manifest: &Path) -> Option<Previous> {
             .ok()?
             .to_str()?
             .replace('\\', "/");
-        let Some(file) = recorded.get(rel.as_str()) else {
-            continue;
-        };
-        let meta = entry.metadata().ok()?;
-        if Stamp::of(&meta) != file.stamp {
-            continue;
+        if let Some(file) = recorded.get(rel.as_str()) {
+            listed.push((rel, file));
         }
-        if let Some(page) = &file.page {
-            match &page.links {
-                Some(stored) => previous
-                    .links
-                    .push(load_links(&rel, stored, &record.strings)?),
-                None if rel.ends_with(".html") => continue,
-                None => {}
-            }
-            previous.pages.insert(rel.clone(), page.input);
+    }
+    let kept: Vec<Option<Kept>> = listed
+        .into_par_iter()
+        .map(|(rel, file)| keep(out, rel, file, &record.strings))
+        .collect::<Option<_>>()?;
+    let mut previous = Previous {
+        files: HashMap::with_capacity(kept.len()),
+        pages: HashMap::with_capacity(kept.len()),
+        links: Vec::with_capacity(kept.len()),
+    };
+    for Kept {
+        rel,
+        print,
+        page,
+        links,
+    } in kept.into_iter().flatten()
+    {
+        if let Some(input) = page {
+            previous.pages.insert(rel.clone(), input);
         }
-        previous.files.insert(rel, file.print);
+        previous.links.extend(links);
+        previous.files.insert(rel, print);
     }
     Some(previous)
+}
+
+/// One file of the output that is as the manifest recorded it.
+struct Kept {
+    rel: String,
+    print: Fingerprint,
+    /// For a page, the fingerprint of its input.
+    page: Option<Fingerprint>,
+    links: Option<PageLinks>,
+}
+
+/// What the output's file `rel` (recorded as `file`) still is: `Some(None)`
+/// when it changed since it was recorded (it counts as unknown), `None` when
+/// the record cannot be trusted at all (its stat failed, its links do not
+/// decode).
+fn keep(out: &Path, rel: String, file: &FileRecord, strings: &[String]) -> Option<Option<Kept>> {
+    let meta = std::fs::symlink_metadata(out.join(&rel)).ok()?;
+    if Stamp::of(&meta) != file.stamp {
+        return Some(None);
+    }
+    let (page, links) = match &file.page {
+        None => (None, None),
+        Some(page) => match &page.links {
+            Some(stored) => (Some(page.input), Some(load_links(&rel, stored, strings)?)),
+            // A recorded page of HTML without links is not to be trusted.
+            None if rel.ends_with(".html") => return Some(None),
+            None => (Some(page.input), None),
+        },
+    };
+    Some(Some(Kept {
+        rel,
+        print: file.print,
+        page,
+        links,
+    }))
 }
 
 fn read_manifest(path: &Path) -> Option<Record> {

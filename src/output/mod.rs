@@ -161,6 +161,7 @@ fn write_site(out: &Path, files: &[OutputFile]) -> std::io::Result<()> {
 }
 
 /// Why [`write_site_with`] failed: the filler's own error, or the swap's.
+#[cfg(test)]
 #[derive(Debug)]
 pub enum WriteError<E> {
     Fill(E),
@@ -270,20 +271,27 @@ pub fn lock_output_creating(out: &Path, on_wait: impl FnOnce()) -> std::io::Resu
 
 /// [`write_site_with`] for a caller that holds the output's lock already
 /// (`out` absolute).
+#[cfg(test)]
 pub fn write_site_locked<T, E>(
     out: &Path,
     fill: impl FnOnce(&Path) -> Result<T, E>,
 ) -> Result<T, WriteError<E>> {
-    let parent = out
-        .parent()
-        .ok_or_else(|| WriteError::Io(std::io::Error::other("output has no parent folder")))?;
-    let name = output_name(out);
     let staging = staging_beside(out).map_err(WriteError::Io)?;
     let value = fill(staging.path()).map_err(WriteError::Fill)?;
-    swap_in(&staging, out, parent, &name).map_err(WriteError::Io)?;
+    swap_staged(staging, out).map_err(WriteError::Io)?;
+    Ok(value)
+}
+
+/// Swaps a filled staging folder (from [`staging_beside`]) in for `out`
+/// (absolute): `fireside build`'s output, once the build into it succeeded.
+pub fn swap_staged(staging: tempfile::TempDir, out: &Path) -> std::io::Result<()> {
+    let parent = out
+        .parent()
+        .ok_or_else(|| std::io::Error::other("output has no parent folder"))?;
+    swap_in(&staging, out, parent, &output_name(out))?;
     // The staging folder now is `out`; stop its guard from deleting it.
     let _ = staging.keep();
-    Ok(value)
+    Ok(())
 }
 
 /// A fresh, marked staging folder beside `out` (an absolute path), after

@@ -115,13 +115,7 @@ fn atom_of<'a>(
                     |h| h.updated.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
                 ),
             summary: super::cards::session_summary(s),
-            content: cx.views.feed_content[i]
-                .get_or_init(|| {
-                    s.body.as_ref().map_or_else(String::new, |b| {
-                        absolute_links(&b.html, &page_base(c, &s.path))
-                    })
-                })
-                .as_str(),
+            content: entry_content(cx, i),
             authors: s
                 .facilitators
                 .iter()
@@ -145,6 +139,66 @@ fn atom_of<'a>(
             xml_base: absolute(""),
         },
     )
+}
+
+/// Session `i`'s write-up as an entry's content, made once per build for
+/// all feeds, or taken from the last build's ([`keep`]) when it was made
+/// from the same HTML for the same page: the kept body value is the same
+/// allocation only when the HTML was compared equal (`Views::with_previous`),
+/// and the kept entry holds it, so the address cannot be another's.
+pub(crate) fn entry_content<'v>(cx: &Cx<'v>, i: SessionId) -> &'v str {
+    let (views, c) = (cx.views, &cx.site.config);
+    let s = &cx.site.sessions[i];
+    views.feed_content[i].get_or_init(|| {
+        let Some(body) = s.body.as_ref() else {
+            return "".into();
+        };
+        let base = page_base(c, &s.path);
+        let kept = views.kept_feed.get(&s.path).filter(|k| {
+            k.base == base.as_str() && views.body(body).is_some_and(|v| same_string(v, &k.body))
+        });
+        match kept {
+            Some(k) => k.content.clone(),
+            None => absolute_links(&body.html, &base).into(),
+        }
+    })
+}
+
+/// An entry's content as the next build of the same builder may take it:
+/// the body value it was made from (kept alive, so that its address stays
+/// its own), the page's URL it was resolved against, and the content.
+#[derive(Clone)]
+pub(crate) struct KeptEntry {
+    body: tera::Value,
+    base: String,
+    content: std::sync::Arc<str>,
+}
+
+/// The entries this build made from shared body values, by session path.
+pub(crate) fn keep(site: &Site, views: &super::Views) -> rustc_hash::FxHashMap<String, KeptEntry> {
+    site.sessions
+        .iter_enumerated()
+        .filter_map(|(i, s)| {
+            let content = views.feed_content[i].get()?;
+            let body = views.body(s.body.as_ref()?)?;
+            Some((
+                s.path.clone(),
+                KeptEntry {
+                    body: body.clone(),
+                    base: page_base(&site.config, &s.path).into(),
+                    content: content.clone(),
+                },
+            ))
+        })
+        .collect()
+}
+
+/// True if both are the same shared string (one allocation), not just equal.
+fn same_string(a: &tera::Value, b: &tera::Value) -> bool {
+    match (a.as_str(), b.as_str()) {
+        (Some(a), Some(b)) => std::ptr::eq(a, b),
+        _ => false,
+    }
 }
 
 /// A host no site has (RFC 2606), standing in for the missing one of a

@@ -67,10 +67,16 @@ pub struct Views {
     /// Per session: its write-up as an Atom entry's content (links made
     /// absolute), made once when a feed first asks: a session is an entry of
     /// the site's feed and of its community's, tags' and facilitators' feeds.
-    pub(crate) feed_content: TiVec<SessionId, std::sync::OnceLock<String>>,
+    pub(crate) feed_content: TiVec<SessionId, std::sync::OnceLock<std::sync::Arc<str>>>,
+    /// The last build's entry contents, for [`feeds::entry_content`] to
+    /// take where the write-up and its page are the same.
+    kept_feed: FxHashMap<String, feeds::KeptEntry>,
     /// Every Markdown body as its shared template value, found by the
     /// body's address in the site.
     bodies: FxHashMap<usize, BodyValue>,
+    /// Related content of session and pattern pages, worked out once per
+    /// page and kept across builds while what it reads is the same.
+    pub(crate) related: std::sync::Arc<related::RelatedContent>,
 }
 
 /// A body's HTML as a shared (safe) template value, and once known its
@@ -84,10 +90,16 @@ pub struct BodyValue {
     print: Option<crate::build::fingerprint::Fingerprint>,
 }
 
-/// The bodies of one build, by item (kind and path), for the next build of
-/// the same builder to reuse ([`Views::with_previous`]).
+/// What one build's views leave for the next build of the same builder
+/// ([`Views::with_previous`]): the bodies by item (kind and path), and the
+/// related content with the fingerprint of what it was worked out from.
 #[derive(Default)]
-pub struct KeptBodies(FxHashMap<(u8, String), BodyValue>);
+pub struct Kept {
+    bodies: FxHashMap<(u8, String), BodyValue>,
+    related: Option<std::sync::Arc<related::RelatedContent>>,
+    /// Atom entries' contents, by session path.
+    feed: FxHashMap<String, feeds::KeptEntry>,
+}
 
 /// Bodies shorter than this are copied and hashed with their page: finding
 /// them is not worth it, and only longer strings are shared by pointer
@@ -102,7 +114,7 @@ fn value<T: Serialize>(card: T) -> Value {
 impl Views {
     /// The views of `site`, for one build: each page copies its body.
     pub fn new(site: &Site) -> Views {
-        Views::with_bodies(site, FxHashMap::default())
+        Views::with_bodies(site, FxHashMap::default(), None, FxHashMap::default())
     }
 
     /// The views of `site` for a builder that builds again (the preview):
@@ -110,12 +122,24 @@ impl Views {
     /// that of `previous` (the same item's, in the builder's last build)
     /// keep its value and fingerprint, so a rebuild neither copies nor
     /// hashes the bodies that did not change. Not for a one-shot build,
-    /// which would hold a copy of every body at once for nothing.
-    pub fn with_previous(site: &Site, previous: &KeptBodies) -> Views {
-        Views::with_bodies(site, body_values(site, previous))
+    /// which would hold a copy of every body at once for nothing. The
+    /// related content of `previous` is kept too when what it read is the
+    /// same ([`related::RelatedContent::of`]).
+    pub fn with_previous(site: &Site, previous: &Kept) -> Views {
+        Views::with_bodies(
+            site,
+            body_values(site, previous),
+            previous.related.as_ref(),
+            previous.feed.clone(),
+        )
     }
 
-    fn with_bodies(site: &Site, bodies: FxHashMap<usize, BodyValue>) -> Views {
+    fn with_bodies(
+        site: &Site,
+        bodies: FxHashMap<usize, BodyValue>,
+        related: Option<&std::sync::Arc<related::RelatedContent>>,
+        kept_feed: FxHashMap<String, feeds::KeptEntry>,
+    ) -> Views {
         let upcoming: TiVec<SessionId, bool> =
             site.sessions.iter().map(|s| site.is_upcoming(s)).collect();
         // Session cards are the bulk of the view model (one per session,
@@ -188,6 +212,8 @@ impl Views {
                 .map(|_| std::sync::OnceLock::new())
                 .collect(),
             bodies,
+            related: related::RelatedContent::of(site, related),
+            kept_feed,
         }
     }
 
@@ -206,28 +232,32 @@ impl Views {
         self.bodies.values().map(|b| (&b.value, b.print))
     }
 
-    /// This build's bodies for the next build, with the fingerprints
-    /// `print_of` knows (those a page fingerprint needed).
-    pub fn keep_bodies(
+    /// What the next build reuses: this build's bodies, with the
+    /// fingerprints `print_of` knows (those a page fingerprint needed), and
+    /// its related content.
+    pub fn keep(
         &self,
         site: &Site,
         print_of: impl Fn(&Value) -> Option<crate::build::fingerprint::Fingerprint>,
-    ) -> KeptBodies {
-        KeptBodies(
-            bodies_of(site)
-                .filter_map(|(key, body)| {
-                    let b = self.bodies.get(&(body as *const Body as usize))?;
-                    let print = b.print.or_else(|| print_of(&b.value));
-                    Some((
-                        key,
-                        BodyValue {
-                            value: b.value.clone(),
-                            print,
-                        },
-                    ))
-                })
-                .collect(),
-        )
+    ) -> Kept {
+        let bodies = bodies_of(site)
+            .filter_map(|(key, body)| {
+                let b = self.bodies.get(&(body as *const Body as usize))?;
+                let print = b.print.or_else(|| print_of(&b.value));
+                Some((
+                    key,
+                    BodyValue {
+                        value: b.value.clone(),
+                        print,
+                    },
+                ))
+            })
+            .collect();
+        Kept {
+            bodies,
+            related: Some(self.related.clone()),
+            feed: feeds::keep(site, self),
+        }
     }
 
     /// [`crate::model::calendar::sessions_by_date`], shared by every month page.
@@ -488,7 +518,7 @@ fn bodies_of(site: &Site) -> impl Iterator<Item = ((u8, String), &Body)> {
 
 /// The shared values of the site's long bodies: the previous build's where
 /// the HTML is the same (compared, not trusted), new ones for the rest.
-fn body_values(site: &Site, previous: &KeptBodies) -> FxHashMap<usize, BodyValue> {
+fn body_values(site: &Site, previous: &Kept) -> FxHashMap<usize, BodyValue> {
     let bodies: Vec<((u8, String), &Body)> = bodies_of(site)
         .filter(|(_, b)| b.html.len() >= SHARED_BODY_MIN)
         .collect();
@@ -496,7 +526,7 @@ fn body_values(site: &Site, previous: &KeptBodies) -> FxHashMap<usize, BodyValue
         .into_par_iter()
         .map(|(key, body)| {
             let kept = previous
-                .0
+                .bodies
                 .get(&key)
                 .filter(|b| b.value.as_str() == Some(body.html.as_str()));
             let value = kept.cloned().unwrap_or_else(|| BodyValue {

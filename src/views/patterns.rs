@@ -122,7 +122,7 @@ pub(crate) fn pattern<'a>(cx: &Cx<'a>, i: PatternId) -> View<'a, PatternPage<'a>
             freshness: super::knowledge::freshness(cx.site, &p.freshness),
             edit_url: super::knowledge::edit_url(cx.site, &p.source),
             history: super::knowledge::history(cx.site, &p.source),
-            related_content: super::related::for_pattern(cx.site, i),
+            related_content: cx.views.related.for_pattern(cx.site, i),
         },
     )
 }

@@ -9,11 +9,22 @@
 //! every item, so a large site does not pay for every pair. What the page
 //! already lists (a session's patterns, a pattern's sessions and related
 //! patterns) is left out.
+//!
+//! The lists are worked out from a [`Graph`], a copy of the few things they
+//! read (each session's and pattern's title, path, tags, patterns and
+//! facilitators; each tag's and facilitator's name and items), never from
+//! the site itself. So a fingerprint of the graph is an exact key for every
+//! list: a builder that builds again (the preview) keeps the last build's
+//! lists while it is the same (a body edit leaves it so), and works them out
+//! again, lazily, when anything they read changed (a tag, a title).
+
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, OnceLock};
 
 use rustc_hash::FxHashMap;
-
 use serde::Serialize;
 
+use crate::build::fingerprint::{self, Fingerprint};
 use crate::model::*;
 
 /// How many related items a page shows.
@@ -23,6 +34,222 @@ const PATTERN_WEIGHT: usize = 3;
 const TAG_WEIGHT: usize = 2;
 const PERSON_WEIGHT: usize = 1;
 
+/// Everything related content reads of the site: the functions below see
+/// only this, so its fingerprint covers all a list depends on (the base
+/// path of URLs is applied when a list is shown, outside the memo).
+#[derive(Hash)]
+struct Graph {
+    sessions: TiVec<SessionId, SessionTies>,
+    patterns: TiVec<PatternId, PatternTies>,
+    tags: TiVec<TagId, TermTies>,
+    people: TiVec<PersonId, PersonTies>,
+    /// Each session's and pattern's place in the order ties break by (title,
+    /// then path), by slot ([`Graph::slot`]): worked out once, so that
+    /// ranking a page's candidates compares numbers, not the titles of
+    /// hundreds of them.
+    rank: Vec<u32>,
+    /// The sessions and patterns in that order.
+    order: Vec<ItemRef>,
+}
+
+#[derive(Hash)]
+struct SessionTies {
+    title: Box<str>,
+    path: Box<str>,
+    patterns: Box<[PatternId]>,
+    tags: Box<[TagId]>,
+    facilitators: Box<[PersonId]>,
+}
+
+#[derive(Hash)]
+struct PatternTies {
+    title: Box<str>,
+    path: Box<str>,
+    tags: Box<[TagId]>,
+    sessions: Box<[SessionId]>,
+    related: Box<[PatternId]>,
+}
+
+#[derive(Hash)]
+struct TermTies {
+    name: Box<str>,
+    sessions: Box<[SessionId]>,
+    patterns: Box<[PatternId]>,
+}
+
+#[derive(Hash)]
+struct PersonTies {
+    name: Box<str>,
+    sessions: Box<[SessionId]>,
+}
+
+impl Graph {
+    fn of(site: &Site) -> Graph {
+        let mut graph = Graph {
+            sessions: site
+                .sessions
+                .iter()
+                .map(|s| SessionTies {
+                    title: s.title.as_str().into(),
+                    path: s.path.as_str().into(),
+                    patterns: s.patterns.as_slice().into(),
+                    tags: s.tags.as_slice().into(),
+                    facilitators: s.facilitators.as_slice().into(),
+                })
+                .collect(),
+            patterns: site
+                .patterns
+                .iter()
+                .map(|p| PatternTies {
+                    title: p.title.as_str().into(),
+                    path: p.path.as_str().into(),
+                    tags: p.tags.as_slice().into(),
+                    sessions: p.sessions.as_slice().into(),
+                    related: p.related.as_slice().into(),
+                })
+                .collect(),
+            tags: site
+                .tags
+                .iter()
+                .map(|t| TermTies {
+                    name: t.name.as_str().into(),
+                    sessions: t.sessions.as_slice().into(),
+                    patterns: t.patterns.as_slice().into(),
+                })
+                .collect(),
+            people: site
+                .people
+                .iter()
+                .map(|p| PersonTies {
+                    name: p.name.as_str().into(),
+                    sessions: p.sessions.as_slice().into(),
+                })
+                .collect(),
+            rank: Vec::new(),
+            order: Vec::new(),
+        };
+        let mut order: Vec<ItemRef> = (graph.sessions.keys().map(ItemRef::Session))
+            .chain(graph.patterns.keys().map(ItemRef::Pattern))
+            .collect();
+        order.sort_unstable_by(|&a, &b| {
+            (graph.title_of(a), graph.path_of(a)).cmp(&(graph.title_of(b), graph.path_of(b)))
+        });
+        graph.rank = vec![0; order.len()];
+        for (place, &item) in order.iter().enumerate() {
+            let at = graph.slot(item);
+            graph.rank[at] = place as u32;
+        }
+        graph.order = order;
+        graph
+    }
+
+    /// Where an item's tally and rank are: sessions first, then patterns.
+    fn slot(&self, item: ItemRef) -> usize {
+        match item {
+            ItemRef::Session(s) => usize::from(s),
+            ItemRef::Pattern(p) => self.sessions.len() + usize::from(p),
+            _ => unreachable!("a related item is a session or a pattern"),
+        }
+    }
+
+    fn title_of(&self, item: ItemRef) -> &str {
+        match item {
+            ItemRef::Session(i) => &self.sessions[i].title,
+            ItemRef::Pattern(i) => &self.patterns[i].title,
+            _ => unreachable!("a related item is a session or a pattern"),
+        }
+    }
+
+    fn path_of(&self, item: ItemRef) -> &str {
+        match item {
+            ItemRef::Session(i) => &self.sessions[i].path,
+            ItemRef::Pattern(i) => &self.patterns[i].path,
+            _ => unreachable!("a related item is a session or a pattern"),
+        }
+    }
+
+    /// The fingerprint of everything in the graph.
+    fn fingerprint(&self) -> Fingerprint {
+        let mut bytes = Bytes(Vec::with_capacity(1 << 20));
+        self.hash(&mut bytes);
+        fingerprint::of_bytes(&bytes.0)
+    }
+}
+
+/// A [`Hasher`] that keeps the bytes, for a fingerprint of a derived
+/// [`Hash`]: std's hashing prefixes slices with their length and ends
+/// strings with a byte UTF-8 never has, so the bytes are unambiguous.
+struct Bytes(Vec<u8>);
+
+impl Hasher for Bytes {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
+
+    fn finish(&self) -> u64 {
+        0
+    }
+}
+
+/// One item of a related list, as the memo keeps it.
+struct Pick {
+    item: ItemRef,
+    /// "Shares the pattern Pair Programming and the tag testing".
+    reason: String,
+}
+
+/// The related lists of one site, each worked out when a page first asks
+/// and kept for as long as the graph they were worked out from is the same.
+pub struct RelatedContent {
+    key: Fingerprint,
+    graph: Graph,
+    sessions: TiVec<SessionId, OnceLock<Box<[Pick]>>>,
+    patterns: TiVec<PatternId, OnceLock<Box<[Pick]>>>,
+}
+
+impl RelatedContent {
+    /// The related lists of `site`: `previous`'s (the last build's of the
+    /// same builder), with the lists it worked out, when their graph is
+    /// the same, else new ones.
+    pub fn of(site: &Site, previous: Option<&Arc<RelatedContent>>) -> Arc<RelatedContent> {
+        let graph = Graph::of(site);
+        let key = graph.fingerprint();
+        if let Some(kept) = previous.filter(|p| p.key == key) {
+            return kept.clone();
+        }
+        Arc::new(RelatedContent {
+            key,
+            sessions: graph.sessions.iter().map(|_| OnceLock::new()).collect(),
+            patterns: graph.patterns.iter().map(|_| OnceLock::new()).collect(),
+            graph,
+        })
+    }
+
+    /// Related sessions and patterns of session `i`, as its page shows them.
+    pub(crate) fn for_session<'a>(&'a self, site: &Site, i: SessionId) -> Vec<Related<'a>> {
+        let picks = self.sessions[i].get_or_init(|| for_session(&self.graph, i));
+        self.shown(site, picks)
+    }
+
+    /// Related sessions and patterns of pattern `i`, as its page shows them.
+    pub(crate) fn for_pattern<'a>(&'a self, site: &Site, i: PatternId) -> Vec<Related<'a>> {
+        let picks = self.patterns[i].get_or_init(|| for_pattern(&self.graph, i));
+        self.shown(site, picks)
+    }
+
+    fn shown<'a>(&'a self, site: &Site, picks: &'a [Pick]) -> Vec<Related<'a>> {
+        picks
+            .iter()
+            .map(|pick| Related {
+                title: self.graph.title_of(pick.item),
+                url: site.config.url(self.graph.path_of(pick.item)),
+                kind: kind_name(pick.item),
+                reason: &pick.reason,
+            })
+            .collect()
+    }
+}
+
 #[derive(Serialize)]
 pub(crate) struct Related<'a> {
     title: &'a str,
@@ -30,9 +257,8 @@ pub(crate) struct Related<'a> {
     /// `session` or `pattern`.
     kind: &'static str,
     /// "Shares the pattern Pair Programming and the tag testing".
-    reason: String,
+    reason: &'a str,
 }
-
 /// What a candidate shares with the page's item, as sets of names. A
 /// session page weighs hundreds of candidates (every session of its tags
 /// and facilitators) on every build of the preview, and shares one or two
@@ -113,54 +339,46 @@ fn capitalise(s: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The best-scored items, as the template shows them.
-fn top<'a>(site: &'a Site, mut found: FxHashMap<ItemRef, Shared<'a>>) -> Vec<Related<'a>> {
+/// The best-scored items, with what they share.
+fn top(graph: &Graph, mut found: FxHashMap<ItemRef, Shared<'_>>) -> Box<[Pick]> {
     let scores = found
         .iter()
         .map(|(item, shared)| (shared.score(), *item))
         .collect();
-    best(site, scores)
+    best(graph, scores)
         .into_iter()
         .filter_map(|item| found.remove(&item).map(|shared| (item, shared)))
-        .map(|(item, shared)| shown(site, item, &shared))
+        .map(|(item, shared)| Pick {
+            item,
+            reason: shared.reason(),
+        })
         .collect()
-}
-
-fn shown<'a>(site: &'a Site, item: ItemRef, shared: &Shared<'_>) -> Related<'a> {
-    Related {
-        title: site.title_of(item),
-        url: site.config.url(site.path_of(item)),
-        kind: kind_name(item),
-        reason: shared.reason(),
-    }
 }
 
 /// The at most [`SHOWN`] items of the best scores, best first; ties break
 /// by title, then by path (paths are unique, so the order is total and the
 /// first of a partial selection are those of a full sort).
-fn best(site: &Site, mut scored: Vec<(usize, ItemRef)>) -> Vec<ItemRef> {
-    scored.retain(|(score, _)| *score > 0);
-    // Only items scored at least the SHOWN-th best score can be shown: the
-    // others need no title nor path (reading those of every candidate was
-    // most of a large site's session pages, each candidate a cache miss).
-    if scored.len() > SHOWN {
-        scored.select_nth_unstable_by(SHOWN - 1, |a, b| b.0.cmp(&a.0));
-        let least = scored[SHOWN - 1].0;
-        scored.retain(|(score, _)| *score >= least);
-    }
-    let mut named: Vec<(usize, &str, &str, ItemRef)> = scored
+fn best(graph: &Graph, scored: Vec<(usize, ItemRef)>) -> Vec<ItemRef> {
+    // Each candidate as one number, best first when sorted: the score
+    // (inverted) above the graph's rank (title, then path), so that
+    // selecting among hundreds of candidates tied at one shared tag
+    // compares plain integers and looks up no title.
+    let mut keys: Vec<u64> = scored
         .into_iter()
-        .map(|(score, item)| (score, site.title_of(item), site.path_of(item), item))
+        .filter(|&(score, _)| score > 0)
+        .map(|(score, item)| {
+            let score = u32::try_from(score).unwrap_or(u32::MAX);
+            (u64::from(u32::MAX - score) << 32) | u64::from(graph.rank[graph.slot(item)])
+        })
         .collect();
-    let order = |a: &(usize, &str, &str, ItemRef), b: &(usize, &str, &str, ItemRef)| {
-        b.0.cmp(&a.0).then_with(|| (a.1, a.2).cmp(&(b.1, b.2)))
-    };
-    if named.len() > SHOWN {
-        named.select_nth_unstable_by(SHOWN - 1, order);
-        named.truncate(SHOWN);
+    if keys.len() > SHOWN {
+        keys.select_nth_unstable(SHOWN - 1);
+        keys.truncate(SHOWN);
     }
-    named.sort_by(order);
-    named.into_iter().map(|(.., item)| item).collect()
+    keys.sort_unstable();
+    keys.into_iter()
+        .map(|key| graph.order[(key & u64::from(u32::MAX)) as usize])
+        .collect()
 }
 
 /// A candidate's score while it is counted: `last` is the tie (a pattern,
@@ -200,14 +418,10 @@ thread_local! {
 /// only counted, with no names and no allocation per candidate; what the
 /// shown few share is collected afterwards, by the same walk over the
 /// model's lists restricted to them.
-pub(crate) fn for_session(site: &Site, i: SessionId) -> Vec<Related<'_>> {
-    let sessions = site.sessions.len();
-    let slot = |item: ItemRef| match item {
-        ItemRef::Session(s) => usize::from(s),
-        ItemRef::Pattern(p) => sessions + usize::from(p),
-        // Only sessions and patterns are candidates (`walk_session_ties`).
-        _ => unreachable!("a related candidate is a session or a pattern"),
-    };
+fn for_session(graph: &Graph, i: SessionId) -> Box<[Pick]> {
+    let sessions = graph.sessions.len();
+    // Only sessions and patterns are candidates (`walk_session_ties`).
+    let slot = |item: ItemRef| graph.slot(item);
     let item_of = |slot: usize| {
         if slot < sessions {
             ItemRef::Session(slot.into())
@@ -216,8 +430,8 @@ pub(crate) fn for_session(site: &Site, i: SessionId) -> Vec<Related<'_>> {
         }
     };
     let scores: Vec<(usize, ItemRef)> = TALLIES.with_borrow_mut(|t| {
-        t.counts.resize(sessions + site.patterns.len(), UNCOUNTED);
-        walk_session_ties(site, i, |tie, item, weight, _| {
+        t.counts.resize(sessions + graph.patterns.len(), UNCOUNTED);
+        walk_session_ties(graph, i, |tie, item, weight, _| {
             let at = slot(item);
             let tally = &mut t.counts[at];
             if tally.last == usize::MAX {
@@ -230,17 +444,16 @@ pub(crate) fn for_session(site: &Site, i: SessionId) -> Vec<Related<'_>> {
         });
         let own = slot(ItemRef::Session(i));
         let Tallies { counts, touched } = t;
-        touched
-            .drain(..)
-            .filter_map(|at| {
-                let tally = std::mem::replace(&mut counts[at], UNCOUNTED);
-                (at != own).then(|| (tally.score, item_of(at)))
-            })
-            .collect()
+        let mut scores = Vec::with_capacity(touched.len());
+        scores.extend(touched.drain(..).filter_map(|at| {
+            let tally = std::mem::replace(&mut counts[at], UNCOUNTED);
+            (at != own).then(|| (tally.score, item_of(at)))
+        }));
+        scores
     });
-    let chosen = best(site, scores);
+    let chosen = best(graph, scores);
     let mut shared: Vec<Shared> = chosen.iter().map(|_| Shared::default()).collect();
-    walk_session_ties(site, i, |_, item, _, name| {
+    walk_session_ties(graph, i, |_, item, _, name| {
         if let Some(at) = chosen.iter().position(|c| *c == item) {
             match name {
                 Tie::Pattern(n) => shared[at].patterns.insert(n),
@@ -252,7 +465,10 @@ pub(crate) fn for_session(site: &Site, i: SessionId) -> Vec<Related<'_>> {
     chosen
         .iter()
         .zip(&shared)
-        .map(|(item, shared)| shown(site, *item, shared))
+        .map(|(&item, shared)| Pick {
+            item,
+            reason: shared.reason(),
+        })
         .collect()
 }
 
@@ -267,15 +483,15 @@ enum Tie<'a> {
 /// pattern, tag or facilitator with session `i` (the session itself
 /// included); `tie` numbers the shared pattern, tag or facilitator.
 fn walk_session_ties<'a>(
-    site: &'a Site,
+    graph: &'a Graph,
     i: SessionId,
     mut visit: impl FnMut(usize, ItemRef, usize, Tie<'a>),
 ) {
-    let s = &site.sessions[i];
+    let s = &graph.sessions[i];
     let mut tie = 0;
     for &p in &s.patterns {
         tie += 1;
-        let pattern = &site.patterns[p];
+        let pattern = &graph.patterns[p];
         for &o in &pattern.sessions {
             visit(
                 tie,
@@ -287,7 +503,7 @@ fn walk_session_ties<'a>(
     }
     for &t in &s.tags {
         tie += 1;
-        let tag = &site.tags[t];
+        let tag = &graph.tags[t];
         for &o in &tag.sessions {
             visit(tie, ItemRef::Session(o), TAG_WEIGHT, Tie::Tag(&tag.name));
         }
@@ -299,7 +515,7 @@ fn walk_session_ties<'a>(
     }
     for &f in &s.facilitators {
         tie += 1;
-        let person = &site.people[f];
+        let person = &graph.people[f];
         for &o in &person.sessions {
             visit(
                 tie,
@@ -313,11 +529,11 @@ fn walk_session_ties<'a>(
 
 /// Related sessions and patterns of pattern `i`: ones sharing its tags, or
 /// practised in the same sessions.
-pub(crate) fn for_pattern(site: &Site, i: PatternId) -> Vec<Related<'_>> {
-    let p = &site.patterns[i];
+fn for_pattern(graph: &Graph, i: PatternId) -> Box<[Pick]> {
+    let p = &graph.patterns[i];
     let mut found: FxHashMap<ItemRef, Shared> = FxHashMap::default();
     for &t in &p.tags {
-        let tag = &site.tags[t];
+        let tag = &graph.tags[t];
         for &o in &tag.patterns {
             found
                 .entry(ItemRef::Pattern(o))
@@ -337,7 +553,7 @@ pub(crate) fn for_pattern(site: &Site, i: PatternId) -> Vec<Related<'_>> {
     }
     // Practised together: the sessions of this pattern name the other.
     for &s in &p.sessions {
-        let session = &site.sessions[s];
+        let session = &graph.sessions[s];
         for &o in &session.patterns {
             found
                 .entry(ItemRef::Pattern(o))
@@ -350,5 +566,5 @@ pub(crate) fn for_pattern(site: &Site, i: PatternId) -> Vec<Related<'_>> {
     for r in &p.related {
         found.remove(&ItemRef::Pattern(*r));
     }
-    top(site, found)
+    top(graph, found)
 }

@@ -88,7 +88,7 @@ pub(crate) fn session<'a>(cx: &Cx<'a>, i: SessionId) -> View<'a, SessionPage<'a>
             referenced_by: referenced_by(cx.site, &s.referenced_by),
             extra: &s.extra,
             description: super::truncate(&super::cards::session_summary(s), 160),
-            related_content: super::related::for_session(cx.site, i),
+            related_content: cx.views.related.for_session(cx.site, i),
         },
     )
 }

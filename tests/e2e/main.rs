@@ -52,6 +52,7 @@ mod migrate;
 mod one_round;
 mod pagination;
 mod people;
+mod preview_memos;
 mod preview_rebuild;
 mod properties;
 mod recurrence;
