@@ -270,6 +270,9 @@ pub struct Builder {
     /// (`fireside build`): it fingerprints page inputs like a builder kept
     /// between builds, so the next build renders only what changed.
     record_inputs: bool,
+    /// A one-shot build that saves its caches (`fireside build`): the
+    /// highlight cache is saved as soon as the documents are parsed.
+    saves_cache: bool,
     /// The search index's analysed documents: a later build re-analyses
     /// only those that changed.
     search_cache: search::Cache,
@@ -320,6 +323,7 @@ impl Builder {
             output: OutputState::default(),
             staged_update: false,
             record_inputs: false,
+            saves_cache: false,
             search_cache: search::Cache::default(),
             kept_bodies: crate::views::KeptBodies::default(),
         }
@@ -359,7 +363,9 @@ impl Builder {
 
     /// Saves the highlight cache for the next process; failing is not an error.
     pub fn save_cache(&self) {
-        if let (Some(setup), Some(path)) = (&self.setup, self.opts.highlight_cache()) {
+        // A one-shot builder saved (and freed) its blocks once it had parsed.
+        let highlights = self.setup.as_ref().filter(|_| !self.once);
+        if let (Some(setup), Some(path)) = (highlights, self.opts.highlight_cache()) {
             let _ = setup.highlighter.save_cache(&path);
         }
         if self.opts.cache_dir.is_none() {
@@ -507,6 +513,14 @@ impl Builder {
             None => HashSet::new(),
         };
         self.refresh_sources(&listing.sources, &forced)?;
+        if self.once {
+            // Nothing is highlighted after parsing: save the blocks now (or
+            // never, for a build that saves no caches) and free them.
+            let save_to = self.opts.highlight_cache().filter(|_| self.saves_cache);
+            if let Some(setup) = self.setup.as_mut() {
+                let _ = setup.highlighter.release_cache(save_to.as_deref());
+            }
+        }
         clock.lap("parse");
         let setup = self.setup.as_ref().expect("set up above");
         let mut errors = Vec::new();
@@ -1105,6 +1119,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         .as_deref()
         .and_then(|m| output::read_previous(&out_abs, m));
     builder.record_inputs = manifest.is_some();
+    builder.saves_cache = true;
     let search_file = manifest.as_deref().map(search::cache::file_beside);
     if let Some(bytes) = search_file.as_deref().and_then(output::read_cache) {
         builder.search_cache = search::Cache::from_bytes(&bytes, &output::build_id());
