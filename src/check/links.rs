@@ -12,6 +12,9 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, LazyLock, Mutex};
+
+use rustc_hash::FxHashSet;
 
 use rayon::prelude::*;
 
@@ -34,7 +37,8 @@ pub struct PageLinks {
     pub source: Option<PathBuf>,
     /// Every fragment target: `id`s, and `name`s of `<a>` (old-style anchors
     /// still work in every browser, and much Markdown in the wild uses them).
-    pub ids: Vec<String>,
+    /// Shared strings (see [`shared`]), like the links' URLs.
+    pub ids: Vec<Arc<str>>,
     pub links: Vec<FoundLink>,
 }
 
@@ -43,8 +47,9 @@ pub struct PageLinks {
 pub struct FoundLink {
     /// 1-based line in the output.
     pub line: usize,
-    /// The URL, character references decoded.
-    pub href: String,
+    /// The URL, character references decoded: one copy shared by every
+    /// page that has it (see [`shared`]).
+    pub href: Arc<str>,
     /// Inside the page's Markdown body (written by the source file, not the template).
     pub in_body: bool,
 }
@@ -62,6 +67,7 @@ pub struct Origin<'a> {
 /// Collects the ids and the `href`/`src` values of a page.
 pub fn scan(page: &str, origin: Origin<'_>, html: &str) -> PageLinks {
     let html::LinkScan { ids, urls: links } = html::scan_links(html);
+    let mut strings = STRINGS.lock().expect("link strings");
     // The body's lines in the page. A template writes the body once, as
     // one block; where it cannot be found, every link is the template's.
     let body_lines = origin
@@ -78,15 +84,52 @@ pub fn scan(page: &str, origin: Origin<'_>, html: &str) -> PageLinks {
         template: origin.template,
         template_file: origin.template_file,
         source: origin.source,
-        ids,
+        ids: ids.iter().map(|id| strings.get(id)).collect(),
         links: links
             .into_iter()
             .map(|(line, href)| FoundLink {
                 in_body: body_lines.as_ref().is_some_and(|r| r.contains(&line)),
                 line,
-                href,
+                href: strings.get(&href),
             })
             .collect(),
+    }
+}
+
+/// The one shared copy of each URL and id that pages hold. A site's pages
+/// are mostly the same navigation (a 10,000-page site has some 800,000
+/// links, and a few tens of thousands of distinct URLs), and every page's
+/// links are held until the link check, then recorded for the next build:
+/// one copy of each string instead of one per link.
+///
+/// Strings no page holds any more are swept out whenever the set has
+/// doubled since the last sweep, so a long preview session keeps only the
+/// strings its current pages have (and at most as many again).
+pub(crate) fn shared(s: &str) -> Arc<str> {
+    STRINGS.lock().expect("link strings").get(s)
+}
+
+static STRINGS: LazyLock<Mutex<Strings>> = LazyLock::new(Mutex::default);
+
+#[derive(Default)]
+struct Strings {
+    set: FxHashSet<Arc<str>>,
+    /// How many strings were left by the last sweep.
+    swept: usize,
+}
+
+impl Strings {
+    fn get(&mut self, s: &str) -> Arc<str> {
+        if let Some(known) = self.set.get(s) {
+            return known.clone();
+        }
+        if self.set.len() >= 2 * self.swept.max(1 << 14) {
+            self.set.retain(|k| Arc::strong_count(k) > 1);
+            self.swept = self.set.len();
+        }
+        let new: Arc<str> = Arc::from(s);
+        self.set.insert(new.clone());
+        new
     }
 }
 
@@ -205,16 +248,30 @@ fn percent_decode(s: &str) -> String {
 /// A page's ids, ready for lookups, and its links.
 #[derive(Debug, Clone)]
 pub struct IndexedPage {
-    ids: HashSet<String>,
+    ids: Ids,
     links: PageLinks,
 }
 
 impl IndexedPage {
     pub fn new(links: PageLinks) -> IndexedPage {
+        let mut ids: Vec<Arc<str>> = links.ids.clone();
+        ids.sort_unstable();
+        ids.dedup();
         IndexedPage {
-            ids: links.ids.iter().cloned().collect(),
+            ids: Ids(ids.into_boxed_slice()),
             links,
         }
+    }
+}
+
+/// A page's fragment targets, sorted and each once: a set in a sixth of a
+/// hash set's room (the strings themselves are shared with the page's links).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Ids(Box<[Arc<str>]>);
+
+impl Ids {
+    fn contains(&self, id: &str) -> bool {
+        self.0.binary_search_by(|k| (**k).cmp(id)).is_ok()
     }
 }
 
@@ -270,7 +327,7 @@ impl LinkIndex {
         base_path: &str,
         written: &WrittenLinks,
     ) -> Vec<Diagnostic> {
-        let ids = |page: &str| -> Option<&HashSet<String>> {
+        let ids = |page: &str| -> Option<&Ids> {
             match changes.pages.get(page) {
                 Some(p) => Some(&p.ids),
                 None if changes.removed.contains(page) => None,
@@ -373,7 +430,7 @@ fn resolve(page: &str, href: &str, base_path: &str) -> Target {
 
 fn check_page<'a>(
     page: &PageLinks,
-    ids: &dyn Fn(&str) -> Option<&'a HashSet<String>>,
+    ids: &dyn Fn(&str) -> Option<&'a Ids>,
     files: &HashSet<String>,
     base_path: &str,
     written: &WrittenLinks,
@@ -514,6 +571,7 @@ pub fn check_external(
         std::collections::BTreeMap::new();
     for page in pages {
         for FoundLink { href, .. } in &page.links {
+            let href: &str = href;
             if href.starts_with("http://") || href.starts_with("https://") {
                 let url = href.split('#').next().unwrap_or(href).to_string();
                 urls.entry(url).or_insert(page);
@@ -613,8 +671,12 @@ mod tests {
         scan(path, origin, html)
     }
 
+    fn ids(p: &PageLinks) -> Vec<&str> {
+        p.ids.iter().map(|id| &**id).collect()
+    }
+
     fn hrefs(p: &PageLinks) -> Vec<(usize, &str)> {
-        p.links.iter().map(|l| (l.line, l.href.as_str())).collect()
+        p.links.iter().map(|l| (l.line, &*l.href)).collect()
     }
 
     #[test]
@@ -624,7 +686,7 @@ mod tests {
             None,
             "<h1 id=\"top\">x</h1>\n<a href=\"/b/?x=1&amp;y=2#s\">b</a>\n<img src=\"/i.png\">",
         );
-        assert_eq!(p.ids, ["top"]);
+        assert_eq!(ids(&p), ["top"]);
         assert_eq!(hrefs(&p), [(2, "/b/?x=1&y=2#s"), (3, "/i.png")]);
     }
 
@@ -684,7 +746,7 @@ mod tests {
         for (html, links, ids) in rows {
             let p = page("index.html", None, html);
             assert_eq!(hrefs(&p), *links, "links of {html}");
-            assert_eq!(p.ids, *ids, "ids of {html}");
+            assert_eq!(super::tests::ids(&p), *ids, "ids of {html}");
         }
     }
 
