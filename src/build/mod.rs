@@ -841,21 +841,57 @@ impl Builder {
         let (rendered, index) = rayon::join(render_all, || {
             (site.config.search.enabled && !self.defer_search).then(|| {
                 let (cache, target) = (&mut search_cache, search::shard::TARGET);
-                match held {
+                let mut index = match held {
                     Some(held) => search::build_into(site, script, target, cache, held),
                     None => search::build_cached(site, script, target, cache),
-                }
+                };
+                // Streaming, the index's files are written as soon as they
+                // are made instead of held to the end of the build.
+                let streamed = streaming_into
+                    .map(|d| stream_files(d, &mut index.files, held))
+                    .transpose();
+                (index, streamed)
             })
         });
         self.search_cache = search_cache;
         progress.finish();
+        // A one-shot build needs the views no more once its pages are
+        // rendered: they are freed before the link check and the record of
+        // the output, where the build holds the most.
+        let views = if self.once {
+            std::thread::spawn(move || drop(views));
+            None
+        } else {
+            Some(views)
+        };
         let rendered = rendered?;
         let mut supporting = supporting;
-        let search = index.map(|index| {
+        let index = match index {
+            Some((index, streamed)) => Some((index, streamed.map_err(cannot_write)?)),
+            None => None,
+        };
+        let search = index.map(|(index, streamed)| {
             supporting.extend(index.files.into_iter().map(|file| {
                 let print = content_print(&file.content, None);
                 let size = 0; // the budget reads the script's size only
-                SupportingFile { file, print, size }
+                SupportingFile {
+                    file,
+                    print,
+                    size,
+                    streamed: false,
+                }
+            }));
+            // A streamed file is in the output already: its record is kept,
+            // its bytes are not written again.
+            supporting.extend(streamed.into_iter().flatten().map(|(path, print, fresh)| {
+                let content = Content::Bytes(Vec::new());
+                let file = OutputFile { path, content };
+                SupportingFile {
+                    file,
+                    print,
+                    size: 0,
+                    streamed: fresh,
+                }
             }));
             // A kept file has the output's print, so the changes never
             // write its (empty) content: the output's copy stays.
@@ -866,6 +902,7 @@ impl Builder {
                     file,
                     print,
                     size: 0,
+                    streamed: false,
                 }
             }));
             index.stats
@@ -904,7 +941,7 @@ impl Builder {
         }
         clock.lap("write");
         let html_pages = plan.iter().filter(|p| p.output.ends_with(".html")).count();
-        if !self.once {
+        if let Some(views) = &views {
             let print_of = |v: &tera::Value| hasher.as_ref().and_then(|h| h.known_of(v));
             self.kept_bodies = views.keep_bodies(site, print_of);
         }
@@ -957,6 +994,28 @@ fn written_links(doc: &Parsed) -> Vec<linkcheck::WrittenLink> {
                 .to_string(),
         })
         .collect()
+}
+
+/// Writes the `files` whose bytes the output does not hold (`held`: each
+/// output file's fingerprint) into `dir`, streaming, and empties `files`:
+/// each file's path, fingerprint and whether it was written.
+fn stream_files(
+    dir: &Path,
+    files: &mut Vec<OutputFile>,
+    held: Option<&HashMap<String, Fingerprint>>,
+) -> std::io::Result<Vec<(String, Fingerprint, bool)>> {
+    let mut fresh = Vec::new();
+    let mut records = Vec::new();
+    for file in files.drain(..) {
+        let print = content_print(&file.content, None);
+        let new = held.and_then(|h| h.get(&file.path)) != Some(&print);
+        records.push((file.path.clone(), print, new));
+        if new {
+            fresh.push(file);
+        }
+    }
+    output::apply(dir, &fresh, &[], output::Apply::Stream)?;
+    Ok(records)
 }
 
 /// How many pages a streaming first build renders before it writes them:
@@ -1029,6 +1088,7 @@ fn supporting_files(
             file: OutputFile { path, content },
             print,
             size,
+            streamed: false,
         }
     };
     let css = highlighter.stylesheet();
@@ -1063,6 +1123,7 @@ fn supporting_files(
         files.push(SupportingFile {
             print: content_print(&content, Some(f.stamp)),
             size: f.stamp.size() as usize,
+            streamed: false,
             file: OutputFile {
                 path: f.output.clone(),
                 content,
