@@ -1454,6 +1454,66 @@ mod tests {
         }
     }
 
+    /// A one-shot build saves its highlighted blocks as soon as the
+    /// documents are parsed and holds none after: they are not held to the
+    /// end of the build only to be saved. A kept builder keeps them.
+    #[test]
+    #[allow(clippy::disallowed_methods)] // a fixture, written by the test
+    fn a_one_shot_build_saves_its_highlights_once_parsed_and_holds_none() {
+        let dir = linked_pages();
+        std::fs::write(
+            dir.path().join("content/c.md"),
+            "---\ntitle: C\n---\n```rust\nfn main() {}\n```\n",
+        )
+        .expect("c.md");
+        let cache = tempfile::tempdir().expect("cache dir");
+        let opts = BuildOptions {
+            cache_dir: Some(cache.path().to_path_buf()),
+            ..BuildOptions::new(dir.path())
+        };
+        let mut once = Builder::once(opts.clone());
+        once.saves_cache = true;
+        once.load(Changed::Unknown, &mut StageClock::new())
+            .map_err(|e| e.diagnostics())
+            .expect("loads");
+        let held = |b: &Builder| b.setup.as_ref().expect("set up").highlighter.held_blocks();
+        assert_eq!(held(&once), 0);
+        let saved = std::fs::read(cache.path().join(highlight::CACHE_FILE)).expect("saved");
+        let mut kept = Builder::new(opts);
+        kept.build(Target::Check, Changed::Unknown).expect("builds");
+        assert!(held(&kept) > 0);
+        // What the one-shot build saved is what a kept builder would save.
+        let again = tempfile::tempdir().expect("second cache dir");
+        let path = again.path().join(highlight::CACHE_FILE);
+        let setup = kept.setup.as_ref().expect("set up");
+        setup.highlighter.save_cache(&path).expect("saves");
+        assert_eq!(std::fs::read(&path).expect("read back"), saved);
+    }
+
+    /// A streaming build writes the files the output lacks at once, and
+    /// hands back each file's record, the list emptied.
+    #[test]
+    fn streamed_files_are_written_at_once_unless_the_output_holds_them() {
+        let out = tempfile::tempdir().expect("out");
+        let file = |path: &str, bytes: &[u8]| OutputFile {
+            path: path.into(),
+            content: Content::Bytes(bytes.to_vec()),
+        };
+        let mut files = vec![file("search/a.bin", b"new"), file("search/b.bin", b"same")];
+        let held: HashMap<String, Fingerprint> =
+            [("search/b.bin".to_string(), fingerprint::of_bytes(b"same"))].into();
+        let records = stream_files(out.path(), &mut files, Some(&held)).expect("writes");
+        assert!(files.is_empty());
+        let flags: Vec<(&str, bool)> = records.iter().map(|(p, _, w)| (p.as_str(), *w)).collect();
+        assert_eq!(flags, [("search/a.bin", true), ("search/b.bin", false)]);
+        assert_eq!(records[0].1, fingerprint::of_bytes(b"new"));
+        assert_eq!(
+            std::fs::read(out.path().join("search/a.bin")).expect("written"),
+            b"new"
+        );
+        assert!(!out.path().join("search/b.bin").exists());
+    }
+
     #[test]
     fn work_that_does_not_panic_passes_its_value_through() {
         assert_eq!(contained(None, || 42).unwrap(), 42);

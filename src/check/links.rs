@@ -679,6 +679,17 @@ mod tests {
         p.links.iter().map(|l| (l.line, &*l.href)).collect()
     }
 
+    /// Pages that link to the same URL, or have the same id, share one
+    /// copy of it.
+    #[test]
+    fn pages_share_their_urls_and_ids() {
+        let html = "<nav id=\"site-nav\"><a href=\"/sessions/\">S</a></nav>";
+        let (a, b) = (page("a.html", None, html), page("b.html", None, html));
+        assert!(Arc::ptr_eq(&a.links[0].href, &b.links[0].href));
+        assert!(Arc::ptr_eq(&a.ids[0], &b.ids[0]));
+        assert_eq!(&*a.links[0].href, "/sessions/");
+    }
+
     #[test]
     fn scans_ids_and_links_with_lines() {
         let p = page(

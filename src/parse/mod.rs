@@ -374,6 +374,51 @@ fn check_title(split: &Split<'_>, text: &str, file: &Path) -> Option<Diagnostic>
 mod tests {
     use super::*;
 
+    /// A parsed document keeps the lines later messages quote, each at
+    /// its number, and empties the rest of its body.
+    #[test]
+    fn a_document_keeps_only_the_lines_later_messages_quote() {
+        let text = "---\ntitle: T\nweight: 3\n---\nPlain prose here.\n\nSee [B](b.md) and <a href=\"/x/\">x</a>.\nMore prose.\n<img src=\"/i.png\">\n";
+        let file = SourceFile {
+            path: PathBuf::from("content/t.md"),
+            content_path: PathBuf::from("t.md"),
+            bytes: text.as_bytes().to_vec(),
+        };
+        let highlighter = Highlighter::new();
+        let cx = ParseContext {
+            markdown: MarkdownOptions {
+                raw_html: true,
+                smart_punctuation: false,
+            },
+            highlighter: &highlighter,
+            include_drafts: false,
+            date_order: None,
+        };
+        let parsed = parse_file(&file, &cx);
+        let Ok(Parsed::Page(doc)) = parsed else {
+            panic!("not a page: {parsed:?}");
+        };
+        let kept: Vec<&str> = doc.text.lines().collect();
+        assert_eq!(
+            kept,
+            [
+                "---",
+                "title: T",
+                "weight: 3",
+                "---",
+                "",
+                "",
+                "See [B](b.md) and <a href=\"/x/\">x</a>.",
+                "",
+                "<img src=\"/i.png\">",
+            ]
+        );
+        // A key's message still quotes its line.
+        let d = doc.error_at_key("weight", "bad weight");
+        assert_eq!(d.line, 3);
+        assert_eq!(d.source_line.as_deref(), Some("weight: 3"));
+    }
+
     #[test]
     fn folders_decide_kinds() {
         assert_eq!(kind_by_folder(Path::new("sessions/sd/a.md")), Kind::Session);
