@@ -1493,6 +1493,7 @@ mod tests {
     /// A streaming build writes the files the output lacks at once, and
     /// hands back each file's record, the list emptied.
     #[test]
+    #[allow(clippy::disallowed_methods)] // reads back what the build wrote
     fn streamed_files_are_written_at_once_unless_the_output_holds_them() {
         let out = tempfile::tempdir().expect("out");
         let file = |path: &str, bytes: &[u8]| OutputFile {
