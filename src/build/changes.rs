@@ -20,6 +20,9 @@ pub(crate) struct SupportingFile {
     pub(crate) print: Fingerprint,
     /// Its size in bytes (for a copied file, as listed), for the search budget.
     pub(crate) size: usize,
+    /// Already written by a streaming apply (the search index's files, as
+    /// soon as they are made): counted as written, not written again.
+    pub(crate) streamed: bool,
 }
 
 /// What the build changes in the output folder.
@@ -76,7 +79,9 @@ pub(crate) fn compute(
         if previous.files.get(&f.file.path) != Some(&f.print) {
             written.push(f.file.path.clone());
             files.insert(f.file.path.clone(), f.print);
-            write.push(f.file);
+            if !f.streamed {
+                write.push(f.file);
+            }
         } else {
             files.insert(f.file.path, f.print);
         }

@@ -297,6 +297,9 @@ pub struct Builder {
     /// (`fireside build`): it fingerprints page inputs like a builder kept
     /// between builds, so the next build renders only what changed.
     record_inputs: bool,
+    /// A one-shot build that saves its caches (`fireside build`): the
+    /// highlight cache is saved as soon as the documents are parsed.
+    saves_cache: bool,
     /// The search index's analysed documents: a later build re-analyses
     /// only those that changed.
     search_cache: search::Cache,
@@ -351,6 +354,7 @@ impl Builder {
             output: OutputState::default(),
             staged_update: false,
             record_inputs: false,
+            saves_cache: false,
             search_cache: search::Cache::default(),
             kept_views: crate::views::Kept::default(),
             pending_output: None,
@@ -404,7 +408,9 @@ impl Builder {
 
     /// Saves the highlight cache for the next process; failing is not an error.
     pub fn save_cache(&self) {
-        if let (Some(setup), Some(path)) = (&self.setup, self.opts.highlight_cache()) {
+        // A one-shot builder saved (and freed) its blocks once it had parsed.
+        let highlights = self.setup.as_ref().filter(|_| !self.once);
+        if let (Some(setup), Some(path)) = (highlights, self.opts.highlight_cache()) {
             let _ = setup.highlighter.save_cache(&path);
         }
         if self.opts.cache_dir.is_none() {
@@ -552,6 +558,14 @@ impl Builder {
             None => HashSet::new(),
         };
         self.refresh_sources(&listing.sources, &forced)?;
+        if self.once {
+            // Nothing is highlighted after parsing: save the blocks now (or
+            // never, for a build that saves no caches) and free them.
+            let save_to = self.opts.highlight_cache().filter(|_| self.saves_cache);
+            if let Some(setup) = self.setup.as_mut() {
+                let _ = setup.highlighter.release_cache(save_to.as_deref());
+            }
+        }
         clock.lap("parse");
         let setup = self.setup.as_ref().expect("set up above");
         let mut errors = Vec::new();
@@ -873,21 +887,57 @@ impl Builder {
         let (rendered, index) = rayon::join(render_all, || {
             (site.config.search.enabled && !self.defer_search).then(|| {
                 let (cache, target) = (&mut search_cache, search::shard::TARGET);
-                match held {
+                let mut index = match held {
                     Some(held) => search::build_into(site, script, target, cache, held),
                     None => search::build_cached(site, script, target, cache),
-                }
+                };
+                // Streaming, the index's files are written as soon as they
+                // are made instead of held to the end of the build.
+                let streamed = streaming_into
+                    .map(|d| stream_files(d, &mut index.files, held))
+                    .transpose();
+                (index, streamed)
             })
         });
         self.search_cache = search_cache;
         progress.finish();
+        // A one-shot build needs the views no more once its pages are
+        // rendered: they are freed before the link check and the record of
+        // the output, where the build holds the most.
+        let views = if self.once {
+            std::thread::spawn(move || drop(views));
+            None
+        } else {
+            Some(views)
+        };
         let rendered = rendered?;
         let mut supporting = supporting;
-        let search = index.map(|index| {
+        let index = match index {
+            Some((index, streamed)) => Some((index, streamed.map_err(cannot_write)?)),
+            None => None,
+        };
+        let search = index.map(|(index, streamed)| {
             supporting.extend(index.files.into_iter().map(|file| {
                 let print = content_print(&file.content, None);
                 let size = 0; // the budget reads the script's size only
-                SupportingFile { file, print, size }
+                SupportingFile {
+                    file,
+                    print,
+                    size,
+                    streamed: false,
+                }
+            }));
+            // A streamed file is in the output already: its record is kept,
+            // its bytes are not written again.
+            supporting.extend(streamed.into_iter().flatten().map(|(path, print, fresh)| {
+                let content = Content::Bytes(Vec::new());
+                let file = OutputFile { path, content };
+                SupportingFile {
+                    file,
+                    print,
+                    size: 0,
+                    streamed: fresh,
+                }
             }));
             // A kept file has the output's print, so the changes never
             // write its (empty) content: the output's copy stays.
@@ -898,6 +948,7 @@ impl Builder {
                     file,
                     print,
                     size: 0,
+                    streamed: false,
                 }
             }));
             index.stats
@@ -936,7 +987,7 @@ impl Builder {
         }
         clock.lap("write");
         let html_pages = plan.iter().filter(|p| p.output.ends_with(".html")).count();
-        if !self.once {
+        if let Some(views) = &views {
             let print_of = |v: &tera::Value| hasher.as_ref().and_then(|h| h.known_of(v));
             self.kept_views = views.keep(site, print_of);
         }
@@ -989,6 +1040,28 @@ fn written_links(doc: &Parsed) -> Vec<linkcheck::WrittenLink> {
                 .to_string(),
         })
         .collect()
+}
+
+/// Writes the `files` whose bytes the output does not hold (`held`: each
+/// output file's fingerprint) into `dir`, streaming, and empties `files`:
+/// each file's path, fingerprint and whether it was written.
+fn stream_files(
+    dir: &Path,
+    files: &mut Vec<OutputFile>,
+    held: Option<&HashMap<String, Fingerprint>>,
+) -> std::io::Result<Vec<(String, Fingerprint, bool)>> {
+    let mut fresh = Vec::new();
+    let mut records = Vec::new();
+    for file in files.drain(..) {
+        let print = content_print(&file.content, None);
+        let new = held.and_then(|h| h.get(&file.path)) != Some(&print);
+        records.push((file.path.clone(), print, new));
+        if new {
+            fresh.push(file);
+        }
+    }
+    output::apply(dir, &fresh, &[], output::Apply::Stream)?;
+    Ok(records)
 }
 
 /// How many pages a streaming first build renders before it writes them:
@@ -1061,6 +1134,7 @@ fn supporting_files(
             file: OutputFile { path, content },
             print,
             size,
+            streamed: false,
         }
     };
     let css = highlighter.stylesheet();
@@ -1095,6 +1169,7 @@ fn supporting_files(
         files.push(SupportingFile {
             print: content_print(&content, Some(f.stamp)),
             size: f.stamp.size() as usize,
+            streamed: false,
             file: OutputFile {
                 path: f.output.clone(),
                 content,
@@ -1161,6 +1236,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         })
     });
     builder.record_inputs = manifest.is_some();
+    builder.saves_cache = true;
     let search_file = manifest.as_deref().map(search::cache::file_beside);
     if let Some(bytes) = search_file.as_deref().and_then(output::read_cache) {
         builder.search_cache = search::Cache::from_bytes(&bytes, &output::build_id());
@@ -1421,6 +1497,67 @@ mod tests {
                 assert!(d.body.html.is_empty());
             }
         }
+    }
+
+    /// A one-shot build saves its highlighted blocks as soon as the
+    /// documents are parsed and holds none after: they are not held to the
+    /// end of the build only to be saved. A kept builder keeps them.
+    #[test]
+    #[allow(clippy::disallowed_methods)] // a fixture, written by the test
+    fn a_one_shot_build_saves_its_highlights_once_parsed_and_holds_none() {
+        let dir = linked_pages();
+        std::fs::write(
+            dir.path().join("content/c.md"),
+            "---\ntitle: C\n---\n```rust\nfn main() {}\n```\n",
+        )
+        .expect("c.md");
+        let cache = tempfile::tempdir().expect("cache dir");
+        let opts = BuildOptions {
+            cache_dir: Some(cache.path().to_path_buf()),
+            ..BuildOptions::new(dir.path())
+        };
+        let mut once = Builder::once(opts.clone());
+        once.saves_cache = true;
+        once.load(Changed::Unknown, &mut StageClock::new())
+            .map_err(|e| e.diagnostics())
+            .expect("loads");
+        let held = |b: &Builder| b.setup.as_ref().expect("set up").highlighter.held_blocks();
+        assert_eq!(held(&once), 0);
+        let saved = std::fs::read(cache.path().join(highlight::CACHE_FILE)).expect("saved");
+        let mut kept = Builder::new(opts);
+        kept.build(Target::Check, Changed::Unknown).expect("builds");
+        assert!(held(&kept) > 0);
+        // What the one-shot build saved is what a kept builder would save.
+        let again = tempfile::tempdir().expect("second cache dir");
+        let path = again.path().join(highlight::CACHE_FILE);
+        let setup = kept.setup.as_ref().expect("set up");
+        setup.highlighter.save_cache(&path).expect("saves");
+        assert_eq!(std::fs::read(&path).expect("read back"), saved);
+    }
+
+    /// A streaming build writes the files the output lacks at once, and
+    /// hands back each file's record, the list emptied.
+    #[test]
+    #[allow(clippy::disallowed_methods)] // reads back what the build wrote
+    fn streamed_files_are_written_at_once_unless_the_output_holds_them() {
+        let out = tempfile::tempdir().expect("out");
+        let file = |path: &str, bytes: &[u8]| OutputFile {
+            path: path.into(),
+            content: Content::Bytes(bytes.to_vec()),
+        };
+        let mut files = vec![file("search/a.bin", b"new"), file("search/b.bin", b"same")];
+        let held: HashMap<String, Fingerprint> =
+            [("search/b.bin".to_string(), fingerprint::of_bytes(b"same"))].into();
+        let records = stream_files(out.path(), &mut files, Some(&held)).expect("writes");
+        assert!(files.is_empty());
+        let flags: Vec<(&str, bool)> = records.iter().map(|(p, _, w)| (p.as_str(), *w)).collect();
+        assert_eq!(flags, [("search/a.bin", true), ("search/b.bin", false)]);
+        assert_eq!(records[0].1, fingerprint::of_bytes(b"new"));
+        assert_eq!(
+            std::fs::read(out.path().join("search/a.bin")).expect("written"),
+            b"new"
+        );
+        assert!(!out.path().join("search/b.bin").exists());
     }
 
     #[test]

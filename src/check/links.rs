@@ -12,6 +12,9 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, LazyLock, Mutex};
+
+use rustc_hash::FxHashSet;
 
 use rayon::prelude::*;
 
@@ -34,7 +37,8 @@ pub struct PageLinks {
     pub source: Option<PathBuf>,
     /// Every fragment target: `id`s, and `name`s of `<a>` (old-style anchors
     /// still work in every browser, and much Markdown in the wild uses them).
-    pub ids: Vec<String>,
+    /// Shared strings (see [`shared`]), like the links' URLs.
+    pub ids: Vec<Arc<str>>,
     pub links: Vec<FoundLink>,
 }
 
@@ -43,8 +47,9 @@ pub struct PageLinks {
 pub struct FoundLink {
     /// 1-based line in the output.
     pub line: usize,
-    /// The URL, character references decoded.
-    pub href: String,
+    /// The URL, character references decoded: one copy shared by every
+    /// page that has it (see [`shared`]).
+    pub href: Arc<str>,
     /// Inside the page's Markdown body (written by the source file, not the template).
     pub in_body: bool,
 }
@@ -73,18 +78,21 @@ pub fn scan(page: &str, origin: Origin<'_>, html: &str) -> PageLinks {
             let first = 1 + html[..at].matches('\n').count();
             Some(first..=first + b.matches('\n').count())
         });
+    // Taken last and held only to share the strings: the pages of a build
+    // are scanned in parallel.
+    let mut strings = STRINGS.lock().expect("link strings");
     PageLinks {
         page: page.to_string(),
         template: origin.template,
         template_file: origin.template_file,
         source: origin.source,
-        ids,
+        ids: ids.iter().map(|id| strings.get(id)).collect(),
         links: links
             .into_iter()
             .map(|(line, href)| FoundLink {
                 in_body: body_lines.as_ref().is_some_and(|r| r.contains(&line)),
                 line,
-                href,
+                href: strings.get(&href),
             })
             .collect(),
     }
@@ -111,6 +119,43 @@ fn find_block(page: &str, block: &str) -> Option<usize> {
         from = at + step;
     }
     None
+}
+
+/// The one shared copy of each URL and id that pages hold. A site's pages
+/// are mostly the same navigation (a 10,000-page site has some 800,000
+/// links, and a few tens of thousands of distinct URLs), and every page's
+/// links are held until the link check, then recorded for the next build:
+/// one copy of each string instead of one per link.
+///
+/// Strings no page holds any more are swept out whenever the set has
+/// doubled since the last sweep, so a long preview session keeps only the
+/// strings its current pages have (and at most as many again).
+pub(crate) fn shared(s: &str) -> Arc<str> {
+    STRINGS.lock().expect("link strings").get(s)
+}
+
+static STRINGS: LazyLock<Mutex<Strings>> = LazyLock::new(Mutex::default);
+
+#[derive(Default)]
+struct Strings {
+    set: FxHashSet<Arc<str>>,
+    /// How many strings were left by the last sweep.
+    swept: usize,
+}
+
+impl Strings {
+    fn get(&mut self, s: &str) -> Arc<str> {
+        if let Some(known) = self.set.get(s) {
+            return known.clone();
+        }
+        if self.set.len() >= 2 * self.swept.max(1 << 14) {
+            self.set.retain(|k| Arc::strong_count(k) > 1);
+            self.swept = self.set.len();
+        }
+        let new: Arc<str> = Arc::from(s);
+        self.set.insert(new.clone());
+        new
+    }
 }
 
 /// The resolved Markdown body of the page a source file renders to.
@@ -228,16 +273,30 @@ fn percent_decode(s: &str) -> String {
 /// A page's ids, ready for lookups, and its links.
 #[derive(Debug, Clone)]
 pub struct IndexedPage {
-    ids: HashSet<String>,
+    ids: Ids,
     links: PageLinks,
 }
 
 impl IndexedPage {
     pub fn new(links: PageLinks) -> IndexedPage {
+        let mut ids: Vec<Arc<str>> = links.ids.clone();
+        ids.sort_unstable();
+        ids.dedup();
         IndexedPage {
-            ids: links.ids.iter().cloned().collect(),
+            ids: Ids(ids.into_boxed_slice()),
             links,
         }
+    }
+}
+
+/// A page's fragment targets, sorted and each once: a set in a sixth of a
+/// hash set's room (the strings themselves are shared with the page's links).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Ids(Box<[Arc<str>]>);
+
+impl Ids {
+    fn contains(&self, id: &str) -> bool {
+        self.0.binary_search_by(|k| (**k).cmp(id)).is_ok()
     }
 }
 
@@ -293,7 +352,7 @@ impl LinkIndex {
         base_path: &str,
         written: &WrittenLinks,
     ) -> Vec<Diagnostic> {
-        let ids = |page: &str| -> Option<&HashSet<String>> {
+        let ids = |page: &str| -> Option<&Ids> {
             match changes.pages.get(page) {
                 Some(p) => Some(&p.ids),
                 None if changes.removed.contains(page) => None,
@@ -396,7 +455,7 @@ fn resolve(page: &str, href: &str, base_path: &str) -> Target {
 
 fn check_page<'a>(
     page: &PageLinks,
-    ids: &dyn Fn(&str) -> Option<&'a HashSet<String>>,
+    ids: &dyn Fn(&str) -> Option<&'a Ids>,
     files: &HashSet<String>,
     base_path: &str,
     written: &WrittenLinks,
@@ -537,6 +596,7 @@ pub fn check_external(
         std::collections::BTreeMap::new();
     for page in pages {
         for FoundLink { href, .. } in &page.links {
+            let href: &str = href;
             if href.starts_with("http://") || href.starts_with("https://") {
                 let url = href.split('#').next().unwrap_or(href).to_string();
                 urls.entry(url).or_insert(page);
@@ -670,8 +730,23 @@ mod tests {
         scan(path, origin, html)
     }
 
+    fn ids(p: &PageLinks) -> Vec<&str> {
+        p.ids.iter().map(|id| &**id).collect()
+    }
+
     fn hrefs(p: &PageLinks) -> Vec<(usize, &str)> {
-        p.links.iter().map(|l| (l.line, l.href.as_str())).collect()
+        p.links.iter().map(|l| (l.line, &*l.href)).collect()
+    }
+
+    /// Pages that link to the same URL, or have the same id, share one
+    /// copy of it.
+    #[test]
+    fn pages_share_their_urls_and_ids() {
+        let html = "<nav id=\"site-nav\"><a href=\"/sessions/\">S</a></nav>";
+        let (a, b) = (page("a.html", None, html), page("b.html", None, html));
+        assert!(Arc::ptr_eq(&a.links[0].href, &b.links[0].href));
+        assert!(Arc::ptr_eq(&a.ids[0], &b.ids[0]));
+        assert_eq!(&*a.links[0].href, "/sessions/");
     }
 
     #[test]
@@ -681,7 +756,7 @@ mod tests {
             None,
             "<h1 id=\"top\">x</h1>\n<a href=\"/b/?x=1&amp;y=2#s\">b</a>\n<img src=\"/i.png\">",
         );
-        assert_eq!(p.ids, ["top"]);
+        assert_eq!(ids(&p), ["top"]);
         assert_eq!(hrefs(&p), [(2, "/b/?x=1&y=2#s"), (3, "/i.png")]);
     }
 
@@ -741,7 +816,7 @@ mod tests {
         for (html, links, ids) in rows {
             let p = page("index.html", None, html);
             assert_eq!(hrefs(&p), *links, "links of {html}");
-            assert_eq!(p.ids, *ids, "ids of {html}");
+            assert_eq!(super::tests::ids(&p), *ids, "ids of {html}");
         }
     }
 

@@ -27,7 +27,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::build::fingerprint::Fingerprint;
-use crate::check::links::{FoundLink, PageLinks};
+use crate::check::links::{FoundLink, PageLinks, shared};
 
 const MAGIC: &[u8; 8] = b"FSOUT003";
 
@@ -195,7 +195,7 @@ fn load_links(page: &str, stored: &StoredLinks, strings: &[String]) -> Option<Pa
         ids: stored
             .ids
             .iter()
-            .map(|&i| s(i).map(str::to_string))
+            .map(|&i| s(i).map(shared))
             .collect::<Option<_>>()?,
         links: stored
             .links
@@ -203,7 +203,7 @@ fn load_links(page: &str, stored: &StoredLinks, strings: &[String]) -> Option<Pa
             .map(|&(line, href, in_body)| {
                 Some(FoundLink {
                     line: line as usize,
-                    href: s(href)?.to_string(),
+                    href: shared(s(href)?),
                     in_body,
                 })
             })

@@ -394,6 +394,25 @@ impl Highlighter {
         Ok(())
     }
 
+    /// Saves the blocks to `save_to` (if given), then forgets them and the
+    /// last build's file. A one-shot build highlights nothing once its
+    /// documents are parsed, and its blocks (spans and HTML of every code
+    /// block, the largest thing it holds after the site) would otherwise be
+    /// kept to the end of the build only to be saved. Highlighting still
+    /// works afterwards, without the memo.
+    pub fn release_cache(&mut self, save_to: Option<&Path>) -> std::io::Result<()> {
+        let saved = save_to.map_or(Ok(()), |path| self.save_cache(path));
+        *self.current.get_mut().expect("cache lock") = HashMap::new();
+        self.previous = Previous::default();
+        saved
+    }
+
+    /// How many highlighted blocks the memo holds (this build's and the
+    /// last build's file's), for tests of what a build keeps.
+    pub fn held_blocks(&self) -> usize {
+        self.current.lock().expect("cache lock").len() + self.previous.index.len()
+    }
+
     /// The stylesheet for this highlighter's themes: every colour either
     /// theme can give a token, each palette under its own colour-scheme query.
     pub fn stylesheet(&self) -> String {

@@ -39,7 +39,9 @@ pub struct Doc<M> {
     pub content_path: PathBuf,
     pub meta: M,
     pub body: Rendered,
-    /// The whole file (normalised), to quote lines in later diagnostics.
+    /// The file (normalised) as far as later diagnostics quote it, every
+    /// line at its number: the front matter and the body's lines that write
+    /// links; other body lines are empty (see [`quotable_text`]).
     pub text: String,
     pub yaml: String,
     pub yaml_first_line: usize,
@@ -310,12 +312,43 @@ fn doc<M: DeserializeOwned>(
         file: file.path.clone(),
         content_path: file.content_path.clone(),
         meta,
+        text: quotable_text(text, body_split.body_first_line, &body),
         body,
-        text: text.to_string(),
         yaml: split.yaml.unwrap_or_default().to_string(),
         yaml_first_line: split.yaml_first_line,
         keys: front_matter::KeySpans::new(split.yaml.unwrap_or_default(), split.yaml_first_line),
     })
+}
+
+/// The lines of a Markdown document that messages made after parsing can
+/// quote: everything before the body (the front matter, whose keys and
+/// values later passes report at, and a `# Title` line), and each body line
+/// that writes a link (resolve reports a broken relative link at its line,
+/// the link checker a broken site link). The body's other lines are left
+/// empty, so every kept line keeps its number. A document is held until the
+/// site is resolved (in the preview, for the whole session), and its body
+/// text is most of a site's source bytes; the body's own messages are made
+/// while it is parsed, from the whole text.
+fn quotable_text(text: &str, body_first_line: usize, body: &Rendered) -> String {
+    let mut quoted: Vec<usize> = body
+        .links
+        .iter()
+        .map(|l| l.line)
+        .chain(body.raw_links.iter().map(|l| l.line))
+        .collect();
+    quoted.sort_unstable();
+    quoted.dedup();
+    let mut kept = String::new();
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let number = i + 1;
+        if number < body_first_line || quoted.binary_search(&number).is_ok() {
+            kept.push_str(line);
+        } else {
+            kept.push_str(&line[line.trim_end_matches(['\r', '\n']).len()..]);
+        }
+    }
+    kept.shrink_to_fit();
+    kept
 }
 
 /// A present but blank `title:` is as bad as a missing one.
@@ -340,6 +373,51 @@ fn check_title(split: &Split<'_>, text: &str, file: &Path) -> Option<Diagnostic>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A parsed document keeps the lines later messages quote, each at
+    /// its number, and empties the rest of its body.
+    #[test]
+    fn a_document_keeps_only_the_lines_later_messages_quote() {
+        let text = "---\ntitle: T\nweight: 3\n---\nPlain prose here.\n\nSee [B](b.md) and <a href=\"/x/\">x</a>.\nMore prose.\n<img src=\"/i.png\">\n";
+        let file = SourceFile {
+            path: PathBuf::from("content/t.md"),
+            content_path: PathBuf::from("t.md"),
+            bytes: text.as_bytes().to_vec(),
+        };
+        let highlighter = Highlighter::new();
+        let cx = ParseContext {
+            markdown: MarkdownOptions {
+                raw_html: true,
+                smart_punctuation: false,
+            },
+            highlighter: &highlighter,
+            include_drafts: false,
+            date_order: None,
+        };
+        let parsed = parse_file(&file, &cx);
+        let Ok(Parsed::Page(doc)) = parsed else {
+            panic!("not a page: {parsed:?}");
+        };
+        let kept: Vec<&str> = doc.text.lines().collect();
+        assert_eq!(
+            kept,
+            [
+                "---",
+                "title: T",
+                "weight: 3",
+                "---",
+                "",
+                "",
+                "See [B](b.md) and <a href=\"/x/\">x</a>.",
+                "",
+                "<img src=\"/i.png\">",
+            ]
+        );
+        // A key's message still quotes its line.
+        let d = doc.error_at_key("weight", "bad weight");
+        assert_eq!(d.line, 3);
+        assert_eq!(d.source_line.as_deref(), Some("weight: 3"));
+    }
 
     #[test]
     fn folders_decide_kinds() {
