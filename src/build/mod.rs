@@ -927,30 +927,32 @@ impl Builder {
                     streamed: false,
                 }
             }));
+            // A file the output holds already, recorded without its bytes.
+            let in_output = |path, print, streamed| SupportingFile {
+                file: OutputFile {
+                    path,
+                    content: Content::Bytes(Vec::new()),
+                },
+                print,
+                size: 0,
+                streamed,
+            };
             // A streamed file is in the output already: its record is kept,
             // its bytes are not written again.
-            supporting.extend(streamed.into_iter().flatten().map(|(path, print, fresh)| {
-                let content = Content::Bytes(Vec::new());
-                let file = OutputFile { path, content };
-                SupportingFile {
-                    file,
-                    print,
-                    size: 0,
-                    streamed: fresh,
-                }
-            }));
+            supporting.extend(
+                streamed
+                    .into_iter()
+                    .flatten()
+                    .map(|(path, print, fresh)| in_output(path, print, fresh)),
+            );
             // A kept file has the output's print, so the changes never
             // write its (empty) content: the output's copy stays.
-            supporting.extend(index.kept.into_iter().map(|(path, print)| {
-                let content = Content::Bytes(Vec::new());
-                let file = OutputFile { path, content };
-                SupportingFile {
-                    file,
-                    print,
-                    size: 0,
-                    streamed: false,
-                }
-            }));
+            supporting.extend(
+                index
+                    .kept
+                    .into_iter()
+                    .map(|(path, print)| in_output(path, print, false)),
+            );
             index.stats
         });
         clock.lap("render+search");

@@ -16,7 +16,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use fireside::build::{self, BuildError, BuildOptions, BuildReport, Builder};
+use fireside::build::{self, BuildError, BuildOptions, BuildReport, Builder, Changed, Target};
 use fireside::diagnostic::Diagnostic;
 use jiff::Timestamp;
 use scraper::{Html, Selector};
@@ -433,4 +433,72 @@ pub fn broken_links(out: &Path, base_path: &str) -> Vec<String> {
         }
     }
     broken
+}
+
+/// A builder kept between saves, as `fireside serve` keeps one, writing
+/// into its own folder.
+pub struct Preview {
+    pub builder: Builder,
+    pub out: PathBuf,
+    root: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Preview {
+    pub fn start(site: &SiteTest) -> Preview {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let out = dir.path().canonicalize().expect("canonical temp dir");
+        let root = site.path().canonicalize().expect("canonical site");
+        let mut builder = site.builder();
+        builder
+            .build(Target::Folder(&out), Changed::Unknown)
+            .expect("the first build succeeds");
+        Preview {
+            builder,
+            out,
+            root,
+            _dir: dir,
+        }
+    }
+
+    /// Rebuilds after a save of `paths`, named as the watcher names them.
+    pub fn saved(&mut self, paths: &[&str]) -> BuildReport {
+        let changed: Vec<PathBuf> = paths.iter().map(|p| self.root.join(p)).collect();
+        self.builder
+            .build(Target::Folder(&self.out), Changed::Only(&changed))
+            .unwrap_or_else(|e| panic!("rebuild failed: {e:?}"))
+    }
+
+    pub fn page(&self, rel: &str) -> scraper::Html {
+        scraper::Html::parse_document(&read_text(&self.out.join(rel)))
+    }
+
+    pub fn text(&self, rel: &str) -> String {
+        read_text(&self.out.join(rel))
+    }
+}
+
+fn read_text(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The preview folder must hold a clean build's files, file for file.
+#[track_caller]
+pub fn assert_preview_clean(site: &SiteTest, preview: &Preview, what: &str) {
+    let clean_root = tempfile::tempdir().expect("temp dir");
+    let clean = clean_root.path().join("clean");
+    site.build_with(|o| o.output = Some(clean.clone())).ok();
+    let mut clean = snapshot(&clean);
+    clean.remove(".fireside-output");
+    let mut preview = snapshot(&preview.out);
+    preview.remove(".fireside-output");
+    let differs: Vec<&String> = clean
+        .keys()
+        .chain(preview.keys())
+        .filter(|k| clean.get(*k) != preview.get(*k))
+        .collect();
+    assert!(
+        differs.is_empty(),
+        "{what}: the preview differs from a clean build at {differs:?}"
+    );
 }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use fireside::build::{BuildReport, Builder, Changed, Target};
 
-use crate::harness::{SiteTest, select, select_in, snapshot};
+use crate::harness::{Preview, SiteTest, assert_preview_clean, select, select_in, snapshot};
 
 const A: &str = "content/sessions/dev/2026-01-10-a.md";
 const B: &str = "content/sessions/dev/2026-02-10-b.md";
@@ -50,85 +50,23 @@ fn site() -> SiteTest {
         )
 }
 
-/// A builder kept between saves, as `fireside serve` keeps one.
-struct Preview {
-    builder: Builder,
-    out: PathBuf,
-    root: PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl Preview {
-    fn start(site: &SiteTest) -> Preview {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let out = dir.path().canonicalize().expect("canonical temp dir");
-        let root = site.path().canonicalize().expect("canonical site");
-        let mut builder = site.builder();
-        builder
-            .build(Target::Folder(&out), Changed::Unknown)
-            .expect("the first build succeeds");
-        Preview {
-            builder,
-            out,
-            root,
-            _dir: dir,
-        }
-    }
-
-    fn saved(&mut self, paths: &[&str]) -> BuildReport {
-        let changed: Vec<PathBuf> = paths.iter().map(|p| self.root.join(p)).collect();
-        self.builder
-            .build(Target::Folder(&self.out), Changed::Only(&changed))
-            .unwrap_or_else(|e| panic!("rebuild failed: {e:?}"))
-    }
-
-    fn text(&self, rel: &str) -> String {
-        read(&self.out.join(rel))
-    }
-
-    /// The related content of a page: (title, reason) of each item.
-    fn related(&self, rel: &str) -> Vec<(String, String)> {
-        let doc = scraper::Html::parse_document(&self.text(rel));
-        select(&doc, ".related-content li")
-            .iter()
-            .map(|li| {
-                let title = select_in(li, "a")[0].text().collect::<String>();
-                let reason = select_in(li, ".related-reason")[0]
-                    .text()
-                    .collect::<String>();
-                (title, reason)
-            })
-            .collect()
-    }
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+/// The related content of a page: (title, reason) of each item.
+fn related(preview: &Preview, rel: &str) -> Vec<(String, String)> {
+    let doc = scraper::Html::parse_document(&preview.text(rel));
+    select(&doc, ".related-content li")
+        .iter()
+        .map(|li| {
+            let title = select_in(li, "a")[0].text().collect::<String>();
+            let reason = select_in(li, ".related-reason")[0]
+                .text()
+                .collect::<String>();
+            (title, reason)
+        })
+        .collect()
 }
 
 fn pair(title: &str, reason: &str) -> (String, String) {
     (title.to_string(), reason.to_string())
-}
-
-/// The preview folder must hold a clean build's files, file for file.
-#[track_caller]
-fn assert_clean(site: &SiteTest, preview: &Preview, what: &str) {
-    let clean_root = tempfile::tempdir().expect("temp dir");
-    let clean = clean_root.path().join("clean");
-    site.build_with(|o| o.output = Some(clean.clone())).ok();
-    let mut clean = snapshot(&clean);
-    clean.remove(".fireside-output");
-    let mut preview = snapshot(&preview.out);
-    preview.remove(".fireside-output");
-    let differs: Vec<&String> = clean
-        .keys()
-        .chain(preview.keys())
-        .filter(|k| clean.get(*k) != preview.get(*k))
-        .collect();
-    assert!(
-        differs.is_empty(),
-        "{what}: the preview differs from a clean build at {differs:?}"
-    );
 }
 
 #[test]
@@ -136,7 +74,7 @@ fn related_content_follows_tag_title_and_facilitator_edits_and_survives_body_edi
     let site = site();
     let mut preview = Preview::start(&site);
     assert_eq!(
-        preview.related(A_PAGE),
+        related(&preview, A_PAGE),
         [
             pair("Kata B", "Shares the tag tdd"),
             pair("Mocks", "Shares the tag tdd")
@@ -155,10 +93,10 @@ fn related_content_follows_tag_title_and_facilitator_edits_and_survives_body_edi
             .contains("B, again.")
     );
     assert_eq!(
-        preview.related(A_PAGE)[0],
+        related(&preview, A_PAGE)[0],
         pair("Kata B", "Shares the tag tdd")
     );
-    assert_clean(&site, &preview, "after a body edit");
+    assert_preview_clean(&site, &preview, "after a body edit");
 
     // A tag edit on another session changes this session's list.
     site.write(
@@ -167,7 +105,7 @@ fn related_content_follows_tag_title_and_facilitator_edits_and_survives_body_edi
     );
     preview.saved(&[C]);
     assert_eq!(
-        preview.related(A_PAGE),
+        related(&preview, A_PAGE),
         [
             pair("Chat C", "Shares the tag tdd"),
             pair("Kata B", "Shares the tag tdd"),
@@ -175,7 +113,7 @@ fn related_content_follows_tag_title_and_facilitator_edits_and_survives_body_edi
         ],
         "the newly tagged session is not listed"
     );
-    assert_clean(&site, &preview, "after a tag edit");
+    assert_preview_clean(&site, &preview, "after a tag edit");
 
     // A retitle shows under the new title, in its new place by title.
     site.write(
@@ -190,19 +128,19 @@ fn related_content_follows_tag_title_and_facilitator_edits_and_survives_body_edi
     );
     preview.saved(&[B]);
     assert_eq!(
-        preview.related(A_PAGE)[0],
+        related(&preview, A_PAGE)[0],
         pair("Another kata", "Shares the tag tdd")
     );
-    assert_clean(&site, &preview, "after a retitle");
+    assert_preview_clean(&site, &preview, "after a retitle");
 
     // A shared facilitator counts, and is named.
     site.write(C, &session("Chat C", "2026-03-10", "Ana", "ops, tdd", "C."));
     preview.saved(&[C]);
     assert_eq!(
-        preview.related(A_PAGE)[0],
+        related(&preview, A_PAGE)[0],
         pair("Chat C", "Shares the tag tdd and the facilitator Ana Ruiz")
     );
-    assert_clean(&site, &preview, "after a facilitator edit");
+    assert_preview_clean(&site, &preview, "after a facilitator edit");
 
     // And an edit undone gives the first build's list again.
     site.write(
@@ -215,13 +153,13 @@ fn related_content_follows_tag_title_and_facilitator_edits_and_survives_body_edi
     );
     preview.saved(&[B, C]);
     assert_eq!(
-        preview.related(A_PAGE),
+        related(&preview, A_PAGE),
         [
             pair("Kata B", "Shares the tag tdd"),
             pair("Mocks", "Shares the tag tdd")
         ]
     );
-    assert_clean(&site, &preview, "after undoing the edits");
+    assert_preview_clean(&site, &preview, "after undoing the edits");
 }
 
 /// A write-up long enough for its HTML to be shared between builds (the
@@ -301,7 +239,7 @@ fn a_feed_entry_follows_its_write_up_and_its_page_and_keeps_the_rest() {
     preview.saved(&[B]);
     assert_eq!(entry_content(&preview, "Kata A"), first);
     assert!(entry_content(&preview, "Kata B").contains("B, again."));
-    assert_clean(&site, &preview, "after another write-up's edit");
+    assert_preview_clean(&site, &preview, "after another write-up's edit");
 
     // Its own edit shows.
     site.write(
@@ -320,7 +258,7 @@ fn a_feed_entry_follows_its_write_up_and_its_page_and_keeps_the_rest() {
         second.contains("Second notes.") && !second.contains("First notes."),
         "{second}"
     );
-    assert_clean(&site, &preview, "after its write-up's edit");
+    assert_preview_clean(&site, &preview, "after its write-up's edit");
 
     // The same write-up at a new page resolves its links against that page.
     let moved = "content/sessions/dev/2026-01-10-moved.md";
@@ -333,7 +271,7 @@ fn a_feed_entry_follows_its_write_up_and_its_page_and_keeps_the_rest() {
             && !at_new_page.contains("2026-01-10-a/"),
         "{at_new_page}"
     );
-    assert_clean(&site, &preview, "after a rename");
+    assert_preview_clean(&site, &preview, "after a rename");
 
     // A new host (the same base path: the write-up's HTML stays the
     // same) changes every entry's links.
@@ -349,5 +287,5 @@ fn a_feed_entry_follows_its_write_up_and_its_page_and_keeps_the_rest() {
         rebased.contains("https://kb.example.org/sessions/2026-01-10-moved/#notes"),
         "{rebased}"
     );
-    assert_clean(&site, &preview, "after a new host");
+    assert_preview_clean(&site, &preview, "after a new host");
 }

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use fireside::build::{BuildReport, Builder, Changed, Target};
 
-use crate::harness::{SiteTest, select, snapshot, text_of};
+use crate::harness::{Preview, SiteTest, assert_preview_clean, select, snapshot, text_of};
 
 const KATA: &str = "content/sessions/dev/2026-03-02-kata.md";
 const MOB: &str = "content/sessions/dev/2026-04-06-mob.md";
@@ -47,74 +47,6 @@ fn site() -> SiteTest {
         )
 }
 
-/// A builder kept between saves, as `fireside serve` keeps one, writing
-/// into its own folder.
-struct Preview {
-    builder: Builder,
-    out: PathBuf,
-    root: PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl Preview {
-    fn start(site: &SiteTest) -> Preview {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let out = dir.path().canonicalize().expect("canonical temp dir");
-        let root = site.path().canonicalize().expect("canonical site");
-        let mut builder = site.builder();
-        builder
-            .build(Target::Folder(&out), Changed::Unknown)
-            .expect("the first build succeeds");
-        Preview {
-            builder,
-            out,
-            root,
-            _dir: dir,
-        }
-    }
-
-    /// Rebuilds after a save of `paths`, named as the watcher names them.
-    fn saved(&mut self, paths: &[&str]) -> BuildReport {
-        let changed: Vec<PathBuf> = paths.iter().map(|p| self.root.join(p)).collect();
-        self.builder
-            .build(Target::Folder(&self.out), Changed::Only(&changed))
-            .unwrap_or_else(|e| panic!("rebuild failed: {e:?}"))
-    }
-
-    fn page(&self, rel: &str) -> scraper::Html {
-        scraper::Html::parse_document(&read(&self.out.join(rel)))
-    }
-
-    fn text(&self, rel: &str) -> String {
-        read(&self.out.join(rel))
-    }
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// The preview folder must hold a clean build's files, file for file.
-#[track_caller]
-fn assert_clean(site: &SiteTest, preview: &Preview, what: &str) {
-    let clean_root = tempfile::tempdir().expect("temp dir");
-    let clean = clean_root.path().join("clean");
-    site.build_with(|o| o.output = Some(clean.clone())).ok();
-    let mut clean = snapshot(&clean);
-    clean.remove(".fireside-output");
-    let mut preview = snapshot(&preview.out);
-    preview.remove(".fireside-output");
-    let differs: Vec<&String> = clean
-        .keys()
-        .chain(preview.keys())
-        .filter(|k| clean.get(*k) != preview.get(*k))
-        .collect();
-    assert!(
-        differs.is_empty(),
-        "{what}: the preview differs from a clean build at {differs:?}"
-    );
-}
-
 #[test]
 fn a_body_edit_shows_and_an_equal_body_elsewhere_keeps_its_text() {
     let site = site();
@@ -143,7 +75,7 @@ fn a_body_edit_shows_and_an_equal_body_elsewhere_keeps_its_text() {
         report.rendered,
         report.pages
     );
-    assert_clean(&site, &preview, "after a body edit");
+    assert_preview_clean(&site, &preview, "after a body edit");
 
     // Back to the first text: the value of two builds ago is not stale.
     site.write(
@@ -153,7 +85,7 @@ fn a_body_edit_shows_and_an_equal_body_elsewhere_keeps_its_text() {
     preview.saved(&[KATA]);
     let kata = preview.text("sessions/2026-03-02-kata/index.html");
     assert!(kata.contains("First kata.") && !kata.contains("Second kata."));
-    assert_clean(&site, &preview, "after undoing the edit");
+    assert_preview_clean(&site, &preview, "after undoing the edit");
 }
 
 #[test]
@@ -200,7 +132,7 @@ fn a_retitle_shows_on_the_lists_the_tag_the_person_and_the_feed() {
     );
     let feed = preview.text("feed.xml");
     assert!(feed.contains("Bowling kata"), "{feed}");
-    assert_clean(&site, &preview, "after a retitle");
+    assert_preview_clean(&site, &preview, "after a retitle");
 }
 
 #[test]
@@ -224,7 +156,7 @@ fn a_deleted_and_a_renamed_session_leave_no_stale_page() {
         bowling.contains("First kata."),
         "the renamed page lost its body"
     );
-    assert_clean(&site, &preview, "after a rename");
+    assert_preview_clean(&site, &preview, "after a rename");
 
     site.remove(MOB);
     preview.saved(&[MOB]);
@@ -236,5 +168,5 @@ fn a_deleted_and_a_renamed_session_leave_no_stale_page() {
     );
     let tag = preview.text("tags/testing/index.html");
     assert!(!tag.contains("Mob programming"), "the tag still lists it");
-    assert_clean(&site, &preview, "after a delete");
+    assert_preview_clean(&site, &preview, "after a delete");
 }
