@@ -7,11 +7,7 @@
 //! preview folder holds exactly a clean build's files, and the change shows
 //! where the user looks for it.
 
-use std::path::{Path, PathBuf};
-
-use fireside::build::{BuildReport, Builder, Changed, Target};
-
-use crate::harness::{Preview, SiteTest, assert_preview_clean, select, select_in, snapshot};
+use crate::harness::{Preview, SiteTest, assert_preview_clean, select, select_in};
 
 const A: &str = "content/sessions/dev/2026-01-10-a.md";
 const B: &str = "content/sessions/dev/2026-02-10-b.md";

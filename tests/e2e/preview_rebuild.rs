@@ -6,11 +6,7 @@
 //! shows where the user looks for it, and only the pages it touches are
 //! rendered again.
 
-use std::path::{Path, PathBuf};
-
-use fireside::build::{BuildReport, Builder, Changed, Target};
-
-use crate::harness::{Preview, SiteTest, assert_preview_clean, select, snapshot, text_of};
+use crate::harness::{Preview, SiteTest, assert_preview_clean, select, text_of};
 
 const KATA: &str = "content/sessions/dev/2026-03-02-kata.md";
 const MOB: &str = "content/sessions/dev/2026-04-06-mob.md";
