@@ -14,7 +14,8 @@ fn site() -> SiteTest {
         .file("content/sessions/dev/d.md", "---\ntitle: Talk D\ndate: 2026-04-10\nfacilitator: Olga Petrova\ntags: [ops]\n---\nD.\n")
 }
 
-fn related(doc: &scraper::Html) -> Vec<(String, String)> {
+/// A page's related content: (title, reason) of each item, in order.
+pub(crate) fn related(doc: &scraper::Html) -> Vec<(String, String)> {
     select(doc, ".related-content li")
         .iter()
         .map(|li| {

@@ -7,7 +7,7 @@
 //! preview folder holds exactly a clean build's files, and the change shows
 //! where the user looks for it.
 
-use crate::harness::{Preview, SiteTest, assert_preview_clean, select, select_in};
+use crate::harness::{Preview, SiteTest, assert_preview_clean};
 
 const A: &str = "content/sessions/dev/2026-01-10-a.md";
 const B: &str = "content/sessions/dev/2026-02-10-b.md";
@@ -46,19 +46,9 @@ fn site() -> SiteTest {
         )
 }
 
-/// The related content of a page: (title, reason) of each item.
+/// The related content of a page of the preview: (title, reason) of each item.
 fn related(preview: &Preview, rel: &str) -> Vec<(String, String)> {
-    let doc = scraper::Html::parse_document(&preview.text(rel));
-    select(&doc, ".related-content li")
-        .iter()
-        .map(|li| {
-            let title = select_in(li, "a")[0].text().collect::<String>();
-            let reason = select_in(li, ".related-reason")[0]
-                .text()
-                .collect::<String>();
-            (title, reason)
-        })
-        .collect()
+    crate::kb_related::related(&scraper::Html::parse_document(&preview.text(rel)))
 }
 
 fn pair(title: &str, reason: &str) -> (String, String) {
