@@ -2,14 +2,21 @@
 //! from, so an incremental build renders only pages whose input changed.
 //!
 //! A page's output is a pure function of its template set and its
-//! [`PageInput`] (the template name and context values, or finished text), so equal
-//! fingerprints mean equal bytes, whatever kind of page it is. Hashing the
-//! input costs far less than rendering it: contexts are mostly views shared
-//! by many pages (the site, one card per session), and those are hashed once
-//! per build and then found by address.
+//! [`PageInput`] (the template name and typed context, or finished text), so
+//! equal fingerprints mean equal bytes, whatever kind of page it is. Hashing
+//! the input costs far less than rendering it: a context is hashed as the
+//! typed values its view made, without making template values of them (only
+//! a page that is rendered gets those), and the views it shares with other
+//! pages (the site, one card per session, long bodies) are hashed once per
+//! build and then found by address.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
+use serde::ser::{self, Serialize, Serializer};
 use tera::Value;
 
 use crate::render::PageInput;
@@ -22,14 +29,16 @@ pub type Fingerprint = [u8; 16];
 /// A shared value is fed as its remembered hash, not its content, so a
 /// fingerprint is comparable only with fingerprints made by a hasher that
 /// shares the same kind of values: every build shares all its views.
-#[derive(Default)]
+/// Cloning it is cheap (the hashes are shared): each page's fingerprint
+/// holds a clone while its context is hashed ([`serialize_shared`]).
+#[derive(Default, Clone)]
 pub struct ValueHasher {
     /// Address of a shared map or array -> its hash. Only values that stay
     /// alive as long as the hasher are entered (the build's views), so an
     /// address cannot be reused by another value meanwhile.
-    /// Looked up for every map and array of every page: FxHash, as an
+    /// Looked up for every shared value of every page: FxHash, as an
     /// address needs no protection from crafted collisions.
-    known: FxHashMap<usize, Fingerprint>,
+    known: Arc<FxHashMap<usize, Fingerprint>>,
 }
 
 impl ValueHasher {
@@ -50,7 +59,9 @@ impl ValueHasher {
         known.par_extend(strings.into_par_iter().filter_map(|(v, print)| {
             address(v).map(|a| (a, print.unwrap_or_else(|| empty.hash(v))))
         }));
-        ValueHasher { known }
+        ValueHasher {
+            known: Arc::new(known),
+        }
     }
 
     /// The hash of a shared value, if this hasher knows it.
@@ -74,7 +85,15 @@ impl ValueHasher {
             PageInput::Template { template, context } => {
                 f.tag(b'P');
                 f.str(template);
-                self.feed(&mut f, context);
+                let outer = HASHING.replace(Some(self.clone()));
+                let fed = context.serialize(&mut TypedFeed { feed: &mut f });
+                HASHING.set(outer);
+                // A context that cannot be serialised cannot be rendered
+                // either: the render reports it.
+                if let Err(HashError(message)) = fed {
+                    f.tag(b'E');
+                    f.str(&message);
+                }
             }
             PageInput::Text(text) => {
                 f.tag(b'X');
@@ -151,6 +170,332 @@ impl ValueHasher {
     }
 }
 
+thread_local! {
+    /// The hasher of the context being fingerprinted on this thread, while
+    /// [`ValueHasher::page`] hashes one: [`serialize_shared`] reads it.
+    static HASHING: RefCell<Option<ValueHasher>> = const { RefCell::new(None) };
+}
+
+/// The newtype name that carries a template value's hash into [`TypedFeed`].
+const PRINT: &str = "$fireside::fingerprint::Print";
+
+/// Serialises a template value that a typed context holds (`#[serde(serialize_with)]`).
+///
+/// Making template values, it is the value itself (tera passes it through
+/// by pointer). Fingerprinting, it is the value's hash: remembered by
+/// address for the views this build shares, else worked out over the value.
+/// Either way the hash tells a safe string from a plain one with the same
+/// text, which a serde walk of the value cannot (tera serialises both as a
+/// string): so every template value in a context goes through here.
+pub fn serialize_shared<S: Serializer>(value: &Value, serializer: S) -> Result<S::Ok, S::Error> {
+    let print = HASHING.with_borrow(|hasher| {
+        hasher
+            .as_ref()
+            .map(|h| h.known_of(value).unwrap_or_else(|| h.hash(value)))
+    });
+    match print {
+        Some(print) => serializer.serialize_newtype_struct(PRINT, &Print(print)),
+        None => value.serialize(serializer),
+    }
+}
+
+struct Print(Fingerprint);
+
+impl Serialize for Print {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(&self.0)
+    }
+}
+
+/// Why a context could not be hashed: it cannot be rendered either.
+#[derive(Debug)]
+struct HashError(String);
+
+impl fmt::Display for HashError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for HashError {}
+
+impl ser::Error for HashError {
+    fn custom<T: fmt::Display>(message: T) -> Self {
+        HashError(message.to_string())
+    }
+}
+
+/// A serde serialiser that feeds a typed context into a hash.
+///
+/// Every value starts with a tag and every compound ends with `e`, strings
+/// and bytes are length-prefixed: the encoding is prefix-free, so two
+/// contexts that would make different template values feed different bytes.
+/// Structs and maps feed alike, as do a newtype and its inner value: tera
+/// makes the same template values of them.
+struct TypedFeed<'f> {
+    feed: &'f mut Feed,
+}
+
+impl TypedFeed<'_> {
+    fn end(&mut self) -> Result<(), HashError> {
+        self.feed.tag(b'e');
+        Ok(())
+    }
+}
+
+impl Serializer for &mut TypedFeed<'_> {
+    type Ok = ();
+    type Error = HashError;
+    type SerializeSeq = Self;
+    type SerializeTuple = Self;
+    type SerializeTupleStruct = Self;
+    type SerializeTupleVariant = Self;
+    type SerializeMap = Self;
+    type SerializeStruct = Self;
+    type SerializeStructVariant = Self;
+
+    fn serialize_bool(self, v: bool) -> Result<(), HashError> {
+        self.feed.tag(if v { b'T' } else { b'F' });
+        Ok(())
+    }
+    fn serialize_i8(self, v: i8) -> Result<(), HashError> {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i16(self, v: i16) -> Result<(), HashError> {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i32(self, v: i32) -> Result<(), HashError> {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i64(self, v: i64) -> Result<(), HashError> {
+        self.feed.tag(b'i');
+        self.feed.bytes(&v.to_le_bytes());
+        Ok(())
+    }
+    fn serialize_i128(self, v: i128) -> Result<(), HashError> {
+        self.feed.tag(b'I');
+        self.feed.bytes(&v.to_le_bytes());
+        Ok(())
+    }
+    fn serialize_u8(self, v: u8) -> Result<(), HashError> {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u16(self, v: u16) -> Result<(), HashError> {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u32(self, v: u32) -> Result<(), HashError> {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u64(self, v: u64) -> Result<(), HashError> {
+        self.feed.tag(b'u');
+        self.feed.bytes(&v.to_le_bytes());
+        Ok(())
+    }
+    fn serialize_u128(self, v: u128) -> Result<(), HashError> {
+        self.feed.tag(b'U');
+        self.feed.bytes(&v.to_le_bytes());
+        Ok(())
+    }
+    fn serialize_f32(self, v: f32) -> Result<(), HashError> {
+        self.serialize_f64(v.into())
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), HashError> {
+        self.feed.tag(b'f');
+        self.feed.bytes(&v.to_bits().to_le_bytes());
+        Ok(())
+    }
+    fn serialize_char(self, v: char) -> Result<(), HashError> {
+        self.serialize_str(v.encode_utf8(&mut [0; 4]))
+    }
+    fn serialize_str(self, v: &str) -> Result<(), HashError> {
+        self.feed.tag(b's');
+        self.feed.str(v);
+        Ok(())
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<(), HashError> {
+        self.feed.tag(b'b');
+        self.feed.len(v.len());
+        self.feed.bytes(v);
+        Ok(())
+    }
+    fn serialize_none(self) -> Result<(), HashError> {
+        self.feed.tag(b'n');
+        Ok(())
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), HashError> {
+        self.feed.tag(b'y');
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), HashError> {
+        self.serialize_none()
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), HashError> {
+        self.serialize_none()
+    }
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<(), HashError> {
+        self.serialize_str(variant)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), HashError> {
+        if name == PRINT {
+            self.feed.tag(b'k');
+        }
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<(), HashError> {
+        self.feed.tag(b'V');
+        self.feed.str(variant);
+        value.serialize(self)
+    }
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Self, HashError> {
+        self.feed.tag(b'a');
+        Ok(self)
+    }
+    fn serialize_tuple(self, len: usize) -> Result<Self, HashError> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_struct(self, _name: &'static str, len: usize) -> Result<Self, HashError> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Result<Self, HashError> {
+        self.feed.tag(b'V');
+        self.feed.str(variant);
+        self.feed.tag(b'a');
+        Ok(self)
+    }
+    fn serialize_map(self, _len: Option<usize>) -> Result<Self, HashError> {
+        self.feed.tag(b'm');
+        Ok(self)
+    }
+    fn serialize_struct(self, _name: &'static str, len: usize) -> Result<Self, HashError> {
+        self.serialize_map(Some(len))
+    }
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Result<Self, HashError> {
+        self.feed.tag(b'V');
+        self.feed.str(variant);
+        self.feed.tag(b'm');
+        Ok(self)
+    }
+}
+
+impl ser::SerializeSeq for &mut TypedFeed<'_> {
+    type Ok = ();
+    type Error = HashError;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), HashError> {
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> Result<(), HashError> {
+        TypedFeed::end(self)
+    }
+}
+
+impl ser::SerializeTuple for &mut TypedFeed<'_> {
+    type Ok = ();
+    type Error = HashError;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), HashError> {
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> Result<(), HashError> {
+        TypedFeed::end(self)
+    }
+}
+
+impl ser::SerializeTupleStruct for &mut TypedFeed<'_> {
+    type Ok = ();
+    type Error = HashError;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), HashError> {
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> Result<(), HashError> {
+        TypedFeed::end(self)
+    }
+}
+
+impl ser::SerializeTupleVariant for &mut TypedFeed<'_> {
+    type Ok = ();
+    type Error = HashError;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), HashError> {
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> Result<(), HashError> {
+        TypedFeed::end(self)
+    }
+}
+
+impl ser::SerializeMap for &mut TypedFeed<'_> {
+    type Ok = ();
+    type Error = HashError;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), HashError> {
+        key.serialize(&mut **self)
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), HashError> {
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> Result<(), HashError> {
+        TypedFeed::end(self)
+    }
+}
+
+impl ser::SerializeStruct for &mut TypedFeed<'_> {
+    type Ok = ();
+    type Error = HashError;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), HashError> {
+        self.feed.tag(b's');
+        self.feed.str(key);
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> Result<(), HashError> {
+        TypedFeed::end(self)
+    }
+}
+
+impl ser::SerializeStructVariant for &mut TypedFeed<'_> {
+    type Ok = ();
+    type Error = HashError;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), HashError> {
+        self.feed.tag(b's');
+        self.feed.str(key);
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> Result<(), HashError> {
+        TypedFeed::end(self)
+    }
+}
+
 /// Bytes on their way into the hash. Small pieces are gathered in a buffer
 /// first: the hash is much faster on a few long inputs than many tiny ones.
 #[derive(Default)]
@@ -224,15 +569,34 @@ pub fn of_bytes(bytes: &[u8]) -> Fingerprint {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::TypedContext;
+    use crate::views::Shared;
 
-    fn input(values: Vec<(&'static str, Value)>) -> PageInput {
-        let mut map = tera::Map::new();
-        for (k, v) in values {
-            map.insert(tera::value::Key::Str(k), v);
+    /// A context of template values, each held as a view holds one.
+    struct Values(Vec<(&'static str, Value)>);
+
+    impl Serialize for Values {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(Some(self.0.len()))?;
+            for (k, v) in &self.0 {
+                map.serialize_entry(k, &Shared(v))?;
+            }
+            map.end()
         }
+    }
+
+    fn input(values: Vec<(&'static str, Value)>) -> PageInput<'static> {
         PageInput::Template {
             template: "page.html",
-            context: Value::from(map),
+            context: TypedContext::new(Values(values)),
+        }
+    }
+
+    fn typed<'a>(context: impl Serialize + 'a) -> PageInput<'a> {
+        PageInput::Template {
+            template: "page.html",
+            context: TypedContext::new(context),
         }
     }
 
@@ -293,5 +657,90 @@ mod tests {
             Value::from(vec![Value::from("a"), Value::from("b")]),
         )]);
         assert_ne!(h.page(&[0; 16], &ab), h.page(&[0; 16], &a_b));
+    }
+
+    #[derive(serde::Serialize)]
+    struct Card<'a> {
+        title: &'a str,
+        tags: Vec<u32>,
+        note: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        extra: Option<&'a str>,
+        #[serde(serialize_with = "crate::views::shared")]
+        shared: &'a Value,
+    }
+
+    #[test]
+    fn a_typed_context_is_hashed_field_by_field() {
+        let h = ValueHasher::default();
+        let card = Value::from("x");
+        let base = Card {
+            title: "A",
+            tags: vec![1, 2],
+            note: None,
+            extra: None,
+            shared: &card,
+        };
+        let print = |c: &Card| h.page(&[0; 16], &typed(c));
+        let same = Card {
+            tags: vec![1, 2],
+            ..base
+        };
+        assert_eq!(print(&base), print(&same));
+        let other_card = Value::safe_string("x");
+        for other in [
+            Card {
+                title: "B",
+                tags: vec![1, 2],
+                ..base
+            },
+            Card {
+                tags: vec![12],
+                ..base
+            },
+            Card {
+                tags: vec![1, 2],
+                note: Some(""),
+                ..base
+            },
+            Card {
+                tags: vec![1, 2],
+                extra: Some("A"),
+                ..base
+            },
+            // The same text, but safe: it renders unescaped.
+            Card {
+                tags: vec![1, 2],
+                shared: &other_card,
+                ..base
+            },
+        ] {
+            assert_ne!(print(&base), print(&other), "{:?}", other.title);
+        }
+    }
+
+    #[test]
+    fn a_shared_view_is_fed_as_its_remembered_hash() {
+        let card = Value::from_serializable(&serde_json::json!({"title": "A"}));
+        let knowing = ValueHasher::with_shared(&[&card], std::iter::empty());
+        let plain = ValueHasher::default();
+        let page = || input(vec![("card", card.clone())]);
+        // Known or worked out, the hash is the value's.
+        assert_eq!(
+            knowing.page(&[0; 16], &page()),
+            plain.page(&[0; 16], &page())
+        );
+        // Outside a fingerprint, the value serialises as itself.
+        let PageInput::Template { context, .. } = page() else {
+            unreachable!()
+        };
+        assert_eq!(
+            context
+                .value()
+                .as_map()
+                .and_then(|m| m.get(&tera::value::Key::Str("card")))
+                .cloned(),
+            Some(card)
+        );
     }
 }

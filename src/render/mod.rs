@@ -26,12 +26,12 @@ pub use crate::plan::{PageKind, PlannedPage, plan, source_of};
 /// incremental build compares fingerprints of inputs (see `fingerprint.rs`)
 /// and renders only pages whose input changed.
 #[derive(Debug)]
-pub enum PageInput {
-    /// A template and its context: a map of the page's values (`site`,
-    /// `page_title`, ... in the order the views wrote them).
+pub enum PageInput<'a> {
+    /// A template and its context: the page's values (`site`, `page_title`,
+    /// ... in the order the views wrote them).
     Template {
         template: &'static str,
-        context: Value,
+        context: TypedContext<'a>,
     },
     /// Finished text, written by code rather than a template (iCalendar).
     Text(String),
@@ -39,7 +39,38 @@ pub enum PageInput {
     Image(social::Card),
 }
 
-impl PageInput {
+/// A page's context as its view made it: typed values borrowing the site
+/// and the views. A fingerprint hashes it as it is
+/// (`build/fingerprint.rs`); only a page that is rendered makes template
+/// values of it, so an incremental build does not make them for the pages
+/// it skips.
+pub struct TypedContext<'a>(Box<dyn erased_serde::Serialize + 'a>);
+
+impl<'a> TypedContext<'a> {
+    pub fn new(values: impl serde::Serialize + 'a) -> TypedContext<'a> {
+        TypedContext(Box::new(values))
+    }
+
+    /// The context as template values: a map, each shared view in it
+    /// passed through by pointer.
+    pub fn value(&self) -> Value {
+        Value::from_serializable(&self.0)
+    }
+}
+
+impl serde::Serialize for TypedContext<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        erased_serde::serialize(&*self.0, serializer)
+    }
+}
+
+impl std::fmt::Debug for TypedContext<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TypedContext(..)")
+    }
+}
+
+impl PageInput<'_> {
     /// The template the page is rendered with, if any.
     pub fn template(&self) -> Option<&'static str> {
         match self {
@@ -65,7 +96,7 @@ pub fn render_page(
     let html = match input {
         PageInput::Text(text) => text.clone(),
         PageInput::Template { template, context } => {
-            templates.render(template, &tera_context(context))?
+            templates.render(template, &tera_context(&context.value()))?
         }
         PageInput::Image(card) => {
             let bytes = social::png(card)
@@ -103,11 +134,11 @@ pub(crate) fn tera_context(context: &Value) -> Context {
 }
 
 /// The template and values of one page (see [`crate::views`]).
-pub fn page_input(
-    site: &Site,
-    views: &Views,
-    page: &PlannedPage,
-    all_pages: &[PlannedPage],
-) -> PageInput {
+pub fn page_input<'a>(
+    site: &'a Site,
+    views: &'a Views,
+    page: &'a PlannedPage,
+    all_pages: &'a [PlannedPage],
+) -> PageInput<'a> {
     crate::views::page_input(site, views, page, all_pages)
 }

@@ -23,6 +23,7 @@ pub(crate) fn agendas<'a>(cx: &Cx<'a>) -> View<'a, Agendas<'a>> {
 
 #[derive(Serialize)]
 pub(crate) struct AgendaPage<'a> {
+    #[serde(serialize_with = "super::shared")]
     agenda: &'a Value,
     content: Content<'a>,
     sessions: Cards<'a, SessionId>,

@@ -222,6 +222,7 @@ pub(crate) fn month<'a>(cx: &Cx<'a>, m: Month) -> View<'a, MonthPage<'a>> {
 
 #[derive(Serialize)]
 struct CommunityGroup<'a> {
+    #[serde(serialize_with = "super::shared_option")]
     community: Option<&'a Value>,
     sessions: Cards<'a, SessionId>,
 }

@@ -27,6 +27,7 @@ pub(crate) fn communities<'a>(cx: &Cx<'a>) -> View<'a, Communities<'a>> {
 
 #[derive(Serialize)]
 pub(crate) struct CommunityPage<'a> {
+    #[serde(serialize_with = "super::shared")]
     community: &'a Value,
     content: Content<'a>,
     toc: &'a [TocEntry],

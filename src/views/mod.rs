@@ -334,14 +334,51 @@ where
     usize: From<I>,
 {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.ids.iter().map(|&i| &self.all[i]))
+        serializer.collect_seq(self.ids.iter().map(|&i| Shared(&self.all[i])))
     }
+}
+
+/// A template value in a typed context, serialised as [`shared`] does.
+pub(crate) struct Shared<'v>(pub(crate) &'v Value);
+
+impl Serialize for Shared<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        shared(&self.0, serializer)
+    }
+}
+
+/// How a context serialises each template value it holds (a view shared by
+/// many pages, a body): by pointer into template values, by its hash into a
+/// fingerprint (`build/fingerprint.rs`, which also says why every template
+/// value in a context must come through here).
+pub(crate) fn shared<S: Serializer>(value: &&Value, serializer: S) -> Result<S::Ok, S::Error> {
+    crate::build::fingerprint::serialize_shared(value, serializer)
+}
+
+/// [`shared`] for an optional value.
+pub(crate) fn shared_option<S: Serializer>(
+    value: &Option<&Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(v) => serializer.serialize_some(&Shared(v)),
+        None => serializer.serialize_none(),
+    }
+}
+
+/// [`shared`] for each value of a slice.
+pub(crate) fn shared_slice<S: Serializer>(
+    values: &&[Value],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(values.iter().map(Shared))
 }
 
 /// What every page reads besides its own values: `site`, `page_title`,
 /// `current_path` and `permalink` (docs/templates.md).
 #[derive(Serialize)]
 struct Common<'a, C> {
+    #[serde(serialize_with = "shared")]
     site: &'a Value,
     current_path: String,
     permalink: String,
@@ -395,8 +432,8 @@ pub(crate) struct Cx<'a> {
     pub(crate) all_pages: &'a [PlannedPage],
 }
 
-impl Cx<'_> {
-    fn input<C: Serialize>(&self, view: View<'_, C>) -> PageInput {
+impl<'a> Cx<'a> {
+    fn input<C: Serialize + 'a>(&self, view: View<'a, C>) -> PageInput<'a> {
         let c = &self.site.config;
         let context = Common {
             site: &self.views.site,
@@ -410,7 +447,7 @@ impl Cx<'_> {
         };
         PageInput::Template {
             template: view.template,
-            context: Value::from_serializable(&context),
+            context: crate::render::TypedContext::new(context),
         }
     }
 }
@@ -436,12 +473,12 @@ fn body_of(site: &Site, kind: PageKind) -> Option<&Body> {
 
 /// The input of one page: its template and typed context, or its finished
 /// text. Cheap next to rendering: contexts are mostly shared cards.
-pub fn page_input(
-    site: &Site,
-    views: &Views,
-    page: &PlannedPage,
-    all_pages: &[PlannedPage],
-) -> PageInput {
+pub fn page_input<'a>(
+    site: &'a Site,
+    views: &'a Views,
+    page: &'a PlannedPage,
+    all_pages: &'a [PlannedPage],
+) -> PageInput<'a> {
     let cx = Cx {
         site,
         views,
@@ -545,10 +582,11 @@ impl Serialize for Content<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         // Rendered Markdown is the one thing marked safe (ARCHITECTURE.md).
         match self.0.and_then(|b| self.1.body(b)) {
-            Some(shared) => shared.serialize(serializer),
-            None => {
-                Value::safe_string(self.0.map_or("", |b| b.html.as_str())).serialize(serializer)
-            }
+            Some(body) => shared(&body, serializer),
+            None => shared(
+                &&Value::safe_string(self.0.map_or("", |b| b.html.as_str())),
+                serializer,
+            ),
         }
     }
 }

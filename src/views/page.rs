@@ -9,6 +9,7 @@ use crate::parse::markdown::TocEntry;
 
 #[derive(Serialize)]
 pub(crate) struct PlainPage<'a> {
+    #[serde(serialize_with = "super::shared")]
     page: &'a Value,
     content: Content<'a>,
     toc: &'a [TocEntry],

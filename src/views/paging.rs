@@ -24,7 +24,7 @@ pub const PER_PAGE: usize = 100;
 
 /// The input of page `page` (from 1) of `list`: each list's view knows
 /// what its first page shows besides the items.
-pub(crate) fn input(cx: &Cx<'_>, list: List, page: usize) -> PageInput {
+pub(crate) fn input<'a>(cx: &Cx<'a>, list: List, page: usize) -> PageInput<'a> {
     match list {
         List::Sessions => cx.input(super::sessions::sessions(cx, page)),
         List::Calendar => cx.input(super::calendar::calendar(cx, page)),

@@ -21,6 +21,7 @@ struct ByMaturity<'a> {
 /// catalogue times its tags).
 #[derive(Serialize)]
 struct ByTag<'a> {
+    #[serde(serialize_with = "super::shared")]
     tag: &'a Value,
     count: usize,
 }
@@ -89,6 +90,7 @@ pub(crate) fn patterns<'a>(cx: &Cx<'a>, page: usize) -> View<'a, Patterns<'a>> {
 
 #[derive(Serialize)]
 pub(crate) struct PatternPage<'a> {
+    #[serde(serialize_with = "super::shared")]
     pattern: &'a Value,
     content: Content<'a>,
     toc: &'a [TocEntry],

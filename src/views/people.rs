@@ -76,6 +76,7 @@ pub(crate) fn facilitators<'a>(cx: &Cx<'a>) -> View<'a, Facilitators<'a>> {
 
 #[derive(Serialize)]
 pub(crate) struct PersonPage<'a> {
+    #[serde(serialize_with = "super::shared")]
     person: &'a Value,
     content: Content<'a>,
     links: Vec<LabelledUrl<'a>>,

@@ -66,6 +66,7 @@ pub(crate) fn sessions<'a>(cx: &Cx<'a>, page: usize) -> View<'a, Sessions<'a>> {
 
 #[derive(Serialize)]
 pub(crate) struct SessionPage<'a> {
+    #[serde(serialize_with = "super::shared")]
     session: &'a Value,
     content: Content<'a>,
     toc: &'a [TocEntry],

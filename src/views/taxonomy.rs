@@ -26,6 +26,7 @@ impl Taxonomy {
 #[derive(Serialize)]
 pub(crate) struct Terms<'a> {
     taxonomy: &'static str,
+    #[serde(serialize_with = "super::shared_slice")]
     terms: &'a [Value],
 }
 
@@ -47,6 +48,7 @@ pub(crate) fn taxonomy<'a>(cx: &Cx<'a>, taxonomy: Taxonomy) -> View<'a, Terms<'a
 #[derive(Serialize)]
 pub(crate) struct TermPage<'a> {
     taxonomy: &'static str,
+    #[serde(serialize_with = "super::shared")]
     term: &'a Value,
     sessions: Cards<'a, SessionId>,
     patterns: Cards<'a, PatternId>,

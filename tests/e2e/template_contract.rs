@@ -242,6 +242,7 @@ fn every_documented_variable_is_in_its_templates_context() {
             ));
             continue;
         };
+        let context = context.value();
         let map = context.as_map().expect("a map");
         let untitled = matches!(
             *template,
@@ -300,7 +301,7 @@ fn keys_per_template(site: &fireside::model::Site) -> BTreeMap<&'static str, BTr
     let mut keys: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
     for page in &pages {
         if let PageInput::Template { template, context } = page_input(site, &views, page, &pages) {
-            let these = context_keys(&context);
+            let these = context_keys(&context.value());
             keys.entry(template)
                 .and_modify(|k| *k = k.intersection(&these).cloned().collect())
                 .or_insert(these);
