@@ -528,9 +528,9 @@ fn body_values(site: &Site, previous: &Kept) -> FxHashMap<usize, BodyValue> {
             let kept = previous
                 .bodies
                 .get(&key)
-                .filter(|b| b.value.as_str() == Some(body.html.as_str()));
+                .filter(|b| b.value.as_str() == Some(&*body.html.get()));
             let value = kept.cloned().unwrap_or_else(|| BodyValue {
-                value: Value::safe_string(&body.html),
+                value: Value::safe_string(&body.html.get()),
                 print: None,
             });
             (body as *const Body as usize, value)
@@ -547,7 +547,8 @@ impl Serialize for Content<'_> {
         match self.0.and_then(|b| self.1.body(b)) {
             Some(shared) => shared.serialize(serializer),
             None => {
-                Value::safe_string(self.0.map_or("", |b| b.html.as_str())).serialize(serializer)
+                let html = self.0.map(|b| b.html.get());
+                Value::safe_string(html.as_deref().unwrap_or("")).serialize(serializer)
             }
         }
     }
