@@ -630,6 +630,7 @@ impl Builder {
                 .map_or_else(|_| Vec::new(), Templates::asset_outputs),
             unparsed,
             taken_html,
+            pack_bodies: self.once,
         });
         clock.lap("resolve");
         let site = match resolved {
@@ -1474,7 +1475,8 @@ mod tests {
                 .html
                 .contains(crate::parse::markdown::PLACEHOLDER)
         );
-        assert!(body.html.contains("href=\"/b/\""), "{}", body.html);
+        let html = body.html.get();
+        assert!(html.contains("href=\"/b/\""), "{html}");
     }
 
     #[test]

@@ -159,7 +159,7 @@ impl Strings {
 }
 
 /// The resolved Markdown body of the page a source file renders to.
-pub fn body_of(site: &Site, kind: crate::plan::PageKind) -> Option<&str> {
+pub fn body_of(site: &Site, kind: crate::plan::PageKind) -> Option<&crate::model::BodyHtml> {
     use crate::plan::PageKind;
     let body = match kind {
         PageKind::Session(i) => site.sessions[i].body.as_ref()?,

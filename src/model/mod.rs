@@ -40,7 +40,7 @@ pub enum ItemRef {
 /// A rendered Markdown body with its links resolved.
 #[derive(Debug, Clone, Default)]
 pub struct Body {
-    pub html: String,
+    pub html: BodyHtml,
     pub toc: Vec<TocEntry>,
     /// Shared with the parsed document's (`Rendered::plain_text`).
     pub plain_text: std::sync::Arc<str>,
@@ -48,6 +48,93 @@ pub struct Body {
     /// Whether the body has a ` ```mermaid ` block: only such pages load the
     /// theme's diagram script.
     pub has_diagram: bool,
+}
+
+/// A body's HTML with its links resolved, plain or packed.
+///
+/// A one-shot build packs it (lz4, about half the size on the generated
+/// sites) as resolve makes it, and the one page that shows it unpacks it
+/// when it is rendered: the site holds every body until the last page is
+/// made, and the bodies are its largest part. A builder that builds again
+/// (the preview) keeps it plain, as it compares and shares every body on
+/// each rebuild ([`crate::views::Views::with_previous`]).
+#[derive(Debug, Clone, Default)]
+pub struct BodyHtml(HtmlRepr);
+
+#[derive(Debug, Clone)]
+enum HtmlRepr {
+    Plain(String),
+    /// lz4 block of the HTML, its length first. Never blank (a blank body
+    /// stays plain, so [`BodyHtml::is_blank`] needs no unpacking).
+    Packed(Box<[u8]>),
+}
+
+impl Default for HtmlRepr {
+    fn default() -> Self {
+        HtmlRepr::Plain(String::new())
+    }
+}
+
+impl From<String> for BodyHtml {
+    fn from(html: String) -> Self {
+        BodyHtml(HtmlRepr::Plain(html))
+    }
+}
+
+impl BodyHtml {
+    /// `html`, packed unless it is blank.
+    pub fn packed(html: String) -> Self {
+        if html.trim().is_empty() {
+            return html.into();
+        }
+        let packed = lz4_flex::block::compress_prepend_size(html.as_bytes());
+        BodyHtml(HtmlRepr::Packed(packed.into_boxed_slice()))
+    }
+
+    /// The HTML: borrowed when plain, unpacked into a new string when packed.
+    pub fn get(&self) -> std::borrow::Cow<'_, str> {
+        match &self.0 {
+            HtmlRepr::Plain(html) => html.as_str().into(),
+            HtmlRepr::Packed(packed) => {
+                // Packed from a `str` by `packed`, in this process.
+                let bytes = lz4_flex::block::decompress_size_prepended(packed)
+                    .expect("a packed body unpacks");
+                String::from_utf8(bytes)
+                    .expect("a packed body is UTF-8")
+                    .into()
+            }
+        }
+    }
+
+    /// The HTML's length in bytes, without unpacking it.
+    pub fn len(&self) -> usize {
+        match &self.0 {
+            HtmlRepr::Plain(html) => html.len(),
+            HtmlRepr::Packed(packed) => {
+                lz4_flex::block::uncompressed_size(packed).map_or(0, |(len, _)| len)
+            }
+        }
+    }
+
+    /// No HTML at all.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Empty or only white space.
+    pub fn is_blank(&self) -> bool {
+        match &self.0 {
+            HtmlRepr::Plain(html) => html.trim().is_empty(),
+            HtmlRepr::Packed(_) => false,
+        }
+    }
+}
+
+/// Equal HTML, however each is kept.
+impl PartialEq for BodyHtml {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -300,5 +387,31 @@ pub fn kind_name(item: ItemRef) -> &'static str {
         ItemRef::Person(_) => "person",
         ItemRef::Page(_) => "page",
         ItemRef::Agenda(_) => "agenda",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BodyHtml;
+
+    #[test]
+    fn a_packed_body_unpacks_to_its_html() {
+        let html = "<p>Caf\u{e9} <a href=\"/x/\">x</a></p>\n".repeat(200);
+        let packed = BodyHtml::packed(html.clone());
+        assert!(matches!(packed.0, super::HtmlRepr::Packed(_)));
+        assert_eq!(packed.get(), html);
+        assert_eq!(packed.len(), html.len());
+        assert!(!packed.is_blank());
+        assert_eq!(packed, BodyHtml::from(html));
+    }
+
+    #[test]
+    fn a_blank_body_stays_plain() {
+        for html in ["", " \n\t"] {
+            let packed = BodyHtml::packed(html.to_string());
+            assert!(matches!(packed.0, super::HtmlRepr::Plain(_)));
+            assert!(packed.is_blank());
+            assert_eq!(packed.get(), html);
+        }
     }
 }

@@ -105,12 +105,13 @@ pub fn render_page(
         }
     };
     let links = page.output.ends_with(".html").then(|| {
+        let body = crate::check::links::body_of(site, page.kind).map(|b| b.get());
         let template = input.template().unwrap_or_default();
         let origin = crate::check::links::Origin {
             template,
             template_file: templates.file_of(template).map(Path::to_path_buf),
             source: source_of(site, page.kind),
-            body: crate::check::links::body_of(site, page.kind),
+            body: body.as_deref(),
         };
         crate::check::links::scan(&page.output, origin, &html)
     });

@@ -52,12 +52,16 @@ pub struct ResolveInput<'a> {
     /// that the site's bodies and the documents' are never all held at once.
     /// A body not here is read from its document.
     pub taken_html: HashMap<PathBuf, String>,
+    /// Keep the site's bodies packed ([`crate::model::BodyHtml::packed`]):
+    /// for a one-shot build, whose site is read once by the render.
+    pub pack_bodies: bool,
 }
 
 /// Builds the site, or returns every error found.
 pub fn resolve(input: ResolveInput<'_>) -> Result<Site, Vec<Diagnostic>> {
     let mut r = Resolver::new(input.config, input.now);
     r.unparsed = input.unparsed.into_iter().collect();
+    r.pack_bodies = input.pack_bodies;
     let mut session_docs = Vec::new();
     let mut pattern_docs = Vec::new();
     let mut community_docs = Vec::new();
@@ -129,6 +133,8 @@ struct Resolver<'d> {
     format_ids: BTreeMap<String, FormatId>,
     /// `ResolveInput::unparsed`.
     unparsed: HashSet<PathBuf>,
+    /// `ResolveInput::pack_bodies`.
+    pack_bodies: bool,
 }
 
 fn new_body() -> Body {
@@ -166,6 +172,7 @@ impl<'d> Resolver<'d> {
             tag_ids: BTreeMap::new(),
             format_ids: BTreeMap::new(),
             unparsed: HashSet::new(),
+            pack_bodies: false,
         }
     }
 
@@ -840,12 +847,15 @@ impl<'d> Resolver<'d> {
                         }
                     }
                 }
+                // The taken HTML is freed here, as soon as it is resolved.
+                let html =
+                    substitute_placeholders(taken.as_deref().unwrap_or(&rendered.html), &urls);
                 let body = Body {
-                    // The taken HTML is freed here, as soon as it is resolved.
-                    html: substitute_placeholders(
-                        taken.as_deref().unwrap_or(&rendered.html),
-                        &urls,
-                    ),
+                    html: if this.pack_bodies {
+                        BodyHtml::packed(html)
+                    } else {
+                        html.into()
+                    },
                     toc: rendered.toc.clone(),
                     plain_text: rendered.plain_text.clone(),
                     first_paragraph: rendered.first_paragraph.clone(),

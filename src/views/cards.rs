@@ -225,7 +225,7 @@ pub(crate) fn session_summary(s: &Session) -> String {
 
 /// Whether the session has a write-up with any text.
 pub(crate) fn has_writeup(s: &Session) -> bool {
-    s.body.as_ref().is_some_and(|b| !b.html.trim().is_empty())
+    s.body.as_ref().is_some_and(|b| !b.html.is_blank())
 }
 
 impl<'a> SessionCard<'a> {

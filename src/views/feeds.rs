@@ -159,7 +159,7 @@ pub(crate) fn entry_content<'v>(cx: &Cx<'v>, i: SessionId) -> &'v str {
         });
         match kept {
             Some(k) => k.content.clone(),
-            None => absolute_links(&body.html, &base).into(),
+            None => absolute_links(&body.html.get(), &base).into(),
         }
     })
 }

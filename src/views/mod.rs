@@ -565,9 +565,9 @@ fn body_values(site: &Site, previous: &Kept) -> FxHashMap<usize, BodyValue> {
             let kept = previous
                 .bodies
                 .get(&key)
-                .filter(|b| b.value.as_str() == Some(body.html.as_str()));
+                .filter(|b| b.value.as_str() == Some(&*body.html.get()));
             let value = kept.cloned().unwrap_or_else(|| BodyValue {
-                value: Value::safe_string(&body.html),
+                value: Value::safe_string(&body.html.get()),
                 print: None,
             });
             (body as *const Body as usize, value)
@@ -583,10 +583,13 @@ impl Serialize for Content<'_> {
         // Rendered Markdown is the one thing marked safe (ARCHITECTURE.md).
         match self.0.and_then(|b| self.1.body(b)) {
             Some(body) => shared(&body, serializer),
-            None => shared(
-                &&Value::safe_string(self.0.map_or("", |b| b.html.as_str())),
-                serializer,
-            ),
+            None => {
+                let html = self.0.map(|b| b.html.get());
+                shared(
+                    &&Value::safe_string(html.as_deref().unwrap_or("")),
+                    serializer,
+                )
+            }
         }
     }
 }
