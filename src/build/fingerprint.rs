@@ -176,6 +176,17 @@ thread_local! {
     static HASHING: RefCell<Option<ValueHasher>> = const { RefCell::new(None) };
 }
 
+/// Runs `work` with no fingerprint in progress on this thread, so that any
+/// template values it makes hold the values themselves, not their hashes:
+/// rayon may run another page's render on a thread that is waiting inside a
+/// fingerprint.
+pub fn outside_fingerprint<T>(work: impl FnOnce() -> T) -> T {
+    let outer = HASHING.take();
+    let result = work();
+    HASHING.set(outer);
+    result
+}
+
 /// The newtype name that carries a template value's hash into [`TypedFeed`].
 const PRINT: &str = "$fireside::fingerprint::Print";
 
@@ -738,6 +749,27 @@ mod tests {
             context
                 .value()
                 .as_map()
+                .and_then(|m| m.get(&tera::value::Key::Str("card")))
+                .cloned(),
+            Some(card)
+        );
+    }
+
+    #[test]
+    fn template_values_made_during_a_fingerprint_hold_the_values() {
+        let card = Value::from_serializable(&serde_json::json!({"title": "A"}));
+        let PageInput::Template { context, .. } = input(vec![("card", card.clone())]) else {
+            unreachable!()
+        };
+        // As when rayon runs a page's render inside another page's fingerprint.
+        HASHING.set(Some(ValueHasher::default()));
+        let made = context.value();
+        assert!(
+            HASHING.take().is_some(),
+            "the fingerprint in progress is restored"
+        );
+        assert_eq!(
+            made.as_map()
                 .and_then(|m| m.get(&tera::value::Key::Str("card")))
                 .cloned(),
             Some(card)

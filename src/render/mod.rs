@@ -54,7 +54,7 @@ impl<'a> TypedContext<'a> {
     /// The context as template values: a map, each shared view in it
     /// passed through by pointer.
     pub fn value(&self) -> Value {
-        Value::from_serializable(&self.0)
+        crate::build::fingerprint::outside_fingerprint(|| Value::from_serializable(&self.0))
     }
 }
 
