@@ -210,6 +210,37 @@ pub fn serialize_shared<S: Serializer>(value: &Value, serializer: S) -> Result<S
     }
 }
 
+/// The newtype name that carries what a derived value is made from into [`TypedFeed`].
+const DERIVED: &str = "$fireside::fingerprint::Derived";
+
+/// Serialises a value of a context that is a pure function of `inputs` (for
+/// this build of Fireside), named by `kind`.
+///
+/// Fingerprinting, it is `kind` and `inputs`, so a page's fingerprint costs
+/// none of the work of making the value: only a page that renders makes it,
+/// with `make`. Every build fingerprints every page and renders few of them
+/// again, so a value that is dear to make and cheap to name (an Atom entry's
+/// content, whose links are rewritten by an HTML parser) is made only where
+/// it is read. `make` must depend on nothing but `inputs`, or a page whose
+/// value changed could keep its fingerprint.
+pub fn serialize_derived<S, I, V>(
+    kind: &'static str,
+    inputs: &I,
+    make: impl FnOnce() -> V,
+    serializer: S,
+) -> Result<S::Ok, S::Error>
+where
+    S: Serializer,
+    I: Serialize + ?Sized,
+    V: Serialize,
+{
+    if HASHING.with_borrow(Option::is_some) {
+        serializer.serialize_newtype_struct(DERIVED, &(kind, inputs))
+    } else {
+        make().serialize(serializer)
+    }
+}
+
 struct Print(Fingerprint);
 
 impl Serialize for Print {
@@ -358,6 +389,8 @@ impl Serializer for &mut TypedFeed<'_> {
     ) -> Result<(), HashError> {
         if name == PRINT {
             self.feed.tag(b'k');
+        } else if name == DERIVED {
+            self.feed.tag(b'D');
         }
         value.serialize(self)
     }
@@ -774,5 +807,52 @@ mod tests {
                 .cloned(),
             Some(card)
         );
+    }
+
+    /// A context field that is derived from `input` by an expensive `make`.
+    struct Derived<'a> {
+        kind: &'static str,
+        input: &'a str,
+        made: &'a std::cell::Cell<u32>,
+    }
+
+    impl Serialize for Derived<'_> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serialize_derived(
+                self.kind,
+                self.input,
+                || {
+                    self.made.set(self.made.get() + 1);
+                    self.input.to_uppercase()
+                },
+                serializer,
+            )
+        }
+    }
+
+    #[test]
+    fn a_derived_value_is_fingerprinted_by_its_inputs_and_made_only_to_render() {
+        let h = ValueHasher::default();
+        let made = std::cell::Cell::new(0);
+        let derived = |kind, input| Derived {
+            kind,
+            input,
+            made: &made,
+        };
+        let print = |d: Derived| h.page(&[0; 16], &typed(d));
+        let base = print(derived("upper", "a"));
+        assert_eq!(base, print(derived("upper", "a")));
+        assert_ne!(base, print(derived("upper", "b")), "another input");
+        assert_ne!(base, print(derived("lower", "a")), "another function");
+        // Neither the value itself, nor the input as a plain string.
+        assert_ne!(base, h.page(&[0; 16], &typed("A")));
+        assert_ne!(base, h.page(&[0; 16], &typed("a")));
+        assert_eq!(made.get(), 0, "fingerprints make nothing");
+
+        let PageInput::Template { context, .. } = typed(derived("upper", "a")) else {
+            unreachable!()
+        };
+        assert_eq!(context.value(), Value::from("A"));
+        assert_eq!(made.get(), 1, "rendering makes it");
     }
 }

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::{Cx, View};
+use crate::build::fingerprint::{of_bytes, serialize_derived};
 use crate::model::*;
 use crate::parse::meta::Status;
 use crate::plan::{AtomFeed, PageKind};
@@ -27,8 +28,9 @@ struct Entry<'a> {
     updated: String,
     summary: String,
     /// The write-up's HTML with every relative link made absolute against
-    /// the entry's page ([`absolute_links`]), made once for all feeds.
-    content: &'a str,
+    /// the entry's page ([`absolute_links`]), made once for all feeds and
+    /// only for a feed that renders ([`EntryContent`]).
+    content: EntryContent<'a>,
     authors: Vec<&'a str>,
     categories: Vec<&'a str>,
 }
@@ -115,7 +117,11 @@ fn atom_of<'a>(
                     |h| h.updated.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
                 ),
             summary: super::cards::session_summary(s),
-            content: entry_content(cx, i),
+            content: EntryContent {
+                site,
+                views: cx.views,
+                session: i,
+            },
             authors: s
                 .facilitators
                 .iter()
@@ -141,27 +147,86 @@ fn atom_of<'a>(
     )
 }
 
-/// Session `i`'s write-up as an entry's content, made once per build for
-/// all feeds, or taken from the last build's ([`keep`]) when it was made
-/// from the same HTML for the same page: the kept body value is the same
-/// allocation only when the HTML was compared equal (`Views::with_previous`),
-/// and the kept entry holds it, so the address cannot be another's.
-pub(crate) fn entry_content<'v>(cx: &Cx<'v>, i: SessionId) -> &'v str {
-    let (views, c) = (cx.views, &cx.site.config);
-    let s = &cx.site.sessions[i];
+/// A session's write-up as an entry's content, in a feed's context.
+///
+/// Rewriting an entry's links reads its whole write-up with an HTML parser,
+/// and every build fingerprints every feed: in a warm build of 1,000 pages,
+/// where no feed renders again, that was a sixth of the work. So a feed's
+/// fingerprint reads what the content is made from, the write-up and the
+/// page's URL, and only a feed that renders makes it
+/// ([`serialize_derived`](crate::build::fingerprint::serialize_derived)).
+struct EntryContent<'a> {
+    site: &'a Site,
+    views: &'a super::Views,
+    session: SessionId,
+}
+
+impl Serialize for EntryContent<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (site, views, i) = (self.site, self.views, self.session);
+        let s = &site.sessions[i];
+        let base = page_base(&site.config, &s.path);
+        // The write-up by its shared value, whose hash the fingerprint
+        // knows, or else by the hash of its HTML, worked out once per build.
+        let body = s.body.as_ref().map(|body| match views.body(body) {
+            Some(value) => BodyInput::Shared(super::Shared(value)),
+            None => BodyInput::Hash(
+                *views.feed_print[i].get_or_init(|| of_bytes(body.html.get().as_bytes())),
+            ),
+        });
+        serialize_derived(
+            "atom entry content",
+            &(base.as_str(), body),
+            || entry_content(site, views, i, &base),
+            serializer,
+        )
+    }
+}
+
+/// What an entry's content is made from, as its feed's fingerprint reads it.
+#[derive(Serialize)]
+enum BodyInput<'a> {
+    Shared(super::Shared<'a>),
+    Hash(crate::build::fingerprint::Fingerprint),
+}
+
+/// Session `i`'s write-up as an entry's content, its links resolved against
+/// `base` (its page's URL), made once per build for all feeds, or taken from
+/// the last build's ([`keep`]) when it was made from the same HTML for the
+/// same page.
+fn entry_content<'v>(
+    site: &Site,
+    views: &'v super::Views,
+    i: SessionId,
+    base: &url::Url,
+) -> &'v str {
     views.feed_content[i].get_or_init(|| {
-        let Some(body) = s.body.as_ref() else {
+        let Some(body) = site.sessions[i].body.as_ref() else {
             return "".into();
         };
-        let base = page_base(c, &s.path);
-        let kept = views.kept_feed.get(&s.path).filter(|k| {
-            k.base == base.as_str() && views.body(body).is_some_and(|v| same_string(v, &k.body))
-        });
-        match kept {
+        match kept_entry(site, views, i, base) {
             Some(k) => k.content.clone(),
-            None => absolute_links(&body.html.get(), &base).into(),
+            None => absolute_links(&body.html.get(), base).into(),
         }
     })
+}
+
+/// The last build's entry content of session `i`, if it was made from the
+/// same HTML for the same page: the kept body value is the same allocation
+/// only when the HTML was compared equal (`Views::with_previous`), and the
+/// kept entry holds it, so the address cannot be another's.
+fn kept_entry<'v>(
+    site: &Site,
+    views: &'v super::Views,
+    i: SessionId,
+    base: &url::Url,
+) -> Option<&'v KeptEntry> {
+    let s = &site.sessions[i];
+    let body = views.body(s.body.as_ref()?)?;
+    views
+        .kept_feed
+        .get(&s.path)
+        .filter(|k| k.base == base.as_str() && same_string(body, &k.body))
 }
 
 /// An entry's content as the next build of the same builder may take it:
@@ -174,12 +239,20 @@ pub(crate) struct KeptEntry {
     content: std::sync::Arc<str>,
 }
 
-/// The entries this build made from shared body values, by session path.
+/// The entries this build made from shared body values, by session path,
+/// and those the last build made that still fit: a feed that did not render
+/// made none of its entries, and the next build to render it may want them.
 pub(crate) fn keep(site: &Site, views: &super::Views) -> rustc_hash::FxHashMap<String, KeptEntry> {
     site.sessions
         .iter_enumerated()
         .filter_map(|(i, s)| {
-            let content = views.feed_content[i].get()?;
+            let content = match views.feed_content[i].get() {
+                Some(content) => content,
+                None => {
+                    let base = page_base(&site.config, &s.path);
+                    return kept_entry(site, views, i, &base).map(|k| (s.path.clone(), k.clone()));
+                }
+            };
             let body = views.body(s.body.as_ref()?)?;
             Some((
                 s.path.clone(),

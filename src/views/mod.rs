@@ -68,6 +68,10 @@ pub struct Views {
     /// absolute), made once when a feed first asks: a session is an entry of
     /// the site's feed and of its community's, tags' and facilitators' feeds.
     pub(crate) feed_content: TiVec<SessionId, std::sync::OnceLock<std::sync::Arc<str>>>,
+    /// Per session: the hash of its write-up's HTML, for the feeds'
+    /// fingerprints when the body has no shared value (a one-shot build).
+    pub(crate) feed_print:
+        TiVec<SessionId, std::sync::OnceLock<crate::build::fingerprint::Fingerprint>>,
     /// The last build's entry contents, for [`feeds::entry_content`] to
     /// take where the write-up and its page are the same.
     kept_feed: FxHashMap<String, feeds::KeptEntry>,
@@ -207,6 +211,11 @@ impl Views {
             by_date: std::sync::OnceLock::new(),
             orders: paging::Orders::default(),
             feed_content: site
+                .sessions
+                .iter()
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
+            feed_print: site
                 .sessions
                 .iter()
                 .map(|_| std::sync::OnceLock::new())

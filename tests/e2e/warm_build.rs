@@ -239,3 +239,45 @@ fn an_unchanged_warm_build_leaves_the_manifest_as_it_was_and_still_sees_later_ed
     );
     assert_clean(&site, "after an unchanged build and a hand edit");
 }
+
+/// A feed's fingerprint is made from its entries' write-ups and pages, not
+/// from their finished content (made only for a feed that renders): an edited
+/// write-up must still bring back every feed it is an entry of, and only those.
+#[test]
+fn an_edited_write_up_renders_again_the_feeds_it_is_in_and_no_others() {
+    let site = site();
+    site.build().ok();
+    let before = site.read_out("feed.xml");
+    site.write(
+        SESSION,
+        &session("Kata", "We practised katas, [again](#again).\n\n## Again\n"),
+    );
+    let warm = site.build().ok();
+    let feeds: Vec<&str> = warm
+        .written
+        .iter()
+        .map(String::as_str)
+        .filter(|f| f.ends_with(".xml") && f.contains("feed"))
+        .collect();
+    for feed in [
+        "feed.xml",
+        "communities/dev/feed.xml",
+        "tags/testing/feed.xml",
+        "facilitators/ana-ruiz/feed.xml",
+    ] {
+        assert!(feeds.contains(&feed), "{feed} not written: {feeds:?}");
+    }
+    assert!(
+        !feeds
+            .iter()
+            .any(|f| f.contains("teamwork") || f.contains("bo-chen")),
+        "the other session's feeds did not change: {feeds:?}"
+    );
+    let after = site.read_out("feed.xml");
+    assert_ne!(before, after);
+    assert!(
+        after.contains("https://cop.example.com/sessions/2026-03-02-kata/#again"),
+        "the new write-up's link, absolute: {after}"
+    );
+    assert_clean(&site, "an edited write-up");
+}
