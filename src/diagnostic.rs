@@ -244,39 +244,61 @@ impl Diagnostic {
 /// separators and bidirectional overrides become visible escapes (`\n`,
 /// `\u{1b}`, `\u{202e}`). Tabs stay: they can neither break a line nor
 /// start an escape sequence.
-/// The start of every line of one file, made once, so that quoting line `n`
-/// is a binary search away instead of a scan from the top of the file.
+/// The start of every line of one file, or of a part of it that starts a
+/// line (a Markdown body after its front matter), made once, so that quoting
+/// line `n` is a binary search away instead of a scan from the top.
 pub struct LineIndex<'a> {
     text: &'a str,
     /// Byte offset of the first character of each line.
     starts: Vec<usize>,
+    /// The file's line number of the text's first line.
+    first_line: usize,
 }
 
 impl<'a> LineIndex<'a> {
+    /// The lines of a whole file.
     pub fn new(text: &'a str) -> Self {
+        LineIndex::from_line(text, 1)
+    }
+
+    /// The lines of `text`, a part of a file that starts at the beginning of
+    /// the file's line `first_line`: lines are numbered as in the file.
+    pub fn from_line(text: &'a str, first_line: usize) -> Self {
         let starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        LineIndex { text, starts }
+        LineIndex {
+            text,
+            starts,
+            first_line: first_line.max(1),
+        }
     }
 
-    /// Line `n` (1-based) without its line ending, as `str::lines` gives it.
+    /// The text the lines are of.
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// The file's line `n` (1-based) without its line ending, as
+    /// `str::lines` gives it; `None` outside the text.
     pub fn line(&self, n: usize) -> Option<&'a str> {
-        let start = *self.starts.get(n.checked_sub(1)?)?;
+        let i = n.checked_sub(self.first_line)?;
+        let start = *self.starts.get(i)?;
         if start == self.text.len() {
             // After a final newline (or in an empty file) there is no line.
             return None;
         }
-        let end = self.starts.get(n).map_or(self.text.len(), |&e| e - 1);
+        let end = self.starts.get(i + 1).map_or(self.text.len(), |&e| e - 1);
         Some(self.text[start..end].trim_end_matches('\r'))
     }
 
-    /// The 1-based line and column (in characters) of byte `offset`.
+    /// The file's 1-based line and column (in characters) of byte `offset`
+    /// of the text.
     pub fn position(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let i = self.starts.partition_point(|&s| s <= offset) - 1;
         let column = self.text[self.starts[i]..offset].chars().count() + 1;
-        (i + 1, column)
+        (self.first_line + i, column)
     }
 }
 
@@ -391,6 +413,13 @@ mod tests {
             assert_eq!(index.line(n), expected, "line {n} of {text:?}");
         }
         assert_eq!(index.line(0), None);
+        // The same text as a part of a file that starts at its line 5.
+        let part = LineIndex::from_line(text, 5);
+        for n in 5..=text.lines().count() + 6 {
+            assert_eq!(part.line(n), index.line(n - 4), "file line {n} of {text:?}");
+        }
+        assert_eq!(part.line(4), None, "before the part");
+        assert_eq!(part.position(0).0, 5);
     }
 
     #[test]

@@ -24,7 +24,7 @@ use pulldown_cmark::{
 };
 use serde::Serialize;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::model::slug::slugify;
 use crate::parse::highlight::{Highlighted, Highlighter, escape};
 
@@ -134,7 +134,7 @@ pub fn render(
     if options.smart_punctuation {
         opts |= Options::ENABLE_SMART_PUNCTUATION;
     }
-    let lines = LineIndex::new(body, first_line);
+    let lines = LineIndex::from_line(body, first_line);
     let mut r = Renderer {
         out: Rendered::default(),
         plain_text: String::new(),
@@ -162,35 +162,6 @@ pub fn render(
         r.event(event, range.start);
     }
     r.finish()
-}
-
-/// Maps byte offsets in the body to lines and columns in the file.
-struct LineIndex<'a> {
-    text: &'a str,
-    starts: Vec<usize>,
-    first_line: usize,
-}
-
-impl<'a> LineIndex<'a> {
-    fn new(text: &'a str, first_line: usize) -> Self {
-        let starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        LineIndex {
-            text,
-            starts,
-            first_line,
-        }
-    }
-
-    fn position(&self, offset: usize) -> (usize, usize) {
-        let i = self.starts.partition_point(|&s| s <= offset) - 1;
-        let col = self.text[self.starts[i]..offset.min(self.text.len())]
-            .chars()
-            .count()
-            + 1;
-        (self.first_line + i, col)
-    }
 }
 
 struct HeadingState<'a> {
@@ -603,22 +574,17 @@ impl<'a> Renderer<'a, '_> {
 
     /// Reports a `{#id}` outside [`is_valid_id`], at the `{#` of its heading.
     fn invalid_heading_id(&mut self, given: &str, offset: usize) {
-        let (line, mut column) = self.lines.position(offset);
-        let line_end = self.lines.text[offset..]
-            .find('\n')
-            .map_or(self.lines.text.len(), |e| offset + e);
-        if let Some(at) = self.lines.text[offset..line_end].rfind("{#") {
-            column += self.lines.text[offset..offset + at].chars().count();
-        }
-        self.out.diagnostics.push(
-            Diagnostic::error(format!(
-                "invalid heading id `{}`",
-                given.escape_default()
-            ))
-            .in_file(self.file)
-            .at_line_only(line, column)
-            .hint("a heading id is letters, digits, `-` and `_`, starting with a letter or digit (at most 100 characters), e.g. `{#when-to-use}`; leave it out to get one from the heading's text"),
-        );
+        let text = self.lines.text();
+        let line_end = text[offset..].find('\n').map_or(text.len(), |e| offset + e);
+        let at = text[offset..line_end]
+            .rfind("{#")
+            .map_or(offset, |at| offset + at);
+        let d = Diagnostic::error(format!(
+            "invalid heading id `{}`",
+            given.escape_default()
+        ))
+        .hint("a heading id is letters, digits, `-` and `_`, starting with a letter or digit (at most 100 characters), e.g. `{#when-to-use}`; leave it out to get one from the heading's text");
+        self.report(d, at, 1);
     }
 
     fn finish_code_block(&mut self) {
@@ -652,23 +618,14 @@ impl<'a> Renderer<'a, '_> {
                     )
                 }
                 Highlighted::UnknownLanguage => {
-                    let (line, column) = self.lines.position(code.offset);
                     let suggestion = self.highlighter.suggest_language(lang);
                     let hint = match suggestion {
                         Some(s) => format!("did you mean `{s}`? The block is shown as plain text"),
                         None => "the block is shown as plain text; use a known language name (rust, python, java, js, go, bash, sql, yaml, ...) or `text`".to_string(),
                     };
-                    self.out.diagnostics.push(
-                        Diagnostic::warning(format!("unknown code block language `{lang}`"))
-                            .in_file(self.file)
-                            .at(self.lines.text, line - self.lines.first_line + 1, column)
-                            .underline(3)
-                            .hint(hint),
-                    );
-                    // `at` quoted the body line; fix the line number to the file's.
-                    if let Some(d) = self.out.diagnostics.last_mut() {
-                        d.line = line;
-                    }
+                    let d = Diagnostic::warning(format!("unknown code block language `{lang}`"))
+                        .hint(hint);
+                    self.report(d, code.offset, 3);
                     plain()
                 }
             }
@@ -710,13 +667,9 @@ impl<'a> Renderer<'a, '_> {
         } else if let Err(scheme) = crate::escape::check_url_scheme(dest) {
             // Scripts in URLs are raw HTML by another name, and no sanitiser
             // would let them through either: refuse them, whatever the site allows.
-            let (line, column) = self.lines.position(offset);
-            self.out.diagnostics.push(
-                Diagnostic::error(format!("links with the `{scheme}:` scheme are not allowed"))
-                    .in_file(self.file)
-                    .at_line_only(line, column)
-                    .hint(crate::escape::SCHEME_HINT),
-            );
+            let d = Diagnostic::error(format!("links with the `{scheme}:` scheme are not allowed"))
+                .hint(crate::escape::SCHEME_HINT);
+            self.report(d, offset, 1);
             return "#".into();
         } else if dest.is_empty() || has_scheme(dest) || dest.starts_with("//") {
             return crate::escape::url_attr(dest);
@@ -743,7 +696,7 @@ impl<'a> Renderer<'a, '_> {
     }
 
     fn finish(mut self) -> Rendered {
-        let mut html = String::with_capacity(self.lines.text.len() * 3 / 2);
+        let mut html = String::with_capacity(self.lines.text().len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, self.events.into_iter());
         if !self.footnotes.is_empty() {
             let mut defs = std::mem::take(&mut self.footnotes);

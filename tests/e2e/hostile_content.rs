@@ -171,6 +171,31 @@ fn script_urls_in_markdown_are_refused(#[case] body: &str) {
     fails_at(&site, "2025-03-12-kata.md", 6, "scheme are not allowed");
 }
 
+/// Errors about what a body writes quote its line and point under the
+/// place, as every error about a user's file does.
+#[rstest]
+#[case("See [x](javascript:alert(1)) here.", "scheme are not allowed", 5)]
+#[case("## Title {#has.dot}", "invalid heading id", 10)]
+#[case("```typescrit\nlet x = 1;\n```", "unknown code block language", 1)]
+fn body_errors_quote_their_line(#[case] body: &str, #[case] message: &str, #[case] column: usize) {
+    let site = SiteTest::new();
+    site.write(SESSION, &session("", &format!("\n{body}\n")));
+    let built = site.build();
+    let diagnostics = match message {
+        "unknown code block language" => built.ok().warnings,
+        _ => built.failed().diagnostics,
+    };
+    let d = diagnostics
+        .iter()
+        .find(|d| d.message.contains(message))
+        .unwrap_or_else(|| panic!("no `{message}` in {}", crate::harness::render(&diagnostics)));
+    let first_line = body.lines().next().unwrap();
+    assert_eq!((d.line, d.column), (6, column), "{}", d.render(false));
+    assert_eq!(d.source_line.as_deref(), Some(first_line));
+    let shown = d.render(false);
+    assert!(shown.contains(first_line), "{shown}");
+}
+
 #[rstest]
 #[case("resources:\n  Slides: \"javascript:alert(1)\"\n", 5, "resources")]
 #[case("resources:\n  Slides: \"  JaVaScRiPt:alert(1)\"\n", 5, "resources")]

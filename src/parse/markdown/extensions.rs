@@ -103,7 +103,7 @@ impl<'a> Renderer<'a, '_> {
     /// an error: on GitHub and here it would show as a plain quote starting
     /// with `[!NOET]`, which is never what the author meant.
     fn check_callout_marker(&mut self, offset: usize) {
-        let source = &self.lines.text[offset.min(self.lines.text.len())..];
+        let source = &self.lines.text()[offset.min(self.lines.text().len())..];
         let Some((word, at)) = callouts::unknown_kind(source) else {
             return;
         };
@@ -163,13 +163,12 @@ impl<'a> Renderer<'a, '_> {
 
     /// Places `d` at byte `offset` of the body, quoting its line, with the
     /// line counted from the top of the file.
-    fn report(&mut self, d: Diagnostic, offset: usize, underline: usize) {
+    pub(super) fn report(&mut self, d: Diagnostic, offset: usize, underline: usize) {
         let (line, column) = self.lines.position(offset);
-        let mut d = d
+        let d = d
             .in_file(self.file)
-            .at(self.lines.text, line - self.lines.first_line + 1, column)
+            .at_indexed(self.lines, line, column)
             .underline(underline);
-        d.line = line;
         self.out.diagnostics.push(d);
     }
 }
