@@ -248,6 +248,8 @@ pub(crate) fn keep(site: &Site, views: &super::Views) -> rustc_hash::FxHashMap<S
         .filter_map(|(i, s)| {
             let content = match views.feed_content[i].get() {
                 Some(content) => content,
+                // Most sessions are no feed's entry: only a kept one needs its page's URL.
+                None if !views.kept_feed.contains_key(&s.path) => return None,
                 None => {
                     let base = page_base(&site.config, &s.path);
                     return kept_entry(site, views, i, &base).map(|k| (s.path.clone(), k.clone()));
