@@ -27,6 +27,9 @@ use serde::Serialize;
 use crate::build::fingerprint::{self, Fingerprint};
 use crate::model::*;
 
+mod scores;
+use scores::{Members, Scores};
+
 /// How many related items a page shows.
 const SHOWN: usize = 5;
 
@@ -85,7 +88,7 @@ struct PersonTies {
 
 impl Graph {
     fn of(site: &Site) -> Graph {
-        let mut graph = Graph {
+        Graph::ordered(Graph {
             sessions: site
                 .sessions
                 .iter()
@@ -127,7 +130,11 @@ impl Graph {
                 .collect(),
             rank: Vec::new(),
             order: Vec::new(),
-        };
+        })
+    }
+
+    /// `graph` with its order (`rank`, `order`) worked out.
+    fn ordered(mut graph: Graph) -> Graph {
         let mut order: Vec<ItemRef> = (graph.sessions.keys().map(ItemRef::Session))
             .chain(graph.patterns.keys().map(ItemRef::Pattern))
             .collect();
@@ -143,13 +150,18 @@ impl Graph {
         graph
     }
 
-    /// Where an item's tally and rank are: sessions first, then patterns.
+    /// Where an item's rank is: sessions first, then patterns.
     fn slot(&self, item: ItemRef) -> usize {
         match item {
             ItemRef::Session(s) => usize::from(s),
             ItemRef::Pattern(p) => self.sessions.len() + usize::from(p),
             _ => unreachable!("a related item is a session or a pattern"),
         }
+    }
+
+    /// An item's place in the order ties break by.
+    fn place(&self, item: ItemRef) -> u32 {
+        self.rank[self.slot(item)]
     }
 
     fn title_of(&self, item: ItemRef) -> &str {
@@ -203,6 +215,7 @@ struct Pick {
 pub struct RelatedContent {
     key: Fingerprint,
     graph: Graph,
+    reach: OnceLock<Reach>,
     sessions: TiVec<SessionId, OnceLock<Box<[Pick]>>>,
     patterns: TiVec<PatternId, OnceLock<Box<[Pick]>>>,
 }
@@ -221,13 +234,17 @@ impl RelatedContent {
             key,
             sessions: graph.sessions.iter().map(|_| OnceLock::new()).collect(),
             patterns: graph.patterns.iter().map(|_| OnceLock::new()).collect(),
+            reach: OnceLock::new(),
             graph,
         })
     }
 
     /// Related sessions and patterns of session `i`, as its page shows them.
     pub(crate) fn for_session<'a>(&'a self, site: &Site, i: SessionId) -> Vec<Related<'a>> {
-        let picks = self.sessions[i].get_or_init(|| for_session(&self.graph, i));
+        let picks = self.sessions[i].get_or_init(|| {
+            let reach = self.reach.get_or_init(|| Reach::of(&self.graph));
+            for_session(&self.graph, reach, i)
+        });
         self.shown(site, picks)
     }
 
@@ -381,150 +398,107 @@ fn best(graph: &Graph, scored: Vec<(usize, ItemRef)>) -> Vec<ItemRef> {
         .collect()
 }
 
-/// A candidate's score while it is counted: `last` is the tie (a pattern,
-/// tag or facilitator of the page's item) that counted it last, so a name
-/// listed twice on one side counts once, as [`Names`] would.
-#[derive(Clone, Copy)]
-struct Tally {
-    score: usize,
-    last: usize,
+/// Each tie's members as places in the graph's order, for [`Scores`]:
+/// worked out once per graph, when a session's list is first asked for.
+struct Reach {
+    /// The sessions of each pattern.
+    pattern_sessions: TiVec<PatternId, Members>,
+    /// The sessions and patterns of each tag.
+    tag_items: TiVec<TagId, Members>,
+    /// The sessions of each facilitator.
+    person_sessions: TiVec<PersonId, Members>,
 }
 
-const UNCOUNTED: Tally = Tally {
-    score: 0,
-    last: usize::MAX,
-};
-
-/// The tallies of one session page's candidates, indexed by item (sessions
-/// first, then patterns): a session weighs thousands of candidates on a
-/// large site, on every build of the preview, and a hash map per page spent
-/// most of that time hashing. Kept per thread and reset through the list of
-/// items it touched, so a page costs what its candidates cost, not the site.
-#[derive(Default)]
-struct Tallies {
-    counts: Vec<Tally>,
-    touched: Vec<usize>,
+impl Reach {
+    fn of(graph: &Graph) -> Reach {
+        let len = graph.order.len();
+        let members = |items: &mut dyn Iterator<Item = ItemRef>| {
+            Members::new(items.map(|item| graph.place(item)).collect(), len)
+        };
+        Reach {
+            pattern_sessions: graph
+                .patterns
+                .iter()
+                .map(|p| members(&mut p.sessions.iter().map(|&s| ItemRef::Session(s))))
+                .collect(),
+            tag_items: graph
+                .tags
+                .iter()
+                .map(|t| {
+                    members(
+                        &mut (t.sessions.iter().map(|&s| ItemRef::Session(s)))
+                            .chain(t.patterns.iter().map(|&p| ItemRef::Pattern(p))),
+                    )
+                })
+                .collect(),
+            person_sessions: graph
+                .people
+                .iter()
+                .map(|p| members(&mut p.sessions.iter().map(|&s| ItemRef::Session(s))))
+                .collect(),
+        }
+    }
 }
 
 thread_local! {
-    static TALLIES: std::cell::RefCell<Tallies> = std::cell::RefCell::default();
+    static SCORES: std::cell::RefCell<Scores> = std::cell::RefCell::default();
 }
 
-/// Related sessions and patterns of session `i`.
+/// Related sessions and patterns of session `i`: every session that shares
+/// a pattern, tag or facilitator with it, and every pattern that shares a
+/// tag (but those it lists), scored by the weight of each tie.
 ///
 /// A session page weighs every session and pattern of its tags and
-/// facilitators (thousands on a large site), on every build of the preview
-/// (the page's fingerprint needs its context). So candidates are first
-/// only counted, with no names and no allocation per candidate; what the
-/// shown few share is collected afterwards, by the same walk over the
-/// model's lists restricted to them.
-fn for_session(graph: &Graph, i: SessionId) -> Box<[Pick]> {
-    let sessions = graph.sessions.len();
-    // Only sessions and patterns are candidates (`walk_session_ties`).
-    let slot = |item: ItemRef| graph.slot(item);
-    let item_of = |slot: usize| {
-        if slot < sessions {
-            ItemRef::Session(slot.into())
-        } else {
-            ItemRef::Pattern((slot - sessions).into())
+/// facilitators (thousands on a large site), on every build (the page's
+/// fingerprint needs its context): so all are scored at once, a tie at a
+/// time ([`Scores`]), and what the shown few share is found afterwards by
+/// looking each of them up in the page's ties.
+fn for_session(graph: &Graph, reach: &Reach, i: SessionId) -> Box<[Pick]> {
+    let s = &graph.sessions[i];
+    // A session's own patterns are never candidates: no tie reaches them
+    // but their tags', which the page already lists them under.
+    let excluded: Vec<u32> = std::iter::once(ItemRef::Session(i))
+        .chain(s.patterns.iter().map(|&p| ItemRef::Pattern(p)))
+        .map(|item| graph.place(item))
+        .collect();
+    let chosen: Vec<u32> = SCORES.with_borrow_mut(|scores| {
+        scores.reset(graph.order.len());
+        for &p in &s.patterns {
+            scores.add(&reach.pattern_sessions[p], PATTERN_WEIGHT);
         }
-    };
-    let scores: Vec<(usize, ItemRef)> = TALLIES.with_borrow_mut(|t| {
-        t.counts.resize(sessions + graph.patterns.len(), UNCOUNTED);
-        walk_session_ties(graph, i, |tie, item, weight, _| {
-            let at = slot(item);
-            let tally = &mut t.counts[at];
-            if tally.last == usize::MAX {
-                t.touched.push(at);
-            }
-            if tally.last != tie {
-                tally.last = tie;
-                tally.score += weight;
-            }
-        });
-        let own = slot(ItemRef::Session(i));
-        let Tallies { counts, touched } = t;
-        let mut scores = Vec::with_capacity(touched.len());
-        scores.extend(touched.drain(..).filter_map(|at| {
-            let tally = std::mem::replace(&mut counts[at], UNCOUNTED);
-            (at != own).then(|| (tally.score, item_of(at)))
-        }));
-        scores
-    });
-    let chosen = best(graph, scores);
-    let mut shared: Vec<Shared> = chosen.iter().map(|_| Shared::default()).collect();
-    walk_session_ties(graph, i, |_, item, _, name| {
-        if let Some(at) = chosen.iter().position(|c| *c == item) {
-            match name {
-                Tie::Pattern(n) => shared[at].patterns.insert(n),
-                Tie::Tag(n) => shared[at].tags.insert(n),
-                Tie::Person(n) => shared[at].people.insert(n),
-            }
+        for &t in &s.tags {
+            scores.add(&reach.tag_items[t], TAG_WEIGHT);
         }
+        for &f in &s.facilitators {
+            scores.add(&reach.person_sessions[f], PERSON_WEIGHT);
+        }
+        scores.best(SHOWN, &excluded)
     });
     chosen
-        .iter()
-        .zip(&shared)
-        .map(|(&item, shared)| Pick {
-            item,
-            reason: shared.reason(),
+        .into_iter()
+        .map(|place| {
+            let mut shared = Shared::default();
+            for &p in &s.patterns {
+                if reach.pattern_sessions[p].contains(place) {
+                    shared.patterns.insert(&graph.patterns[p].title);
+                }
+            }
+            for &t in &s.tags {
+                if reach.tag_items[t].contains(place) {
+                    shared.tags.insert(&graph.tags[t].name);
+                }
+            }
+            for &f in &s.facilitators {
+                if reach.person_sessions[f].contains(place) {
+                    shared.people.insert(&graph.people[f].name);
+                }
+            }
+            Pick {
+                item: graph.order[place as usize],
+                reason: shared.reason(),
+            }
         })
         .collect()
-}
-
-/// What a candidate shares with a session, by name.
-enum Tie<'a> {
-    Pattern(&'a str),
-    Tag(&'a str),
-    Person(&'a str),
-}
-
-/// Calls `visit(tie, candidate, weight, name)` for every item that shares a
-/// pattern, tag or facilitator with session `i` (the session itself
-/// included); `tie` numbers the shared pattern, tag or facilitator.
-fn walk_session_ties<'a>(
-    graph: &'a Graph,
-    i: SessionId,
-    mut visit: impl FnMut(usize, ItemRef, usize, Tie<'a>),
-) {
-    let s = &graph.sessions[i];
-    let mut tie = 0;
-    for &p in &s.patterns {
-        tie += 1;
-        let pattern = &graph.patterns[p];
-        for &o in &pattern.sessions {
-            visit(
-                tie,
-                ItemRef::Session(o),
-                PATTERN_WEIGHT,
-                Tie::Pattern(&pattern.title),
-            );
-        }
-    }
-    for &t in &s.tags {
-        tie += 1;
-        let tag = &graph.tags[t];
-        for &o in &tag.sessions {
-            visit(tie, ItemRef::Session(o), TAG_WEIGHT, Tie::Tag(&tag.name));
-        }
-        for &p in &tag.patterns {
-            if !s.patterns.contains(&p) {
-                visit(tie, ItemRef::Pattern(p), TAG_WEIGHT, Tie::Tag(&tag.name));
-            }
-        }
-    }
-    for &f in &s.facilitators {
-        tie += 1;
-        let person = &graph.people[f];
-        for &o in &person.sessions {
-            visit(
-                tie,
-                ItemRef::Session(o),
-                PERSON_WEIGHT,
-                Tie::Person(&person.name),
-            );
-        }
-    }
 }
 
 /// Related sessions and patterns of pattern `i`: ones sharing its tags, or
@@ -567,4 +541,281 @@ fn for_pattern(graph: &Graph, i: PatternId) -> Box<[Pick]> {
         found.remove(&ItemRef::Pattern(*r));
     }
     top(graph, found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    // The walk that counted candidates one by one, as it shipped before
+    // `Scores`: the reference the bitset scoring must agree with.
+    /// A candidate's score while it is counted: `last` is the tie (a pattern,
+    /// tag or facilitator of the page's item) that counted it last, so a name
+    /// listed twice on one side counts once, as [`Names`] would.
+    #[derive(Clone, Copy)]
+    struct Tally {
+        score: usize,
+        last: usize,
+    }
+
+    const UNCOUNTED: Tally = Tally {
+        score: 0,
+        last: usize::MAX,
+    };
+
+    /// The tallies of one session page's candidates, indexed by item (sessions
+    /// first, then patterns): a session weighs thousands of candidates on a
+    /// large site, on every build of the preview, and a hash map per page spent
+    /// most of that time hashing. Kept per thread and reset through the list of
+    /// items it touched, so a page costs what its candidates cost, not the site.
+    #[derive(Default)]
+    struct Tallies {
+        counts: Vec<Tally>,
+        touched: Vec<usize>,
+    }
+
+    thread_local! {
+        static TALLIES: std::cell::RefCell<Tallies> = std::cell::RefCell::default();
+    }
+
+    /// Related sessions and patterns of session `i`.
+    ///
+    /// A session page weighs every session and pattern of its tags and
+    /// facilitators (thousands on a large site), on every build of the preview
+    /// (the page's fingerprint needs its context). So candidates are first
+    /// only counted, with no names and no allocation per candidate; what the
+    /// shown few share is collected afterwards, by the same walk over the
+    /// model's lists restricted to them.
+    fn for_session_by_walk(graph: &Graph, i: SessionId) -> Box<[Pick]> {
+        let sessions = graph.sessions.len();
+        // Only sessions and patterns are candidates (`walk_session_ties`).
+        let slot = |item: ItemRef| graph.slot(item);
+        let item_of = |slot: usize| {
+            if slot < sessions {
+                ItemRef::Session(slot.into())
+            } else {
+                ItemRef::Pattern((slot - sessions).into())
+            }
+        };
+        let scores: Vec<(usize, ItemRef)> = TALLIES.with_borrow_mut(|t| {
+            t.counts.resize(sessions + graph.patterns.len(), UNCOUNTED);
+            walk_session_ties(graph, i, |tie, item, weight, _| {
+                let at = slot(item);
+                let tally = &mut t.counts[at];
+                if tally.last == usize::MAX {
+                    t.touched.push(at);
+                }
+                if tally.last != tie {
+                    tally.last = tie;
+                    tally.score += weight;
+                }
+            });
+            let own = slot(ItemRef::Session(i));
+            let Tallies { counts, touched } = t;
+            let mut scores = Vec::with_capacity(touched.len());
+            scores.extend(touched.drain(..).filter_map(|at| {
+                let tally = std::mem::replace(&mut counts[at], UNCOUNTED);
+                (at != own).then(|| (tally.score, item_of(at)))
+            }));
+            scores
+        });
+        let chosen = best(graph, scores);
+        let mut shared: Vec<Shared> = chosen.iter().map(|_| Shared::default()).collect();
+        walk_session_ties(graph, i, |_, item, _, name| {
+            if let Some(at) = chosen.iter().position(|c| *c == item) {
+                match name {
+                    Tie::Pattern(n) => shared[at].patterns.insert(n),
+                    Tie::Tag(n) => shared[at].tags.insert(n),
+                    Tie::Person(n) => shared[at].people.insert(n),
+                }
+            }
+        });
+        chosen
+            .iter()
+            .zip(&shared)
+            .map(|(&item, shared)| Pick {
+                item,
+                reason: shared.reason(),
+            })
+            .collect()
+    }
+
+    /// What a candidate shares with a session, by name.
+    enum Tie<'a> {
+        Pattern(&'a str),
+        Tag(&'a str),
+        Person(&'a str),
+    }
+
+    /// Calls `visit(tie, candidate, weight, name)` for every item that shares a
+    /// pattern, tag or facilitator with session `i` (the session itself
+    /// included); `tie` numbers the shared pattern, tag or facilitator.
+    fn walk_session_ties<'a>(
+        graph: &'a Graph,
+        i: SessionId,
+        mut visit: impl FnMut(usize, ItemRef, usize, Tie<'a>),
+    ) {
+        let s = &graph.sessions[i];
+        let mut tie = 0;
+        for &p in &s.patterns {
+            tie += 1;
+            let pattern = &graph.patterns[p];
+            for &o in &pattern.sessions {
+                visit(
+                    tie,
+                    ItemRef::Session(o),
+                    PATTERN_WEIGHT,
+                    Tie::Pattern(&pattern.title),
+                );
+            }
+        }
+        for &t in &s.tags {
+            tie += 1;
+            let tag = &graph.tags[t];
+            for &o in &tag.sessions {
+                visit(tie, ItemRef::Session(o), TAG_WEIGHT, Tie::Tag(&tag.name));
+            }
+            for &p in &tag.patterns {
+                if !s.patterns.contains(&p) {
+                    visit(tie, ItemRef::Pattern(p), TAG_WEIGHT, Tie::Tag(&tag.name));
+                }
+            }
+        }
+        for &f in &s.facilitators {
+            tie += 1;
+            let person = &graph.people[f];
+            for &o in &person.sessions {
+                visit(
+                    tie,
+                    ItemRef::Session(o),
+                    PERSON_WEIGHT,
+                    Tie::Person(&person.name),
+                );
+            }
+        }
+    }
+
+    /// A session's title (an index into a few titles, some equal), patterns,
+    /// tags and facilitators.
+    type SessionSpec = (usize, Vec<usize>, Vec<usize>, Vec<usize>);
+
+    /// A site's ties: each session's patterns, tags and facilitators (with
+    /// repeats, as hostile front matter may have them), and the model's
+    /// lists of each pattern's, tag's and person's items built from them.
+    fn graph(
+        sessions: Vec<SessionSpec>,
+        patterns: Vec<(usize, Vec<usize>)>,
+        tags: usize,
+        people: usize,
+    ) -> Graph {
+        const TITLES: [&str; 4] = ["Alpha", "Beta", "Beta", "Gamma"];
+        let mut pattern_sessions = vec![Vec::new(); patterns.len()];
+        let mut tag_sessions = vec![Vec::new(); tags];
+        let mut tag_patterns = vec![Vec::new(); tags];
+        let mut person_sessions = vec![Vec::new(); people];
+        let sessions: TiVec<SessionId, SessionTies> = sessions
+            .into_iter()
+            .enumerate()
+            .map(|(n, (title, ps, ts, fs))| {
+                let ps: Vec<PatternId> = ps
+                    .into_iter()
+                    .filter(|&p| p < patterns.len())
+                    .map(PatternId::from)
+                    .collect();
+                let ts: Vec<TagId> = ts
+                    .into_iter()
+                    .filter(|&t| t < tags)
+                    .map(TagId::from)
+                    .collect();
+                let fs: Vec<PersonId> = fs
+                    .into_iter()
+                    .filter(|&f| f < people)
+                    .map(PersonId::from)
+                    .collect();
+                for &p in &ps {
+                    pattern_sessions[usize::from(p)].push(SessionId::from(n));
+                }
+                for &t in &ts {
+                    tag_sessions[usize::from(t)].push(SessionId::from(n));
+                }
+                for &f in &fs {
+                    person_sessions[usize::from(f)].push(SessionId::from(n));
+                }
+                SessionTies {
+                    title: TITLES[title % TITLES.len()].into(),
+                    path: format!("sessions/{n}/").into(),
+                    patterns: ps.into(),
+                    tags: ts.into(),
+                    facilitators: fs.into(),
+                }
+            })
+            .collect();
+        let patterns: TiVec<PatternId, PatternTies> = patterns
+            .into_iter()
+            .enumerate()
+            .map(|(n, (title, ts))| {
+                let ts: Vec<TagId> = ts
+                    .into_iter()
+                    .filter(|&t| t < tags)
+                    .map(TagId::from)
+                    .collect();
+                for &t in &ts {
+                    tag_patterns[usize::from(t)].push(PatternId::from(n));
+                }
+                PatternTies {
+                    title: TITLES[title % TITLES.len()].into(),
+                    path: format!("patterns/{n}/").into(),
+                    tags: ts.into(),
+                    sessions: std::mem::take(&mut pattern_sessions[n]).into(),
+                    related: Box::default(),
+                }
+            })
+            .collect();
+        Graph::ordered(Graph {
+            sessions,
+            patterns,
+            tags: (0..tags)
+                .map(|t| TermTies {
+                    name: format!("tag{}", t % 3).into(),
+                    sessions: std::mem::take(&mut tag_sessions[t]).into(),
+                    patterns: std::mem::take(&mut tag_patterns[t]).into(),
+                })
+                .collect(),
+            people: (0..people)
+                .map(|f| PersonTies {
+                    name: format!("person{f}").into(),
+                    sessions: std::mem::take(&mut person_sessions[f]).into(),
+                })
+                .collect(),
+            rank: Vec::new(),
+            order: Vec::new(),
+        })
+    }
+
+    fn shown(picks: &[Pick]) -> Vec<(ItemRef, &str)> {
+        picks.iter().map(|p| (p.item, p.reason.as_str())).collect()
+    }
+
+    fn ids(most: usize, up_to: usize) -> impl Strategy<Value = Vec<usize>> {
+        prop::collection::vec(0..most, 0..up_to)
+    }
+
+    proptest! {
+        #[test]
+        fn scoring_all_candidates_at_once_picks_what_counting_each_did(
+            sessions in prop::collection::vec((0usize..4, ids(12, 4), ids(8, 5), ids(5, 3)), 1..90),
+            patterns in prop::collection::vec((0usize..4, ids(8, 4)), 0..12),
+            tags in 0usize..8,
+            people in 0usize..5,
+        ) {
+            let graph = graph(sessions, patterns, tags, people);
+            let reach = Reach::of(&graph);
+            for i in graph.sessions.keys() {
+                let by_walk = for_session_by_walk(&graph, i);
+                let by_scores = for_session(&graph, &reach, i);
+                prop_assert_eq!(shown(&by_scores), shown(&by_walk), "session {:?}", i);
+            }
+        }
+    }
 }
